@@ -1,0 +1,3 @@
+from exilekg.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""Locating evidence phrases in document texts.
+
+Offsets are in Unicode code points of the text as stored: the file decoded as
+UTF-8, a leading byte-order mark removed, line endings kept as they are. A phrase
+matches its text tolerantly (runs of whitespace, curly versus straight quotes and
+apostrophes, dashes, diacritics: "Alexei" finds "Alexeï"), but what is reported as
+``exact`` is always the text's own slice ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Anchor", "AnchorProblem", "NormalizedText", "locate", "normalize_phrase"]
+
+CONTEXT_CHARS = 32
+"""How much text around a match goes into a TextQuoteSelector's prefix and suffix."""
+
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'", "`": "'",
+    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-",
+    "\u2212": "-", "\u00a0": " ",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character folded for matching: no diacritics, straight quotes, plain dashes."""
+    if ch in _QUOTES:
+        return _QUOTES[ch]
+    if ch.isspace():
+        return " "
+    if ch.isascii():
+        return ch
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)) or ch if decomposed else ch
+
+
+class NormalizedText:
+    """A text folded for matching, with a map from folded positions back to the original."""
+
+    __slots__ = ("folded", "origin", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        out: list[str] = []
+        origin: list[int] = []
+        last_space = True  # leading whitespace folds away entirely
+        for i, ch in enumerate(text):
+            folded = _fold_char(ch)
+            for c in folded:
+                if c == " ":
+                    if last_space:
+                        continue
+                    last_space = True
+                else:
+                    last_space = False
+                out.append(c)
+                origin.append(i)
+        self.folded = "".join(out)
+        self.origin = origin
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original code-point span of folded positions ``[start, end)``."""
+        o_start = self.origin[start]
+        o_end = self.origin[end - 1] + 1
+        # A decomposed letter in the original ("e" + combining acute) ends after its marks.
+        while o_end < len(self.text) and unicodedata.combining(self.text[o_end]):
+            o_end += 1
+        return o_start, o_end
+
+    def find_all(self, phrase: str) -> list[int]:
+        hits: list[int] = []
+        pos = self.folded.find(phrase)
+        while pos != -1:
+            hits.append(pos)
+            pos = self.folded.find(phrase, pos + 1)
+        return hits
+
+    def closest(self, phrase: str) -> str | None:
+        """The passage of the text most like ``phrase``, for a helpful error message."""
+        words = self.folded.split(" ")
+        width = max(1, len(phrase.split(" ")))
+        if not words:
+            return None
+        windows = [" ".join(words[i : i + width]) for i in range(max(1, len(words) - width + 1))]
+        best = difflib.get_close_matches(phrase, windows, n=1, cutoff=0.0)
+        return best[0] if best else None
+
+
+def normalize_phrase(phrase: str) -> str:
+    return NormalizedText(phrase).folded.strip()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a phrase sits in a text: code-point offsets and the text's own words."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class AnchorProblem:
+    """Why a phrase could not be anchored, with what would help fix it."""
+
+    message: str
+    hint: str
+
+
+def locate(
+    text: NormalizedText,
+    exact: str,
+    *,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    occurrence: int | None = None,
+) -> Anchor | AnchorProblem:
+    """Find ``exact`` in ``text``, narrowed by prefix, suffix and occurrence (1-based)."""
+    phrase = normalize_phrase(exact)
+    if not phrase:
+        return AnchorProblem("the evidence phrase is empty once whitespace is folded", "give a few words of the text")
+    hits = text.find_all(phrase)
+    if not hits:
+        near = text.closest(phrase)
+        hint = f"the closest passage is {near!r}" if near else "the text is empty"
+        return AnchorProblem(f"the phrase {exact!r} does not occur in the text", hint)
+    if prefix:
+        want = normalize_phrase(prefix)
+        hits = [h for h in hits if text.folded[:h].rstrip().endswith(want)]
+    if suffix:
+        want = normalize_phrase(suffix)
+        hits = [h for h in hits if text.folded[h + len(phrase) :].lstrip().startswith(want)]
+    if not hits:
+        return AnchorProblem(
+            f"the phrase {exact!r} occurs, but never with the given prefix/suffix",
+            "check the prefix and suffix against the text, or drop them",
+        )
+    if occurrence is not None:
+        if occurrence > len(hits):
+            return AnchorProblem(
+                f"occurrence {occurrence} asked for, but the phrase occurs {len(hits)} time(s)",
+                f"use an occurrence between 1 and {len(hits)}",
+            )
+        hits = [hits[occurrence - 1]]
+    if len(hits) > 1:
+        places = "; ".join(
+            f"#{n} at {text.span(h, h + len(phrase))[0]}: …{_context(text, h, len(phrase))}…"
+            for n, h in enumerate(hits[:5], 1)
+        )
+        return AnchorProblem(
+            f"the phrase {exact!r} occurs {len(hits)} times ({places})",
+            "add a prefix or suffix of a few words, or an occurrence number",
+        )
+    start, end = text.span(hits[0], hits[0] + len(phrase))
+    raw = text.text
+    return Anchor(
+        start=start,
+        end=end,
+        exact=raw[start:end],
+        prefix=raw[max(0, start - CONTEXT_CHARS) : start],
+        suffix=raw[end : end + CONTEXT_CHARS],
+    )
+
+
+def _context(text: NormalizedText, hit: int, length: int) -> str:
+    return text.folded[max(0, hit - 20) : hit + length + 20]

@@ -1,0 +1,398 @@
+"""Mapping a validated corpus to RDF: a stream of quads.
+
+Mapping yields :data:`~exilekg.terms.Quad` tuples record by record, so writers
+can stream them to disk; nothing here holds the whole graph. Graphs: the
+corpus's own graph holds the dataset description, the documents' metadata and
+the entities; each document's graph holds the facts it supports, their
+evidence annotations, and the mentions found in its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from exilekg.anchor import Anchor
+from exilekg.iris import Minter
+from exilekg.load import Corpus, Record
+from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
+from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
+from exilekg.validate import EvidenceKey
+
+__all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
+
+LICENSES = {
+    "cc by 4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "cc by-sa 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "cc by 3.0": "https://creativecommons.org/licenses/by/3.0/",
+    "cc by-sa 3.0": "https://creativecommons.org/licenses/by-sa/3.0/",
+    "cc by-sa 2.0": "https://creativecommons.org/licenses/by-sa/2.0/",
+    "cc by 2.0": "https://creativecommons.org/licenses/by/2.0/",
+    "cc0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "cc0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+"""License names as captions write them, to the license's IRI."""
+
+_SUPERCLASS = {kind.name: kind.default_class for kind in ENTITY_KINDS.values()}
+
+
+def date_literal(value: str) -> Literal:
+    """An ISO date of any precision as a literal of the matching XSD type."""
+    body = value.lstrip("-")
+    if "T" in body:
+        return Literal(value, XSD.dateTime)
+    dashes = body.count("-")
+    datatype = (XSD.gYear, XSD.gYearMonth, XSD.date)[dashes]
+    return Literal(value, datatype)
+
+
+def number_literal(value: float | int) -> Literal:
+    if isinstance(value, bool):
+        return Literal("true" if value else "false", XSD.boolean)
+    if isinstance(value, int):
+        return Literal(str(value), XSD.integer)
+    text = format(Decimal(repr(value)), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, XSD.decimal)
+
+
+def text(value: str) -> Literal:
+    return Literal(value)
+
+
+@dataclass
+class Mapper:
+    """Maps one corpus. Holds only the lookups mapping needs: ids to IRIs and kinds."""
+
+    corpus: Corpus
+    anchors: dict[EvidenceKey, Anchor]
+
+    def __post_init__(self) -> None:
+        self.mint = Minter(str(self.corpus.meta["base"]))
+        self.corpus_graph = self.mint.corpus_graph()
+        self.kinds: dict[str, str] = {}
+        for record in self.corpus.all_records():
+            if record.id is not None:
+                self.kinds.setdefault(record.id, record.kind)
+        self._emitted_records: set[str] = set()
+        self._direct_seen: set[tuple[IRI, IRI, Term]] = set()
+
+    def iri(self, record_id: str) -> IRI:
+        return self.mint.record(self.kinds[record_id], record_id)
+
+    def refs(self, value: Any) -> list[IRI]:
+        """IRIs of a reference field: an id, a list of ids, or inline records."""
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        out: list[IRI] = []
+        for item in items:
+            rid = item.get("id") if isinstance(item, dict) else item
+            if isinstance(rid, str) and rid in self.kinds:
+                out.append(self.iri(rid))
+        return out
+
+    def quads(self) -> Iterator[Quad]:
+        yield from self.dataset()
+        for document in self.corpus.documents:
+            yield from self.document(document)
+        for record in self.corpus.records:
+            rid = record.id
+            if rid is None or rid in self._emitted_records:
+                continue  # an inline record repeated in several documents is mapped once
+            self._emitted_records.add(rid)
+            if record.kind in ENTITY_KINDS:
+                yield from self.entity(record)
+            else:
+                yield from self.fact(record)
+
+    # -- the corpus graph -------------------------------------------------------------------
+
+    def dataset(self) -> Iterator[Quad]:
+        meta = self.corpus.meta
+        g = self.corpus_graph
+        ds = self.mint.dataset()
+        yield ds, RDF.type, SCHEMA.Dataset, g
+        yield ds, SCHEMA.name, text(meta["title"]), g
+        if "description" in meta:
+            yield ds, SCHEMA.description, text(meta["description"]), g
+        yield ds, SCHEMA.license, IRI(meta["license"]), g
+        yield ds, SCHEMA.version, text(meta["version"]), g
+        yield ds, SCHEMA.identifier, text(meta["id"]), g
+        maintainer = meta.get("maintainer")
+        if isinstance(maintainer, dict):
+            m = self.mint.maintainer()
+            yield ds, SCHEMA.maintainer, m, g
+            yield m, RDF.type, SCHEMA.Organization, g
+            yield m, SCHEMA.name, text(maintainer["name"]), g
+            if "url" in maintainer:
+                yield m, SCHEMA.url, IRI(maintainer["url"]), g
+            if "email" in maintainer:
+                yield m, SCHEMA.email, text(maintainer["email"]), g
+
+    def document(self, record: Record) -> Iterator[Quad]:
+        data = record.data
+        g = self.corpus_graph
+        d = self.mint.document(data["id"])
+        ds = self.mint.dataset()
+        genre = data.get("genre", "other")
+        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
+        if genre != "other":
+            yield d, RDF.type, SCHEMA.Article, g
+        yield d, SCHEMA.identifier, text(data["id"]), g
+        yield d, SCHEMA.headline, text(data["headline"]), g
+        yield d, SCHEMA.name, text(data["headline"]), g
+        yield d, SCHEMA.isPartOf, ds, g
+        if "alternativeHeadline" in data:
+            yield d, SCHEMA.alternativeHeadline, text(data["alternativeHeadline"]), g
+        for author in self.refs(data.get("authors")):
+            yield d, SCHEMA.author, author, g
+        for publisher in self.refs(data.get("publisher")):
+            yield d, SCHEMA.publisher, publisher, g
+        if "datePublished" in data:
+            yield d, SCHEMA.datePublished, date_literal(data["datePublished"]), g
+        if "url" in data:
+            yield d, SCHEMA.url, IRI(data["url"]), g
+        if "language" in data:
+            yield d, SCHEMA.inLanguage, text(data["language"]), g
+        if "genre" in data:
+            yield d, SCHEMA.genre, text(genre), g
+        if "wordCount" in data:
+            yield d, SCHEMA.wordCount, number_literal(data["wordCount"]), g
+        if "sha256" in data:
+            yield d, EXILEKG.sha256, text(data["sha256"]), g
+        for work in self.refs(data.get("citations")):
+            yield d, SCHEMA.citation, work, g
+        for number, image in enumerate(data.get("images", []), 1):
+            yield from self.image(d, number, image)
+        graph = self.mint.document_graph(data["id"])
+        yield graph, RDF.type, EXILEKG.DocumentGraph, g
+        yield graph, PROV.wasDerivedFrom, d, g
+
+    def image(self, document: IRI, number: int, image: dict[str, Any]) -> Iterator[Quad]:
+        g = self.corpus_graph
+        node = Minter.part(document, f"image-{number}")
+        yield document, SCHEMA.image, node, g
+        yield node, RDF.type, SCHEMA.ImageObject, g
+        if "caption" in image:
+            yield node, SCHEMA.caption, text(image["caption"]), g
+        if "credit" in image:
+            yield node, SCHEMA.creditText, text(image["credit"]), g
+        if "url" in image:
+            yield node, SCHEMA.contentUrl, IRI(image["url"]), g
+        if "license" in image:
+            known = LICENSES.get(" ".join(image["license"].lower().split()))
+            if known:
+                yield node, SCHEMA.license, IRI(known), g
+            yield node, SCHEMA.copyrightNotice, text(image["license"]), g
+
+    def entity(self, record: Record) -> Iterator[Quad]:
+        data = record.data
+        g = self.corpus_graph
+        e = self.iri(data["id"])
+        specific = class_for(record.kind, data.get("type"))
+        yield e, RDF.type, specific, g
+        if specific != _SUPERCLASS[record.kind]:
+            yield e, RDF.type, _SUPERCLASS[record.kind], g
+        yield e, SCHEMA.identifier, text(data["id"]), g
+        yield e, SCHEMA.name, text(data["name"]), g
+        for name in data.get("alternateNames", []):
+            yield e, SCHEMA.alternateName, text(name), g
+        for local in data.get("localNames", []):
+            yield e, SCHEMA.alternateName, Literal(local["value"], language=local["language"].lower()), g
+        if "description" in data:
+            yield e, SCHEMA.description, text(data["description"]), g
+        for same in data.get("sameAs", []):
+            yield e, SCHEMA.sameAs, IRI(same), g
+        if "url" in data:
+            yield e, SCHEMA.url, IRI(data["url"]), g
+        for field_name, prop in _ENTITY_DATES.get(record.kind, ()):
+            if field_name in data:
+                yield e, prop, date_literal(data[field_name]), g
+        if "jobTitle" in data:
+            yield e, SCHEMA.jobTitle, text(data["jobTitle"]), g
+        if record.kind == "Place":
+            for place in self.refs(data.get("containedIn")):
+                yield e, SCHEMA.containedInPlace, place, g
+        elif record.kind == "Event":
+            for place in self.refs(data.get("location")):
+                yield e, SCHEMA.location, place, g
+            for thing in self.refs(data.get("about")):
+                yield e, SCHEMA.about, thing, g
+            if data.get("announced"):
+                yield e, SCHEMA.eventStatus, SCHEMA.EventScheduled, g
+        elif record.kind == "CreativeWork":
+            for author in self.refs(data.get("authors")):
+                yield e, SCHEMA.author, author, g
+            for publisher in self.refs(data.get("publisher")):
+                yield e, SCHEMA.publisher, publisher, g
+        yield from self.evidence(record, e)
+
+    # -- facts, in the graphs of the documents that support them -----------------------------
+
+    def graph_of(self, record: Record) -> IRI:
+        """A fact sits in the graph of its first evidence document (the corpus graph if it has none).
+
+        Further documents that support it hold their evidence annotations in their
+        own graphs, and the fact names them all with ``prov:wasDerivedFrom``; a
+        fact repeated in every graph would repeat its triples in triple-only dumps.
+        """
+        for item in record.data.get("evidence", []):
+            return self.mint.document_graph(item["document"])
+        return self.corpus_graph
+
+    def fact(self, record: Record) -> Iterator[Quad]:
+        data = record.data
+        f = self.iri(data["id"])
+        triples = list(_FACT_MAPPERS[record.kind](self, f, data))
+        triples.append((f, SCHEMA.identifier, text(data["id"])))
+        if "description" in data:
+            triples.append((f, SCHEMA.description, text(data["description"])))
+        if "curatorNote" in data:
+            triples.append((f, EXILEKG.curatorNote, text(data["curatorNote"])))
+        for doc in dict.fromkeys(item["document"] for item in data.get("evidence", [])):
+            triples.append((f, PROV.wasDerivedFrom, self.mint.document(doc)))
+        g = self.graph_of(record)
+        for s, p, o in triples:
+            if s != f:
+                # A relation's direct triple can be stated by several records; emit it once.
+                if (s, p, o) in self._direct_seen:
+                    continue
+                self._direct_seen.add((s, p, o))
+            yield s, p, o, g
+        yield from self.evidence(record, f)
+
+    def relation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        relation = RELATIONS[data["relation"]]
+        s = self.iri(data["subject"])
+        o = self.iri(data["object"])
+        yield f, RDF.type, EXILEKG.Relation
+        yield f, RDF.type, SCHEMA.Role
+        yield f, RDF.subject, s
+        yield f, RDF.predicate, relation.predicate
+        yield f, RDF.object, o
+        yield s, relation.predicate, o
+        if "roleName" in data:
+            yield f, SCHEMA.roleName, text(data["roleName"])
+        if "startDate" in data:
+            yield f, SCHEMA.startDate, date_literal(data["startDate"])
+        if "endDate" in data:
+            yield f, SCHEMA.endDate, date_literal(data["endDate"])
+
+    def designation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        s = self.iri(data["subject"])
+        yield f, RDF.type, EXILEKG.Designation
+        yield f, RDF.type, SCHEMA.Role
+        yield f, EXILEKG.designee, s
+        yield s, EXILEKG.designation, f
+        yield f, SCHEMA.roleName, text(data["label"])
+        for by in self.refs(data.get("designatedBy")):
+            yield f, EXILEKG.designatedBy, by
+        if "date" in data:
+            yield f, SCHEMA.startDate, date_literal(data["date"])
+        if "endDate" in data:
+            yield f, SCHEMA.endDate, date_literal(data["endDate"])
+
+    def observation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        yield f, RDF.type, SCHEMA.Observation
+        yield f, SCHEMA.variableMeasured, text(data["measure"])
+        yield f, SCHEMA.value, number_literal(data["value"])
+        yield f, SCHEMA.unitText, text(data["unit"])
+        if "answer" in data:
+            yield f, EXILEKG.answer, text(data["answer"])
+        if "population" in data:
+            yield f, EXILEKG.population, text(data["population"])
+        for thing in self.refs(data.get("about")):
+            yield f, SCHEMA.observationAbout, thing
+        if "date" in data:
+            yield f, SCHEMA.observationDate, date_literal(data["date"])
+        period = data.get("period")
+        if isinstance(period, dict) and period:
+            yield f, SCHEMA.observationPeriod, text(f"{period.get('start', '..')}/{period.get('end', '..')}")
+        for producer in self.refs(data.get("producer")):
+            yield f, EXILEKG.producer, producer
+        for source in self.refs(data.get("source")):
+            yield f, EXILEKG.reportedIn, source
+
+    def quotation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        yield f, RDF.type, SCHEMA.Quotation
+        yield f, SCHEMA.text, text(data["text"])
+        yield f, SCHEMA.spokenByCharacter, self.iri(data["speaker"])
+        if "date" in data:
+            yield f, SCHEMA.dateCreated, date_literal(data["date"])
+        for place in self.refs(data.get("place")):
+            yield f, SCHEMA.locationCreated, place
+        for thing in self.refs(data.get("about")):
+            yield f, SCHEMA.about, thing
+
+    def claim(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        yield f, RDF.type, SCHEMA.Claim
+        yield f, SCHEMA.text, text(data["text"])
+        yield f, SCHEMA.author, self.iri(data["claimant"])
+        if "date" in data:
+            yield f, SCHEMA.dateCreated, date_literal(data["date"])
+        for thing in self.refs(data.get("about")):
+            yield f, SCHEMA.about, thing
+        for doc in dict.fromkeys(item["document"] for item in data.get("evidence", [])):
+            yield f, SCHEMA.appearance, self.mint.document(doc)
+
+    # -- evidence ------------------------------------------------------------------------------
+
+    def evidence(self, record: Record, body: IRI) -> Iterator[Quad]:
+        rid = record.data["id"]
+        for number, item in enumerate(record.data.get("evidence", [])):
+            doc_id = item["document"]
+            g = self.mint.document_graph(doc_id)
+            ann = self.mint.evidence(body, number + 1)
+            target = Minter.part(ann, "target")
+            quote = Minter.part(ann, "quote")
+            anchor = self.anchors.get((rid, number))
+            yield ann, RDF.type, OA.Annotation, g
+            yield ann, RDF.type, EXILEKG.Evidence, g
+            yield ann, OA.motivatedBy, OA.describing, g
+            yield ann, OA.hasBody, body, g
+            yield ann, OA.hasTarget, target, g
+            yield ann, EXILEKG.verified, Literal("true" if anchor else "false", XSD.boolean), g
+            yield target, RDF.type, OA.SpecificResource, g
+            yield target, OA.hasSource, self.mint.document(doc_id), g
+            yield target, OA.hasSelector, quote, g
+            yield quote, RDF.type, OA.TextQuoteSelector, g
+            if anchor is not None:
+                yield from _quote(quote, anchor.exact, anchor.prefix, anchor.suffix, g)
+                position = Minter.part(ann, "position")
+                yield target, OA.hasSelector, position, g
+                yield position, RDF.type, OA.TextPositionSelector, g
+                yield position, OA.start, Literal(str(anchor.start), XSD.nonNegativeInteger), g
+                yield position, OA.end, Literal(str(anchor.end), XSD.nonNegativeInteger), g
+            else:
+                yield from _quote(quote, item["exact"], item.get("prefix"), item.get("suffix"), g)
+
+
+def _quote(quote: IRI, exact: str, prefix: str | None, suffix: str | None, g: IRI) -> Iterator[Quad]:
+    yield quote, OA.exact, text(exact), g
+    if prefix:
+        yield quote, OA.prefix, text(prefix), g
+    if suffix:
+        yield quote, OA.suffix, text(suffix), g
+
+
+_ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
+    "Person": (("birthDate", SCHEMA.birthDate), ("deathDate", SCHEMA.deathDate)),
+    "Organization": (("foundingDate", SCHEMA.foundingDate),),
+    "Event": (("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)),
+    "CreativeWork": (("datePublished", SCHEMA.datePublished),),
+}
+
+_FACT_MAPPERS = {
+    "Relation": Mapper.relation,
+    "Designation": Mapper.designation,
+    "Observation": Mapper.observation,
+    "Quotation": Mapper.quotation,
+    "Claim": Mapper.claim,
+}
+
+
+def map_corpus(corpus: Corpus, anchors: dict[EvidenceKey, Anchor] | None = None) -> Iterator[Quad]:
+    """The quads of a validated corpus, in a deterministic order."""
+    return Mapper(corpus, anchors or {}).quads()

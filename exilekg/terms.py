@@ -1,0 +1,101 @@
+"""The RDF terms mapping produces: small, immutable and cheap to create.
+
+Mapping emits a stream of :data:`Quad` tuples built from these two types; writers
+and the rdflib/pyoxigraph converters consume that stream. They are deliberately
+lighter than rdflib's terms because a large build creates millions of them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "EXILEKG",
+    "IRI",
+    "Literal",
+    "Namespace",
+    "OA",
+    "PREFIXES",
+    "PROV",
+    "Quad",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "Term",
+    "VOID",
+    "XSD",
+]
+
+
+class IRI(str):
+    """An absolute IRI. A ``str`` so that it sorts, hashes and formats as one."""
+
+    __slots__ = ()
+
+
+class Literal(NamedTuple):
+    """A literal: lexical form, optional datatype IRI, optional language tag."""
+
+    value: str
+    datatype: IRI | None = None
+    language: str | None = None
+
+
+Term = IRI | Literal
+Quad = tuple[IRI, IRI, Term, IRI]
+"""(subject, predicate, object, graph). Every quad sits in a named graph."""
+
+
+class Namespace:
+    """An IRI prefix; ``NS.term`` and ``NS["term"]`` give :class:`IRI` values.
+
+    Not a ``str`` subclass on purpose: ``NS.title`` or ``NS.format`` must be
+    vocabulary terms, not string methods.
+    """
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> IRI:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return IRI(self._prefix + name)
+
+    def __getitem__(self, name: str) -> IRI:
+        return IRI(self._prefix + name)
+
+    def __str__(self) -> str:
+        return self._prefix
+
+    def __repr__(self) -> str:
+        return f"Namespace({self._prefix!r})"
+
+
+SCHEMA = Namespace("http://schema.org/")
+EXILEKG = Namespace("https://w3id.org/exilekg/vocab#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+PREFIXES: dict[str, str] = {
+    "schema": str(SCHEMA),
+    "exilekg": str(EXILEKG),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+}
+"""Prefixes used in readable outputs (Turtle, TriG) and in the JSON-LD context."""

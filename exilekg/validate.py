@@ -1,0 +1,432 @@
+"""Validating a loaded corpus: JSON Schemas first, then what a schema cannot say.
+
+All problems of a run are collected into one :class:`ValidationReport`; nothing
+stops at the first. The checks beyond the schemas: unknown and duplicate ids,
+references to the wrong kind of record, impossible dates, ends before starts,
+evidence pointing at unknown documents, and, when texts are given, evidence
+phrases that do not occur in their document and texts whose SHA-256 changed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+
+from exilekg.anchor import Anchor, AnchorProblem, locate
+from exilekg.errors import CorpusError, Problem, ValidationError
+from exilekg.load import Corpus, Record, Source
+from exilekg.model import ENTITY_KINDS, FACT_KINDS, RELATIONS
+from exilekg.resources import schemas_dir
+from exilekg.sourcemap import escape_pointer
+
+__all__ = ["EvidenceKey", "ValidationReport", "validate", "validator_for"]
+
+PLACE = frozenset({"Place"})
+AGENT = frozenset({"Person", "Organization"})
+WORK = frozenset({"CreativeWork", "Document"})
+ANY = frozenset({*ENTITY_KINDS, "Document"})
+
+REFERENCE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "Document": {"authors": AGENT, "publisher": AGENT, "citations": WORK},
+    "Place": {"containedIn": PLACE},
+    "Event": {"location": PLACE, "about": ANY},
+    "CreativeWork": {"authors": AGENT, "publisher": AGENT},
+    "Designation": {"subject": AGENT, "designatedBy": frozenset({"Organization"})},
+    "Observation": {"about": ANY, "producer": AGENT, "source": WORK},
+    "Quotation": {"speaker": AGENT, "place": PLACE, "about": ANY},
+    "Claim": {"claimant": AGENT, "about": ANY},
+}
+"""Which kinds each reference field may point at. Relation's subject and object come from RELATIONS."""
+
+DATE_PAIRS: dict[str, list[tuple[str, str]]] = {
+    "Person": [("birthDate", "deathDate")],
+    "Event": [("startDate", "endDate")],
+    "Relation": [("startDate", "endDate")],
+    "Designation": [("date", "endDate")],
+}
+
+DATE_FIELDS = frozenset(
+    {"birthDate", "deathDate", "foundingDate", "startDate", "endDate", "datePublished", "date", "start", "end"}
+)
+
+EvidenceKey = tuple[str, int]
+"""(record id, index of the evidence item)."""
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass
+class ValidationReport:
+    """Everything validation found, plus what it located and what it could not check."""
+
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    anchors: dict[EvidenceKey, Anchor] = field(default_factory=dict)
+    evidence_total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def evidence_verified(self) -> int:
+        return len(self.anchors)
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+    def add(self, source: Source, sub_pointer: str, message: str, hint: str | None = None, code: str = "invalid") -> None:
+        self.problems.append(Problem(source.locate(sub_pointer), message, hint, code))
+
+
+@cache
+def _registry() -> Registry:  # type: ignore[type-arg]
+    resources = []
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator_for(name: str) -> jsonschema.protocols.Validator:
+    """The compiled validator of ``schemas/<name>.schema.json`` (compiled once per process)."""
+    registry = _registry()
+    schema = registry.contents(f"https://w3id.org/exilekg/schemas/{name}.schema.json")
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, registry=registry)  # type: ignore[no-any-return]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(error: SchemaError) -> tuple[str, str, str | None]:
+    """A schema error as (sub-pointer, message, hint) in the user's terms."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        error = best_match(error.context)
+    pointer = "".join(f"/{escape_pointer(p)}" for p in error.absolute_path)
+    where = str(error.absolute_path[-1]) if error.absolute_path else "the record"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    hint = schema.get("description")
+    v = error.validator
+    if v == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        name = missing[0] if missing else "?"
+        return pointer, f"missing required field {name!r}", f"add {name!r} to the record"
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
+        allowed = ", ".join(sorted(schema.get("properties", {})))
+        return pointer, f"unknown field(s) {', '.join(map(repr, extra))}", f"allowed fields: {allowed}"
+    if v == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return pointer, f"{where} is {_short(error.instance)}, not one of the allowed values", f"use one of: {options}"
+    if v == "const":
+        return pointer, f"{where} must be {error.validator_value!r}, not {_short(error.instance)}", hint
+    if v == "type":
+        return pointer, f"{where} must be of type {error.validator_value}, not {type(error.instance).__name__}", hint
+    if v == "pattern":
+        return pointer, f"{where} {_short(error.instance)} is not well-formed", hint
+    if v in ("minLength", "minItems"):
+        return pointer, f"{where} must not be empty", hint
+    if v in ("maxLength", "maxItems"):
+        return pointer, f"{where} is too long (at most {error.validator_value})", hint
+    if v == "uniqueItems":
+        return pointer, f"{where} lists the same value twice", "remove the repeated value"
+    return pointer, f"{where}: {_short(error.message, 120)}", hint
+
+
+def _schema_problems(report: ValidationReport, record: Record, schema_name: str) -> bool:
+    errors = sorted(validator_for(schema_name).iter_errors(record.data), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        pointer, message, hint = _describe(error)
+        report.add(record.source, pointer, message, hint, code="schema")
+    return not errors
+
+
+def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            sub = f"{pointer}/{escape_pointer(key)}"
+            yield sub, str(key)
+            yield from _strings(item, sub)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{pointer}/{index}")
+
+
+def _check_characters(report: ValidationReport, record: Record) -> bool:
+    clean = True
+    for pointer, text in _strings(record.data):
+        match = _BAD_CHARS.search(text)
+        if match:
+            char = match.group()
+            report.add(
+                record.source,
+                pointer,
+                f"contains the character U+{ord(char):04X}, which RDF text cannot carry",
+                "remove control characters and unpaired surrogates (\\ud800-\\udfff escapes)",
+                code="character",
+            )
+            clean = False
+    return clean
+
+
+def _date_problem(value: str) -> str | None:
+    """Why an ISO date string that matched the schema's pattern is impossible, or None."""
+    date_part = value.split("T", 1)[0].lstrip("-")
+    parts = date_part.split("-")
+    year = int(parts[0])
+    if len(parts) >= 2:
+        month = int(parts[1])
+        if not 1 <= month <= 12:
+            return f"month {month} does not exist"
+        if len(parts) == 3:
+            day = int(parts[2])
+            last = calendar.monthrange(year, month)[1] if year > 0 else 31
+            if not 1 <= day <= last:
+                return f"day {day} does not exist in {year:04d}-{month:02d}"
+    if "T" in value:
+        clock = value.split("T", 1)[1][:8].split(":")
+        if int(clock[0]) > 23 or int(clock[1]) > 59 or (len(clock) > 2 and int(clock[2][:2]) > 60):
+            return "the time of day does not exist"
+    return None
+
+
+def _date_key(value: str) -> tuple[int, ...]:
+    parts = value.split("T", 1)[0]
+    negative = parts.startswith("-")
+    numbers = [int(p) for p in parts.lstrip("-").split("-")]
+    if negative:
+        numbers[0] = -numbers[0]
+    return tuple(numbers)
+
+
+def _check_dates(report: ValidationReport, record: Record) -> None:
+    for pointer, value in _strings(record.data):
+        key = pointer.rsplit("/", 1)[-1]
+        if key in DATE_FIELDS and re.fullmatch(r"-?\d{4}.*", value):
+            why = _date_problem(value)
+            if why:
+                report.add(record.source, pointer, f"impossible date {value!r}: {why}", "give a real calendar date")
+    pairs = list(DATE_PAIRS.get(record.kind, []))
+    period = record.data.get("period")
+    if isinstance(period, dict):
+        pairs.append(("period/start", "period/end"))
+    for start_name, end_name in pairs:
+        start = _get(record.data, start_name)
+        end = _get(record.data, end_name)
+        if isinstance(start, str) and isinstance(end, str):
+            try:
+                a, b = _date_key(start), _date_key(end)
+            except ValueError:
+                continue
+            n = min(len(a), len(b))
+            if b[:n] < a[:n]:
+                report.add(
+                    record.source,
+                    f"/{end_name}",
+                    f"{end_name.split('/')[-1]} {end!r} is before {start_name.split('/')[-1]} {start!r}",
+                    "swap the dates or correct one of them",
+                )
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("/"):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _refs(value: Any) -> Iterator[tuple[str, str]]:
+    """(sub-pointer, id) for a reference field holding an id, a list of ids or inline records."""
+    if isinstance(value, str):
+        yield "", value
+    elif isinstance(value, dict) and isinstance(value.get("id"), str):
+        yield "/id", value["id"]
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            for sub, ref in _refs(item):
+                yield f"/{index}{sub}", ref
+
+
+def validate(corpus: Corpus) -> ValidationReport:
+    """Check ``corpus`` and return every problem found (never raises for bad records)."""
+    report = ValidationReport()
+    _schema_problems(report, Record(corpus.meta, corpus.meta_source, "Corpus"), "corpus")
+    schema_ok: dict[int, bool] = {}
+
+    for record in corpus.all_records():
+        clean = _check_characters(report, record)
+        if record.kind == "Document":
+            clean = _schema_problems(report, record, "document") and clean
+        elif record.inline:
+            pass  # an inline record is checked by its document's schema
+        elif record.kind in ENTITY_KINDS or record.kind in FACT_KINDS:
+            clean = _schema_problems(report, record, record.kind.lower()) and clean
+        else:
+            kinds = ", ".join([*ENTITY_KINDS, *FACT_KINDS])
+            got = record.data.get("kind")
+            message = "the record has no 'kind'" if got is None else f"unknown kind {_short(got)}"
+            report.add(record.source, "/kind" if got is not None else "", message, f"use one of: {kinds}")
+            clean = False
+        schema_ok[id(record)] = clean
+
+    index = _index_ids(report, corpus)
+    for record in corpus.all_records():
+        if not schema_ok[id(record)]:
+            continue  # schema problems already reported; deeper checks would only echo them
+        _check_dates(report, record)
+        _check_references(report, record, index)
+        if record.kind in FACT_KINDS and "evidence" not in record.data and "curatorNote" not in record.data:
+            report.add(
+                record.source,
+                "",
+                f"the {record.kind} {record.id!r} has no evidence",
+                'add "evidence": [{"document": ..., "exact": "a few words of it"}], '
+                'or "curatorNote": "why it is known without a source"',
+                code="evidence",
+            )
+    _check_texts(report, corpus, index, schema_ok)
+    return report
+
+
+def _index_ids(report: ValidationReport, corpus: Corpus) -> dict[str, Record]:
+    index: dict[str, Record] = {}
+    for record in corpus.all_records():
+        rid = record.id
+        if rid is None:
+            continue
+        first = index.get(rid)
+        if first is None:
+            index[rid] = record
+        elif first.kind == record.kind and first.data == record.data and record.kind != "Document":
+            continue  # the same inline record repeated in several documents is one record
+        else:
+            where = first.source.locate("/id")
+            report.add(
+                record.source,
+                "/id",
+                f"duplicate id {rid!r}: already used by a {first.kind} at {where}",
+                "ids are unique across the whole corpus; rename one of them",
+                code="duplicate",
+            )
+    return index
+
+
+def _check_references(report: ValidationReport, record: Record, index: dict[str, Record]) -> None:
+    fields: dict[str, frozenset[str]] = dict(REFERENCE_FIELDS.get(record.kind, {}))
+    if record.kind == "Relation":
+        relation = RELATIONS.get(record.data.get("relation", ""))
+        if relation is not None:
+            fields["subject"] = relation.subjects
+            fields["object"] = relation.objects
+    for name, allowed in fields.items():
+        for sub, ref in _refs(record.data.get(name)):
+            if sub.endswith("/id") or sub == "/id":
+                continue  # an inline record is its own target
+            target = index.get(ref)
+            pointer = f"/{name}{sub}"
+            if target is None:
+                report.add(record.source, pointer, f"unknown id {ref!r}", _suggest_ids(ref, index), code="reference")
+            elif target.kind not in allowed:
+                what = f"the relation {record.data.get('relation')!r}" if record.kind == "Relation" else name
+                report.add(
+                    record.source,
+                    pointer,
+                    f"{ref!r} is a {target.kind}, but {what} needs a {' or '.join(sorted(allowed))} here",
+                    "point at a record of the right kind",
+                    code="reference",
+                )
+    for number, item in enumerate(_evidence(record)):
+        doc = item.get("document")
+        if isinstance(doc, str):
+            target = index.get(doc)
+            pointer = f"/evidence/{number}/document"
+            if target is None:
+                report.add(record.source, pointer, f"evidence names an unknown document {doc!r}",
+                           _suggest_ids(doc, index), code="reference")
+            elif target.kind != "Document":
+                report.add(record.source, pointer, f"evidence must name a document, and {doc!r} is a {target.kind}",
+                           "give the id of a record in documents/", code="reference")
+
+
+def _evidence(record: Record) -> list[dict[str, Any]]:
+    items = record.data.get("evidence")
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _suggest_ids(ref: str, index: dict[str, Record]) -> str:
+    close = difflib.get_close_matches(ref, list(index), n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(map(repr, close))}?" if close else "define a record with that id, or fix the reference"
+
+
+def _check_texts(
+    report: ValidationReport, corpus: Corpus, index: dict[str, Record], schema_ok: dict[int, bool]
+) -> None:
+    evidence: list[tuple[Record, int, dict[str, Any]]] = [
+        (record, number, item)
+        for record in corpus.records
+        if schema_ok[id(record)]
+        for number, item in enumerate(_evidence(record))
+    ]
+    report.evidence_total = len(evidence)
+    if not corpus.has_texts:
+        report.skipped.append("evidence phrases were not located in their documents (no texts folder)")
+        report.skipped.append("the SHA-256 of document texts was not compared (no texts folder)")
+        return
+    texts: dict[str, Any] = {}
+    for document in corpus.documents:
+        if not schema_ok[id(document)] or document.id is None:
+            continue
+        try:
+            text = corpus.text(document)
+        except CorpusError as exc:
+            report.problems.append(Problem(document.source.locate("/text"), exc.message, exc.hint, "text"))
+            continue
+        texts[document.id] = text
+        expected = document.data.get("sha256")
+        if text is not None and expected is not None and expected != text.sha256:
+            report.add(
+                document.source,
+                "/sha256",
+                f"the text {document.data.get('text')!r} does not match its recorded SHA-256",
+                f"if the text is the right one, set sha256 to {text.sha256}",
+                code="text",
+            )
+    for record, number, item in evidence:
+        doc_id = item.get("document")
+        if not isinstance(doc_id, str) or doc_id not in texts or not isinstance(item.get("exact"), str):
+            continue  # unknown documents were reported with the references
+        text = texts[doc_id]
+        pointer = f"/evidence/{number}/exact"
+        if text is None:
+            report.add(record.source, pointer, f"document {doc_id!r} names no text file, so the phrase cannot be checked",
+                       f"add a 'text' file name to document {doc_id!r}", code="evidence")
+            continue
+        found = locate(
+            text.normalized,
+            item["exact"],
+            prefix=item.get("prefix"),
+            suffix=item.get("suffix"),
+            occurrence=item.get("occurrence"),
+        )
+        if isinstance(found, AnchorProblem):
+            report.add(record.source, pointer, f"in document {doc_id!r}: {found.message}", found.hint, code="evidence")
+        elif record.id is not None:
+            report.anchors[(record.id, number)] = found
