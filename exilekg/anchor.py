@@ -20,10 +20,27 @@ CONTEXT_CHARS = 32
 """How much text around a match goes into a TextQuoteSelector's prefix and suffix."""
 
 _QUOTES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'", "`": "'",
-    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-",
-    "\u2212": "-", "\u00a0": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u02bc": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
 }
 
 
@@ -126,7 +143,9 @@ def locate(
     """Find ``exact`` in ``text``, narrowed by prefix, suffix and occurrence (1-based)."""
     phrase = normalize_phrase(exact)
     if not phrase:
-        return AnchorProblem("the evidence phrase is empty once whitespace is folded", "give a few words of the text")
+        return AnchorProblem(
+            "the evidence phrase is empty once whitespace is folded", "give a few words of the text"
+        )
     hits = text.find_all(phrase)
     if not hits:
         near = text.closest(phrase)

@@ -152,7 +152,7 @@ def _decode(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise CorpusError(
-            f"the file is not valid UTF-8 (byte {exc.start} is {raw[exc.start:exc.start + 1]!r})",
+            f"the file is not valid UTF-8 (byte {exc.start} is {raw[exc.start : exc.start + 1]!r})",
             path=path,
             line=line,
             hint="save it as UTF-8",

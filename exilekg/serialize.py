@@ -155,13 +155,19 @@ def quads_of(dataset: rdflib.Dataset) -> Iterator[Quad]:
     """The quads of an rdflib Dataset as exilekg terms (blank nodes and the default graph refused)."""
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph = g.identifier if isinstance(g, rdflib.Graph) else g
-        if not isinstance(s, rdflib.URIRef) or not isinstance(p, rdflib.URIRef) or not isinstance(graph, rdflib.URIRef):
+        if (
+            not isinstance(s, rdflib.URIRef)
+            or not isinstance(p, rdflib.URIRef)
+            or not isinstance(graph, rdflib.URIRef)
+        ):
             raise SerializationError(
                 "the dataset holds a blank node or a triple outside any named graph",
                 hint="exilekg writes named graphs of IRI-named nodes only",
             )
         if graph == rdflib.URIRef("urn:x-rdflib:default"):
-            raise SerializationError("the dataset holds triples in the default graph", hint="put them in a named graph")
+            raise SerializationError(
+                "the dataset holds triples in the default graph", hint="put them in a named graph"
+            )
         obj: Term
         if isinstance(o, rdflib.URIRef):
             obj = IRI(o)
@@ -183,7 +189,9 @@ def _trig(quads: list[Quad]) -> str:
 # -- JSON-LD --------------------------------------------------------------------------------------
 
 _SCHEMA = str(SCHEMA)
-_COMPACT_PREFIXES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items() if prefix != "schema"), reverse=True)
+_COMPACT_PREFIXES = sorted(
+    ((ns, prefix) for prefix, ns in PREFIXES.items() if prefix != "schema"), reverse=True
+)
 
 
 def _compact(iri: str) -> str:
@@ -216,7 +224,9 @@ def _sort_key(value: Any) -> str:
 
 def jsonld_document(quads: Iterable[Quad]) -> dict[str, Any]:
     """Compact JSON-LD of the quads: one ``@graph`` object per named graph, nodes sorted by ``@id``."""
-    graphs: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    graphs: dict[IRI, dict[IRI, dict[IRI, list[Term]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
     for s, p, o, g in quads:
         graphs[g][s][p].append(o)
     out_graphs = []
@@ -278,8 +288,8 @@ def atomic_path(path: Path) -> Iterator[IO[str]]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide dumps from a web server
-        os.replace(tmp, path)
+        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp's 0600 would hide dumps from a web server
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -14,18 +14,18 @@ __all__ = [
     "DCTERMS",
     "EXILEKG",
     "IRI",
-    "Literal",
-    "Namespace",
     "OA",
     "PREFIXES",
     "PROV",
-    "Quad",
     "RDF",
     "RDFS",
     "SCHEMA",
-    "Term",
     "VOID",
     "XSD",
+    "Literal",
+    "Namespace",
+    "Quad",
+    "Term",
 ]
 
 

@@ -13,7 +13,7 @@ import calendar
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -57,7 +57,17 @@ DATE_PAIRS: dict[str, list[tuple[str, str]]] = {
 }
 
 DATE_FIELDS = frozenset(
-    {"birthDate", "deathDate", "foundingDate", "startDate", "endDate", "datePublished", "date", "start", "end"}
+    {
+        "birthDate",
+        "deathDate",
+        "foundingDate",
+        "startDate",
+        "endDate",
+        "datePublished",
+        "date",
+        "start",
+        "end",
+    }
 )
 
 EvidenceKey = tuple[str, int]
@@ -87,12 +97,14 @@ class ValidationReport:
         if self.problems:
             raise ValidationError(self.problems)
 
-    def add(self, source: Source, sub_pointer: str, message: str, hint: str | None = None, code: str = "invalid") -> None:
+    def add(
+        self, source: Source, sub_pointer: str, message: str, hint: str | None = None, code: str = "invalid"
+    ) -> None:
         self.problems.append(Problem(source.locate(sub_pointer), message, hint, code))
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry:
     resources = []
     for path in sorted(schemas_dir().glob("*.schema.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -106,7 +118,7 @@ def validator_for(name: str) -> jsonschema.protocols.Validator:
     registry = _registry()
     schema = registry.contents(f"https://w3id.org/exilekg/schemas/{name}.schema.json")
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry)  # type: ignore[no-any-return]
+    return cls(schema, registry=registry)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -128,16 +140,26 @@ def _describe(error: SchemaError) -> tuple[str, str, str | None]:
         name = missing[0] if missing else "?"
         return pointer, f"missing required field {name!r}", f"add {name!r} to the record"
     if v == "additionalProperties":
-        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
+        instance: Any = error.instance
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         allowed = ", ".join(sorted(schema.get("properties", {})))
         return pointer, f"unknown field(s) {', '.join(map(repr, extra))}", f"allowed fields: {allowed}"
     if v == "enum":
-        options = ", ".join(map(str, error.validator_value))
-        return pointer, f"{where} is {_short(error.instance)}, not one of the allowed values", f"use one of: {options}"
+        allowed_values: Any = error.validator_value
+        options = ", ".join(map(str, allowed_values))
+        return (
+            pointer,
+            f"{where} is {_short(error.instance)}, not one of the allowed values",
+            f"use one of: {options}",
+        )
     if v == "const":
         return pointer, f"{where} must be {error.validator_value!r}, not {_short(error.instance)}", hint
     if v == "type":
-        return pointer, f"{where} must be of type {error.validator_value}, not {type(error.instance).__name__}", hint
+        return (
+            pointer,
+            f"{where} must be of type {error.validator_value}, not {type(error.instance).__name__}",
+            hint,
+        )
     if v == "pattern":
         return pointer, f"{where} {_short(error.instance)} is not well-formed", hint
     if v in ("minLength", "minItems"):
@@ -223,7 +245,9 @@ def _check_dates(report: ValidationReport, record: Record) -> None:
         if key in DATE_FIELDS and re.fullmatch(r"-?\d{4}.*", value):
             why = _date_problem(value)
             if why:
-                report.add(record.source, pointer, f"impossible date {value!r}: {why}", "give a real calendar date")
+                report.add(
+                    record.source, pointer, f"impossible date {value!r}: {why}", "give a real calendar date"
+                )
     pairs = list(DATE_PAIRS.get(record.kind, []))
     period = record.data.get("period")
     if isinstance(period, dict):
@@ -343,7 +367,9 @@ def _check_references(report: ValidationReport, record: Record, index: dict[str,
             target = index.get(ref)
             pointer = f"/{name}{sub}"
             if target is None:
-                report.add(record.source, pointer, f"unknown id {ref!r}", _suggest_ids(ref, index), code="reference")
+                report.add(
+                    record.source, pointer, f"unknown id {ref!r}", _suggest_ids(ref, index), code="reference"
+                )
             elif target.kind not in allowed:
                 what = f"the relation {record.data.get('relation')!r}" if record.kind == "Relation" else name
                 report.add(
@@ -359,11 +385,21 @@ def _check_references(report: ValidationReport, record: Record, index: dict[str,
             target = index.get(doc)
             pointer = f"/evidence/{number}/document"
             if target is None:
-                report.add(record.source, pointer, f"evidence names an unknown document {doc!r}",
-                           _suggest_ids(doc, index), code="reference")
+                report.add(
+                    record.source,
+                    pointer,
+                    f"evidence names an unknown document {doc!r}",
+                    _suggest_ids(doc, index),
+                    code="reference",
+                )
             elif target.kind != "Document":
-                report.add(record.source, pointer, f"evidence must name a document, and {doc!r} is a {target.kind}",
-                           "give the id of a record in documents/", code="reference")
+                report.add(
+                    record.source,
+                    pointer,
+                    f"evidence must name a document, and {doc!r} is a {target.kind}",
+                    "give the id of a record in documents/",
+                    code="reference",
+                )
 
 
 def _evidence(record: Record) -> list[dict[str, Any]]:
@@ -373,7 +409,11 @@ def _evidence(record: Record) -> list[dict[str, Any]]:
 
 def _suggest_ids(ref: str, index: dict[str, Record]) -> str:
     close = difflib.get_close_matches(ref, list(index), n=3, cutoff=0.6)
-    return f"did you mean {' or '.join(map(repr, close))}?" if close else "define a record with that id, or fix the reference"
+    return (
+        f"did you mean {' or '.join(map(repr, close))}?"
+        if close
+        else "define a record with that id, or fix the reference"
+    )
 
 
 def _check_texts(
@@ -416,8 +456,13 @@ def _check_texts(
         text = texts[doc_id]
         pointer = f"/evidence/{number}/exact"
         if text is None:
-            report.add(record.source, pointer, f"document {doc_id!r} names no text file, so the phrase cannot be checked",
-                       f"add a 'text' file name to document {doc_id!r}", code="evidence")
+            report.add(
+                record.source,
+                pointer,
+                f"document {doc_id!r} names no text file, so the phrase cannot be checked",
+                f"add a 'text' file name to document {doc_id!r}",
+                code="evidence",
+            )
             continue
         found = locate(
             text.normalized,
@@ -427,6 +472,12 @@ def _check_texts(
             occurrence=item.get("occurrence"),
         )
         if isinstance(found, AnchorProblem):
-            report.add(record.source, pointer, f"in document {doc_id!r}: {found.message}", found.hint, code="evidence")
+            report.add(
+                record.source,
+                pointer,
+                f"in document {doc_id!r}: {found.message}",
+                found.hint,
+                code="evidence",
+            )
         elif record.id is not None:
             report.anchors[(record.id, number)] = found

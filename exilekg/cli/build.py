@@ -25,14 +25,30 @@ def _stage_printer(quiet: bool) -> object:
 
 @click.command("build")
 @click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the articles' texts (default: texts/ beside the records).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the dumps and void.ttl into.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(_FORMAT_CHOICES),
-              help="Write only these formats (repeatable; default: all).")
+@click.option(
+    "--texts",
+    "texts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the articles' texts (default: texts/ beside the records).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the dumps and void.ttl into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(_FORMAT_CHOICES),
+    help="Write only these formats (repeatable; default: all).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def build_command(corpus_dir: Path, texts_dir: Path | None, out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+def build_command(
+    corpus_dir: Path, texts_dir: Path | None, out_dir: Path, formats: tuple[str, ...], quiet: bool
+) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out."""
     chosen = [RdfFormat.from_extension(f) for f in formats] or list(ALL_FORMATS)
     printer = _stage_printer(quiet)
@@ -44,8 +60,12 @@ def build_command(corpus_dir: Path, texts_dir: Path | None, out_dir: Path, forma
 
 @click.command("validate")
 @click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the articles' texts (default: texts/ beside the records).")
+@click.option(
+    "--texts",
+    "texts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the articles' texts (default: texts/ beside the records).",
+)
 def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
     """Check CORPUS_DIR and print every problem; exit 1 if there is any."""
     report = validate(load_corpus(corpus_dir, texts_dir=texts_dir))
