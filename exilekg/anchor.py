@@ -53,8 +53,9 @@ def _fold_char(ch: str) -> str:
         return " "
     if ch.isascii():
         return ch
+    # Combining marks fold to nothing, so "Alexeï" (precomposed or not) matches "Alexei".
     decomposed = unicodedata.normalize("NFKD", ch)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)) or ch if decomposed else ch
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class NormalizedText:

@@ -21,6 +21,7 @@ import rdflib
 
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
+from exilekg.jsonld import raise_for_output
 from exilekg.resources import CONTEXT_IRI
 from exilekg.terms import IRI, PREFIXES, RDF, SCHEMA, XSD, Literal, Quad, Term
 
@@ -110,7 +111,7 @@ def writer_for(fmt: RdfFormat, out: IO[str]) -> QuadWriter:
         return _CollectingWriter(out, _turtle)
     if fmt is RdfFormat.TRIG:
         return _CollectingWriter(out, _trig)
-    return _CollectingWriter(out, lambda quads: _json_text(jsonld_document(quads)))
+    return _CollectingWriter(out, lambda quads: _json_text(raise_for_output(jsonld_document(quads))))
 
 
 # -- rdflib ---------------------------------------------------------------------------------------

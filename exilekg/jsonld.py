@@ -1,0 +1,135 @@
+"""JSON-LD without the network: the shipped context, a document loader, and output checks.
+
+Our JSON-LD names its context by IRI (:data:`~exilekg.resources.CONTEXT_IRI`);
+:func:`document_loader` serves that IRI from the installed file and refuses
+every other URL, so reading our dumps never fetches anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+import rdflib
+from pyld import jsonld
+from referencing import Registry, Resource
+
+from exilekg.errors import Location, Problem, SerializationError
+from exilekg.resources import CONTEXT_IRI, context_path, schemas_dir
+
+__all__ = [
+    "OUTPUT_SCHEMAS",
+    "check_output",
+    "document_loader",
+    "expand_to_dataset",
+    "inline_context",
+    "raise_for_output",
+]
+
+
+@cache
+def _context() -> dict[str, Any]:
+    return json.loads(context_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves the exilekg context from disk and nothing else."""
+    if url == CONTEXT_IRI:
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": _context(),
+        }
+    raise SerializationError(
+        f"refusing to fetch {url!r}: exilekg reads JSON-LD contexts from local files only",
+        hint="inline the context, or load it yourself and pass a document loader",
+    )
+
+
+def inline_context(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with its context IRI replaced by the context itself (for tools without a loader)."""
+    if document.get("@context") == CONTEXT_IRI:
+        return {**document, "@context": _context()["@context"]}
+    return document
+
+
+def expand_to_dataset(document: dict[str, Any]) -> rdflib.Dataset:
+    """An rdflib Dataset of a JSON-LD document, via pyld, with the local context."""
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": document_loader})
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return dataset
+
+
+OUTPUT_SCHEMAS: dict[str, str] = {
+    "Person": "person",
+    "Organization": "organization",
+    "Place": "place",
+    "Event": "event",
+    "Article": "work",
+    "CreativeWork": "work",
+    "Dataset": "dataset",
+    "exilekg:Relation": "relation",
+    "exilekg:Designation": "designation",
+    "Observation": "observation",
+    "Quotation": "quotation",
+    "Claim": "claim",
+    "oa:Annotation": "annotation",
+    "oa:SpecificResource": "target",
+    "oa:TextQuoteSelector": "quote-selector",
+    "oa:TextPositionSelector": "position-selector",
+}
+"""The output schema (in ``schemas/output/``) each node type must satisfy; every node satisfies ``node``."""
+
+
+@cache
+def _validator(name: str) -> Any:
+    folder = schemas_dir() / "output"
+    resources = []
+    for path in sorted(folder.glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    schema = registry.contents(f"https://w3id.org/exilekg/schemas/output/{name}.schema.json")
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def _nodes(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for graph in document.get("@graph", []):
+        yield from graph.get("@graph", [])
+
+
+def check_output(document: dict[str, Any]) -> list[Problem]:
+    """Check every node of emitted JSON-LD against the output schemas of its types."""
+    problems: list[Problem] = []
+    for node in _nodes(document):
+        types = node.get("@type", [])
+        names = {"node"} | {
+            OUTPUT_SCHEMAS[t] for t in ([types] if isinstance(types, str) else types) if t in OUTPUT_SCHEMAS
+        }
+        for name in sorted(names):
+            for error in _validator(name).iter_errors(node):
+                pointer = "".join(f"/{p}" for p in error.absolute_path)
+                problems.append(
+                    Problem(
+                        Location(pointer=pointer),
+                        f"node {node.get('@id')} breaks {name}.schema.json: {error.message[:200]}",
+                    )
+                )
+    return problems
+
+
+def raise_for_output(document: dict[str, Any]) -> dict[str, Any]:
+    """Return ``document`` unchanged if every node passes its output schema; else raise."""
+    problems = check_output(document)
+    if problems:
+        raise SerializationError(
+            f"the JSON-LD to write breaks its output schemas ({len(problems)} problems; "
+            f"first: {problems[0].message})",
+            hint="this is a bug in exilekg's mapping; please report it with the record that caused it",
+        )
+    return document

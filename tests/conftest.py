@@ -1,0 +1,39 @@
+"""Shared fixtures: the example corpus, fresh copies of it, and the real seed texts when present."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "example-corpus"
+SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A writable copy of the example corpus (records, documents and texts)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus built once per session, with its texts."""
+    from exilekg.build import build
+
+    out = tmp_path_factory.mktemp("example-build")
+    build(EXAMPLE, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not (SEEDS.is_dir() and any(SEEDS.glob("*.txt"))):
+        pytest.skip(
+            f"the reference articles are not at {SEEDS} (they live in ../shared/corpus/seeds beside the repo)"
+        )
+    return SEEDS

@@ -1,0 +1,140 @@
+"""End-to-end builds: every format parses, all formats agree, rebuilds are byte-identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from exilekg import RdfFormat, ValidationError, build, build_dataset, load_corpus
+from exilekg.build import ALL_FORMATS, output_name
+from exilekg.jsonld import expand_to_dataset
+
+from .conftest import EXAMPLE, REPO
+
+GOLDEN = REPO / "tests" / "golden" / "example.nq"
+
+OX_FORMATS = {
+    RdfFormat.TURTLE: pyoxigraph.RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES: pyoxigraph.RdfFormat.N_TRIPLES,
+    RdfFormat.NQUADS: pyoxigraph.RdfFormat.N_QUADS,
+    RdfFormat.TRIG: pyoxigraph.RdfFormat.TRIG,
+}
+
+
+def quad_set(dataset: rdflib.Dataset) -> set[tuple[object, ...]]:
+    return {(s, p, o, g) for s, p, o, g in dataset.quads((None, None, None, None))}
+
+
+def parse_dataset(path: Path) -> rdflib.Dataset:
+    fmt = RdfFormat.from_path(path)
+    if fmt is RdfFormat.JSONLD:
+        return expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format=fmt.rdflib_name)
+    return dataset
+
+
+def merged(dataset: rdflib.Dataset) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def test_build_writes_every_format_and_void(example_build: Path) -> None:
+    for fmt in ALL_FORMATS:
+        assert (example_build / output_name(fmt)).stat().st_size > 0
+    void = rdflib.Graph().parse(example_build / "void.ttl")
+    triples = next(void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#triples")))
+    nquads = parse_dataset(example_build / "exilekg.nq")
+    assert int(triples) == len(quad_set(nquads))
+
+
+@pytest.mark.parametrize("fmt", list(OX_FORMATS))
+def test_every_dump_parses_with_pyoxigraph(example_build: Path, fmt: RdfFormat) -> None:
+    quads = list(pyoxigraph.parse(path=str(example_build / output_name(fmt)), format=OX_FORMATS[fmt]))
+    assert quads
+
+
+def test_jsonld_parses_with_pyoxigraph_given_the_local_context(example_build: Path) -> None:
+    from exilekg.jsonld import inline_context
+
+    document = inline_context(json.loads((example_build / "exilekg.jsonld").read_text(encoding="utf-8")))
+    quads = list(pyoxigraph.parse(json.dumps(document), format=pyoxigraph.RdfFormat.JSON_LD))
+    assert len(quads) == len(quad_set(parse_dataset(example_build / "exilekg.nq")))
+
+
+def test_all_formats_of_one_build_are_isomorphic(example_build: Path) -> None:
+    reference = parse_dataset(example_build / "exilekg.nq")
+    for fmt in (RdfFormat.TRIG, RdfFormat.JSONLD):
+        assert quad_set(parse_dataset(example_build / output_name(fmt))) == quad_set(reference), fmt
+    for fmt in (RdfFormat.TURTLE, RdfFormat.NTRIPLES):
+        graph = rdflib.Graph().parse(example_build / output_name(fmt), format=fmt.rdflib_name)
+        assert isomorphic(graph, merged(reference)), fmt
+
+
+def test_example_graph_matches_the_golden_graph(example_build: Path) -> None:
+    built = parse_dataset(example_build / "exilekg.nq")
+    golden = rdflib.Dataset()
+    golden.parse(GOLDEN, format="nquads")
+    missing = quad_set(golden) - quad_set(built)
+    extra = quad_set(built) - quad_set(golden)
+    assert not missing and not extra, (sorted(map(str, missing))[:5], sorted(map(str, extra))[:5])
+
+
+def test_rebuild_is_byte_identical(example_build: Path, tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path)
+    for fmt in ALL_FORMATS:
+        assert (tmp_path / output_name(fmt)).read_bytes() == (
+            example_build / output_name(fmt)
+        ).read_bytes(), fmt
+    assert (tmp_path / "void.ttl").read_bytes() == (example_build / "void.ttl").read_bytes()
+
+
+def test_no_blank_nodes_in_any_output(example_build: Path) -> None:
+    for s, p, o, _ in parse_dataset(example_build / "exilekg.trig").quads((None, None, None, None)):
+        assert not isinstance(s, rdflib.BNode) and not isinstance(o, rdflib.BNode), (s, p, o)
+
+
+def test_format_subset(tmp_path: Path) -> None:
+    result = build(EXAMPLE, tmp_path, formats=[RdfFormat.NQUADS])
+    assert set(result.outputs) == {RdfFormat.NQUADS}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.nq", "void.ttl"]
+
+
+def test_failed_build_leaves_earlier_outputs_untouched(example_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(example_copy, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    facts = example_copy / "records" / "facts.json"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace('"anna-petrova"', '"nobody"', 1), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError):
+        build(example_copy, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_build_without_texts_says_what_it_could_not_check(example_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(example_copy / "texts")
+    result = build(example_copy, tmp_path)
+    assert result.report.evidence_verified == 0
+    assert any("evidence phrases" in line for line in result.report.skipped)
+    graph = parse_dataset(tmp_path / "exilekg.nq")
+    verified = rdflib.URIRef("https://w3id.org/exilekg/vocab#verified")
+    flags = {o.toPython() for _, p, o, _ in graph.quads((None, verified, None, None))}
+    assert flags == {False}
+
+
+def test_build_dataset_gives_an_rdflib_dataset() -> None:
+    dataset = build_dataset(load_corpus(EXAMPLE))
+    graphs = {g.identifier for g in dataset.graphs() if len(g)}
+    assert rdflib.URIRef("https://example.org/exilekg/graph/corpus") in graphs
+    assert rdflib.URIRef("https://example.org/exilekg/graph/document/riga-congress") in graphs

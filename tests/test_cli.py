@@ -1,0 +1,82 @@
+"""The command line through click's CliRunner: output, error messages, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from exilekg.cli import cli
+
+from .conftest import EXAMPLE
+
+
+def test_build_prints_a_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "entities" in result.output and "triples in" in result.output
+    assert (tmp_path / "exilekg.ttl").is_file()
+
+
+def test_build_format_subset(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path), "--format", "nt", "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.nt", "void.ttl"]
+
+
+def test_validate_clean_corpus() -> None:
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert "20 of 20 evidence phrases located" in result.output
+
+
+def test_validate_lists_every_problem_and_exits_1(example_copy: Path) -> None:
+    (example_copy / "records" / "bad.json").write_text(
+        '[{"kind": "Person", "id": "x"},\n {"kind": "Place", "id": "y", "name": "Y", "type": "planet"}]',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(example_copy)])
+    assert result.exit_code == 1
+    assert "bad.json:1:2 /0: missing required field 'name'" in result.output
+    assert "bad.json:2:52 /1/type:" in result.output
+    assert "hint:" in result.output
+    assert "2 problems found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_build_error_has_no_traceback(example_copy: Path, tmp_path: Path) -> None:
+    (example_copy / "records" / "bad.json").write_text("[{", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(example_copy), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "bad.json:1:3" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_build_without_texts_says_what_was_not_checked(example_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(example_copy / "texts")
+    result = CliRunner().invoke(cli, ["build", str(example_copy), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "not checked: evidence phrases" in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "exilekg" in result.output
+
+
+def test_python_m_exilekg(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "exilekg", "validate", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
