@@ -15,6 +15,7 @@ from exilekg.describe import describe_dataset
 from exilekg.formats import RdfFormat
 from exilekg.load import Corpus, load_corpus
 from exilekg.map import map_corpus
+from exilekg.mentions import find_mentions
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.serialize import atomic_path, to_dataset, writer_for
 from exilekg.terms import RDF, Quad
@@ -88,7 +89,7 @@ def build_dataset(corpus: Corpus, report: ValidationReport | None = None) -> rdf
     """The corpus as an rdflib Dataset (validating it first unless a report is given)."""
     report = report or validate(corpus)
     report.raise_for_problems()
-    return to_dataset(map_corpus(corpus, report.anchors))
+    return to_dataset(map_corpus(corpus, report.anchors, find_mentions(corpus)))
 
 
 def build(
@@ -116,6 +117,8 @@ def build(
     formats = tuple(dict.fromkeys(formats))
     counter = _Counter()
     outputs: dict[RdfFormat, Path] = {}
+    say("mentions")
+    mentions = find_mentions(corpus)
     say("map and write")
     with ExitStack() as stack:
         writers = []
@@ -124,7 +127,7 @@ def build(
             stream = stack.enter_context(atomic_path(path))
             writers.append(writer_for(fmt, stream))
             outputs[fmt] = path
-        for quad in counter.count(map_corpus(corpus, report.anchors)):
+        for quad in counter.count(map_corpus(corpus, report.anchors, mentions)):
             for writer in writers:
                 writer.write(quad)
         for writer in writers:

@@ -17,6 +17,7 @@ from typing import Any
 from exilekg.anchor import Anchor
 from exilekg.iris import Minter
 from exilekg.load import Corpus, Record
+from exilekg.mentions import Mention
 from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validate import EvidenceKey
@@ -69,6 +70,7 @@ class Mapper:
 
     corpus: Corpus
     anchors: dict[EvidenceKey, Anchor]
+    mentions: dict[str, list[Mention]]
 
     def __post_init__(self) -> None:
         self.mint = Minter(str(self.corpus.meta["base"]))
@@ -97,6 +99,8 @@ class Mapper:
         yield from self.dataset()
         for document in self.corpus.documents:
             yield from self.document(document)
+            if document.id in self.mentions:
+                yield from self.document_mentions(document.data["id"], self.mentions[document.data["id"]])
         for record in self.corpus.records:
             rid = record.id
             if rid is None or rid in self._emitted_records:
@@ -337,7 +341,33 @@ class Mapper:
         for doc in dict.fromkeys(item["document"] for item in data.get("evidence", [])):
             yield f, SCHEMA.appearance, self.mint.document(doc)
 
-    # -- evidence ------------------------------------------------------------------------------
+    # -- mentions and evidence ------------------------------------------------------------------
+
+    def document_mentions(self, doc_id: str, mentions: list[Mention]) -> Iterator[Quad]:
+        """``schema:mentions`` once per entity, and an annotation per occurrence, in the document's graph."""
+        g = self.mint.document_graph(doc_id)
+        d = self.mint.document(doc_id)
+        for entity in dict.fromkeys(m.entity for m in mentions):
+            yield d, SCHEMA.mentions, self.iri(entity), g
+        for mention in mentions:
+            ann = self.mint.mention(doc_id, mention.start, mention.end)
+            target = Minter.part(ann, "target")
+            quote = Minter.part(ann, "quote")
+            position = Minter.part(ann, "position")
+            yield ann, RDF.type, OA.Annotation, g
+            yield ann, RDF.type, EXILEKG.Mention, g
+            yield ann, OA.motivatedBy, OA.identifying, g
+            yield ann, OA.hasBody, self.iri(mention.entity), g
+            yield ann, OA.hasTarget, target, g
+            yield target, RDF.type, OA.SpecificResource, g
+            yield target, OA.hasSource, d, g
+            yield target, OA.hasSelector, quote, g
+            yield target, OA.hasSelector, position, g
+            yield from _quote(quote, mention.exact, mention.prefix, mention.suffix, g)
+            yield quote, RDF.type, OA.TextQuoteSelector, g
+            yield position, RDF.type, OA.TextPositionSelector, g
+            yield position, OA.start, Literal(str(mention.start), XSD.nonNegativeInteger), g
+            yield position, OA.end, Literal(str(mention.end), XSD.nonNegativeInteger), g
 
     def evidence(self, record: Record, body: IRI) -> Iterator[Quad]:
         rid = record.data["id"]
@@ -393,6 +423,15 @@ _FACT_MAPPERS = {
 }
 
 
-def map_corpus(corpus: Corpus, anchors: dict[EvidenceKey, Anchor] | None = None) -> Iterator[Quad]:
-    """The quads of a validated corpus, in a deterministic order."""
-    return Mapper(corpus, anchors or {}).quads()
+def map_corpus(
+    corpus: Corpus,
+    anchors: dict[EvidenceKey, Anchor] | None = None,
+    mentions: dict[str, list[Mention]] | None = None,
+) -> Iterator[Quad]:
+    """The quads of a validated corpus, in a deterministic order.
+
+    ``anchors`` (from :attr:`ValidationReport.anchors`) add position selectors to
+    evidence; ``mentions`` (from :func:`exilekg.mentions.find_mentions`) add the
+    documents' mention annotations.
+    """
+    return Mapper(corpus, anchors or {}, mentions or {}).quads()

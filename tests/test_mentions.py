@@ -1,0 +1,99 @@
+"""Mentions: whole words, possessives, longest match, the surname rule, exact offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exilekg.anchor import NormalizedText
+from exilekg.mentions import MentionFinder
+
+PEOPLE = [
+    ("marina", "Person", ["Marina Litvinenko"]),
+    ("alexander", "Person", ["Alexander Litvinenko"]),
+    ("navalny", "Person", ["Alexei Navalny", "Alexeï Navalny"]),
+    ("london", "Place", ["London"]),
+    ("fbk", "Organization", ["Anti-Corruption Foundation", "FBK"]),
+]
+
+
+def found(text: str, entities: list[tuple[str, str, list[str]]] = PEOPLE) -> list[tuple[str, str]]:
+    return [(m.entity, m.exact) for m in MentionFinder(entities).find(NormalizedText(text))]
+
+
+def test_longest_match_wins() -> None:
+    assert found("Marina Litvinenko spoke.") == [("marina", "Marina Litvinenko")]
+
+
+def test_shared_surname_alone_counts_for_nobody() -> None:
+    assert found("Alexander Litvinenko and Marina Litvinenko. Litvinenko was killed.") == [
+        ("alexander", "Alexander Litvinenko"),
+        ("marina", "Marina Litvinenko"),
+    ]
+
+
+def test_surname_counts_only_after_the_full_name() -> None:
+    text = "Navalny's allies. Alexeï Navalny died. Navalny’s widow."
+    assert found(text) == [("navalny", "Alexeï Navalny"), ("navalny", "Navalny’s"[:7])]
+
+
+def test_whole_words_and_diacritics() -> None:
+    assert found("Londoner FBKs; the FBK in London; Alexei Navalny") == [
+        ("fbk", "FBK"),
+        ("london", "London"),
+        ("navalny", "Alexei Navalny"),
+    ]
+
+
+def test_ambiguous_full_name_counts_for_neither() -> None:
+    entities = [("a", "Place", ["Georgia"]), ("b", "Place", ["Georgia"])]
+    assert found("In Georgia.", entities) == []
+
+
+def test_build_writes_mentions_in_document_graphs(example_build: Path) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(example_build / "exilekg.nq", format="nquads")
+    mentions = rdflib.URIRef("http://schema.org/mentions")
+    graph = rdflib.URIRef("https://example.org/exilekg/graph/document/riga-congress")
+    mentioned = {str(o).rsplit("/", 1)[-1] for _, _, o, g in dataset.quads((None, mentions, None, graph))}
+    assert {"anna-petrova", "free-voices-foundation", "riga", "ivan-sokolov", "marta-sokolova"} <= mentioned
+    text = (Path(__file__).parents[1] / "examples/example-corpus/texts/riga-congress.txt").read_text("utf-8")
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    checked = 0
+    for position, _, start, g in dataset.quads((None, oa.start, None, graph)):
+        quote = rdflib.URIRef(str(position).replace("#position", "#quote"))
+        (end,) = [o for _, _, o, _ in dataset.quads((position, oa.end, None, g))]
+        (exact,) = [o for _, _, o, _ in dataset.quads((quote, oa.exact, None, g))]
+        assert text[int(start) : int(end)] == str(exact)
+        checked += 1
+    assert checked > 20
+
+
+name_chars = st.characters(codec="utf-8", categories=("L",))
+names = st.lists(
+    st.text(alphabet=name_chars, min_size=2, max_size=8).map(str.title), min_size=1, max_size=3
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entity_names=st.lists(names, min_size=1, max_size=5, unique=True),
+    filler=st.lists(st.text(max_size=15), min_size=1, max_size=6),
+    picks=st.lists(st.integers(min_value=0, max_value=4), max_size=6),
+)
+def test_mention_offsets_slice_the_text_to_exact(
+    entity_names: list[str], filler: list[str], picks: list[int]
+) -> None:
+    entities = [(f"e{i}", "Person", [name]) for i, name in enumerate(entity_names)]
+    parts = []
+    for i, chunk in enumerate(filler):
+        parts.append(chunk)
+        if i < len(picks):
+            parts.append(" " + entity_names[picks[i] % len(entity_names)] + "'s ")
+    text = "".join(parts)
+    for mention in MentionFinder(entities).find(NormalizedText(text)):
+        assert text[mention.start : mention.end] == mention.exact
+        assert text[max(0, mention.start - 32) : mention.start] == mention.prefix
