@@ -9,7 +9,9 @@ apostrophes, dashes, diacritics: "Alexei" finds "Alexeï"), but what is reported
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,34 +60,68 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class NormalizedText:
-    """A text folded for matching, with a map from folded positions back to the original."""
+_RUNS = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*|\s+|.", re.DOTALL)
+"""Runs of printable ASCII (single spaces inside) fold to themselves; whitespace runs fold
+to one space; anything else is folded a character at a time."""
 
-    __slots__ = ("folded", "origin", "text")
+
+class NormalizedText:
+    """A text folded for matching, with a map from folded positions back to the original.
+
+    The map is kept as segments rather than one entry per character: a run of plain
+    ASCII maps linearly, so folding a long English text costs a handful of regex
+    matches per line instead of a Python step per character.
+    """
+
+    __slots__ = ("_folded_starts", "_segments", "folded", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         out: list[str] = []
-        origin: list[int] = []
+        # (folded start, original start, linear): a linear segment maps position by position,
+        # any other maps every folded character to the one original character it came from.
+        segments: list[tuple[int, int, bool]] = []
+        length = 0
         last_space = True  # leading whitespace folds away entirely
-        for i, ch in enumerate(text):
-            folded = _fold_char(ch)
-            for c in folded:
+        for match in _RUNS.finditer(text):
+            run = match.group()
+            first = run[0]
+            if first.isspace():
+                if not last_space:
+                    segments.append((length, match.start(), False))
+                    out.append(" ")
+                    length += 1
+                    last_space = True
+                continue
+            if len(run) > 1 or ("!" <= first <= "~" and first != "`"):
+                segments.append((length, match.start(), True))
+                out.append(run)
+                length += len(run)
+                last_space = False
+                continue
+            for c in _fold_char(first):
                 if c == " ":
                     if last_space:
                         continue
                     last_space = True
                 else:
                     last_space = False
+                segments.append((length, match.start(), False))
                 out.append(c)
-                origin.append(i)
+                length += 1
         self.folded = "".join(out)
-        self.origin = origin
+        self._segments = segments
+        self._folded_starts = [seg[0] for seg in segments]
+
+    def _origin(self, position: int) -> int:
+        index = bisect.bisect_right(self._folded_starts, position) - 1
+        folded_start, original_start, linear = self._segments[index]
+        return original_start + (position - folded_start) if linear else original_start
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original code-point span of folded positions ``[start, end)``."""
-        o_start = self.origin[start]
-        o_end = self.origin[end - 1] + 1
+        o_start = self._origin(start)
+        o_end = self._origin(end - 1) + 1
         # A decomposed letter in the original ("e" + combining acute) ends after its marks.
         while o_end < len(self.text) and unicodedata.combining(self.text[o_end]):
             o_end += 1

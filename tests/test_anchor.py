@@ -57,3 +57,36 @@ def test_offsets_always_slice_the_stored_text_to_exact(before: str, phrase: str,
     if isinstance(found, Anchor):
         assert text[found.start : found.end] == found.exact
         assert NormalizedText(found.exact).folded.strip() == NormalizedText(phrase).folded.strip()
+
+
+def reference_fold(text: str) -> tuple[str, list[int]]:
+    """Folding one character at a time: the definition the fast segmented folding must match."""
+    from exilekg.anchor import _fold_char
+
+    out: list[str] = []
+    origin: list[int] = []
+    last_space = True
+    for i, ch in enumerate(text):
+        for c in _fold_char(ch):
+            if c == " ":
+                if last_space:
+                    continue
+                last_space = True
+            else:
+                last_space = False
+            out.append(c)
+            origin.append(i)
+    return "".join(out), origin
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab Z.'`\"\n\t\u00a0’“éе\u0308ﬁ  \u2003-–")), max_size=60)
+    | st.text()
+)
+def test_segmented_folding_matches_the_per_character_definition(text: str) -> None:
+    normalized = NormalizedText(text)
+    folded, origin = reference_fold(text)
+    assert normalized.folded == folded
+    for position in range(len(folded)):
+        assert normalized.span(position, position + 1)[0] == origin[position]
