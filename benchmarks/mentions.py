@@ -20,8 +20,49 @@ from pathlib import Path
 from exilekg.anchor import NormalizedText
 from exilekg.mentions import MentionFinder
 
-SYLLABLES = "ka lo mi ra ve to su ni pe da zo ri la mo ve sa ku te no ga bi lu".split()
-WORDS = "the of and in to exile opposition congress foundation survey said city war with for on by".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ve",
+    "to",
+    "su",
+    "ni",
+    "pe",
+    "da",
+    "zo",
+    "ri",
+    "la",
+    "mo",
+    "ve",
+    "sa",
+    "ku",
+    "te",
+    "no",
+    "ga",
+    "bi",
+    "lu",
+]
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "in",
+    "to",
+    "exile",
+    "opposition",
+    "congress",
+    "foundation",
+    "survey",
+    "said",
+    "city",
+    "war",
+    "with",
+    "for",
+    "on",
+    "by",
+]
 
 
 def name(rng: random.Random) -> str:
