@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from exilekg.iris import Minter
 from exilekg.load import Corpus
 from exilekg.serialize import dump
-from exilekg.terms import DCAT, DCTERMS, IRI, RDF, SCHEMA, VOID, XSD, Literal, Quad
+from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, RDF, SCHEMA, VOID, XSD, Literal, Quad
 
 if TYPE_CHECKING:
     from exilekg.build import BuildResult
@@ -59,7 +59,12 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
 
 
 def _slug(iri: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+    """``schema-Person`` for schema:Person: the prefix keeps same-named classes of two vocabularies apart."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            iri = f"{prefix}-{iri[len(namespace) :]}"
+            break
+    return "".join(ch if ch.isalnum() else "-" for ch in iri)
 
 
 def describe_dataset(corpus: Corpus, result: BuildResult) -> None:
