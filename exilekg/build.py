@@ -75,6 +75,16 @@ class _Counter:
             yield quad
 
 
+def _remove_leftovers(out: Path) -> None:
+    """Delete temporary files a killed build left behind (``.exilekg.nq.<random>.tmp``)."""
+    if not out.is_dir():
+        return
+    names = [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"]
+    for name in names:
+        for leftover in out.glob(f".{name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
 def _count_kinds(corpus: Corpus) -> tuple[int, int]:
     ids_by_kind: dict[str, set[str]] = {}
     for record in corpus.records:
@@ -114,6 +124,7 @@ def build(
     report = validate(corpus)
     report.raise_for_problems()
     out = Path(out_dir)
+    _remove_leftovers(out)
     formats = tuple(dict.fromkeys(formats))
     counter = _Counter()
     outputs: dict[RdfFormat, Path] = {}

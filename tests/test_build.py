@@ -138,3 +138,14 @@ def test_build_dataset_gives_an_rdflib_dataset() -> None:
     graphs = {g.identifier for g in dataset.graphs() if len(g)}
     assert rdflib.URIRef("https://example.org/exilekg/graph/corpus") in graphs
     assert rdflib.URIRef("https://example.org/exilekg/graph/document/riga-congress") in graphs
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    leftover = tmp_path / ".exilekg.nq.abc123.tmp"
+    leftover.write_text("half a dump")
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("mine")
+    build(EXAMPLE, tmp_path)
+    assert not leftover.exists()
+    assert unrelated.exists()
