@@ -1,0 +1,649 @@
+"""Writing the static site: each page as HTML, Turtle and JSON-LD, the indexes, the dumps, the server files.
+
+The site is written into a fresh folder beside ``SITE_DIR`` and swapped in when
+complete, so a reader (or a web server) never sees half a site. A folder that
+``SITE_DIR`` already names is replaced only if an earlier publish wrote it (it
+holds the marker file :data:`MARKER`): publishing must never wipe a folder of
+someone's own files because of a typo in ``--site``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import unicodedata
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from exilekg import __version__
+from exilekg.errors import PublishError
+from exilekg.formats import RdfFormat
+from exilekg.jsonld import inline_context
+from exilekg.map import LICENSES
+from exilekg.publish.model import ENTITY_SEGMENTS, Link, SiteModel
+from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
+from exilekg.publish.server import sub_node_pattern
+from exilekg.publish.store import Store, Triple, load_store
+from exilekg.publish.texts import TextLibrary
+from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
+from exilekg.resources import context_path
+from exilekg.serialize import jsonld_document, to_graph
+from exilekg.terms import DCAT, DCTERMS, IRI, SCHEMA, VOID
+
+__all__ = ["INDEXES", "MARKER", "PublishResult", "publish", "slice_jsonld", "slice_turtle"]
+
+MARKER = ".exilekg-site"
+"""The file that marks a folder as a published site, which a later publish may replace."""
+
+_SLICE_GRAPH = IRI("urn:x-exilekg:slice")
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    file: str
+    title: str
+    segments: tuple[str, ...]
+    intro: str
+
+
+INDEXES: tuple[IndexPage, ...] = (
+    IndexPage("people.html", "People", ("person",), "Everyone the articles and records name."),
+    IndexPage(
+        "organizations.html",
+        "Organisations",
+        ("organization",),
+        "Organisations, media, state bodies and communities.",
+    ),
+    IndexPage("places.html", "Places", ("place",), "Countries, cities and neighbourhoods."),
+    IndexPage(
+        "events.html", "Events", ("event",), "Congresses, protests, elections and other events, by date."
+    ),
+    IndexPage("works.html", "Works", ("work",), "Reports, studies, appeals and other works cited."),
+    IndexPage(
+        "articles.html", "Articles", ("document",), "The articles the graph is built from, newest first."
+    ),
+    IndexPage(
+        "facts.html",
+        "Facts",
+        ("relation", "designation", "quotation", "claim"),
+        "Relations, designations, quotations and claims, each with its sources.",
+    ),
+)
+"""The index pages of records by kind; statistics, the A–Z and the vocabulary have their own."""
+
+_NAV: tuple[tuple[str, str], ...] = (
+    ("index.html", "Home"),
+    ("people.html", "People"),
+    ("organizations.html", "Organisations"),
+    ("places.html", "Places"),
+    ("events.html", "Events"),
+    ("articles.html", "Articles"),
+    ("statistics.html", "Statistics"),
+    ("names.html", "A–Z"),
+    ("vocab.html", "Vocabulary"),
+)
+
+
+@dataclass
+class PublishResult:
+    """What a publish wrote."""
+
+    site_dir: Path
+    base_url: str
+    pages: int
+    """HTML pages written, indexes included."""
+    records: int
+    """Pages of records, the dataset and graphs: each also written as Turtle and JSON-LD."""
+    files: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages} pages ({self.records} with Turtle and JSON-LD), {self.files} files "
+            f"in {self.seconds:.2f} s"
+        )
+
+
+# -- RDF of one page ---------------------------------------------------------------------------------
+
+
+def slice_jsonld(triples: list[Triple]) -> dict[str, Any]:
+    """A page's slice as compact JSON-LD with the context inlined, so search engines need fetch nothing."""
+    document = jsonld_document((s, p, o, _SLICE_GRAPH) for s, p, o in triples)
+    nodes = document["@graph"][0]["@graph"] if document["@graph"] else []
+    return inline_context({"@context": document["@context"], "@graph": nodes})
+
+
+def slice_turtle(triples: list[Triple]) -> str:
+    return str(to_graph((s, p, o, _SLICE_GRAPH) for s, p, o in triples).serialize(format="turtle"))
+
+
+def script_json(data: Any) -> Markup:
+    """JSON to put inside ``<script type="application/ld+json">``.
+
+    ``<`` ``>`` and ``&`` become JSON escapes, so no ``</script>`` or ``<!--`` in the
+    data can end the block or change how the HTML parser reads it; the JSON means the same.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+# -- the writer ------------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("exilekg", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["script_json"] = script_json
+    env.filters["svg"] = lambda markup: Markup(markup)
+    return env
+
+
+def _normalise_base_url(base_url: str) -> str:
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise PublishError(
+            f"--base-url must be an absolute http(s) URL without query or fragment, not {base_url!r}",
+            hint="for example https://example.org/exilekg/",
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def _initial(name: str) -> str:
+    for ch in unicodedata.normalize("NFKD", name):
+        if ch.isalpha():
+            return ch.upper()
+        if ch.isdigit():
+            return "0–9"
+    return "#"
+
+
+class _Writer:
+    """One publish run: renders into ``root`` (the temporary folder) and counts what it writes."""
+
+    def __init__(self, model: SiteModel, root: Path, out_dir: Path, base_url: str, site_dir: Path) -> None:
+        self.model = model
+        self.store: Store = model.store
+        self.root = root
+        self.out_dir = out_dir
+        self.base_url = base_url
+        self.site_dir = site_dir
+        self.env = _environment()
+        self.pages = 0
+        self.records = 0
+        self.files = 0
+        self.sitemap: list[str] = []
+        dataset = IRI(f"{self.store.base}dataset")
+        self.dataset = dataset
+        self.dataset_title = (
+            self.store.text(dataset, SCHEMA.name) or self.store.text(dataset, DCTERMS.title) or "exilekg"
+        )
+        license_iri = self.store.value(dataset, SCHEMA.license) or self.store.value(dataset, DCTERMS.license)
+        self.license = self._license_link(str(license_iri)) if license_iri else None
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def write(self, relative: str, content: str) -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", newline="\n")
+        self.files += 1
+
+    def copy(self, source: Path, relative: str) -> None:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        self.files += 1
+
+    def render(
+        self, relative: str, template: str, canonical: str | None, *, root: str | None = None, **context: Any
+    ) -> None:
+        if root is None:
+            root = "../" * relative.count("/")
+            nav = [(self.model.relative(relative, file), text, file == relative) for file, text in _NAV]
+        else:
+            nav = [(root + file, text, False) for file, text in _NAV]
+        page = self.env.get_template(template).render(
+            root=root,
+            here=relative,
+            nav=nav,
+            dataset_title=self.dataset_title,
+            license=self.license,
+            exilekg_version=__version__,
+            canonical=canonical,
+            **context,
+        )
+        self.write(relative, page)
+        self.pages += 1
+        if canonical is not None:
+            self.sitemap.append(canonical)
+
+    def _license_link(self, iri: str) -> Link:
+        names = {url: name for name, url in LICENSES.items()}
+        name = names.get(iri)
+        return Link(name.upper() if name else iri, iri, external=True)
+
+    # -- pages of records --------------------------------------------------------------------------
+
+    def record_page(self, page: IRI) -> None:
+        view = self.model.record(page)
+        triples = self.store.slices.get(page, [])
+        data = slice_jsonld(triples)
+        self.write(f"{view.path}.ttl", slice_turtle(triples))
+        self.write(f"{view.path}.jsonld", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        holds: list[Link] = []
+        if view.segment == "graph":
+            holds = [self.model.link(f"{view.path}.html", r) for r in self._records_in_graph().get(page, [])]
+        self.render(
+            f"{view.path}.html",
+            "record.html",
+            f"{self.base_url}{urllib.parse.quote(view.path)}",
+            view=view,
+            jsonld=data,
+            alternates=self._alternates(view.path),
+            holds=holds,
+        )
+        self.records += 1
+
+    def _alternates(self, path: str) -> list[tuple[str, str, str]]:
+        name = path.rsplit("/", 1)[-1]
+        return [
+            (f"{name}.ttl", "text/turtle", "Turtle"),
+            (f"{name}.jsonld", "application/ld+json", "JSON-LD"),
+        ]
+
+    _graph_records: dict[IRI, list[IRI]] | None = None
+
+    def _records_in_graph(self) -> dict[IRI, list[IRI]]:
+        if self._graph_records is None:
+            found: dict[IRI, dict[IRI, None]] = defaultdict(dict)
+            for s, _, _, g in self.store.quads:
+                if self.store.owner(s) == s and s in self.model.page_set and s != g:
+                    found[g][s] = None
+            self._graph_records = {
+                g: sorted(records, key=lambda r: (self.model.segment(r), self.model.label(r)))
+                for g, records in found.items()
+            }
+        return self._graph_records
+
+    # -- the home page -------------------------------------------------------------------------------
+
+    def home(self) -> None:
+        s = self.store
+        ds = self.dataset
+        triples = self.store.slices.get(ds, [])
+        data = slice_jsonld(triples)
+        self.write("dataset.ttl", slice_turtle(triples))
+        self.write("dataset.jsonld", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        self.records += 1
+
+        def count(predicate: IRI) -> str | None:
+            return s.text(ds, predicate)
+
+        classes = []
+        for part in s.iris(ds, VOID.classPartition):
+            cls = s.value(part, VOID["class"])
+            number = s.text(part, VOID.entities)
+            if isinstance(cls, IRI) and number is not None:
+                classes.append((class_label(cls), prefixed(cls), int(number)))
+        classes.sort(key=lambda item: (-item[2], item[0]))
+        dumps = []
+        for dist in s.iris(ds, DCAT.distribution):
+            url = s.value(dist, DCAT.downloadURL)
+            media = s.value(dist, DCAT.mediaType)
+            if not isinstance(url, IRI):
+                continue
+            name = url.rsplit("/", 1)[-1]
+            file = self.root / "dump" / name
+            if not file.is_file():
+                continue
+            media_type = str(media).split("/media-types/", 1)[-1] if media else ""
+            dumps.append(
+                (
+                    s.text(dist, DCTERMS.title) or name,
+                    f"dump/{name}",
+                    media_type,
+                    _human_size(file.stat().st_size),
+                )
+            )
+        dumps.sort(key=lambda item: item[1])
+        maintainer = s.value(ds, SCHEMA.maintainer)
+        maintainer_link = None
+        if isinstance(maintainer, IRI):
+            url = s.value(maintainer, SCHEMA.url)
+            maintainer_link = Link(
+                s.text(maintainer, SCHEMA.name) or str(maintainer),
+                str(url) if isinstance(url, IRI) else None,
+                external=isinstance(url, IRI),
+            )
+        indexes = [
+            (
+                index.file,
+                index.title,
+                sum(1 for p in self.model.page_set if self.model.segment(p) in index.segments),
+            )
+            for index in INDEXES
+        ]
+        indexes.append(("statistics.html", "Statistics", len(self.model.series)))
+        graphs = [self.model.link("index.html", g) for g in self.model.pages_of("graph")]
+        example = next(iter(self.model.pages_of("person", *ENTITY_SEGMENTS)), None)
+        context: dict[str, Any] = dict(
+            title=self.dataset_title,
+            description=s.text(ds, SCHEMA.description) or s.text(ds, DCTERMS.description),
+            version=s.text(ds, SCHEMA.version) or s.text(ds, DCAT.version),
+            identifier=s.text(ds, SCHEMA.identifier),
+            maintainer=maintainer_link,
+            triples=count(VOID.triples),
+            entities=count(VOID.entities),
+            documents=count(VOID.documents),
+            classes=classes,
+            dumps=dumps,
+            indexes=indexes,
+            graphs=graphs,
+            base=s.base,
+            base_url=self.base_url,
+            example=(self.model.path(example), self.model.label(example)) if example else None,
+            jsonld=data,
+            alternates=[
+                ("dataset.ttl", "text/turtle", "Turtle"),
+                ("dataset.jsonld", "application/ld+json", "JSON-LD"),
+            ],
+        )
+        self.render("index.html", "home.html", self.base_url, **context)
+        self.render("dataset.html", "home.html", f"{self.base_url}dataset", **context)
+
+    # -- indexes -------------------------------------------------------------------------------------
+
+    def index_page(self, index: IndexPage) -> None:
+        here = index.file
+        groups: list[tuple[str, list[dict[str, Any]]]] = []
+        for segment in index.segments:
+            pages = self.model.pages_of(segment)
+            if segment in ("event", "document"):
+                pages.sort(key=lambda p: self.model._date_key(p), reverse=segment == "document")
+            items = [self._index_item(here, page) for page in pages]
+            if items:
+                groups.append(
+                    (self.model.kind_label(pages[0]) + "s" if len(index.segments) > 1 else "", items)
+                )
+        self.render(
+            here, "list.html", f"{self.base_url}{here}", title=index.title, intro=index.intro, groups=groups
+        )
+
+    def _index_item(self, here: str, page: IRI) -> dict[str, Any]:
+        s = self.store
+        notes: list[str] = []
+        types = [t for t in self.model.type_labels(page) if t not in ("Thing",)]
+        specific = [
+            t for t in types if t.lower() not in (self.model.segment(page), "organization", "article", "role")
+        ]
+        if specific:
+            notes.append(", ".join(specific))
+        for predicate in (SCHEMA.startDate, SCHEMA.datePublished, SCHEMA.jobTitle):
+            value = s.text(page, predicate)
+            if value:
+                notes.append(value)
+        for predicate in (SCHEMA.location, SCHEMA.containedInPlace, SCHEMA.author):
+            for other in s.iris(page, predicate):
+                notes.append(self.model.label(other))
+        return {
+            "link": self.model.link(here, page),
+            "notes": notes,
+            "description": s.text(page, SCHEMA.description),
+        }
+
+    def names_page(self) -> None:
+        here = "names.html"
+        letters: dict[str, list[tuple[str, Link, str | None, str | None]]] = defaultdict(list)
+        seen: set[tuple[str, IRI]] = set()
+        for name, lang, page in self.model.all_names():
+            if (name, page) in seen:
+                continue
+            seen.add((name, page))
+            main = self.model.label(page)
+            letters[_initial(name)].append(
+                (
+                    name,
+                    Link(name, self.model.href(here, page), lang=lang),
+                    main if main != name else None,
+                    self.model.kind_label(page),
+                )
+            )
+        ordered = sorted(letters, key=lambda letter: (not letter.isascii(), letter == "#", letter))
+        groups = [
+            (letter, [item[1:] for item in sorted(letters[letter], key=lambda i: (i[0].casefold(), i[0]))])
+            for letter in ordered
+        ]
+        self.render(here, "names.html", f"{self.base_url}{here}", title="A–Z of names", groups=groups)
+
+    def statistics_page(self) -> None:
+        here = "statistics.html"
+        figures = [
+            self.model.figure(here, series, number) for number, series in enumerate(self.model.series, 1)
+        ]
+        self.render(here, "statistics.html", f"{self.base_url}{here}", title="Statistics", figures=figures)
+
+    def vocab_page(self) -> None:
+        self.copy(vocab_ttl_path(), "vocab.ttl")
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(vocab_ttl_path(), format="turtle")
+        self.write("vocab.jsonld", graph.serialize(format="json-ld", indent=1))
+        here = "vocab.html"
+
+        def term_link(iri: str) -> Link:
+            return Link(
+                prefixed(iri),
+                self.model.href(here, IRI(iri))
+                or (f"https://schema.org/{iri[len(str(SCHEMA)) :]}" if iri.startswith(str(SCHEMA)) else None),
+                external=iri.startswith(str(SCHEMA)),
+            )
+
+        terms = [
+            {
+                "term": term,
+                "parents": [term_link(p) for p in term.parents],
+                "domains": [term_link(p) for p in term.domains],
+                "ranges": [term_link(p) for p in term.ranges],
+            }
+            for term in vocab_terms()
+        ]
+        self.render(
+            here,
+            "vocab.html",
+            f"{self.base_url}vocab",
+            title="The exilekg vocabulary",
+            terms=terms,
+            alternates=[
+                ("vocab.ttl", "text/turtle", "Turtle"),
+                ("vocab.jsonld", "application/ld+json", "JSON-LD"),
+            ],
+        )
+
+    def not_found_page(self) -> None:
+        # Served for any missing path, at any depth, so its links must not be relative.
+        site_root = urllib.parse.urlsplit(self.base_url).path
+        self.render("404.html", "404.html", None, root=site_root, site_root=site_root)
+
+    # -- dumps, sitemap, server files ----------------------------------------------------------------
+
+    def dumps(self) -> None:
+        for fmt in RdfFormat:
+            source = self.out_dir / f"exilekg.{fmt.extension}"
+            if source.is_file():
+                self.copy(source, f"dump/{source.name}")
+        self.copy(self.out_dir / "void.ttl", "void.ttl")
+        self.copy(self.out_dir / "void.ttl", "dump/void.ttl")
+        self.copy(context_path(), "context.jsonld")
+
+    def sitemap_files(self) -> None:
+        urls = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in sorted(set(self.sitemap)))
+        self.write(
+            "sitemap.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{urls}</urlset>\n",
+        )
+        self.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base_url}sitemap.xml\n")
+
+    def server_files(self) -> None:
+        prefix = urllib.parse.urlsplit(self.base_url).path or "/"
+        context: dict[str, Any] = dict(
+            prefix=prefix,
+            base=self.store.base,
+            base_url=self.base_url,
+            site_dir=str(self.site_dir.resolve()),
+            sub_node=sub_node_pattern()[1:],  # the configs put the prefix before it
+            media_types=sorted(MEDIA_TYPES.items()),
+            variants=VARIANTS,
+        )
+        env = jinja2.Environment(
+            loader=jinja2.PackageLoader("exilekg", "templates"),
+            autoescape=False,  # server configuration, not HTML; values are our own paths and URLs
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        for template, target in (
+            ("server/htaccess", ".htaccess"),
+            ("server/nginx.conf", "server-config/nginx.conf"),
+            ("server/README.txt", "server-config/README.txt"),
+        ):
+            self.write(target, env.get_template(template).render(**context))
+
+    def stylesheet(self) -> None:
+        self.write("style.css", self.env.loader.get_source(self.env, "style.css")[0])  # type: ignore[union-attr]
+
+
+def _swap_in(tmp: Path, site: Path) -> None:
+    """Replace ``site`` with ``tmp`` in two renames, the old site removed only afterwards."""
+    old: Path | None = None
+    if site.exists():
+        old = site.with_name(f".{site.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
+        site.rename(old)
+    try:
+        tmp.rename(site)
+    except OSError:
+        if old is not None:
+            old.rename(site)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_site_dir(site: Path, out_dir: Path) -> None:
+    if site.exists():
+        if not site.is_dir():
+            raise PublishError("the site path exists and is not a folder", path=site)
+        if any(site.iterdir()) and not (site / MARKER).is_file():
+            raise PublishError(
+                "the site folder is not empty and was not written by exilekg publish",
+                path=site,
+                hint="publish into a new or empty folder; a folder exilekg wrote before is replaced whole",
+            )
+    resolved_site, resolved_out = site.resolve(), out_dir.resolve()
+    if (
+        resolved_out == resolved_site
+        or resolved_site in resolved_out.parents
+        or resolved_out in resolved_site.parents
+    ):
+        raise PublishError(
+            "the site folder and the build folder must not contain each other",
+            path=site,
+            hint="replacing the site would delete the build, or the build would be published into itself",
+        )
+
+
+def publish(
+    out_dir: Path | str,
+    site_dir: Path | str,
+    *,
+    base_url: str | None = None,
+    texts_dir: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PublishResult:
+    """Write the static site of the build in ``out_dir`` to ``site_dir``.
+
+    ``base_url`` is where the site will be hosted (default: the corpus base IRI);
+    it makes the absolute URLs (canonical links, sitemap, server configuration),
+    while the data keeps its IRIs. ``texts_dir`` holds the articles' texts (or a
+    corpus folder with them), for evidence shown in its sentence.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _stage: None)
+    out, site = Path(out_dir), Path(site_dir)
+    if texts_dir is not None and not Path(texts_dir).is_dir():
+        raise PublishError("the texts folder does not exist", path=texts_dir)
+    _check_site_dir(site, out)
+    say("read")
+    store = load_store(out)
+    url = _normalise_base_url(base_url or store.base)
+    texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None)
+    model = SiteModel(store, texts)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", suffix=".tmp", dir=site.parent))
+    try:
+        writer = _Writer(model, tmp, out, url, site)
+        writer.write(
+            MARKER, f"written by exilekg {__version__} publish; replaced whole by the next publish\n"
+        )
+        writer.stylesheet()
+        writer.dumps()
+        say("pages")
+        for page in store.pages():
+            if store.segment(page) != "dataset":
+                writer.record_page(page)
+        writer.home()
+        say("indexes")
+        for index in INDEXES:
+            writer.index_page(index)
+        writer.names_page()
+        writer.statistics_page()
+        writer.vocab_page()
+        writer.not_found_page()
+        writer.sitemap_files()
+        writer.server_files()
+        # mkdtemp's 0700 would hide the whole site from a web server running as another user.
+        tmp.chmod(0o755)
+        say("swap")
+        _swap_in(tmp, site)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PublishResult(
+        site_dir=site,
+        base_url=url,
+        pages=writer.pages,
+        records=writer.records,
+        files=writer.files,
+        seconds=time.perf_counter() - started,
+        warnings=list(texts.warnings),
+    )
