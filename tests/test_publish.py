@@ -3,6 +3,7 @@ escaping of hostile values, and what a reader sees in headless Chromium."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
@@ -192,6 +193,7 @@ def _target(root: Path, page: Path, link: str) -> tuple[Path, str] | None:
 # -- the files -------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _nquads(example_build: Path) -> rdflib.Dataset:
     dataset = rdflib.Dataset()
     dataset.parse(example_build / "exilekg.nq", format="nquads")

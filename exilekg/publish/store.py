@@ -26,7 +26,7 @@ import rdflib
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.model import KINDS
-from exilekg.serialize import quads_of
+from exilekg.serialize import ntriples_term, quads_of
 from exilekg.terms import IRI, RDF, VOID, Literal, Quad, Term
 
 __all__ = [
@@ -211,4 +211,7 @@ def load_store(out_dir: Path | str) -> Store:
         raise
     except Exception as exc:  # quads_of's SerializationError: blank nodes or a default graph
         raise PublishError(f"cannot publish this dump: {exc}", path=dump) from None
+    # rdflib hands quads back in hash order, which changes from run to run; a sorted store makes
+    # every page the same for the same build, so a republished site differs only where the data does.
+    quads.sort(key=lambda q: (q[0], q[1], ntriples_term(q[2]), q[3]))
     return Store(base, quads)
