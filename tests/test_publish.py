@@ -8,7 +8,9 @@ import json
 import os
 import posixpath
 import shutil
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -589,3 +591,83 @@ def test_chromium_shows_hostile_names_as_text(hostile_server: str, tmp_path: Pat
         f"--screenshot={_artifacts() / 'publish-hostile.png'}",
         "--window-size=1280,1600",
     )
+
+
+# -- the shipped nginx configuration, run for real ----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx_site(example_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site published for a sub-path, behind nginx running the snippet the site ships."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
+    if nginx is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is not installed (run .ci/install-publish.sh)")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    root = tmp_path_factory.mktemp("nginx")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}/kg/"
+    publish(example_build, root / "site", base_url=base_url)
+    snippet = (root / "site" / "server-config" / "nginx.conf").read_text(encoding="utf-8")
+    map_block = snippet[snippet.index("map $http_accept") : snippet.index("# 2.")]
+    location = snippet[snippet.index("location /kg/ {") :]
+    temp = " ".join(
+        f"{name}_temp_path {root / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # As root, nginx's workers would drop to nobody, who cannot read pytest's private temporary folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (root / "nginx.conf").write_text(
+        f"daemon off; {user} worker_processes 1; pid {root / 'nginx.pid'}; error_log {root / 'error.log'};\n"
+        f"events {{ worker_connections 32; }}\nhttp {{ access_log off; {temp}\n{map_block}\n"
+        f"server {{ listen 127.0.0.1:{port};\n{location}\n}} }}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [nginx, "-c", str(root / "nginx.conf"), "-p", str(root)], stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"nginx refused the shipped configuration: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+                time.sleep(0.05)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "status", "media_type"),
+    [
+        ("person/anna-petrova", "text/html,*/*;q=0.8", 200, "text/html"),
+        ("person/anna-petrova", "text/turtle", 200, "text/turtle"),
+        ("person/anna-petrova", "application/ld+json", 200, "application/ld+json"),
+        ("person/anna-petrova.ttl", None, 200, "text/turtle"),
+        ("", None, 200, "text/html"),
+        ("dump/exilekg.nq", None, 200, "application/n-quads"),
+        ("person/nobody", None, 404, "text/html"),
+    ],
+)
+def test_the_nginx_snippet_negotiates_like_serve(
+    nginx_site: str, path: str, accept: str | None, status: int, media_type: str
+) -> None:
+    got_status, headers, _ = _get(nginx_site + path, accept)
+    assert (got_status, headers["Content-Type"].split(";")[0]) == (status, media_type)
+    if status == 200 and "." not in path.rsplit("/", 1)[-1] and path:
+        assert headers["Vary"] == "Accept"
+
+
+def test_the_nginx_snippet_redirects_annotation_iris(nginx_site: str) -> None:
+    status, headers, _ = _get(nginx_site + "relation/petrova-chairs-fvf/evidence/1")
+    assert status == 303
+    assert headers["Location"].endswith("/kg/relation/petrova-chairs-fvf")

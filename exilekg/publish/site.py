@@ -530,6 +530,8 @@ class _Writer:
             loader=jinja2.PackageLoader("exilekg", "templates"),
             autoescape=False,  # server configuration, not HTML; values are our own paths and URLs
             undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
             keep_trailing_newline=True,
         )
         for template, target in (
