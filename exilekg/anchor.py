@@ -118,6 +118,13 @@ class NormalizedText:
         folded_start, original_start, linear = self._segments[index]
         return original_start + (position - folded_start) if linear else original_start
 
+    def on_boundary(self, position: int) -> bool:
+        """Whether a match may start or end at ``position``: not inside one character's folding
+        (NFKD turns "¾" into three characters; "3" alone must not match it)."""
+        if position <= 0 or position >= len(self.folded):
+            return True
+        return self._origin(position - 1) != self._origin(position)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original code-point span of folded positions ``[start, end)``."""
         o_start = self._origin(start)
@@ -131,7 +138,8 @@ class NormalizedText:
         hits: list[int] = []
         pos = self.folded.find(phrase)
         while pos != -1:
-            hits.append(pos)
+            if self.on_boundary(pos) and self.on_boundary(pos + len(phrase)):
+                hits.append(pos)
             pos = self.folded.find(phrase, pos + 1)
         return hits
 

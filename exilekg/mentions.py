@@ -99,6 +99,8 @@ class MentionFinder:
             end = last + 1
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 continue
+            if not (text.on_boundary(start) and text.on_boundary(end)):
+                continue
             candidates.append((start, end, name))
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
         mentions: list[Mention] = []
