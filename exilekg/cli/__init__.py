@@ -13,6 +13,7 @@ import click
 
 from exilekg import __version__
 from exilekg.cli.build import build_command, validate_command
+from exilekg.cli.check import check_command
 from exilekg.cli.publish import publish_command, serve_command
 from exilekg.errors import ExilekgError
 
@@ -35,7 +36,7 @@ def cli() -> None:
     """Build, check, query and publish the exilekg knowledge graph."""
 
 
-for command in (build_command, validate_command, publish_command, serve_command):
+for command in (build_command, validate_command, publish_command, serve_command, check_command):
     cli.add_command(command)
 
 
