@@ -129,7 +129,13 @@ def _short(value: Any, limit: int = 60) -> str:
 def _describe(error: SchemaError) -> tuple[str, str, str | None]:
     """A schema error as (sub-pointer, message, hint) in the user's terms."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        error = best_match(error.context)
+        # A branch that wants another type of value (an id string where an inline record was
+        # written) is not the one the author meant; the errors of the other branches say more.
+        wrong_type = {
+            e.relative_schema_path[0] for e in error.context if e.validator == "type" and not e.relative_path
+        }
+        meant = [e for e in error.context if e.relative_schema_path[0] not in wrong_type]
+        error = best_match(meant or error.context)
     pointer = "".join(f"/{escape_pointer(p)}" for p in error.absolute_path)
     where = str(error.absolute_path[-1]) if error.absolute_path else "the record"
     schema = error.schema if isinstance(error.schema, dict) else {}
