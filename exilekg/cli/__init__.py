@@ -14,7 +14,10 @@ import click
 from exilekg import __version__
 from exilekg.cli.build import build_command, validate_command
 from exilekg.cli.check import check_command
+from exilekg.cli.ingest import ingest_command
 from exilekg.cli.publish import publish_command, serve_command
+from exilekg.cli.stats import stats_command
+from exilekg.cli.suggest import suggest_command
 from exilekg.errors import ExilekgError
 
 __all__ = ["ExilekgGroup", "cli", "main"]
@@ -36,7 +39,16 @@ def cli() -> None:
     """Build, check, query and publish the exilekg knowledge graph."""
 
 
-for command in (build_command, validate_command, publish_command, serve_command, check_command):
+for command in (
+    build_command,
+    validate_command,
+    check_command,
+    ingest_command,
+    suggest_command,
+    stats_command,
+    publish_command,
+    serve_command,
+):
     cli.add_command(command)
 
 
