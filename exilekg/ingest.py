@@ -296,8 +296,9 @@ _LICENSE = (
     r"|CC0(?:\s*1\.0)?|[Pp]ublic [Dd]omain"
 )
 _PHOTO = re.compile(
-    r"^(?:(?P<caption>.*?[.!?])\s+)?\(?(?:photo(?:graph)?(?:\s+credit)?|image|picture|illustration|credit|foto|фото)"
-    r"(?:\s*:\s*|\s+by\s+)(?P<credit>.+?)\)?$",
+    r"^(?:(?P<caption>.{0,300}?[.!?])\s+)?\(?"
+    r"(?:photo(?:graph)?(?:\s+credit)?|image|picture|illustration|credit|foto|фото)"
+    r"(?:\s*:\s*|\s+by\s+)(?P<credit>.{1,120}?)\)?$",
     re.I,
 )
 
@@ -445,8 +446,13 @@ def _authors(
     return [], None
 
 
+def _entity_id(name: str, kind: str) -> str:
+    # A name with no Latin or Cyrillic letters leaves no slug; a digest keeps such ids distinct.
+    return slugify(name) or f"{kind}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
 def _person(name: str) -> dict[str, Any]:
-    return {"kind": "Person", "id": slugify(name) or "person", "name": name}
+    return {"kind": "Person", "id": _entity_id(name, "person"), "name": name}
 
 
 # --------------------------------------------------------------------------- date, url, publisher
@@ -543,7 +549,12 @@ def _publisher(lines: Sequence[str], url: str | None, notes: list[str]) -> dict[
     if url is None:
         if holder is None:
             return None
-        return {"kind": "Organization", "id": slugify(holder) or "publisher", "name": holder, "type": "media"}
+        return {
+            "kind": "Organization",
+            "id": _entity_id(holder, "organization"),
+            "name": holder,
+            "type": "media",
+        }
     parts = urlsplit(url)
     host = parts.hostname or ""
     bare = host.removeprefix("www.")
@@ -560,7 +571,7 @@ def _publisher(lines: Sequence[str], url: str | None, notes: list[str]) -> dict[
             )
     return {
         "kind": "Organization",
-        "id": slugify(bare) or "publisher",
+        "id": _entity_id(bare, "organization"),
         "name": name,
         "type": "media",
         "url": f"{parts.scheme.lower()}://{host}/",
@@ -719,7 +730,7 @@ def _credit_line(lines: Sequence[str], index: int, headline: int | None) -> dict
     if _COPYRIGHT.match(text) and _copyright_holder([raw]) is None:
         credit, license_ = _split_license(_COPYRIGHT.sub("", text, count=1).strip())
         return _image(_caption_above(lines, index, headline), credit, license_) if credit else None
-    inline = re.match(r"^(?P<caption>.+?[.!?])\s+(?:©|\(c\))\s*(?P<credit>[^©\d][^©]*)$", text)
+    inline = re.match(r"^(?P<caption>.{1,300}?[.!?])\s+©\s*(?P<credit>[^©\d][^©]{0,120})$", text)
     if inline:
         credit, license_ = _split_license(inline.group("credit").strip())
         return _image(inline.group("caption"), credit, license_)

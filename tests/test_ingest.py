@@ -531,6 +531,26 @@ def test_image_credits(lines: tuple[str, ...], image: dict[str, str]) -> None:
     assert record["images"] == [image]
 
 
+def test_prose_mentioning_photos_or_copyright_is_not_a_credit() -> None:
+    text = article(
+        "A Title",
+        "",
+        PARAGRAPH,
+        "",
+        "He listed three options. (c) was the cheapest, he said, and nobody argued with that.",
+        "She paused. Image by image, the exhibition builds a picture of lives " + "spent waiting " * 12,
+    )
+    assert "images" not in extract(text).record
+
+
+def test_names_without_latin_or_cyrillic_letters_get_distinct_ids() -> None:
+    first = extract(article("A Title", "By Ελένη Παππά", "", BODY)).record["authors"][0]
+    second = extract(article("A Title", "By Νίκος Λάμπρου", "", BODY)).record["authors"][0]
+    assert re.fullmatch(r"person-[0-9a-f]{12}", first["id"])
+    assert first["id"] != second["id"]
+    assert first["name"] == "Ελένη Παππά"
+
+
 # --------------------------------------------------------------------------- language, words, ids
 
 
