@@ -12,9 +12,12 @@ spans in each text and keeps those that match no known name:
 * acronyms (FBK, PACE, ФБК).
 
 Capitals that say nothing are skipped: common words starting a sentence ("The",
-"In", "This" ...), month and day names, a single capitalised word at the start of a
-sentence unless the same word is capitalised mid-sentence somewhere in the text,
-and title-case lines (headings), whose every word is capitalised anyway.
+"In", "This" ...) and, at a sentence start, any word the text also writes in
+lowercase ("Politician Boris Alder" gives "Boris Alder"); a single capitalised word
+at a sentence start unless the text capitalises it mid-sentence too; month and day
+names; titles before a name ("President"); nationality adjectives standing alone
+("Russian"); and spans found only in titles (title-case lines such as headlines,
+long linked or quoted titles of works), whose every word is capitalised anyway.
 
 A span is known when, compared without diacritics and case, it is a known name or
 a run of whole words inside one ("Navalny" is known from "Alexei Navalny").
