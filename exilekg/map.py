@@ -343,6 +343,9 @@ class Mapper:
 
     # -- mentions and evidence ------------------------------------------------------------------
 
+    # Offsets are xsd:integer, not the Web Annotation model's xsd:nonNegativeInteger: stores such as
+    # Oxigraph keep only xsd:integer, so the finer type would not survive a load and a query.
+
     def document_mentions(self, doc_id: str, mentions: list[Mention]) -> Iterator[Quad]:
         """``schema:mentions`` once per entity, and an annotation per occurrence, in the document's graph."""
         g = self.mint.document_graph(doc_id)
@@ -366,8 +369,8 @@ class Mapper:
             yield from _quote(quote, mention.exact, mention.prefix, mention.suffix, g)
             yield quote, RDF.type, OA.TextQuoteSelector, g
             yield position, RDF.type, OA.TextPositionSelector, g
-            yield position, OA.start, Literal(str(mention.start), XSD.nonNegativeInteger), g
-            yield position, OA.end, Literal(str(mention.end), XSD.nonNegativeInteger), g
+            yield position, OA.start, Literal(str(mention.start), XSD.integer), g
+            yield position, OA.end, Literal(str(mention.end), XSD.integer), g
 
     def evidence(self, record: Record, body: IRI) -> Iterator[Quad]:
         rid = record.data["id"]
@@ -393,8 +396,8 @@ class Mapper:
                 position = Minter.part(ann, "position")
                 yield target, OA.hasSelector, position, g
                 yield position, RDF.type, OA.TextPositionSelector, g
-                yield position, OA.start, Literal(str(anchor.start), XSD.nonNegativeInteger), g
-                yield position, OA.end, Literal(str(anchor.end), XSD.nonNegativeInteger), g
+                yield position, OA.start, Literal(str(anchor.start), XSD.integer), g
+                yield position, OA.end, Literal(str(anchor.end), XSD.integer), g
             else:
                 yield from _quote(quote, item["exact"], item.get("prefix"), item.get("suffix"), g)
 

@@ -1,0 +1,149 @@
+"""Real triple stores for the tests: Oxigraph (from the ``oxigraph`` PyPI package) and Virtuoso
+Open Source 7 (Debian's ``virtuoso-opensource-7-bin``), each started on 127.0.0.1 on a free port
+and stopped by its pid. Outside CI a missing store skips its tests; under ``CI=true`` it fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def missing(what: str, how: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is not installed, and CI must run these tests ({how})")
+    pytest.skip(f"{what} is not installed ({how})")
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the store exited with status {process.returncode}")
+        try:
+            if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the store did not answer at {url} within {seconds} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url() -> Iterator[str]:
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        missing("the oxigraph server", "pip install oxigraph")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/query", process, 30)
+        yield url
+    finally:
+        stop(process)
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {dir}
+DefaultIsolation = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 10
+ServerThreads = 10
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+DefaultGraph = http://localhost:{http_port}/dataspace
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("virtuoso-t")
+    isql = shutil.which("isql-vt")
+    if binary is None or isql is None:
+        missing("Virtuoso", "apt-get install virtuoso-opensource-7-bin, as .ci/install-stores.sh does")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    isql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, isql_port=isql_port, http_port=http_port))
+    process = subprocess.Popen(
+        [str(binary), "-f", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{http_port}/sparql"
+        wait_until_up(url, process, 60)
+        # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
+        grants = 'GRANT SPARQL_UPDATE TO "SPARQL";\nGRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
+        subprocess.run(
+            [str(isql), f"127.0.0.1:{isql_port}", "dba", "dba"],
+            input=grants.encode(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
+        yield url
+    finally:
+        stop(process)
+
+
+def virtuoso_log(folder: Path) -> str:
+    log = folder / "virtuoso.log"
+    return log.read_text(errors="replace")[-2000:] if log.exists() else ""
