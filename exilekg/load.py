@@ -182,7 +182,10 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
-    for number, line in enumerate(_decode(raw, path).splitlines(), 1):
+    # JSON Lines ends records at "\n" only: str.splitlines would also split at U+2028 and U+0085,
+    # which JSON strings may hold raw (json.dumps(ensure_ascii=False) writes them so).
+    for number, line in enumerate(_decode(raw, path).split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

@@ -43,7 +43,12 @@ def date_literal(value: str) -> Literal:
     """An ISO date of any precision as a literal of the matching XSD type."""
     body = value.lstrip("-")
     if "T" in body:
-        return Literal(value, XSD.dateTime)
+        # ISO 8601 lets a time stop at minutes; xsd:dateTime needs the seconds.
+        day, clock = value.split("T", 1)
+        hours_minutes, zone = clock[:5], clock[5:]
+        if not zone.startswith(":"):
+            clock = f"{hours_minutes}:00{zone}"
+        return Literal(f"{day}T{clock}", XSD.dateTime)
     dashes = body.count("-")
     datatype = (XSD.gYear, XSD.gYearMonth, XSD.date)[dashes]
     return Literal(value, datatype)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import ipaddress
 import json
 import re
 from collections.abc import Iterator
@@ -118,7 +119,89 @@ def validator_for(name: str) -> jsonschema.protocols.Validator:
     registry = _registry()
     schema = registry.contents(f"https://w3id.org/exilekg/schemas/{name}.schema.json")
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry)
+    return cls(schema, registry=registry, format_checker=_FORMATS)
+
+
+# -- IRIs and language tags, as strictly as RDF parsers read them -------------------------------
+# The schemas' patterns keep out spaces and angle brackets; these check the rest of RFC 3987
+# (percent-encoding, ports, IP literals, which characters may stand where) and RFC 5646, so
+# that no value a record may hold makes a dump that pyoxigraph or rdflib refuse to parse.
+
+_UCSCHAR = (
+    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"{chr(plane << 16)}-{chr((plane << 16) | 0xFFFD)}" for plane in range(1, 14))
+    + "\U000e1000-\U000efffd"
+)
+_IPRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_UNRESERVED = f"A-Za-z0-9\\-._~{_UCSCHAR}"
+_PCHAR = f"(?:[{_UNRESERVED}!$&'()*+,;=:@]|%[0-9A-Fa-f]{{2}})"
+_IRI = re.compile(
+    "(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):"
+    "(?://"
+    f"(?:(?:[{_UNRESERVED}!$&'()*+,;=:]|%[0-9A-Fa-f]{{2}})*@)?"
+    f"(?P<host>\\[[^\\]]*\\]|(?:[{_UNRESERVED}!$&'()*+,;=]|%[0-9A-Fa-f]{{2}})*)"
+    "(?::[0-9]*)?"
+    f"(?:/{_PCHAR}*)*"
+    f"|/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?"
+    f"|{_PCHAR}+(?:/{_PCHAR}*)*"
+    "|)"
+    f"(?:\\?(?:{_PCHAR}|[{_IPRIVATE}/?])*)?"
+    f"(?:#(?:{_PCHAR}|[/?])*)?"
+)
+_IP_FUTURE = re.compile(f"v[0-9A-Fa-f]+\\.[{_UNRESERVED}!$&'()*+,;=:]+")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI (RFC 3987), or None."""
+    match = _IRI.fullmatch(value)
+    if match is None:
+        for index, char in enumerate(value):
+            if char == "%" and not re.fullmatch("[0-9A-Fa-f]{2}", value[index + 1 : index + 3]):
+                return "'%' must start a percent-encoded byte such as %20"
+        return "it is not a well-formed absolute IRI (RFC 3987)"
+    host = match.group("host") or ""
+    if host.startswith("["):
+        literal = host[1:-1]
+        if _IP_FUTURE.fullmatch(literal):
+            return None
+        try:
+            ipaddress.IPv6Address(literal)
+        except ValueError:
+            return f"the host {host} is not an IPv6 address"
+        if "%" in literal:
+            return f"the host {host} has a zone index, which IRIs do not allow"
+    return None
+
+
+_ALNUM = "[A-Za-z0-9]"
+_LANGUAGE_TAG = re.compile(
+    "(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"  # language, with up to three extlangs
+    "(?:-[A-Za-z]{4})?"  # script
+    "(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    f"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    f"(?:-[0-9A-WY-Za-wy-z](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    f"(?:-[xX](?:-{_ALNUM}{{1,8}})+)?"  # private use
+    f"|[xX](?:-{_ALNUM}{{1,8}})+"
+)
+
+
+def language_problem(value: str) -> str | None:
+    """Why ``value`` is not a well-formed BCP 47 language tag (RFC 5646), or None."""
+    if _LANGUAGE_TAG.fullmatch(value):
+        return None
+    return "it is not a well-formed BCP 47 language tag (such as en, ru, de-CH or sr-Latn)"
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("iri", raises=ValueError)
+def _check_iri(value: object) -> bool:
+    if isinstance(value, str):
+        why = iri_problem(value)
+        if why is not None:
+            raise ValueError(why)
+    return True
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -168,6 +251,10 @@ def _describe(error: SchemaError) -> tuple[str, str, str | None]:
         )
     if v == "pattern":
         return pointer, f"{where} {_short(error.instance)} is not well-formed", hint
+    if v == "format":
+        reason = f": {error.cause}" if error.cause is not None else ""
+        message = f"{where} {_short(error.instance)} is not a valid {error.validator_value}{reason}"
+        return pointer, message, hint
     if v in ("minLength", "minItems"):
         return pointer, f"{where} must not be empty", hint
     if v in ("maxLength", "maxItems"):
@@ -231,9 +318,50 @@ def _date_problem(value: str) -> str | None:
                 return f"day {day} does not exist in {year:04d}-{month:02d}"
     if "T" in value:
         clock = value.split("T", 1)[1][:8].split(":")
-        if int(clock[0]) > 23 or int(clock[1]) > 59 or (len(clock) > 2 and int(clock[2][:2]) > 60):
+        if int(clock[0]) > 23 or int(clock[1]) > 59 or (len(clock) > 2 and int(clock[2][:2]) > 59):
             return "the time of day does not exist"
     return None
+
+
+MAX_NAME_LENGTH = 1000
+"""The longest entity name: names are looked for in every text, and the string-search automaton
+(pyahocorasick 2.x) crashes the process when freeing a name of some hundred thousand characters."""
+
+
+def _check_name_lengths(report: ValidationReport, record: Record) -> None:
+    if record.kind not in ENTITY_KINDS:
+        return
+    data = record.data
+    names: list[tuple[str, Any]] = [("/name", data.get("name"))]
+    alternate = data.get("alternateNames")
+    if isinstance(alternate, list):
+        names += [(f"/alternateNames/{i}", n) for i, n in enumerate(alternate)]
+    local = data.get("localNames")
+    if isinstance(local, list):
+        names += [
+            (f"/localNames/{i}/value", n.get("value")) for i, n in enumerate(local) if isinstance(n, dict)
+        ]
+    for pointer, name in names:
+        if isinstance(name, str) and len(name) > MAX_NAME_LENGTH:
+            report.add(
+                record.source,
+                pointer,
+                f"the name is {len(name)} characters long; a name may have at most {MAX_NAME_LENGTH}",
+                "put a long text in 'description'",
+            )
+
+
+def _check_language_tags(report: ValidationReport, record: Record) -> None:
+    for pointer, value in _strings(record.data):
+        if pointer.rsplit("/", 1)[-1] == "language":
+            why = language_problem(value)
+            if why:
+                report.add(
+                    record.source,
+                    pointer,
+                    f"language {value!r}: {why}",
+                    "write a language subtag, then optionally script, region and variants: de-CH-1901",
+                )
 
 
 def _date_key(value: str) -> tuple[int, ...]:
@@ -298,7 +426,9 @@ def _refs(value: Any) -> Iterator[tuple[str, str]]:
 def validate(corpus: Corpus) -> ValidationReport:
     """Check ``corpus`` and return every problem found (never raises for bad records)."""
     report = ValidationReport()
-    _schema_problems(report, Record(corpus.meta, corpus.meta_source, "Corpus"), "corpus")
+    meta = Record(corpus.meta, corpus.meta_source, "Corpus")
+    _check_characters(report, meta)  # corpus.json's strings reach the dumps too (title, description ...)
+    _schema_problems(report, meta, "corpus")
     schema_ok: dict[int, bool] = {}
 
     for record in corpus.all_records():
@@ -322,6 +452,8 @@ def validate(corpus: Corpus) -> ValidationReport:
         if not schema_ok[id(record)]:
             continue  # schema problems already reported; deeper checks would only echo them
         _check_dates(report, record)
+        _check_language_tags(report, record)
+        _check_name_lengths(report, record)
         _check_references(report, record, index)
         if record.kind in FACT_KINDS and "evidence" not in record.data and "curatorNote" not in record.data:
             report.add(

@@ -1,0 +1,850 @@
+"""Hostile input: whatever a corpus holds, a build gives valid dumps or a clean, located error.
+
+Property tests mutate copies of the example corpus (any string in any field,
+odd encodings, cycles, self-references, many records on one entity); process
+tests kill builds mid-way and run them with the network cut off.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+import pytest
+import rdflib
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exilekg import CorpusError, ExilekgError, RdfFormat, ValidationError, build
+from exilekg.build import ALL_FORMATS, output_name
+from exilekg.cli import cli
+from exilekg.jsonld import inline_context
+from exilekg.sourcemap import escape_pointer
+
+from .conftest import EXAMPLE, REPO
+
+# -- the example corpus as data ---------------------------------------------------------------------
+
+JSON_FILES = sorted(p.relative_to(EXAMPLE) for p in EXAMPLE.rglob("*.json"))
+TREES: dict[Path, Any] = {p: json.loads((EXAMPLE / p).read_text(encoding="utf-8")) for p in JSON_FILES}
+
+
+def _leaves(value: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*pointer, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*pointer, index))
+    else:
+        yield pointer
+
+
+LEAVES: list[tuple[Path, tuple[str | int, ...]]] = [
+    (path, pointer) for path, tree in TREES.items() for pointer in _leaves(tree)
+]
+OBJECTS: list[tuple[Path, tuple[str | int, ...]]] = []
+for _path, _tree in TREES.items():
+
+    def _objects(value: Any, pointer: tuple[str | int, ...] = (), path: Path = _path) -> None:
+        if isinstance(value, dict):
+            OBJECTS.append((path, pointer))
+            for key, item in value.items():
+                _objects(item, (*pointer, key), path)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                _objects(item, (*pointer, index), path)
+
+    _objects(_tree)
+
+LITERAL_FIELDS = {
+    "name",
+    "title",
+    "description",
+    "headline",
+    "alternativeHeadline",
+    "jobTitle",
+    "roleName",
+    "label",
+    "caption",
+    "credit",
+    "answer",
+    "population",
+    "measure",
+    "unit",
+    "curatorNote",
+    "alternateNames",
+    "value",
+}
+"""Fields whose string becomes a literal of the same value (a localName's ``value``; alternateNames items)."""
+
+NASTY = [
+    '"',
+    "'",
+    "\\",
+    '\\"',
+    '"""',
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\ud800",
+    "\udfff",
+    "\ud83d",
+    ">",
+    "<",
+    " ",
+    "\u00a0",
+    "{",
+    "}",
+    "|",
+    "^",
+    "`",
+    "%",
+    "%zz",
+    "%41",
+    "#",
+    "?",
+    "@",
+    ":",
+    "/",
+    "..",
+    "_:b0",
+    "^^",
+    "@en",
+    "<http://x/>",
+    "Анна Петрова",
+    "😀",
+    "👩🏽‍⚖️",
+    "\u200f",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\ufffd",
+    "\ufffe",
+    "\uffff",
+    "\U0010ffff",
+    "e\u0301",
+    "ﬁ",
+    "İ",
+    "ß",
+    "¾",
+    "２０２５",
+]
+
+hostile_strings = st.lists(
+    st.one_of(st.sampled_from(NASTY), st.text(max_size=6)), min_size=1, max_size=6
+).map("".join)
+values = st.one_of(
+    hostile_strings,
+    hostile_strings.map(lambda s: "https://example.org/" + s),
+    hostile_strings.map(lambda s: "Anna " + s),
+    st.sampled_from(["en-a", "en-abcd-abcd", "de-CH-1901", "x", "2025-05-17T10:00", "2025-02-30", "-0001"]),
+)
+
+
+def _get(tree: Any, pointer: tuple[str | int, ...]) -> Any:
+    for part in pointer:
+        tree = tree[part]
+    return tree
+
+
+def _set(tree: Any, pointer: tuple[str | int, ...], value: Any) -> None:
+    _get(tree, pointer[:-1])[pointer[-1]] = value
+
+
+def json_pointer(pointer: tuple[str | int, ...]) -> str:
+    return "".join(f"/{escape_pointer(str(part))}" for part in pointer)
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def write_corpus(root: Path, trees: dict[Path, Any], *, ascii_only: bool) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(EXAMPLE, root)
+    for path, tree in trees.items():
+        # Lone surrogates can only be written as \\u escapes; everything else both ways.
+        ensure_ascii = ascii_only or not _encodable(tree)
+        (root / path).write_text(json.dumps(tree, ensure_ascii=ensure_ascii, indent=1), encoding="utf-8")
+
+
+# -- reading the dumps back ---------------------------------------------------------------------------
+
+OX_FORMATS = {
+    RdfFormat.TURTLE: pyoxigraph.RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES: pyoxigraph.RdfFormat.N_TRIPLES,
+    RdfFormat.NQUADS: pyoxigraph.RdfFormat.N_QUADS,
+    RdfFormat.TRIG: pyoxigraph.RdfFormat.TRIG,
+}
+
+Key = tuple[str, str, tuple[str, str, str], str]
+
+
+def _ox_key(term: Any) -> tuple[str, str, str]:
+    if isinstance(term, pyoxigraph.Literal):
+        return ("literal", term.value, term.language or term.datatype.value)
+    assert isinstance(term, pyoxigraph.NamedNode), term
+    return ("iri", term.value, "")
+
+
+def _rdflib_key(term: Any) -> tuple[str, str, str]:
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else "http://www.w3.org/2001/XMLSchema#string"
+        return ("literal", str(term), term.language or datatype)
+    assert isinstance(term, rdflib.URIRef), term
+    return ("iri", str(term), "")
+
+
+def ox_quads(path: Path) -> set[Key]:
+    fmt = RdfFormat.from_path(path)
+    if fmt is RdfFormat.JSONLD:
+        document = inline_context(json.loads(path.read_text(encoding="utf-8")))
+        parsed = pyoxigraph.parse(json.dumps(document), format=pyoxigraph.RdfFormat.JSON_LD)
+    else:
+        parsed = pyoxigraph.parse(path=str(path), format=OX_FORMATS[fmt])
+    out = set()
+    for q in parsed:
+        graph = q.graph_name.value if isinstance(q.graph_name, pyoxigraph.NamedNode) else ""
+        out.add((q.subject.value, q.predicate.value, _ox_key(q.object), graph))
+    return out
+
+
+def rdflib_quads(path: Path) -> set[Key]:
+    fmt = RdfFormat.from_path(path)
+    dataset = rdflib.Dataset()
+    if fmt is RdfFormat.JSONLD:
+        document = inline_context(json.loads(path.read_text(encoding="utf-8")))
+        dataset.parse(data=json.dumps(document), format="json-ld")
+    else:
+        dataset.parse(path, format=fmt.rdflib_name)
+    out = set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        graph = str(g.identifier if isinstance(g, rdflib.Graph) else g)
+        if graph == "urn:x-rdflib:default":
+            graph = ""
+        out.add((str(s), str(p), _rdflib_key(o), graph))
+    return out
+
+
+def triples(quads: set[Key]) -> set[tuple[str, str, tuple[str, str, str]]]:
+    return {(s, p, o) for s, p, o, _ in quads}
+
+
+def assert_dumps_agree(out: Path, formats: tuple[RdfFormat, ...]) -> set[Key]:
+    """Every dump parses with pyoxigraph and rdflib, and holds the N-Quads' statements exactly."""
+    reference = ox_quads(out / "exilekg.nq")
+    assert reference, "an empty N-Quads dump"
+    for fmt in formats:
+        path = out / output_name(fmt)
+        for parsed in (ox_quads(path), rdflib_quads(path)):
+            if fmt.supports_datasets:
+                assert parsed == reference, (fmt, sorted(parsed ^ reference)[:3])
+            else:
+                assert triples(parsed) == triples(reference), (
+                    fmt,
+                    sorted(triples(parsed) ^ triples(reference))[:3],
+                )
+    return reference
+
+
+def problem_names(error: ValidationError, path: Path, pointer: str) -> bool:
+    """Some problem of ``error`` sits in ``path`` at ``pointer``, or at an enclosing object naming its key."""
+    key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    for problem in error.problems:
+        where = problem.location
+        if where.path is None or where.path.name != path.name or where.pointer is None:
+            continue
+        if where.pointer == pointer or where.pointer.startswith(pointer + "/"):
+            return True
+        inside = pointer.startswith(where.pointer + "/")
+        if inside and (key in problem.message or repr(key) in problem.message):
+            return True
+    return False
+
+
+FAST_FORMATS = (RdfFormat.NQUADS, RdfFormat.NTRIPLES)
+
+
+# -- any string in any field ---------------------------------------------------------------------------
+
+
+@settings(
+    max_examples=int(os.environ.get("EXILEKG_HOSTILE_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    mutations=st.lists(st.tuples(st.sampled_from(LEAVES), values), min_size=1, max_size=3),
+    ascii_only=st.booleans(),
+)
+def test_any_string_in_any_field_builds_or_names_the_field(
+    tmp_path: Path, mutations: list[tuple[tuple[Path, tuple[str | int, ...]], str]], ascii_only: bool
+) -> None:
+    trees = copy.deepcopy(TREES)
+    replaced = []
+    for (path, pointer), value in mutations:
+        replaced.append(_get(trees[path], pointer))
+        _set(trees[path], pointer, value)
+    root = tmp_path / "corpus"
+    out = tmp_path / "out"
+    write_corpus(root, trees, ascii_only=ascii_only)
+    try:
+        build(root, out, formats=FAST_FORMATS)
+    except ValidationError as error:
+        assert error.problems
+        named = [problem_names(error, path, json_pointer(pointer)) for (path, pointer), _ in mutations]
+        # A well-formed new id is no problem itself: the references to the old one are.
+        gone = [
+            old for ((_, pointer), _), old in zip(mutations, replaced, strict=True) if pointer[-1] == "id"
+        ]
+        dangling = any(repr(old) in p.message for old in gone for p in error.problems)
+        assert any(named) or dangling, (mutations, [str(p) for p in error.problems])
+        return
+    quads = assert_dumps_agree(out, FAST_FORMATS)
+    literals = {o[1] for _, _, o, _ in quads if o[0] == "literal"}
+    for (path, pointer), value in mutations:
+        field = next((str(p) for p in reversed(pointer) if isinstance(p, str)), "")
+        if field in LITERAL_FIELDS and _get(trees[path], pointer) == value:
+            assert value in literals, (path, pointer, value)
+
+
+@settings(
+    max_examples=int(os.environ.get("EXILEKG_HOSTILE_FULL_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    target=st.sampled_from(
+        [leaf for leaf in LEAVES if any(isinstance(p, str) and p in LITERAL_FIELDS for p in leaf[1])]
+    ),
+    value=hostile_strings.map(lambda s: "Anna " + s),
+)
+def test_hostile_literals_survive_every_format(
+    tmp_path: Path, target: tuple[Path, tuple[str | int, ...]], value: str
+) -> None:
+    trees = copy.deepcopy(TREES)
+    path, pointer = target
+    _set(trees[path], pointer, value)
+    root = tmp_path / "corpus"
+    out = tmp_path / "out"
+    write_corpus(root, trees, ascii_only=False)
+    try:
+        build(root, out)
+    except ValidationError as error:
+        assert problem_names(error, path, json_pointer(pointer)), [str(p) for p in error.problems]
+        return
+    quads = assert_dumps_agree(out, ALL_FORMATS)
+    assert value in {o[1] for _, _, o, _ in quads if o[0] == "literal"}
+
+
+@settings(
+    max_examples=int(os.environ.get("EXILEKG_HOSTILE_KEY_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(target=st.sampled_from(OBJECTS), key=hostile_strings, value=values)
+def test_an_unknown_field_with_any_name_is_named(
+    tmp_path: Path, target: tuple[Path, tuple[str | int, ...]], key: str, value: str
+) -> None:
+    trees = copy.deepcopy(TREES)
+    path, pointer = target
+    obj = _get(trees[path], pointer)
+    if key in obj:
+        return
+    obj[key] = value
+    root = tmp_path / "corpus"
+    write_corpus(root, trees, ascii_only=not _encodable(key))
+    with pytest.raises(ValidationError) as caught:
+        build(root, tmp_path / "out", formats=FAST_FORMATS)
+    assert problem_names(caught.value, path, json_pointer((*pointer, key))), [
+        str(p) for p in caught.value.problems
+    ]
+
+
+IRI_FIELDS = {"url", "sameAs", "license", "base"}
+IRI_LEAVES = [leaf for leaf in LEAVES if any(p in IRI_FIELDS for p in leaf[1] if isinstance(p, str))]
+LANGUAGE_LEAVES = [leaf for leaf in LEAVES if "language" in leaf[1]]
+IRI_PARTS = [
+    "a",
+    "Z",
+    "9",
+    "-",
+    ".",
+    "_",
+    "~",
+    "Й",
+    "😀",
+    "/",
+    "//",
+    ":",
+    ":80",
+    ":port",
+    "?",
+    "#",
+    "@",
+    "[",
+    "]",
+    "[::1]",
+    "[v1.x]",
+    "[fe80::1%25x]",
+    "%",
+    "%4",
+    "%41",
+    "%zz",
+    "!",
+    "$",
+    "&",
+    "'",
+    "(",
+    "*",
+    "+",
+    ",",
+    ";",
+    "=",
+    "\ue000",
+    "\ufffe",
+    "\U0001fffe",
+    "\U000e0001",
+    "\u00a0",
+    "\u200f",
+]
+iris = st.tuples(
+    st.sampled_from(["https://example.org/", "http://", "https://", "urn:x:", "mailto:", "", "a+b:"]),
+    st.lists(st.sampled_from(IRI_PARTS), max_size=6),
+).map(lambda t: t[0] + "".join(t[1]))
+SUBTAGS = [
+    "en",
+    "ru",
+    "abc",
+    "abcd",
+    "abcdefghi",
+    "Latn",
+    "DE",
+    "419",
+    "1901",
+    "a",
+    "x",
+    "u",
+    "ca",
+    "b",
+    "12",
+    "",
+]
+language_tags = st.lists(st.sampled_from(SUBTAGS), min_size=1, max_size=5).map("-".join)
+
+
+@settings(
+    max_examples=int(os.environ.get("EXILEKG_HOSTILE_IRI_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    mutation=st.one_of(
+        st.tuples(st.sampled_from(IRI_LEAVES), iris),
+        st.tuples(st.sampled_from(LANGUAGE_LEAVES), language_tags),
+    )
+)
+def test_iris_and_language_tags_build_or_are_named(
+    tmp_path: Path, mutation: tuple[tuple[Path, tuple[str | int, ...]], str]
+) -> None:
+    (path, pointer), value = mutation
+    trees = copy.deepcopy(TREES)
+    _set(trees[path], pointer, value)
+    root = tmp_path / "corpus"
+    out = tmp_path / "out"
+    write_corpus(root, trees, ascii_only=False)
+    try:
+        build(root, out, formats=FAST_FORMATS)
+    except ValidationError as error:
+        assert problem_names(error, path, json_pointer(pointer)), [str(p) for p in error.problems]
+        return
+    assert_dumps_agree(out, FAST_FORMATS)
+
+
+MEGABYTE = ("Анна \"Петрова\" \\ 😀 \u200f > <\n" * 50_000)[: 1 << 20]
+
+
+@pytest.mark.parametrize(
+    ("path", "pointer", "builds"),
+    [
+        (Path("records/entities.json"), (0, "description"), True),
+        (Path("records/facts.json"), (0, "roleName"), True),
+        (Path("documents/riga-congress.json"), ("headline",), True),
+        (Path("records/entities.json"), (0, "name"), False),
+        (Path("records/entities.json"), (0, "alternateNames", 0), False),
+    ],
+)
+def test_a_one_megabyte_string_round_trips_or_is_refused(
+    tmp_path: Path, path: Path, pointer: tuple[str | int, ...], builds: bool
+) -> None:
+    trees = copy.deepcopy(TREES)
+    _set(trees[path], pointer, MEGABYTE)
+    root = tmp_path / "corpus"
+    write_corpus(root, trees, ascii_only=False)
+    if not builds:
+        # A name this long crashed the process in the mention search (a pyahocorasick segfault).
+        with pytest.raises(ValidationError) as caught:
+            build(root, tmp_path / "out")
+        assert problem_names(caught.value, path, json_pointer(pointer))
+        return
+    build(root, tmp_path / "out")
+    quads = assert_dumps_agree(tmp_path / "out", ALL_FORMATS)
+    assert MEGABYTE in {o[1] for _, _, o, _ in quads if o[0] == "literal"}
+
+
+# -- bad files ----------------------------------------------------------------------------------------------
+
+
+def _example(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ('[\n  {"kind": "Person", "id": "x", "name": "X"},\n  {"kind": "Person",, }\n]\n', 3, 21),
+        ('[{"kind": "Person", "id": "x", "name": "X"}', 1, 44),
+        ('[{"kind": "Person", "id": "x", "name": "X\n"}]', 1, 42),
+        ("", 1, 1),
+        ("[1, 2] trailing", 1, 8),
+    ],
+)
+def test_malformed_json_gives_file_line_and_column(tmp_path: Path, text: str, line: int, column: int) -> None:
+    root = _example(tmp_path)
+    bad = root / "records" / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError) as caught:
+        build(root, tmp_path / "out")
+    assert (caught.value.path, caught.value.line, caught.value.column) == (bad, line, column)
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{bad}:{line}:{column}" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("encoding", "outcome"),
+    [
+        ("utf-16", "UTF-16"),
+        ("utf-16-le", "not valid UTF-8"),
+        ("utf-16-be", "not valid UTF-8"),
+        ("latin-1", "not valid UTF-8"),
+        ("cp1251", "not valid UTF-8"),
+        ("utf-8-sig", None),
+    ],
+)
+def test_wrong_encodings_are_named_and_a_utf8_bom_is_accepted(
+    tmp_path: Path, encoding: str, outcome: str | None
+) -> None:
+    root = _example(tmp_path)
+    entities = root / "records" / "entities.json"
+    text = entities.read_text(encoding="utf-8").replace("Anna Petrova", "Anna Petrová Дмитриевна", 1)
+    entities.write_bytes(text.encode(encoding, errors="replace"))
+    out = tmp_path / "out"
+    if outcome is None:
+        build(root, out, formats=FAST_FORMATS)
+        assert "Anna Petrová Дмитриевна" in (out / "exilekg.nq").read_text(encoding="utf-8")
+        return
+    with pytest.raises(CorpusError, match=outcome) as caught:
+        build(root, out)
+    assert caught.value.path == entities
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert str(entities) in result.output and outcome in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_text_in_a_wrong_encoding_is_named(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    text = root / "texts" / "riga-congress.txt"
+    text.write_bytes(text.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises((CorpusError, ValidationError)) as caught:
+        build(root, tmp_path / "out")
+    assert "UTF-16" in str(caught.value)
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_jsonl_record_may_hold_a_line_separator(tmp_path: Path) -> None:
+    # U+2028 and U+0085 are legal raw in JSON strings, and json.dumps(ensure_ascii=False) writes them raw;
+    # a JSON Lines reader must split on "\n" only.
+    root = _example(tmp_path)
+    record = {"kind": "Person", "id": "odd-name", "name": "Odd\u2028Name\x85Here"}
+    (root / "records" / "more.jsonl").write_text(
+        json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    build(root, tmp_path / "out", formats=FAST_FORMATS)
+    quads = ox_quads(tmp_path / "out" / "exilekg.nq")
+    assert "Odd\u2028Name\x85Here" in {o[1] for _, _, o, _ in quads if o[0] == "literal"}
+
+
+# -- cycles, self-references, many references --------------------------------------------------------------
+
+
+def _add_records(root: Path, records: list[dict[str, Any]], name: str = "extra.json") -> None:
+    (root / "records" / name).write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
+def _set_field(root: Path, record_id: str, field: str, value: Any) -> None:
+    path = root / "records" / "entities.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in records if r["id"] == record_id)[field] = value
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "cycle",
+    [
+        [("riga", "riga")],
+        [("riga", "latvia"), ("latvia", "riga")],
+        [("riga", "latvia"), ("latvia", "vilnius"), ("vilnius", "riga")],
+    ],
+    ids=["self", "two", "three"],
+)
+def test_containment_cycles_build_cleanly(tmp_path: Path, cycle: list[tuple[str, str]]) -> None:
+    root = _example(tmp_path)
+    for place, container in cycle:
+        _set_field(root, place, "containedIn", container)
+    out = tmp_path / "out"
+    try:
+        build(root, out)
+    except ValidationError as error:
+        assert any(p.location.pointer and p.location.pointer.endswith("/containedIn") for p in error.problems)
+        return
+    quads = assert_dumps_agree(out, ALL_FORMATS)
+    contained = {(s, o[1]) for s, p, o, _ in quads if p == "http://schema.org/containedInPlace"}
+    base = "https://example.org/exilekg/place/"
+    assert {(base + a, base + b) for a, b in cycle} <= contained
+
+
+def test_a_relation_whose_subject_is_its_object(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    _add_records(
+        root,
+        [
+            {
+                "kind": "Relation",
+                "id": "petrova-knows-herself",
+                "relation": "knows",
+                "subject": "anna-petrova",
+                "object": "anna-petrova",
+                "curatorNote": "a self-reference, on purpose",
+            }
+        ],
+    )
+    out = tmp_path / "out"
+    try:
+        build(root, out)
+    except ValidationError as error:
+        assert any(p.location.pointer in ("/0", "/0/object") for p in error.problems)
+        return
+    quads = assert_dumps_agree(out, ALL_FORMATS)
+    anna = "https://example.org/exilekg/person/anna-petrova"
+    assert (anna, "http://schema.org/knows", ("iri", anna, "")) in triples(quads)
+
+
+def _many_relations(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "Relation",
+            "id": f"knows-{n}",
+            "relation": "knows",
+            "subject": "pavel-orlov",
+            "object": "anna-petrova",
+            "curatorNote": "generated",
+        }
+        for n in range(count)
+    ]
+
+
+MANY = int(os.environ.get("EXILEKG_HOSTILE_MANY", "5000"))
+
+
+def test_many_records_referencing_one_entity(tmp_path: Path) -> None:
+    """MANY relations on one pair of persons (100,000 with EXILEKG_HOSTILE_MANY=100000: about a minute)."""
+    root = _example(tmp_path)
+    _add_records(root, _many_relations(MANY))
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    result = build(root, out, formats=(RdfFormat.NQUADS,))
+    seconds = time.perf_counter() - started
+    assert result.facts == 16 + MANY
+    # Linear: about 0.5 ms a record (schema validation dominates), with a wide margin for slow machines.
+    assert seconds < 5 + MANY * 0.003, seconds
+    direct = "<https://example.org/exilekg/person/pavel-orlov> <http://schema.org/knows> "
+    text = (out / "exilekg.nq").read_text(encoding="utf-8")
+    assert text.count(direct) == 1  # the direct triple stated by every record is written once
+
+
+# -- interrupted builds -------------------------------------------------------------------------------------
+
+
+def _large_corpus(root: Path, people: int) -> None:
+    shutil.copytree(EXAMPLE, root)
+    records: list[dict[str, Any]] = []
+    for n in range(people):
+        records.append({"kind": "Person", "id": f"person-{n}", "name": f"Person Number {n}"})
+        records.append(
+            {
+                "kind": "Relation",
+                "id": f"person-{n}-member",
+                "relation": "memberOf",
+                "subject": f"person-{n}",
+                "object": "free-voices-foundation",
+                "roleName": "member",
+                "startDate": "2022",
+                "curatorNote": "generated for the interruption test",
+            }
+        )
+    _add_records(root, records, "generated.json")
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_a_killed_build_leaves_the_previous_outputs_intact(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    _large_corpus(root, 1500)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "exilekg", "build", str(root), "--out", str(out), "-q"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
+    full = time.perf_counter() - started
+    before = _snapshot(out)
+    assert set(before) == {output_name(f) for f in ALL_FORMATS} | {"void.ttl"}
+    # A different corpus, so that a build that did finish would change the files.
+    (root / "records" / "generated.json").write_text(
+        (root / "records" / "generated.json").read_text(encoding="utf-8").replace("Number", "No."),
+        encoding="utf-8",
+    )
+    killed = 0
+    for fraction in (0.15, 0.35, 0.55, 0.7, 0.8, 0.9):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(full * fraction)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait(timeout=60)
+        after = _snapshot(out)
+        dumps = {name for name in after if not name.startswith(".")}
+        leftovers = set(after) - dumps
+        assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers), leftovers
+        if process.returncode == -signal.SIGKILL:
+            assert {name: after[name] for name in dumps} == before
+        else:
+            before = {
+                name: after[name] for name in dumps
+            }  # it finished first: its outputs are the new baseline
+    assert killed >= 3, f"the build ({full:.1f} s) finished before most kills"
+    # The next build clears what the killed ones left behind.
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+# -- no network ----------------------------------------------------------------------------------------------
+
+
+def test_a_build_makes_no_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network access is disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    build(EXAMPLE, tmp_path)
+    from exilekg.check import check_file
+
+    for fmt in ALL_FORMATS:
+        assert check_file(tmp_path / output_name(fmt)).violations == []
+    assert attempts == []
+
+
+GUARD = """
+import socket
+
+def _refuse(*args, **kwargs):
+    raise SystemExit("exilekg tried to open a network connection: %r" % (args,))
+
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
+def test_a_build_process_makes_no_network_connection(tmp_path: Path) -> None:
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(guard), str(REPO)])}
+    out = tmp_path / "out"
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "tried to open a network connection" in probe.stderr  # the guard is in force
+    done = subprocess.run(
+        [sys.executable, "-m", "exilekg", "build", str(EXAMPLE), "--out", str(out), "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "exilekg", "check", *(str(p) for p in sorted(out.iterdir()))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_only_exilekg_errors_escape(tmp_path: Path) -> None:
+    # A smoke test of the oracle itself: a corpus folder that is a file.
+    (tmp_path / "corpus").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ExilekgError):
+        build(tmp_path / "corpus", tmp_path / "out")
