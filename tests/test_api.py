@@ -30,5 +30,7 @@ def test_readme_python_examples_run(tmp_path: object, monkeypatch: object) -> No
 
     monkeypatch.chdir(REPO)  # type: ignore[attr-defined]
     for block in blocks:
+        if block.startswith("# needs a store"):
+            continue  # tests/stores runs these against a real store
         code = block.replace("dist/", f"{os.fspath(tmp_path)}/")  # type: ignore[call-overload]
         exec(compile(code, "README.md", "exec"), {})

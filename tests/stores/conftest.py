@@ -130,7 +130,10 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = f"http://127.0.0.1:{http_port}/sparql"
         wait_until_up(url, process, 60)
         # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
-        grants = 'GRANT SPARQL_UPDATE TO "SPARQL";\nGRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
+        grants = (
+            'GRANT SPARQL_UPDATE TO "SPARQL";\n'
+            'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
+        )
         subprocess.run(
             [str(isql), f"127.0.0.1:{isql_port}", "dba", "dba"],
             input=grants.encode(),

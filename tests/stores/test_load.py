@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -21,7 +23,7 @@ from exilekg import StoreError, build
 from exilekg.cli import cli
 from exilekg.stores import Auth, Endpoint, load, select, update
 
-from ..conftest import EXAMPLE
+from ..conftest import EXAMPLE, REPO
 
 HOSTILE = 'Quote " back\\slash\nnew line <tag> Кириллица 🙂 \u202eRTL'
 
@@ -276,19 +278,36 @@ def test_cli_load(oxigraph_url: str, example_build: Path) -> None:
     assert bad.exit_code == 1 and "--graph" in bad.output and "Traceback" not in bad.output
 
 
+def _readme() -> str:
+    return (REPO / "README.md").read_text(encoding="utf-8")
+
+
 def test_oxigraph_bulk_load_as_documented(example_build: Path, tmp_path: Path) -> None:
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
+    pattern = r"^oxigraph load --location (\S+) --file dist/example/exilekg.nq$"
+    documented = re.search(pattern, _readme(), re.M)
+    assert documented, "the README shows no 'oxigraph load' command"
     location = tmp_path / "db"
-    subprocess.run(
-        [binary, "load", "--location", str(location), "--file", str(example_build / "exilekg.nq")],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    command = documented.group(0).replace(documented.group(1), str(location))
+    command = command.replace("dist/example/exilekg.nq", str(example_build / "exilekg.nq"))
+    subprocess.run([binary, *shlex.split(command)[1:]], check=True, capture_output=True, timeout=120)
     store = pyoxigraph.Store(str(location))
     assert len(store) == len(dump_quads(example_build))
     dataset = rdflib.Dataset()
     dataset.parse(example_build / "exilekg.nq", format="nquads")
     assert len(store) == len(dataset)
+
+
+def test_readme_store_examples_run(
+    oxigraph_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python_blocks = re.findall(r"```python\n(.*?)```", _readme(), re.DOTALL)
+    blocks = [b for b in python_blocks if b.startswith("# needs a store")]
+    assert blocks, "the README shows no Python example that loads into a store"
+    monkeypatch.chdir(REPO)
+    for block in blocks:
+        code = block.replace("http://127.0.0.1:7878", oxigraph_url).replace("dist/", f"{tmp_path}/")
+        exec(compile(code, "README.md", "exec"), {})
+    assert int(select(oxigraph_url, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"]) > 0
