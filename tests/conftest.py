@@ -10,6 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "example-corpus"
 SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+SEED_CORPUS = REPO / "examples" / "seed-corpus"
 
 
 @pytest.fixture
@@ -37,3 +38,13 @@ def seeds_dir() -> Path:
             f"the reference articles are not at {SEEDS} (they live in ../shared/corpus/seeds beside the repo)"
         )
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus built once per session with the reference articles (skips without them)."""
+    from exilekg.build import build
+
+    out = tmp_path_factory.mktemp("seed-build")
+    build(SEED_CORPUS, out, texts_dir=seeds_dir)
+    return out
