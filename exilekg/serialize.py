@@ -1,31 +1,47 @@
-"""Writing quads: streaming N-Triples and N-Quads, Turtle and TriG through rdflib,
-and compact JSON-LD emitted directly from the quads with the shipped context.
+"""Writing quads: N-Triples and N-Quads streamed, Turtle and TriG by pyoxigraph, compact JSON-LD directly.
 
 Two ways in, as in pyoxigraph: :func:`serialize` returns a string, :func:`dump`
 writes a file atomically. Both take the quad stream mapping produces or an
 rdflib Dataset (see :func:`quads_of`).
+
+Two engines write the same graphs. ``"fast"`` (the default) formats N-Triples and
+N-Quads with f-strings, line by line as the quads arrive, so memory stays flat;
+hands the same text to pyoxigraph's Turtle and TriG writers (Rust, with our
+prefixes); and writes compact JSON-LD straight from a grouping of the quads by
+graph, subject and predicate. ``"rdflib"`` builds an rdflib Dataset and uses
+rdflib's serializers; it is the reference the fast engine is tested against,
+and costs about a hundred times as much.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, cast
+from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 import rdflib
 
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
-from exilekg.jsonld import raise_for_output
-from exilekg.resources import CONTEXT_IRI
+from exilekg.jsonld import OUTPUT_SCHEMAS, raise_for_output
+from exilekg.progress import Progress
+from exilekg.resources import CONTEXT_IRI, schemas_dir
 from exilekg.terms import IRI, PREFIXES, RDF, SCHEMA, XSD, Literal, Quad, Term
 
 __all__ = [
+    "ENGINES",
+    "Engine",
+    "QuadSink",
     "QuadWriter",
     "atomic_path",
     "dump",
@@ -38,7 +54,15 @@ __all__ = [
     "writer_for",
 ]
 
+Engine = TypingLiteral["fast", "rdflib"]
+ENGINES: tuple[Engine, ...] = ("fast", "rdflib")
+
+BATCH = 4096
+"""Quads handed to the writers at a time: large enough that per-call costs vanish, small enough to stay
+in the CPU caches."""
+
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 
 
 def ntriples_term(term: Term) -> str:
@@ -53,68 +77,433 @@ def ntriples_term(term: Term) -> str:
     return f'"{lexical}"'
 
 
+def _object_terms(objects: Iterable[Term]) -> list[str]:
+    """N-Triples forms of many objects; the common cases are inlined, the call per term is what costs."""
+    out: list[str] = []
+    append = out.append
+    search = _NEEDS_ESCAPE.search
+    for o in objects:
+        if type(o) is IRI:
+            append(f"<{o}>")
+            continue
+        value, datatype, language = o
+        if search(value):
+            value = value.translate(_ESCAPES)
+        if language:
+            append(f'"{value}"@{language}')
+        elif datatype:
+            append(f'"{value}"^^<{datatype}>')
+        else:
+            append(f'"{value}"')
+    return out
+
+
 class QuadWriter:
-    """Consumes quads one at a time; ``close`` finishes the output."""
+    """Consumes quads; ``close`` finishes the output."""
 
     def write(self, quad: Quad) -> None:
+        self.write_many((quad,))
+
+    def write_many(self, quads: Sequence[Quad]) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
         """Finish writing; the default writer has nothing buffered."""
 
+    def finish(self, progress: Progress) -> None:
+        """``close``, telling ``progress`` how it goes when there is much left to write."""
+        self.close()
+
+
+# -- N-Triples and N-Quads ------------------------------------------------------------------------
+
 
 class _LineWriter(QuadWriter):
-    """N-Triples or N-Quads, written as the quads arrive: memory stays flat."""
+    """N-Triples and/or N-Quads, written as the quads arrive: memory stays flat.
 
-    def __init__(self, out: IO[str], with_graph: bool) -> None:
+    One writer serves both formats so that each quad is formatted once; each format's text
+    may go to several targets (the output, and a spool that Turtle or TriG is written from).
+    """
+
+    def __init__(self, ntriples: Sequence[_Target], nquads: Sequence[_Target]) -> None:
+        self.ntriples = list(ntriples)
+        self.nquads = list(nquads)
+        self.count = 0
+
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        if not quads:
+            return
+        self.count += len(quads)
+        objects = _object_terms([q[2] for q in quads])
+        heads = [f"<{q[0]}> <{q[1]}> {o}" for q, o in zip(quads, objects, strict=True)]
+        if self.ntriples:
+            text = " .\n".join(heads) + " .\n"
+            for out in self.ntriples:
+                out.write(text)
+        if self.nquads:
+            text = "".join([f"{h} <{q[3]}> .\n" for h, q in zip(heads, quads, strict=True)])
+            for out in self.nquads:
+                out.write(text)
+
+
+class _Target(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+# -- the grouped graph: JSON-LD ----------------------------------------------------------------------
+
+Node = dict[IRI, list[Term]]
+"""A subject's properties in one graph: predicate to objects, in the order they arrived."""
+
+
+class Grouped:
+    """The quads grouped by graph, subject and predicate; what JSON-LD is written from.
+
+    Holds only references to the terms mapping made (one list slot per quad), not the quads.
+    """
+
+    def __init__(self) -> None:
+        self.graphs: dict[IRI, dict[IRI, Node]] = {}
+
+    def add_many(self, quads: Iterable[Quad]) -> None:
+        graphs = self.graphs
+        last_s: object = None
+        last_g: object = None
+        node: Node = {}
+        for s, p, o, g in quads:
+            # Mapping emits a subject's quads in runs, reusing the same string objects: an identity
+            # test skips two dictionary lookups for most quads.
+            if s is not last_s or g is not last_g:
+                subjects = graphs.get(g)
+                if subjects is None:
+                    subjects = graphs[g] = {}
+                found = subjects.get(s)
+                if found is None:
+                    found = subjects[s] = {}
+                node, last_s, last_g = found, s, g
+            values = node.get(p)
+            if values is None:
+                node[p] = [o]
+            else:
+                values.append(o)
+
+    def sorted_graphs(self) -> list[IRI]:
+        return sorted(self.graphs)
+
+    def subjects(self) -> int:
+        """Nodes in all graphs together: the work of writing JSON-LD."""
+        return sum(len(subjects) for subjects in self.graphs.values())
+
+
+class _JsonLdWriter(QuadWriter):
+    """Groups the quads as they arrive and writes compact JSON-LD on ``close``."""
+
+    def __init__(self, out: IO[str]) -> None:
         self.out = out
-        self.with_graph = with_graph
-        self.buffer: list[str] = []
+        self.grouped = Grouped()
 
-    def write(self, quad: Quad) -> None:
-        s, p, o, g = quad
-        if self.with_graph:
-            self.buffer.append(f"<{s}> <{p}> {ntriples_term(o)} <{g}> .\n")
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        self.grouped.add_many(quads)
+
+    def close(self) -> None:
+        _write_jsonld(self.grouped, self.out, _ignore)
+
+    def finish(self, progress: Progress) -> None:
+        progress.stage(f"write {_LABELS[RdfFormat.JSONLD]}", self.grouped.subjects(), "nodes")
+        _write_jsonld(self.grouped, self.out, progress.advance)
+
+
+def _ignore(amount: int) -> None:
+    pass
+
+
+_LABELS = {
+    RdfFormat.TURTLE: "Turtle",
+    RdfFormat.TRIG: "TriG",
+    RdfFormat.JSONLD: "JSON-LD",
+    RdfFormat.NTRIPLES: "N-Triples",
+    RdfFormat.NQUADS: "N-Quads",
+}
+
+
+# Turtle and TriG: pyoxigraph's writers --------------------------------------------------------------
+
+_OX_FORMATS = {RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.TRIG: ox.RdfFormat.TRIG}
+_SOURCES = {RdfFormat.TURTLE: ox.RdfFormat.N_TRIPLES, RdfFormat.TRIG: ox.RdfFormat.N_QUADS}
+_COUNT_EVERY = 1 << 16
+
+
+class _Spool:
+    """N-Triples or N-Quads text in an anonymous temporary file, for pyoxigraph to read back.
+
+    The file has no name on disk (``tempfile.TemporaryFile``), so nothing is left behind
+    whatever happens; ``directory`` puts it beside the outputs rather than on a small /tmp.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.file = tempfile.TemporaryFile(  # noqa: SIM115 -- closed by the writer that reads it
+            "w+", encoding="utf-8", newline="\n", dir=directory
+        )
+
+    def write(self, text: str) -> None:
+        self.file.write(text)
+
+
+def _counted(quads: Iterator[Any], advance: Callable[[int], None]) -> Iterator[Any]:
+    count = 0
+    for quad in quads:
+        yield quad
+        count += 1
+        if count == _COUNT_EVERY:
+            advance(count)
+            count = 0
+    advance(count)
+
+
+class _OxigraphWriter(QuadWriter):
+    """Turtle or TriG written by pyoxigraph's serializer, with our prefixes.
+
+    Its input is the N-Triples (for Turtle) or N-Quads (for TriG) the line writer spooled:
+    parsing that text back is done in Rust, and measured faster than making a pyoxigraph
+    term in Python for every quad (see the commit that brought this in). The serializer
+    streams: a subject's triples that arrive together share one block, and memory stays flat.
+    """
+
+    def __init__(self, out: IO[str], fmt: RdfFormat, spool: _Spool, lines: _LineWriter) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.spool = spool
+        self.lines = lines
+
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        pass  # the line writer spools the text this writer reads
+
+    def close(self) -> None:
+        self._write(_ignore)
+
+    def finish(self, progress: Progress) -> None:
+        progress.stage(f"write {_LABELS[self.fmt]}", self.lines.count, "triples")
+        self._write(progress.advance)
+
+    def _write(self, advance: Callable[[int], None]) -> None:
+        spool = self.spool.file
+        try:
+            spool.flush()
+            spool.seek(0)
+            parsed = ox.parse(cast(IO[bytes], spool.buffer), format=_SOURCES[self.fmt])
+            fmt = _OX_FORMATS[self.fmt]
+            binary = getattr(self.out, "buffer", None)
+            if binary is not None:  # a file: pyoxigraph writes its bytes straight into it
+                self.out.flush()
+                ox.serialize(_counted(parsed, advance), binary, fmt, prefixes=PREFIXES)
+                binary.flush()
+            else:
+                text = ox.serialize(_counted(parsed, advance), None, fmt, prefixes=PREFIXES)
+                self.out.write(text.decode("utf-8") if text is not None else "")
+        except (ValueError, SyntaxError) as exc:  # pyoxigraph refused a term validation let through
+            raise SerializationError(f"pyoxigraph could not write {_LABELS[self.fmt]}: {exc}") from exc
+        finally:
+            spool.close()
+
+
+# JSON-LD -------------------------------------------------------------------------------------------
+
+_SCHEMA = str(SCHEMA)
+_COMPACT_PREFIXES = sorted(
+    ((ns, prefix) for prefix, ns in PREFIXES.items() if prefix != "schema"), reverse=True
+)
+
+
+@cache
+def _compact(iri: str) -> str:
+    """A property or class IRI as the shipped context writes it: schema terms bare, others prefixed."""
+    if iri.startswith(_SCHEMA):
+        local = iri[len(_SCHEMA) :]
+        if local and ":" not in local and not local.startswith("@"):
+            return local
+    for namespace, prefix in _COMPACT_PREFIXES:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+    return iri
+
+
+def _value(term: Term) -> Any:
+    if type(term) is IRI:
+        return {"@id": str(term)}
+    value, datatype, language = term
+    if language:
+        return {"@value": value, "@language": language}
+    if datatype and datatype != XSD.string:
+        return {"@value": value, "@type": _compact(datatype)}
+    return value
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _first(item: tuple[str, Any]) -> str:
+    return item[0]
+
+
+def _node(subject: IRI, props: Node) -> dict[str, Any]:
+    """One JSON-LD node object: ``@id``, ``@type`` (sorted), then properties in compact-name order."""
+    node: dict[str, Any] = {"@id": str(subject)}
+    rdf_type = RDF.type
+    types = props.get(rdf_type)
+    if types:
+        compact_types = sorted(_compact(t) for t in types if type(t) is IRI)
+        if compact_types:
+            node["@type"] = compact_types[0] if len(compact_types) == 1 else compact_types
+    keyed = sorted([(_compact(p), values) for p, values in props.items() if p != rdf_type], key=_first)
+    for key, values in keyed:
+        if len(values) == 1:
+            node[key] = _value(values[0])
         else:
-            self.buffer.append(f"<{s}> <{p}> {ntriples_term(o)} .\n")
-        if len(self.buffer) >= 8192:
-            self.out.write("".join(self.buffer))
-            self.buffer.clear()
-
-    def close(self) -> None:
-        self.out.write("".join(self.buffer))
-        self.buffer.clear()
+            node[key] = sorted((_value(v) for v in values), key=_sort_key)
+    return node
 
 
-class _CollectingWriter(QuadWriter):
-    """Formats that need the whole graph before writing (Turtle, TriG, JSON-LD)."""
-
-    def __init__(self, out: IO[str], render: Callable[[list[Quad]], str]) -> None:
-        self.out = out
-        self.render = render
-        self.quads: list[Quad] = []
-
-    def write(self, quad: Quad) -> None:
-        self.quads.append(quad)
-
-    def close(self) -> None:
-        self.out.write(self.render(self.quads))
+def _graph_nodes(grouped: Grouped, g: IRI) -> list[dict[str, Any]]:
+    subjects = grouped.graphs[g]
+    return [_node(s, subjects[s]) for s in sorted(subjects)]
 
 
-def writer_for(fmt: RdfFormat, out: IO[str]) -> QuadWriter:
-    """A writer of ``fmt`` onto the text stream ``out``."""
-    if fmt is RdfFormat.NTRIPLES:
-        return _LineWriter(out, with_graph=False)
-    if fmt is RdfFormat.NQUADS:
-        return _LineWriter(out, with_graph=True)
-    if fmt is RdfFormat.TURTLE:
-        return _CollectingWriter(out, _turtle)
-    if fmt is RdfFormat.TRIG:
-        return _CollectingWriter(out, _trig)
-    return _CollectingWriter(out, lambda quads: _json_text(raise_for_output(jsonld_document(quads))))
+def _document(grouped: Grouped) -> dict[str, Any]:
+    graphs = [{"@id": str(g), "@graph": _graph_nodes(grouped, g)} for g in grouped.sorted_graphs()]
+    return {"@context": CONTEXT_IRI, "@graph": graphs}
 
 
-# -- rdflib ---------------------------------------------------------------------------------------
+def jsonld_document(quads: Iterable[Quad]) -> dict[str, Any]:
+    """Compact JSON-LD of the quads: one ``@graph`` object per named graph, nodes sorted by ``@id``."""
+    grouped = Grouped()
+    grouped.add_many(quads)
+    return _document(grouped)
+
+
+def _json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+_encode = json.encoder.encode_basestring
+"""JSON string encoding as ``json.dumps(ensure_ascii=False)`` does it (the C implementation)."""
+
+
+def _json_value(value: Any, indent: str) -> str:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=1)`` writes it at ``indent``.
+
+    Our values are strings, flat objects of strings, and lists of those: written by hand because
+    the standard library drops to its pure-Python encoder whenever ``indent`` is set.
+    """
+    if type(value) is str:
+        return _encode(value)
+    inner = indent + " "
+    if type(value) is dict:
+        items = [f"{inner}{_encode(k)}: {_encode(v)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if not value:
+        return "[]"
+    return "[\n" + ",\n".join([inner + _json_value(v, inner) for v in value]) + f"\n{indent}]"
+
+
+def _node_text(node: dict[str, Any]) -> str:
+    """A node as it sits in our document: four spaces deep, as ``json.dumps(..., indent=1)`` writes it."""
+    members = [f"     {_encode(key)}: {_json_value(value, '     ')}" for key, value in node.items()]
+    return "    {\n" + ",\n".join(members) + "\n    }"
+
+
+class _OutputCheck:
+    """Every node against the output schemas of its types, before the JSON-LD is written.
+
+    ``jsonschema_rs`` (the ``fast`` extra) answers "valid?" in Rust; only when it says no does
+    :func:`exilekg.jsonld.raise_for_output` run, to describe the problems exactly as before.
+    Without ``jsonschema_rs`` every node goes through ``jsonschema`` as before.
+    """
+
+    def __init__(self) -> None:
+        self.validators = _rust_validators()
+
+    def ok(self, nodes: list[dict[str, Any]]) -> bool:
+        if self.validators is None:
+            from exilekg.jsonld import check_output
+
+            return not check_output({"@graph": [{"@graph": nodes}]})
+        for node in nodes:
+            types = node.get("@type", ())
+            if type(types) is str:
+                types = (types,)
+            names = frozenset(OUTPUT_SCHEMAS[t] for t in types if t in OUTPUT_SCHEMAS)
+            validator = self.validators.get(names)
+            if validator is None:
+                validator = self.validators[names] = _rust_validator(names)
+            if not validator.is_valid(node):
+                return False
+        return True
+
+
+@cache
+def _output_registry() -> Any:
+    import jsonschema_rs
+
+    resources = []
+    for path in sorted((schemas_dir() / "output").glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], schema))
+    return jsonschema_rs.Registry(resources), dict(resources)
+
+
+def _rust_validators() -> dict[frozenset[str], Any] | None:
+    try:
+        _output_registry()
+    except ImportError:
+        return None
+    return {}
+
+
+def _rust_validator(names: frozenset[str]) -> Any:
+    """One validator for a node's schemas together, so the node crosses into Rust once.
+
+    Every type schema starts from ``node.schema.json`` (checked here), so the node schema is
+    only added for nodes without a typed schema.
+    """
+    import jsonschema_rs
+
+    registry, contents = _output_registry()
+    base = "https://w3id.org/exilekg/schemas/output/"
+    refs = sorted(names)
+    for name in refs:
+        if contents[f"{base}{name}.schema.json"].get("$ref") != "node.schema.json":
+            refs = sorted({*refs, "node"})
+            break
+    if not refs:
+        refs = ["node"]
+    schema = {"allOf": [{"$ref": f"{base}{name}.schema.json"} for name in refs]}
+    return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False)
+
+
+def _write_jsonld(grouped: Grouped, out: IO[str], advance: Callable[[int], None]) -> None:
+    graphs = grouped.sorted_graphs()
+    if not graphs:
+        out.write(_json_text({"@context": CONTEXT_IRI, "@graph": []}))
+        return
+    check = _OutputCheck()
+    out.write('{\n "@context": ' + _encode(CONTEXT_IRI) + ',\n "@graph": [\n')
+    for index, g in enumerate(graphs):
+        nodes = _graph_nodes(grouped, g)
+        if not check.ok(nodes):
+            # The half-written file is the caller's temporary file, removed when this raises.
+            raise_for_output(_document(grouped))  # names every problem of the document
+            raise SerializationError("the JSON-LD to write breaks its output schemas")
+        out.write(f'  {{\n   "@id": {_encode(str(g))},\n   "@graph": [\n')
+        out.write(",\n".join([_node_text(node) for node in nodes]))
+        out.write("\n   ]\n  },\n" if index + 1 < len(graphs) else "\n   ]\n  }\n")
+        advance(len(nodes))
+    out.write(" ]\n}\n")
+
+
+# -- rdflib: the reference engine -------------------------------------------------------------------
 
 
 def _rdflib_term(term: Term) -> rdflib.term.Identifier:
@@ -179,97 +568,120 @@ def quads_of(dataset: rdflib.Dataset) -> Iterator[Quad]:
         yield IRI(s), IRI(p), obj, IRI(graph)
 
 
-def _turtle(quads: list[Quad]) -> str:
-    return to_graph(quads).serialize(format="turtle")
+class _RdflibWriter(QuadWriter):
+    """The reference engine: every format through an rdflib Graph or Dataset and rdflib's serializers."""
 
+    def __init__(self, out: IO[str], fmt: RdfFormat) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.quads: list[Quad] = []
 
-def _trig(quads: list[Quad]) -> str:
-    return to_dataset(quads).serialize(format="trig")
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        self.quads.extend(quads)
 
+    def close(self) -> None:
+        if self.fmt is RdfFormat.JSONLD:
+            from exilekg.jsonld import _context
 
-# -- JSON-LD --------------------------------------------------------------------------------------
-
-_SCHEMA = str(SCHEMA)
-_COMPACT_PREFIXES = sorted(
-    ((ns, prefix) for prefix, ns in PREFIXES.items() if prefix != "schema"), reverse=True
-)
-
-
-def _compact(iri: str) -> str:
-    """A property or class IRI as the shipped context writes it: schema terms bare, others prefixed."""
-    if iri.startswith(_SCHEMA):
-        local = iri[len(_SCHEMA) :]
-        if local and ":" not in local and not local.startswith("@"):
-            return local
-    for namespace, prefix in _COMPACT_PREFIXES:
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if local and "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-    return iri
-
-
-def _value(term: Term) -> Any:
-    if isinstance(term, IRI):
-        return {"@id": str(term)}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype and term.datatype != XSD.string:
-        return {"@value": term.value, "@type": _compact(term.datatype)}
-    return term.value
-
-
-def _sort_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def jsonld_document(quads: Iterable[Quad]) -> dict[str, Any]:
-    """Compact JSON-LD of the quads: one ``@graph`` object per named graph, nodes sorted by ``@id``."""
-    graphs: dict[IRI, dict[IRI, dict[IRI, list[Term]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
-    for s, p, o, g in quads:
-        graphs[g][s][p].append(o)
-    out_graphs = []
-    for g in sorted(graphs):
-        nodes = []
-        for s in sorted(graphs[g]):
-            props = graphs[g][s]
-            node: dict[str, Any] = {"@id": str(s)}
-            types = props.pop(RDF.type, [])
-            if types:
-                compact_types = sorted(_compact(t) for t in types if isinstance(t, IRI))
-                node["@type"] = compact_types[0] if len(compact_types) == 1 else compact_types
-            for p in sorted(props, key=_compact):
-                values = sorted((_value(v) for v in props[p]), key=_sort_key)
-                node[_compact(p)] = values[0] if len(values) == 1 else values
-            if types:
-                props[RDF.type] = types
-            nodes.append(node)
-        out_graphs.append({"@id": str(g), "@graph": nodes})
-    return {"@context": CONTEXT_IRI, "@graph": out_graphs}
-
-
-def _json_text(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+            text = to_dataset(self.quads).serialize(format="json-ld", context=_context()["@context"])
+        elif self.fmt.supports_datasets:
+            text = to_dataset(self.quads).serialize(format=self.fmt.rdflib_name)
+        else:
+            text = to_graph(self.quads).serialize(format=self.fmt.rdflib_name)
+        self.out.write(text)
 
 
 # -- public entry points ----------------------------------------------------------------------------
+
+
+class QuadSink:
+    """Writes one quad stream to several formats at once, formatting or grouping each quad only once.
+
+    ``streams`` maps each format to its text stream. With the fast engine, N-Triples and
+    N-Quads are written by one line writer as the quads arrive; Turtle and TriG by pyoxigraph
+    on ``close``, from N-Triples or N-Quads text the line writer also spools (into anonymous
+    temporary files in ``spool_dir``, or the system's temporary folder); JSON-LD from a
+    grouping of the quads.
+    """
+
+    def __init__(
+        self, streams: dict[RdfFormat, IO[str]], engine: Engine = "fast", *, spool_dir: Path | None = None
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        self.writers: list[QuadWriter] = []
+        self.finishers: list[QuadWriter] = []
+        if engine == "rdflib":
+            self.writers = [_RdflibWriter(out, fmt) for fmt, out in streams.items()]
+            self.finishers = list(self.writers)
+            return
+        nt: list[_Target] = [streams[RdfFormat.NTRIPLES]] if RdfFormat.NTRIPLES in streams else []
+        nq: list[_Target] = [streams[RdfFormat.NQUADS]] if RdfFormat.NQUADS in streams else []
+        spools: dict[RdfFormat, _Spool] = {}
+        for fmt, targets in ((RdfFormat.TURTLE, nt), (RdfFormat.TRIG, nq)):
+            if fmt in streams:
+                spools[fmt] = _Spool(spool_dir)
+                targets.append(spools[fmt])
+        if nt or nq:
+            lines = _LineWriter(nt, nq)
+            self.writers.append(lines)
+            self.finishers += [_OxigraphWriter(streams[f], f, spool, lines) for f, spool in spools.items()]
+        if RdfFormat.JSONLD in streams:
+            self.writers.append(_JsonLdWriter(streams[RdfFormat.JSONLD]))
+            self.finishers.append(self.writers[-1])
+
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        for writer in self.writers:
+            writer.write_many(quads)
+
+    def close(self, progress: Progress | None = None) -> None:
+        for writer in self.finishers:
+            if progress is None:
+                writer.close()
+            else:
+                writer.finish(progress)
+
+    def consume(self, quads: Iterable[Quad], progress: Callable[[int], None] | None = None) -> int:
+        """Write every quad of ``quads`` (in batches) and return how many there were."""
+        count = 0
+        iterator = iter(quads)
+        while batch := list(islice(iterator, BATCH)):
+            self.write_many(batch)
+            count += len(batch)
+            if progress is not None:
+                progress(len(batch))
+        return count
+
+
+class _SinkWriter(QuadWriter):
+    def __init__(self, sink: QuadSink) -> None:
+        self.sink = sink
+
+    def write_many(self, quads: Sequence[Quad]) -> None:
+        self.sink.write_many(quads)
+
+    def close(self) -> None:
+        self.sink.close()
+
+    def finish(self, progress: Progress) -> None:
+        self.sink.close(progress)
+
+
+def writer_for(fmt: RdfFormat, out: IO[str], engine: Engine = "fast") -> QuadWriter:
+    """A writer of ``fmt`` onto the text stream ``out``."""
+    return _SinkWriter(QuadSink({fmt: out}, engine))
 
 
 def _quads(source: Iterable[Quad] | rdflib.Dataset) -> Iterable[Quad]:
     return quads_of(source) if isinstance(source, rdflib.Dataset) else source
 
 
-def serialize(source: Iterable[Quad] | rdflib.Dataset, fmt: RdfFormat) -> str:
+def serialize(source: Iterable[Quad] | rdflib.Dataset, fmt: RdfFormat, *, engine: Engine = "fast") -> str:
     """The quads (or an rdflib Dataset) as a string in ``fmt``."""
-    import io
-
     buffer = io.StringIO()
-    writer = writer_for(fmt, buffer)
-    for quad in _quads(source):
-        writer.write(quad)
-    writer.close()
+    sink = QuadSink({fmt: buffer}, engine)
+    sink.consume(_quads(source))
+    sink.close()
     return buffer.getvalue()
 
 
@@ -296,12 +708,17 @@ def atomic_path(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-def dump(source: Iterable[Quad] | rdflib.Dataset, path: Path | str, fmt: RdfFormat | None = None) -> None:
+def dump(
+    source: Iterable[Quad] | rdflib.Dataset,
+    path: Path | str,
+    fmt: RdfFormat | None = None,
+    *,
+    engine: Engine = "fast",
+) -> None:
     """Write the quads to ``path`` atomically, in ``fmt`` or the format its extension names."""
     path = Path(path)
     fmt = fmt or RdfFormat.from_path(path)
     with atomic_path(path) as out:
-        writer = writer_for(fmt, out)
-        for quad in _quads(source):
-            writer.write(quad)
-        writer.close()
+        sink = QuadSink({fmt: out}, engine)
+        sink.consume(_quads(source))
+        sink.close()
