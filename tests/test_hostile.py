@@ -2,7 +2,7 @@
 
 Property tests mutate copies of the example corpus (any string in any field,
 odd encodings, cycles, self-references, many records on one entity); process
-tests kill builds mid-way and run them with the network cut off.
+tests kill builds mid-way.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from exilekg.cli import cli
 from exilekg.jsonld import inline_context
 from exilekg.sourcemap import escape_pointer
 
-from .conftest import EXAMPLE, REPO
+from .conftest import EXAMPLE
 
 # -- the example corpus as data ---------------------------------------------------------------------
 
@@ -774,73 +773,6 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(tmp_path: Path) -> No
     # The next build clears what the killed ones left behind.
     subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
-
-
-# -- no network ----------------------------------------------------------------------------------------------
-
-
-def test_a_build_makes_no_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts: list[object] = []
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        attempts.append(args)
-        raise OSError("network access is disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    build(EXAMPLE, tmp_path)
-    from exilekg.check import check_file
-
-    for fmt in ALL_FORMATS:
-        assert check_file(tmp_path / output_name(fmt)).violations == []
-    assert attempts == []
-
-
-GUARD = """
-import socket
-
-def _refuse(*args, **kwargs):
-    raise SystemExit("exilekg tried to open a network connection: %r" % (args,))
-
-socket.socket.connect = _refuse
-socket.socket.connect_ex = _refuse
-socket.create_connection = _refuse
-socket.getaddrinfo = _refuse
-"""
-
-
-def test_a_build_process_makes_no_network_connection(tmp_path: Path) -> None:
-    guard = tmp_path / "guard"
-    guard.mkdir()
-    (guard / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(guard), str(REPO)])}
-    out = tmp_path / "out"
-    probe = subprocess.run(
-        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "tried to open a network connection" in probe.stderr  # the guard is in force
-    done = subprocess.run(
-        [sys.executable, "-m", "exilekg", "build", str(EXAMPLE), "--out", str(out), "-q"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    checked = subprocess.run(
-        [sys.executable, "-m", "exilekg", "check", *(str(p) for p in sorted(out.iterdir()))],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_only_exilekg_errors_escape(tmp_path: Path) -> None:
