@@ -6,7 +6,7 @@ import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -20,7 +20,7 @@ from exilekg.map import map_corpus
 from exilekg.mentions import find_mentions
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.progress import Progress, as_progress
-from exilekg.serialize import BATCH, Engine, QuadSink, atomic_path, to_dataset
+from exilekg.serialize import BATCH, Engine, QuadSink, atomic_files, to_dataset
 from exilekg.terms import RDF, Quad
 from exilekg.validate import ValidationReport, validate
 
@@ -169,11 +169,12 @@ def _build(
     reporter.stage("mentions")
     mentions = find_mentions(corpus)
     reporter.stage("map and write", unit="triples")
-    with ExitStack() as stack:
+    # Every output, void.ttl included, replaces its earlier version only once all are written.
+    with atomic_files() as files:
         streams = {}
         for fmt in formats:
             path = out / output_name(fmt)
-            streams[fmt] = stack.enter_context(atomic_path(path))
+            streams[fmt] = files.open(path)
             outputs[fmt] = path
         sink = QuadSink(streams, engine, spool_dir=out)
         quads = iter(map_corpus(corpus, report.anchors, mentions))
@@ -182,20 +183,20 @@ def _build(
             sink.write_many(batch)
             reporter.advance(len(batch))
         sink.close(reporter)
-    entities, facts = _count_kinds(corpus)
-    result = BuildResult(
-        out_dir=out,
-        outputs=outputs,
-        report=report,
-        entities=entities,
-        facts=facts,
-        documents=len(corpus.documents),
-        triples=counter.triples,
-        seconds=0.0,
-        classes=counter.classes,
-        graphs=counter.graphs,
-    )
-    reporter.stage("describe")
-    describe_dataset(corpus, result)
+        entities, facts = _count_kinds(corpus)
+        result = BuildResult(
+            out_dir=out,
+            outputs=outputs,
+            report=report,
+            entities=entities,
+            facts=facts,
+            documents=len(corpus.documents),
+            triples=counter.triples,
+            seconds=0.0,
+            classes=counter.classes,
+            graphs=counter.graphs,
+        )
+        reporter.stage("describe")
+        describe_dataset(corpus, result, files.open(out / "void.ttl"))
     result.seconds = time.perf_counter() - started
     return result

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
+from exilekg.formats import RdfFormat
 from exilekg.iris import Minter
 from exilekg.load import Corpus
-from exilekg.serialize import dump
+from exilekg.serialize import dump, serialize
 from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, RDF, SCHEMA, VOID, XSD, Literal, Quad
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ def _slug(iri: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in iri)
 
 
-def describe_dataset(corpus: Corpus, result: BuildResult) -> None:
-    """Write ``void.ttl`` beside the dumps."""
-    dump(void_quads(corpus, result), result.out_dir / "void.ttl")
+def describe_dataset(corpus: Corpus, result: BuildResult, out: IO[str] | None = None) -> None:
+    """Write ``void.ttl`` beside the dumps, or its Turtle onto ``out`` when given."""
+    if out is None:
+        dump(void_quads(corpus, result), result.out_dir / "void.ttl")
+    else:
+        out.write(serialize(void_quads(corpus, result), RdfFormat.TURTLE))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,17 +13,109 @@ import click
 from exilekg.build import ALL_FORMATS, build
 from exilekg.formats import RdfFormat
 from exilekg.load import load_corpus
+from exilekg.progress import Progress
 from exilekg.validate import validate
 
-__all__ = ["build_command", "validate_command"]
+__all__ = ["StageBars", "build_command", "validate_command"]
 
 _FORMAT_CHOICES = [f.extension for f in ALL_FORMATS]
 
 
-def _stage_printer(quiet: bool) -> object:
-    if quiet or not sys.stderr.isatty():
+def _count(n: int) -> str:
+    """1234567 as 1.2M, 45000 as 45k: short enough for a bar's line."""
+    for scale, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
+        if n >= scale:
+            return f"{n / scale:.1f}{suffix}"
+    return str(n)
+
+
+class StageBars:
+    """A :class:`~exilekg.progress.Progress` that draws one bar per stage of a build.
+
+    Each stage's line is redrawn in place (carriage return) at most every ``interval``
+    seconds and left on screen, with its time, when the next stage starts. Stages whose
+    total is not known beforehand show a count instead of a bar. ``write`` takes text
+    for the terminal (stderr in the CLI); the library itself never prints.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        *,
+        width: int | None = None,
+        interval: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.write = write
+        self.width = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+        self.interval = interval
+        self.clock = clock
+        self.name: str | None = None
+        self.total: int | None = None
+        self.unit = ""
+        self.done = 0
+        self.started = 0.0
+        self.drawn = 0.0
+        self.last_length = 0
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        self._close_line()
+        self.name, self.total, self.unit, self.done = name, total, unit, 0
+        self.started = self.clock()
+        self._draw()
+
+    def advance(self, amount: int = 1) -> None:
+        self.done += amount
+        if self.clock() - self.drawn >= self.interval:
+            self._draw()
+
+    def finish(self) -> None:
+        self._close_line()
+
+    def line(self) -> str:
+        """The current stage's line, as it would be drawn now."""
+        elapsed = self.clock() - self.started
+        name = f"{self.name:<14}"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.total:
+            done = min(self.done, self.total)
+            tail = (
+                f" {100 * done // self.total:3d}% {_count(done)}/{_count(self.total)}{unit} {elapsed:5.1f}s"
+            )
+            room = max(10, min(30, self.width - 64))  # the same for every line: bars line up
+            filled = room * done // self.total
+            return f"{name} [{'#' * filled}{'-' * (room - filled)}]{tail}"
+        count = f" {_count(self.done)}{unit}" if self.done else ""
+        return f"{name}{count} {elapsed:5.1f}s"
+
+    def _draw(self) -> None:
+        if self.name is None:
+            return
+        text = self.line()[: max(1, self.width - 1)]
+        pad = " " * max(0, self.last_length - len(text))
+        self.write(f"\r{text}{pad}")
+        self.last_length = len(text)
+        self.drawn = self.clock()
+
+    def _close_line(self) -> None:
+        if self.name is None:
+            return
+        if self.total:
+            self.done = self.total
+        self._draw()
+        self.write("\n")
+        self.name, self.last_length = None, 0
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(quiet: bool) -> Progress | None:
+    """Bars on stderr when it is a terminal and --quiet was not given; nothing otherwise."""
+    if quiet or not _stderr_is_terminal():
         return None
-    return lambda stage: click.echo(f"exilekg: {stage}…", err=True)
+    return StageBars(lambda text: click.echo(text, err=True, nl=False))
 
 
 @click.command("build")
@@ -45,14 +140,16 @@ def _stage_printer(quiet: bool) -> object:
     type=click.Choice(_FORMAT_CHOICES),
     help="Write only these formats (repeatable; default: all).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 def build_command(
     corpus_dir: Path, texts_dir: Path | None, out_dir: Path, formats: tuple[str, ...], quiet: bool
 ) -> None:
-    """Validate CORPUS_DIR, map it to RDF and write the dumps into --out."""
+    """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
+
+    On a terminal, a progress bar per stage is drawn on stderr; --quiet silences it.
+    """
     chosen = [RdfFormat.from_extension(f) for f in formats] or list(ALL_FORMATS)
-    printer = _stage_printer(quiet)
-    result = build(corpus_dir, out_dir, texts_dir=texts_dir, formats=chosen, progress=printer)  # type: ignore[arg-type]
+    result = build(corpus_dir, out_dir, texts_dir=texts_dir, formats=chosen, progress=_progress(quiet))
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
     click.echo(result.summary())

@@ -1,0 +1,447 @@
+"""exilekg build against the floor and the rdflib + pyld pipeline, on generated corpora.
+
+    python benchmarks/run.py --triples 100k,1m --stream 1m,10m --json benchmarks/results/latest.json
+
+For each size in ``--triples``: a corpus of about that many triples is generated
+(benchmarks/generate.py, kept in ``--work`` and reused), then three things run, one at
+a time, each in a child process whose wall time and peak RSS (``os.wait4``) are taken:
+
+- ``exilekg build CORPUS --out OUT --quiet``, end to end, every format (interpreter
+  start, imports, load, validate, mentions, map, N-Triples, N-Quads, Turtle, TriG,
+  JSON-LD, void.ttl), with the time of each stage;
+- the floor: the same triples as Python dicts (read from the build's N-Quads, not
+  timed) written as N-Triples with f-strings;
+- the rdflib + pyld pipeline on the same triples: rdflib ``Dataset`` and ``Graph.add``
+  of every quad, rdflib's Turtle and N-Quads serializers, and pyld's ``from_rdf`` and
+  ``compact`` with exilekg's context to JSON-LD.
+
+For each size in ``--stream``: ``exilekg build --format nt --format nq`` alone, to see
+that N-Triples and N-Quads stream (flat memory, time linear in the triples).
+
+Prints a table of times and ratios, checks the targets of the performance issue, and
+writes everything (with the machine it ran on) as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+FLOOR_CHUNK = 250_000
+"""Quads held as dicts at a time by the floor: its input is made in chunks so that 10M fit, and only
+the writing is timed."""
+
+
+# -- children -------------------------------------------------------------------------------------
+
+
+class _StageTimer:
+    """A Progress that records when each stage of the build starts."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float]] = []
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        self.marks.append((name, time.perf_counter()))
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        self.marks.append(("end", time.perf_counter()))
+
+    def seconds(self) -> dict[str, float]:
+        return {
+            name: round(after - before, 3)
+            for (name, before), (_, after) in zip(self.marks, self.marks[1:], strict=False)
+        }
+
+
+def child_build(corpus: str, out: str, formats: list[str]) -> dict[str, Any]:
+    """``exilekg build`` through its click command, with a stage timer in place of the bars."""
+    import exilekg.cli.build as cli_build
+    from exilekg.cli import cli
+
+    timer = _StageTimer()
+    cli_build._progress = lambda quiet: timer  # type: ignore[assignment]
+    args = ["build", corpus, "--out", out, "--quiet", *[a for f in formats for a in ("--format", f)]]
+    cli.main(args, standalone_mode=False)
+    return {"stages": timer.seconds()}
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as stream:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b""))
+
+
+def _dict_chunks(nquads: str) -> Any:
+    """The quads of a dump as plain dicts of strings, ``FLOOR_CHUNK`` at a time."""
+    import pyoxigraph as ox
+
+    chunk: list[dict[str, Any]] = []
+    for quad in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS):
+        o = quad.object
+        if isinstance(o, ox.Literal):
+            datatype = o.datatype.value
+            chunk.append(
+                {
+                    "s": quad.subject.value,
+                    "p": quad.predicate.value,
+                    "value": o.value,
+                    "language": o.language,
+                    "datatype": None if datatype.endswith("#string") or o.language else datatype,
+                }
+            )
+        else:
+            chunk.append({"s": quad.subject.value, "p": quad.predicate.value, "iri": o.value})
+        if len(chunk) == FLOOR_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def child_floor(nquads: str, out: str) -> dict[str, Any]:
+    """The floor: dicts to N-Triples with f-strings; only the formatting and writing is timed."""
+    seconds = 0.0
+    triples = 0
+    with Path(out).open("w", encoding="utf-8", newline="\n") as stream:
+        for chunk in _dict_chunks(nquads):
+            started = time.perf_counter()
+            lines = []
+            for t in chunk:
+                if "iri" in t:
+                    lines.append(f"<{t['s']}> <{t['p']}> <{t['iri']}> .\n")
+                    continue
+                value = t["value"].translate(_ESCAPES)
+                if t["language"]:
+                    lines.append(f'<{t["s"]}> <{t["p"]}> "{value}"@{t["language"]} .\n')
+                elif t["datatype"]:
+                    lines.append(f'<{t["s"]}> <{t["p"]}> "{value}"^^<{t["datatype"]}> .\n')
+                else:
+                    lines.append(f'<{t["s"]}> <{t["p"]}> "{value}" .\n')
+            stream.write("".join(lines))
+            seconds += time.perf_counter() - started
+            triples += len(chunk)
+    return {"seconds": round(seconds, 3), "triples": triples}
+
+
+def child_rdflib(nquads: str, out: str) -> dict[str, Any]:
+    """rdflib Graph.add, rdflib Turtle and N-Quads, pyld from_rdf + compact; reading the input untimed."""
+    import pyoxigraph as ox
+    import rdflib
+    from pyld import jsonld
+
+    from exilekg.jsonld import _context, document_loader
+    from exilekg.terms import PREFIXES
+
+    quads = []
+    for q in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS):
+        o = q.object
+        if isinstance(o, ox.Literal):
+            obj: Any = (o.value, o.datatype.value, o.language)
+        else:
+            obj = o.value
+        quads.append((q.subject.value, q.predicate.value, obj, q.graph_name.value))
+    steps: dict[str, float] = {}
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    dataset = rdflib.Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, rdflib.Namespace(namespace))
+    graphs: dict[str, rdflib.Graph] = {}
+    union = rdflib.Graph()
+    for s, p, o, g in quads:
+        graph = graphs.get(g)
+        if graph is None:
+            graph = graphs[g] = dataset.graph(rdflib.URIRef(g))
+        if isinstance(o, tuple):
+            term: Any = rdflib.Literal(
+                o[0], lang=o[2], datatype=None if o[2] else rdflib.URIRef(o[1]), normalize=False
+            )
+        else:
+            term = rdflib.URIRef(o)
+        triple = (rdflib.URIRef(s), rdflib.URIRef(p), term)
+        graph.add(triple)
+        union.add(triple)
+    steps["Graph.add"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, rdflib.Namespace(namespace))
+    union.serialize(folder / "rdflib.ttl", format="turtle")
+    steps["Turtle"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    dataset.serialize(folder / "rdflib.nq", format="nquads")
+    steps["N-Quads"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    text = (folder / "rdflib.nq").read_text(encoding="utf-8")
+    expanded = jsonld.from_rdf(text, {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, _context(), {"documentLoader": document_loader})
+    (folder / "pyld.jsonld").write_text(json.dumps(compacted, ensure_ascii=False, indent=1), encoding="utf-8")
+    steps["pyld compact"] = time.perf_counter() - mark
+    return {
+        "seconds": round(time.perf_counter() - started, 3),
+        "steps": {k: round(v, 3) for k, v in steps.items()},
+        "triples": len(quads),
+    }
+
+
+CHILDREN = {"build": child_build, "floor": child_floor, "rdflib": child_rdflib}
+
+
+# -- the parent -----------------------------------------------------------------------------------
+
+
+def run_child(kind: str, *args: str, timeout: float | None = None) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter: its JSON answer, wall time and peak RSS."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark child {kind} failed with exit code {process.returncode}")
+    answer: dict[str, Any] = json.loads(output.decode("utf-8").strip().splitlines()[-1])
+    answer["wall_seconds"] = round(wall, 3)
+    answer["peak_mb"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    return answer
+
+
+def corpus_for(work: Path, triples: int, seed: int) -> Path:
+    """The generated corpus of about ``triples`` triples, made once and kept in ``work``."""
+    from generate import articles_for, generate
+
+    folder = work / f"corpus-{triples}-seed{seed}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        say(f"generating a corpus of about {triples:,} triples in {folder}")
+        generate(articles_for(triples, seed), folder, seed)
+        marker.write_text("ok\n", encoding="utf-8")
+    return folder
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        memory_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        memory_gib = None
+    versions = {}
+    for package in ("exilekg", "pyoxigraph", "rdflib", "PyLD", "jsonschema", "jsonschema-rs"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "versions": versions,
+    }
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def sizes(text: str) -> list[int]:
+    from generate import iter_sizes
+
+    return list(iter_sizes(text)) if text else []
+
+
+def _fmt_seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if not a or not b else round(a / b, 2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--triples", default="100k,1m", help="sizes for the full comparison (default 100k,1m)"
+    )
+    parser.add_argument(
+        "--stream", default="1m,10m", help="sizes for the N-Triples + N-Quads only builds (default 1m,10m)"
+    )
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"), help="corpora and outputs")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib + pyld pipeline")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        if kind == "build":
+            answer = child_build(rest[0], rest[1], rest[2].split(",") if len(rest) > 2 and rest[2] else [])
+        else:
+            answer = CHILDREN[kind](*rest)
+        print(json.dumps(answer))
+        return
+
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    report: dict[str, Any] = {
+        "command": " ".join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": machine(),
+        "full": [],
+        "stream": [],
+    }
+    for target in sizes(args.triples):
+        corpus = corpus_for(work, target, args.seed)
+        out = work / f"out-{target}"
+        shutil.rmtree(out, ignore_errors=True)
+        say(f"[{target:,}] exilekg build, every format")
+        build = run_child("build", str(corpus), str(out), "")
+        build["triples"] = count_lines(out / "exilekg.nq")
+        say(f"[{target:,}] floor: f-string N-Triples from dicts")
+        floor = run_child("floor", str(out / "exilekg.nq"), str(work / f"floor-{target}.nt"))
+        row: dict[str, Any] = {
+            "target": target,
+            "triples": build["triples"],
+            "exilekg": build,
+            "floor": floor,
+        }
+        if not args.no_rdflib:
+            say(f"[{target:,}] rdflib Graph.add + Turtle + N-Quads + pyld compact")
+            row["rdflib_pyld"] = run_child("rdflib", str(out / "exilekg.nq"), str(work / f"rdflib-{target}"))
+            shutil.rmtree(work / f"rdflib-{target}", ignore_errors=True)
+        report["full"].append(row)
+        (work / f"floor-{target}.nt").unlink(missing_ok=True)
+    for target in sizes(args.stream):
+        corpus = corpus_for(work, target, args.seed)
+        out = work / f"out-stream-{target}"
+        shutil.rmtree(out, ignore_errors=True)
+        say(f"[{target:,}] exilekg build --format nt --format nq")
+        build = run_child("build", str(corpus), str(out), "nt,nq")
+        build["triples"] = count_lines(out / "exilekg.nq")
+        report["stream"].append({"target": target, "triples": build["triples"], "exilekg": build})
+        shutil.rmtree(out, ignore_errors=True)
+    report["targets"] = targets(report)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    print(table(report))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        say(f"wrote {args.json}")
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with the measured value and whether it is met."""
+    found: list[dict[str, Any]] = []
+
+    def add(name: str, value: float | None, limit: float, smaller_is_better: bool = True) -> None:
+        met = None if value is None else (value <= limit if smaller_is_better else value >= limit)
+        found.append({"target": name, "value": value, "limit": limit, "met": met})
+
+    full = {row["target"]: row for row in report["full"]}
+    big = full.get(max(full)) if full else None
+    if big is not None:
+        build = big["exilekg"]["wall_seconds"]
+        add(f"full build / floor at {big['target']:,}", _ratio(build, big["floor"]["seconds"]), 10)
+        if "rdflib_pyld" in big:
+            add(
+                f"rdflib+pyld / full build at {big['target']:,}",
+                _ratio(big["rdflib_pyld"]["wall_seconds"], build),
+                10,
+                smaller_is_better=False,
+            )
+        add(f"peak memory of the full build at {big['target']:,} (MB)", big["exilekg"]["peak_mb"], 600)
+        validate = big["exilekg"]["stages"].get("validate")
+        add(f"validation / full build at {big['target']:,}", _ratio(validate, build), 0.2)
+    stream = {row["target"]: row for row in report["stream"]}
+    if len(stream) >= 2:
+        small, large = stream[min(stream)], stream[max(stream)]
+        scale = large["triples"] / small["triples"]
+        growth = large["exilekg"]["wall_seconds"] / small["exilekg"]["wall_seconds"]
+        add(
+            f"NT+NQ time growth {small['target']:,} -> {large['target']:,} per 10x triples",
+            round(growth * 10 / scale, 2),
+            11,
+        )
+        add(f"peak memory of the NT+NQ build at {large['target']:,} (MB)", large["exilekg"]["peak_mb"], 1024)
+    return found
+
+
+def table(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}",
+        "",
+        "| triples | exilekg build, all formats | peak RSS | floor (f-string NT) | build / floor "
+        "| rdflib + pyld | rdflib+pyld / build | validate | validate / build |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["full"]:
+        build = row["exilekg"]["wall_seconds"]
+        rdf = row.get("rdflib_pyld", {}).get("wall_seconds")
+        validate = row["exilekg"]["stages"].get("validate")
+        lines.append(
+            f"| {row['triples']:,} | {build:.2f} s | {row['exilekg']['peak_mb']:.0f} MB "
+            f"| {row['floor']['seconds']:.2f} s | {_ratio(build, row['floor']['seconds'])}x "
+            f"| {_fmt_seconds(rdf)} s | {_ratio(rdf, build) or '-'}x "
+            f"| {_fmt_seconds(validate)} s | {_ratio(validate, build)} |"
+        )
+    if report["stream"]:
+        lines += ["", "| triples | exilekg build, N-Triples + N-Quads only | peak RSS |", "|---:|---:|---:|"]
+        for row in report["stream"]:
+            lines.append(
+                f"| {row['triples']:,} | {row['exilekg']['wall_seconds']:.2f} s "
+                f"| {row['exilekg']['peak_mb']:.0f} MB |"
+            )
+    stages = [row for row in report["full"]]
+    if stages:
+        lines += ["", "stages of the largest full build (s):"]
+        for name, seconds in stages[-1]["exilekg"]["stages"].items():
+            lines.append(f"  {name:<14} {seconds:7.2f}")
+        if "rdflib_pyld" in stages[-1]:
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in stages[-1]["rdflib_pyld"]["steps"].items())
+            lines.append(f"rdflib + pyld steps (s): {steps}")
+    lines += ["", "targets:"]
+    for t in report["targets"]:
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        lines.append(f"  {t['target']}: {t['value']} (limit {t['limit']}) {verdict}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()

@@ -1,0 +1,79 @@
+"""The benchmark scripts keep working: a small generated corpus builds clean, the runner runs.
+
+No timing is asserted here; benchmarks/run.py measures, these only keep it from rotting.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from exilekg.build import ALL_FORMATS, build, output_name
+
+from .conftest import REPO
+
+GENERATE = REPO / "benchmarks" / "generate.py"
+RUN = REPO / "benchmarks" / "run.py"
+
+
+def test_generated_corpus_builds_clean_with_about_the_asked_triples(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--triples", "2k", "--out", str(corpus)],
+        check=True,
+        capture_output=True,
+    )
+    assert (corpus / "corpus.json").is_file() and any((corpus / "texts").glob("*.txt"))
+    result = build(corpus, tmp_path / "out")
+    assert result.report.ok and result.report.evidence_verified > 0
+    assert 1_000 <= result.triples <= 4_000, result.triples
+    for fmt in ALL_FORMATS:
+        assert (tmp_path / "out" / output_name(fmt)).stat().st_size > 0
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, str(GENERATE), "--triples", "1k", "--out", str(tmp_path / name)],
+            check=True,
+            capture_output=True,
+        )
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files
+    for relative in files:
+        assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes(), relative
+
+
+def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            "--triples",
+            "2k",
+            "--stream",
+            "1k,2k",
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (row,) = report["full"]
+    assert row["triples"] > 1_000
+    assert row["exilekg"]["wall_seconds"] > 0 and row["exilekg"]["peak_mb"] > 0
+    stages = set(row["exilekg"]["stages"])
+    assert {"load", "validate", "map and write", "write Turtle", "write JSON-LD"} <= stages
+    assert row["floor"]["triples"] == row["triples"]
+    assert row["rdflib_pyld"]["triples"] == row["triples"]
+    assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
+    assert {t["met"] for t in report["targets"]} <= {True, False}
+    assert "| triples |" in completed.stdout and "targets:" in completed.stdout
+    assert report["machine"]["cores"] and report["machine"]["python"]
