@@ -13,6 +13,7 @@ from pathlib import Path
 
 import rdflib
 
+from exilekg.check import checked
 from exilekg.describe import describe_dataset
 from exilekg.formats import RdfFormat
 from exilekg.load import Corpus, load_corpus
@@ -177,7 +178,9 @@ def _build(
             streams[fmt] = files.open(path)
             outputs[fmt] = path
         sink = QuadSink(streams, engine, spool_dir=out)
-        quads = iter(map_corpus(corpus, report.anchors, mentions))
+        # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
+        # a violation raises once the stream ends, inside this block, so no output is replaced.
+        quads = checked(map_corpus(corpus, report.anchors, mentions))
         while batch := list(islice(quads, BATCH)):
             counter.add(batch)
             sink.write_many(batch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
+from exilekg.check import checked
 from exilekg.formats import RdfFormat
 from exilekg.iris import Minter
 from exilekg.load import Corpus
@@ -73,4 +74,4 @@ def describe_dataset(corpus: Corpus, result: BuildResult, out: IO[str] | None = 
     if out is None:
         dump(void_quads(corpus, result), result.out_dir / "void.ttl")
     else:
-        out.write(serialize(void_quads(corpus, result), RdfFormat.TURTLE))
+        out.write(serialize(checked(void_quads(corpus, result)), RdfFormat.TURTLE))

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from exilekg import RdfFormat, ValidationError, build, build_dataset, load_corpus
+from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, load_corpus
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.jsonld import expand_to_dataset
+from exilekg.terms import IRI, Literal, Quad
 
 from .conftest import EXAMPLE, REPO
+
+# The module, not the function exilekg.build that the package re-exports under the same name.
+exilekg_build = importlib.import_module("exilekg.build")
 
 GOLDEN = REPO / "tests" / "golden" / "example.nq"
 
@@ -117,6 +124,28 @@ def test_failed_build_leaves_earlier_outputs_untouched(example_copy: Path, tmp_p
     )
     with pytest.raises(ValidationError):
         build(example_copy, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mapping bug cannot be caused through records, so one is planted: the mapper's stream
+    # gains a schema.org property that does not exist.
+    out = tmp_path / "out"
+    build(EXAMPLE, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    mapped = exilekg_build.map_corpus
+
+    def faulty(*args: Any, **kwargs: Any) -> Iterator[Quad]:
+        quads = list(mapped(*args, **kwargs))
+        subject, _, _, graph = quads[0]
+        yield from quads
+        yield (subject, IRI("http://schema.org/favouriteColour"), Literal("red"), graph)
+
+    monkeypatch.setattr(exilekg_build, "map_corpus", faulty)
+    with pytest.raises(SerializationError, match="favouriteColour"):
+        build(EXAMPLE, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
