@@ -129,7 +129,7 @@ def build(
     texts_dir: Path | str | None = None,
     formats: Iterable[RdfFormat] = ALL_FORMATS,
     progress: Progress | Callable[[str], None] | None = None,
-    engine: Engine = "fast",
+    engine: Engine = Engine.FAST,
 ) -> BuildResult:
     """Load, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
@@ -137,7 +137,7 @@ def build(
     writing anything when the corpus is invalid. Each output replaces its earlier
     version only once it is completely written. ``progress`` is told of each stage,
     either as a :class:`~exilekg.progress.Progress` or as a callback of stage names.
-    ``engine="rdflib"`` writes every format with rdflib's serializers (the reference
+    ``engine=Engine.RDFLIB`` writes every format with rdflib's serializers (the reference
     the default engine is tested against; a hundred times slower).
     """
     reporter = as_progress(progress)

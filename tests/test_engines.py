@@ -51,9 +51,9 @@ def builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         corpus = load_generator().generate(3, tmp_path_factory.mktemp("generated") / "corpus")
     outs = {}
     for engine in ENGINES:
-        out = tmp_path_factory.mktemp(f"{request.param}-{engine}")
+        out = tmp_path_factory.mktemp(f"{request.param}-{engine.value}")
         build(corpus, out, engine=engine)
-        outs[engine] = out
+        outs[engine.value] = out
     return outs
 
 
@@ -147,7 +147,7 @@ def test_awkward_terms_survive_every_format_exactly(fmt: RdfFormat, tmp_path: Pa
     made-up nodes do not meet; the corpora above cover it.)
     """
     for engine in ENGINES:
-        dump(HOSTILE, tmp_path / engine / output_name(fmt), engine=engine)
+        dump(HOSTILE, tmp_path / engine.value / output_name(fmt), engine=engine)
     assert exact_quads(tmp_path / "fast" / output_name(fmt)) == exact_quads(
         tmp_path / "rdflib" / output_name(fmt)
     )
