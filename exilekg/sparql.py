@@ -489,16 +489,18 @@ def prepare(query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue]
         declared = {p.name: p for p in named.params}
         unknown = [name for name in given if name not in declared]
         usage = "; ".join(
-            f"{p.name}{' (optional)' if p.optional else ''}: {p.description}" for p in named.params
+            f"{p.name}{' (optional)' if p.optional else ''} — {p.description}" for p in named.params
         )
+        # A shipped query's file is no business of its user's: errors name the query, not the file.
+        where = None if named.path is not None and named.path.parent == QUERIES_DIR else named.path
         if unknown:
             raise QueryError(
-                f"{label} has no parameter {unknown[0]!r}", path=named.path, hint=f"parameters: {usage}"
+                f"{label} has no parameter {unknown[0]!r}", path=where, hint=f"parameters: {usage}"
             )
         missing = [p.name for p in named.params if not p.optional and p.name not in given]
         if missing:
             raise QueryError(
-                f"{label} needs the parameter {missing[0]!r}", path=named.path, hint=f"parameters: {usage}"
+                f"{label} needs the parameter {missing[0]!r}", path=where, hint=f"parameters: {usage}"
             )
     else:
         unknown = [name for name in given if name not in shape.variables]

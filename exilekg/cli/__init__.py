@@ -17,6 +17,7 @@ from exilekg.cli.check import check_command
 from exilekg.cli.ingest import ingest_command
 from exilekg.cli.load import load_command
 from exilekg.cli.publish import publish_command, serve_command
+from exilekg.cli.query import queries_command, query_command
 from exilekg.cli.stats import stats_command
 from exilekg.cli.suggest import suggest_command
 from exilekg.errors import ExilekgError
@@ -48,6 +49,8 @@ for command in (
     suggest_command,
     stats_command,
     load_command,
+    query_command,
+    queries_command,
     publish_command,
     serve_command,
 ):
