@@ -494,8 +494,12 @@ def prepare(query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue]
         # A shipped query's file is no business of its user's: errors name the query, not the file.
         where = None if named.path is not None and named.path.parent == QUERIES_DIR else named.path
         if unknown:
+            import difflib
+
+            close = difflib.get_close_matches(unknown[0], declared, n=1)
+            guess = f"did you mean {close[0]!r}? " if close else ""
             raise QueryError(
-                f"{label} has no parameter {unknown[0]!r}", path=where, hint=f"parameters: {usage}"
+                f"{label} has no parameter {unknown[0]!r}", path=where, hint=f"{guess}parameters: {usage}"
             )
         missing = [p.name for p in named.params if not p.optional and p.name not in given]
         if missing:
