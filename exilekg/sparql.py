@@ -464,7 +464,7 @@ def _query_text(query_arg: str | Path | NamedQuery) -> NamedQuery:
     if isinstance(query_arg, str):
         if query_arg in _load_named_queries():
             return _load_named_queries()[query_arg]
-        looks_like_text = "{" in query_arg or "\n" in query_arg
+        looks_like_text = "{" in query_arg or "\n" in query_arg or not query_arg.strip()
         if looks_like_text or not (Path(query_arg).is_file() or query_arg.endswith(".rq")):
             if looks_like_text or any(c.isspace() for c in query_arg.strip()):
                 return parse_header(query_arg)
@@ -680,6 +680,11 @@ class QueryResult:
         if self.kind is QueryKind.ASK:
             return f"{'true' if self.boolean else 'false'}\n"
         cells = [[_table_cell(term, max_width, self.base) for term in row] for row in self.terms]
+        relative = bool(self.base) and any(
+            isinstance(term, IRI) and cell.startswith("<")
+            for row, cell_row in zip(self.terms, cells, strict=True)
+            for term, cell in zip(row, cell_row, strict=True)
+        )
         widths = [max([_width(var), *(_width(row[i]) for row in cells)]) for i, var in enumerate(self.vars)]
 
         def line(values: Sequence[str]) -> str:
@@ -688,7 +693,7 @@ class QueryResult:
         lines = [line(self.vars), line(["-" * w for w in widths]), *(line(row) for row in cells)]
         count = len(self.terms)
         footer = f"{count} {'triple' if self.kind.is_graph else 'row'}{'' if count == 1 else 's'}"
-        if any(cell.startswith("<") for row in cells for cell in row):
+        if relative:
             footer += f"; <...> relative to {self.base}"
         lines.append(f"({footer})")
         return "\n".join(lines) + "\n"
