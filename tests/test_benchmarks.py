@@ -72,6 +72,7 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     stages = set(row["exilekg"]["stages"])
     assert {"load", "validate", "map and write", "write Turtle", "write JSON-LD"} <= stages
     assert row["floor"]["triples"] == row["triples"]
+    assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]
     assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
     assert {t["met"] for t in report["targets"]} <= {True, False}

@@ -758,7 +758,7 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(tmp_path: Path) -> No
     new = _snapshot(finished)
     assert new != before
     killed = 0
-    for fraction in (0.15, 0.35, 0.55, 0.7, 0.8, 0.9):
+    for fraction in (0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9):
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(full * fraction)
         if process.poll() is None:
