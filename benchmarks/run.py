@@ -256,7 +256,7 @@ def child_verify(out: str) -> dict[str, Any]:
         }
         for name, kind in syntax.items():
             done = subprocess.run(
-                [rapper, "-q", "-c", "-i", kind, str(Path(out) / name)], capture_output=True, text=True
+                [rapper, "-c", "-i", kind, str(Path(out) / name)], capture_output=True, text=True
             )
             found = re.search(r"returned (\d+) (?:triples|statements)", done.stderr)
             counts[f"{name} (rapper)"] = int(found.group(1)) if done.returncode == 0 and found else None
