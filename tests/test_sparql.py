@@ -39,6 +39,8 @@ ENGINES = [Engine.RDFLIB, Engine.OXIGRAPH]
 
 CASES: dict[str, dict[str, str]] = {
     "about": {"entity": "anna-petrova"},
+    "citations": {"document": "berlin-survey"},
+    "designations": {"label": "Foreign Agent"},
     "events": {"place": "Germany", "from": "2025"},
     "evidence-for-role": {"person": "Anna Petrova", "organization": "free-voices-foundation"},
     "members": {"organization": "Free Voices Foundation"},
