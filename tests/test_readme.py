@@ -13,7 +13,7 @@ from .conftest import REPO
 def readme_queries() -> list[tuple[str, list[list[str]]]]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     found = []
-    for match in re.finditer(r"```sparql\n(.*?)```\n\n((?:\|.*\|\n)+)", readme, re.DOTALL):
+    for match in re.finditer(r"```sparql\n(.*?)```\n\n((?:\|[^\n]*\|\n)+)", readme, re.DOTALL):
         rows = [
             [cell.strip() for cell in line.strip().strip("|").split("|")]
             for line in match.group(2).splitlines()[2:]
