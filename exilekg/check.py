@@ -56,7 +56,7 @@ import rdflib
 from exilekg.errors import CheckError, ExilekgError, SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.resources import vocab_dir
-from exilekg.terms import EXILEKG, IRI, PREFIXES, RDF, SCHEMA, XSD, Literal, Quad
+from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, XSD, Literal, Quad, prefixed_name
 
 __all__ = [
     "LITERAL_DATATYPES",
@@ -114,10 +114,8 @@ class Violation:
 
 
 def _compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>" if ":" in iri else iri
+    name = prefixed_name(iri)
+    return f"<{iri}>" if name == iri and ":" in iri else name
 
 
 def _names(iris: Iterable[str]) -> str:

@@ -72,7 +72,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from exilekg.errors import ExilekgError, FormatError, QueryError, StoreError
 from exilekg.formats import RdfFormat
-from exilekg.terms import IRI, PREFIXES, RDF, VOID, XSD, Literal
+from exilekg.terms import IRI, PREFIXES, RDF, VOID, XSD, Literal, prefixed_name
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -553,13 +553,6 @@ def to_python(term: ResultTerm | None) -> Value:
     return text
 
 
-def _compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
 def _char_width(char: str) -> int:
     """Columns a terminal gives ``char``: 0 for combining marks and joiners, 2 for wide ones
     (CJK, most emoji), else 1."""
@@ -610,7 +603,7 @@ def _table_cell(term: ResultTerm | None, width: int, base: str | None) -> str:
     if isinstance(term, IRI):
         if base and term.startswith(base) and len(term) > len(base):
             return _fit(f"<{_printable(term[len(base) :])}>", width, keep_end=True)
-        return _fit(_printable(_compact(term)), width, keep_end=True)
+        return _fit(_printable(prefixed_name(term)), width, keep_end=True)
     return _fit(_printable(term.value), width, keep_end=False)
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "Namespace",
     "Quad",
     "Term",
+    "prefixed_name",
 ]
 
 
@@ -104,3 +105,12 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
 }
 """Prefixes used in readable outputs (Turtle, TriG) and in the JSON-LD context."""
+
+
+def prefixed_name(iri: str) -> str:
+    """``schema:Person`` for the schema.org IRI, and so on for every prefix of :data:`PREFIXES`;
+    any other IRI unchanged."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

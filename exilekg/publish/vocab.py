@@ -15,7 +15,7 @@ from pathlib import Path
 import rdflib
 
 from exilekg.resources import vocab_dir
-from exilekg.terms import EXILEKG, PREFIXES, RDF, RDFS, SCHEMA
+from exilekg.terms import EXILEKG, RDF, RDFS, SCHEMA, prefixed_name
 
 __all__ = [
     "VocabTerm",
@@ -135,12 +135,7 @@ def local_name(iri: str) -> str:
     return iri
 
 
-def prefixed(iri: str) -> str:
-    """``schema:Person`` for the schema.org IRI, and so on for every known prefix."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+prefixed = prefixed_name
 
 
 def _spelled(name: str) -> str:
