@@ -778,6 +778,12 @@ def _graph(kind: QueryKind, triples: Iterable[tuple[ResultTerm, ResultTerm, Resu
 # -- sources --------------------------------------------------------------------------------------
 
 
+_URI_SPACE_QUERY = f"""SELECT ?space ?dataset ?graph WHERE {{
+  {{ GRAPH ?graph {{ ?dataset <{VOID.uriSpace}> ?space }} }}
+  UNION {{ GRAPH ?graph {{ ?dataset a <http://schema.org/Dataset> }} }}
+}} LIMIT 100"""
+
+
 class Source(ABC):
     """Somewhere queries run: dumps loaded in-process, or an endpoint."""
 
@@ -790,10 +796,22 @@ class Source(ABC):
     def engine(self) -> Engine | None:
         """The in-process engine, or None for an endpoint."""
 
-    @property
+    @cached_property
     def uri_space(self) -> str | None:
-        """The graph's URI space (``void:uriSpace`` of its VoID description), if it says one."""
-        return None
+        """The graph's URI space, asked once: ``void:uriSpace`` of its VoID description, else the
+        base of its ``{base}dataset`` described in ``{base}graph/corpus`` (which is what ``exilekg
+        load`` puts in a store); None if neither is there or the source does not answer."""
+        try:
+            found = self.execute(prepare(_URI_SPACE_QUERY))
+        except ExilekgError:
+            return None
+        spaces = [space.value for space, _, _ in found.terms if isinstance(space, Literal)]
+        for _, dataset, graph in found.terms:
+            if isinstance(dataset, IRI) and dataset.endswith("dataset") and graph is not None:
+                base = dataset[: -len("dataset")]
+                if graph == f"{base}graph/corpus":
+                    spaces.append(base)
+        return spaces[0] if spaces else None
 
     def run(
         self, query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue] | None = None
@@ -959,12 +977,6 @@ class RdflibSource(Source):
     @property
     def engine(self) -> Engine:
         return Engine.RDFLIB
-
-    @cached_property
-    def uri_space(self) -> str | None:
-        for space in self.dataset.objects(None, rdflib.URIRef(VOID.uriSpace)):
-            return str(space)
-        return None
 
     def execute(self, prepared: _Prepared) -> QueryResult:
         import pyparsing
@@ -1142,15 +1154,6 @@ class OxigraphSource(Source):
     def engine(self) -> Engine:
         return Engine.OXIGRAPH
 
-    @cached_property
-    def uri_space(self) -> str | None:
-        import pyoxigraph as ox
-
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(VOID.uriSpace), None, None):
-            if isinstance(quad.object, ox.Literal):
-                return str(quad.object.value)
-        return None
-
     def execute(self, prepared: _Prepared) -> QueryResult:
         import pyoxigraph as ox
 
@@ -1249,19 +1252,6 @@ class Endpoint(Source):
 
     @property
     def engine(self) -> None:
-        return None
-
-    @cached_property
-    def uri_space(self) -> str | None:
-        """Asked of the endpoint once; None if it does not answer."""
-        text = f"SELECT ?space WHERE {{ GRAPH ?g {{ ?dataset <{VOID.uriSpace}> ?space }} }} LIMIT 1"
-        try:
-            found = self.execute(prepare(text))
-        except ExilekgError:
-            return None
-        for (space,) in found.terms:
-            if isinstance(space, Literal):
-                return space.value
         return None
 
     def _locate(self) -> tuple[str, dict[str, str]]:
