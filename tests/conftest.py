@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
+
+from exilekg.formats import RdfFormat
+from exilekg.jsonld import expand_to_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "example-corpus"
 SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
 SEED_CORPUS = REPO / "examples" / "seed-corpus"
+
+
+def parse_dataset(path: Path) -> rdflib.Dataset:
+    """A dump of any format as an rdflib Dataset (JSON-LD through the shipped context, offline)."""
+    fmt = RdfFormat.from_path(path)
+    if fmt is RdfFormat.JSONLD:
+        return expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format=fmt.rdflib_name)
+    return dataset
 
 
 @pytest.fixture

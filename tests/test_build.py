@@ -15,10 +15,9 @@ from rdflib.compare import isomorphic
 
 from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, load_corpus
 from exilekg.build import ALL_FORMATS, output_name
-from exilekg.jsonld import expand_to_dataset
 from exilekg.terms import IRI, Literal, Quad
 
-from .conftest import EXAMPLE, REPO
+from .conftest import EXAMPLE, REPO, parse_dataset
 
 # The module, not the function exilekg.build that the package re-exports under the same name.
 exilekg_build = importlib.import_module("exilekg.build")
@@ -35,15 +34,6 @@ OX_FORMATS = {
 
 def quad_set(dataset: rdflib.Dataset) -> set[tuple[object, ...]]:
     return {(s, p, o, g) for s, p, o, g in dataset.quads((None, None, None, None))}
-
-
-def parse_dataset(path: Path) -> rdflib.Dataset:
-    fmt = RdfFormat.from_path(path)
-    if fmt is RdfFormat.JSONLD:
-        return expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
-    dataset = rdflib.Dataset()
-    dataset.parse(path, format=fmt.rdflib_name)
-    return dataset
 
 
 def merged(dataset: rdflib.Dataset) -> rdflib.Graph:

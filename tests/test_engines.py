@@ -22,11 +22,11 @@ from rdflib.compare import isomorphic
 
 from exilekg import RdfFormat, build
 from exilekg.build import ALL_FORMATS, output_name
-from exilekg.jsonld import expand_to_dataset, inline_context
+from exilekg.jsonld import inline_context
 from exilekg.serialize import ENGINES, QuadSink, dump, serialize
 from exilekg.terms import IRI, XSD, Literal, Quad
 
-from .conftest import EXAMPLE, REPO
+from .conftest import EXAMPLE, REPO, parse_dataset
 
 
 def load_generator() -> ModuleType:
@@ -57,19 +57,10 @@ def builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return outs
 
 
-def rdflib_dataset(path: Path) -> rdflib.Dataset:
-    fmt = RdfFormat.from_path(path)
-    if fmt is RdfFormat.JSONLD:
-        return expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
-    dataset = rdflib.Dataset()
-    dataset.parse(path, format=fmt.rdflib_name)
-    return dataset
-
-
 def rdflib_graph(path: Path) -> rdflib.Graph:
     """The triples of a dump, graph names dropped."""
     graph = rdflib.Graph()
-    for s, p, o, _ in rdflib_dataset(path).quads((None, None, None, None)):
+    for s, p, o, _ in parse_dataset(path).quads((None, None, None, None)):
         graph.add((s, p, o))
     return graph
 
@@ -91,7 +82,7 @@ def test_fast_dumps_are_isomorphic_to_rdflib_dumps(builds: dict[str, Path], fmt:
     fast, reference = builds["fast"] / output_name(fmt), builds["rdflib"] / output_name(fmt)
     assert fast.read_bytes() != b""
     if fmt.supports_datasets:
-        left, right = rdflib_dataset(fast), rdflib_dataset(reference)
+        left, right = parse_dataset(fast), parse_dataset(reference)
         assert {q for q in left.quads((None, None, None, None))} == {
             q for q in right.quads((None, None, None, None))
         }
