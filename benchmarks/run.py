@@ -288,6 +288,14 @@ def run_child(kind: str, *args: str, timeout: float | None = None) -> dict[str, 
     return answer
 
 
+def measured_build(corpus: Path, out: Path, formats: str) -> dict[str, Any]:
+    """``exilekg build`` of ``corpus`` into a fresh ``out`` (``formats``: comma-separated, empty for all)."""
+    shutil.rmtree(out, ignore_errors=True)
+    build = run_child("build", str(corpus), str(out), formats)
+    build["triples"] = count_lines(out / "exilekg.nq")
+    return build
+
+
 def corpus_for(work: Path, triples: int, seed: int) -> Path:
     """The generated corpus of about ``triples`` triples, made once and kept in ``work``."""
     from generate import articles_for, generate
@@ -384,10 +392,8 @@ def main(argv: list[str] | None = None) -> None:
     for target in sizes(args.triples):
         corpus = corpus_for(work, target, args.seed)
         out = work / f"out-{target}"
-        shutil.rmtree(out, ignore_errors=True)
         say(f"[{target:,}] exilekg build, every format")
-        build = run_child("build", str(corpus), str(out), "")
-        build["triples"] = count_lines(out / "exilekg.nq")
+        build = measured_build(corpus, out, "")
         say(f"[{target:,}] floor: f-string N-Triples from dicts")
         floor = run_child("floor", str(out / "exilekg.nq"), str(work / f"floor-{target}.nt"))
         say(f"[{target:,}] every dump parsed back")
@@ -408,10 +414,8 @@ def main(argv: list[str] | None = None) -> None:
     for target in sizes(args.stream):
         corpus = corpus_for(work, target, args.seed)
         out = work / f"out-stream-{target}"
-        shutil.rmtree(out, ignore_errors=True)
         say(f"[{target:,}] exilekg build --format nt --format nq")
-        build = run_child("build", str(corpus), str(out), "nt,nq")
-        build["triples"] = count_lines(out / "exilekg.nq")
+        build = measured_build(corpus, out, "nt,nq")
         report["stream"].append({"target": target, "triples": build["triples"], "exilekg": build})
         shutil.rmtree(out, ignore_errors=True)
     report["targets"] = targets(report)
