@@ -177,15 +177,15 @@ def _build(
             path = out / output_name(fmt)
             streams[fmt] = files.open(path)
             outputs[fmt] = path
-        sink = QuadSink(streams, engine, spool_dir=out)
         # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
         # a violation raises once the stream ends, inside this block, so no output is replaced.
         quads = checked(map_corpus(corpus, report.anchors, mentions))
-        while batch := list(islice(quads, BATCH)):
-            counter.add(batch)
-            sink.write_many(batch)
-            reporter.advance(len(batch))
-        sink.close(reporter)
+        with QuadSink(streams, engine) as sink:
+            while batch := list(islice(quads, BATCH)):
+                counter.add(batch)
+                sink.write_many(batch)
+                reporter.advance(len(batch))
+            sink.close(reporter)
         entities, facts = _count_kinds(corpus)
         result = BuildResult(
             out_dir=out,

@@ -7,9 +7,10 @@ rdflib Dataset (see :func:`quads_of`).
 Two engines write the same graphs. ``"fast"`` (the default) formats N-Triples and
 N-Quads with f-strings, line by line as the quads arrive, so memory stays flat;
 hands the same text to pyoxigraph's Turtle and TriG writers (Rust, with our
-prefixes); and writes compact JSON-LD straight from a grouping of the quads by
-graph, subject and predicate. ``"rdflib"`` builds an rdflib Dataset and uses
-rdflib's serializers; it is the reference the fast engine is tested against,
+prefixes; for large outputs in processes of their own, on other cores); and
+writes compact JSON-LD straight from a grouping of the quads by graph, subject
+and predicate. ``"rdflib"`` builds an rdflib Dataset and uses rdflib's
+serializers; it is the reference the fast engine is tested against,
 and costs about a hundred times as much.
 """
 
@@ -20,18 +21,21 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, Protocol
 
 import jsonschema_rs
-import pyoxigraph as ox
+import orjson
 import rdflib
 
+from exilekg import _oxworker
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import OUTPUT_SCHEMAS, raise_for_output
@@ -124,6 +128,9 @@ class QuadWriter:
         """``close``, telling ``progress`` how it goes when there is much left to write."""
         self.close()
 
+    def abort(self) -> None:
+        """Give up: release what the writer holds (a worker process) without finishing."""
+
 
 # -- N-Triples and N-Quads ------------------------------------------------------------------------
 
@@ -158,6 +165,16 @@ class _LineWriter(QuadWriter):
 
 class _Target(Protocol):
     def write(self, text: str, /) -> Any: ...
+
+
+class _Finisher(Protocol):
+    """What finishes an output once every quad is in: a writer, or a Turtle or TriG conversion."""
+
+    def close(self) -> None: ...
+
+    def finish(self, progress: Progress) -> None: ...
+
+    def abort(self) -> None: ...
 
 
 # -- the grouped graph: JSON-LD ----------------------------------------------------------------------
@@ -238,82 +255,142 @@ _LABELS = {
 
 # Turtle and TriG: pyoxigraph's writers --------------------------------------------------------------
 
-_OX_FORMATS = {RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.TRIG: ox.RdfFormat.TRIG}
-_SOURCES = {RdfFormat.TURTLE: ox.RdfFormat.N_TRIPLES, RdfFormat.TRIG: ox.RdfFormat.N_QUADS}
-_COUNT_EVERY = 1 << 16
+_WORKER_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.TRIG: "trig"}
+
+IN_PROCESS_LIMIT = 4 << 20
+"""Characters of N-Triples or N-Quads text below which Turtle or TriG is written in-process.
+
+Beyond it (some 30,000 quads) the text is handed to a process of its own as it is written, so
+that pyoxigraph parses and writes on another core while this one maps: on a million triples,
+that takes Turtle and TriG (three seconds each) off the build's time. Below it, starting a
+process would cost more than it saves."""
+
+_PIPE_SIZE = 1 << 20
+"""Bytes a pipe to a worker holds (Linux), so that mapping seldom waits for the worker to read."""
 
 
-class _Spool:
-    """N-Triples or N-Quads text in an anonymous temporary file, for pyoxigraph to read back.
+def _enlarge_pipe(descriptor: int) -> None:
+    if sys.platform == "linux":
+        import fcntl
 
-    The file has no name on disk (``tempfile.TemporaryFile``), so nothing is left behind
-    whatever happens; ``directory`` puts it beside the outputs rather than on a small /tmp.
+        with suppress(OSError):  # a smaller pipe only costs some waiting
+            fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+
+
+def _file_descriptor(out: IO[str]) -> int | None:
+    """The descriptor a worker process can write ``out`` through, or None (an in-memory stream)."""
+    try:
+        return out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
+class _Conversion:
+    """Turtle or TriG, converted by pyoxigraph from the N-Triples or N-Quads text the line writer makes.
+
+    Parsing that text back is done in Rust, and measured faster than making a pyoxigraph term in
+    Python for every quad. The text is kept in memory until it passes :data:`IN_PROCESS_LIMIT`;
+    then (when ``out`` is a file) a worker process (:mod:`exilekg._oxworker`) is started with
+    ``out`` as its standard output, and the text goes to it through a pipe as it is written.
     """
 
-    def __init__(self, directory: Path | None) -> None:
-        self.file = tempfile.TemporaryFile(  # noqa: SIM115 -- closed by the writer that reads it
-            "w+", encoding="utf-8", newline="\n", dir=directory
-        )
-
-    def write(self, text: str) -> None:
-        self.file.write(text)
-
-
-def _counted(quads: Iterator[Any], advance: Callable[[int], None]) -> Iterator[Any]:
-    count = 0
-    for quad in quads:
-        yield quad
-        count += 1
-        if count == _COUNT_EVERY:
-            advance(count)
-            count = 0
-    advance(count)
-
-
-class _OxigraphWriter(QuadWriter):
-    """Turtle or TriG written by pyoxigraph's serializer, with our prefixes.
-
-    Its input is the N-Triples (for Turtle) or N-Quads (for TriG) the line writer spooled:
-    parsing that text back is done in Rust, and measured faster than making a pyoxigraph
-    term in Python for every quad (see the commit that brought this in). The serializer
-    streams: a subject's triples that arrive together share one block, and memory stays flat.
-    """
-
-    def __init__(self, out: IO[str], fmt: RdfFormat, spool: _Spool, lines: _LineWriter) -> None:
+    def __init__(self, out: IO[str], fmt: RdfFormat) -> None:
         self.out = out
         self.fmt = fmt
-        self.spool = spool
-        self.lines = lines
+        self.pending: list[str] = []
+        self.pending_size = 0
+        self.descriptor = _file_descriptor(out)
+        self.worker: subprocess.Popen[bytes] | None = None
+        self.errors: IO[bytes] | None = None
 
-    def write_many(self, quads: Sequence[Quad]) -> None:
-        pass  # the line writer spools the text this writer reads
+    # the line writer's target
+
+    def write(self, text: str) -> None:
+        if self.worker is not None:
+            self._send(text)
+            return
+        self.pending.append(text)
+        self.pending_size += len(text)
+        if self.pending_size > IN_PROCESS_LIMIT and self.descriptor is not None:
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        assert self.descriptor is not None
+        self.out.flush()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in _wait
+        self.worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-P",  # the worker's folder must not shadow modules on sys.path
+                _oxworker.__file__,
+                _WORKER_FORMATS[self.fmt],
+                json.dumps(PREFIXES),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=self.descriptor,
+            stderr=self.errors,
+        )
+        assert self.worker.stdin is not None
+        _enlarge_pipe(self.worker.stdin.fileno())
+        pending, self.pending, self.pending_size = self.pending, [], 0
+        self._send("".join(pending))
+
+    def _send(self, text: str) -> None:
+        assert self.worker is not None and self.worker.stdin is not None
+        try:
+            self.worker.stdin.write(text.encode("utf-8"))
+        except OSError:  # the worker ended early: _wait says why
+            self._wait()
+            raise SerializationError(f"the {_LABELS[self.fmt]} writer stopped early") from None
+
+    def _wait(self) -> None:
+        assert self.worker is not None and self.errors is not None
+        with suppress(OSError):
+            assert self.worker.stdin is not None
+            self.worker.stdin.close()
+        code = self.worker.wait()
+        self.errors.seek(0)
+        message = self.errors.read().decode("utf-8", "replace").strip()
+        self.errors.close()
+        if code != 0:
+            raise SerializationError(
+                f"pyoxigraph could not write {_LABELS[self.fmt]}: {message or f'exit status {code}'}"
+            )
+
+    # finishing
 
     def close(self) -> None:
-        self._write(_ignore)
-
-    def finish(self, progress: Progress) -> None:
-        progress.stage(f"write {_LABELS[self.fmt]}", self.lines.count, "triples")
-        self._write(progress.advance)
-
-    def _write(self, advance: Callable[[int], None]) -> None:
-        spool = self.spool.file
+        if self.worker is not None:
+            self._wait()
+            return
+        source = "".join(self.pending).encode("utf-8")
+        self.pending = []
         try:
-            spool.flush()
-            spool.seek(0)
-            parsed = ox.parse(cast(IO[bytes], spool.buffer), format=_SOURCES[self.fmt])
-            fmt = _OX_FORMATS[self.fmt]
             binary = getattr(self.out, "buffer", None)
             if binary is not None:  # a file: pyoxigraph writes its bytes straight into it
                 self.out.flush()
-                ox.serialize(_counted(parsed, advance), binary, fmt, prefixes=PREFIXES)
+                _oxworker.convert(source, binary, _WORKER_FORMATS[self.fmt], PREFIXES)
                 binary.flush()
             else:
-                text = ox.serialize(_counted(parsed, advance), None, fmt, prefixes=PREFIXES)
-                self.out.write(text.decode("utf-8") if text is not None else "")
+                buffer = io.BytesIO()
+                _oxworker.convert(source, buffer, _WORKER_FORMATS[self.fmt], PREFIXES)
+                self.out.write(buffer.getvalue().decode("utf-8"))
         except (ValueError, SyntaxError) as exc:  # pyoxigraph refused a term validation let through
             raise SerializationError(f"pyoxigraph could not write {_LABELS[self.fmt]}: {exc}") from exc
-        finally:
-            spool.close()
+
+    def finish(self, progress: Progress) -> None:
+        progress.stage(f"write {_LABELS[self.fmt]}")
+        self.close()
+
+    def abort(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.kill()
+            self.worker.wait()
+        if self.errors is not None:
+            self.errors.close()
+        if self.worker is not None and self.worker.stdin is not None:
+            with suppress(OSError):
+                self.worker.stdin.close()
 
 
 # JSON-LD -------------------------------------------------------------------------------------------
@@ -350,8 +427,12 @@ def _value(term: Term) -> Any:
     return value
 
 
-def _sort_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def _term_key(term: Term) -> tuple[int, str, str, str]:
+    """An order of a property's values, so that each node is written the same way whatever the input order."""
+    if type(term) is IRI:
+        return (0, term, "", "")
+    value, datatype, language = term
+    return (1, value, datatype or "", language or "")
 
 
 def _first(item: tuple[str, Any]) -> str:
@@ -372,7 +453,7 @@ def _node(subject: IRI, props: Node) -> dict[str, Any]:
         if len(values) == 1:
             node[key] = _value(values[0])
         else:
-            node[key] = sorted((_value(v) for v in values), key=_sort_key)
+            node[key] = [_value(v) for v in sorted(values, key=_term_key)]
     return node
 
 
@@ -391,37 +472,6 @@ def jsonld_document(quads: Iterable[Quad]) -> dict[str, Any]:
     grouped = Grouped()
     grouped.add_many(quads)
     return _document(grouped)
-
-
-def _json_text(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
-_encode = json.encoder.encode_basestring
-"""JSON string encoding as ``json.dumps(ensure_ascii=False)`` does it (the C implementation)."""
-
-
-def _json_value(value: Any, indent: str) -> str:
-    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=1)`` writes it at ``indent``.
-
-    Our values are strings, flat objects of strings, and lists of those: written by hand because
-    the standard library drops to its pure-Python encoder whenever ``indent`` is set.
-    """
-    if type(value) is str:
-        return _encode(value)
-    inner = indent + " "
-    if type(value) is dict:
-        items = [f"{inner}{_encode(k)}: {_encode(v)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if not value:
-        return "[]"
-    return "[\n" + ",\n".join([inner + _json_value(v, inner) for v in value]) + f"\n{indent}]"
-
-
-def _node_text(node: dict[str, Any]) -> str:
-    """A node as it sits in our document: four spaces deep, as ``json.dumps(..., indent=1)`` writes it."""
-    members = [f"     {_encode(key)}: {_json_value(value, '     ')}" for key, value in node.items()]
-    return "    {\n" + ",\n".join(members) + "\n    }"
 
 
 class _OutputCheck:
@@ -476,24 +526,43 @@ def _rust_validator(names: frozenset[str]) -> Any:
     return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False)
 
 
+_INDENT = b"\n    "
+
+
 def _write_jsonld(grouped: Grouped, out: IO[str], advance: Callable[[int], None]) -> None:
+    """The document, one named graph at a time, each checked against the output schemas first.
+
+    orjson writes each graph object (indented by two, in its place four deep): the standard
+    library falls back to its pure-Python encoder whenever it is asked to indent, and writing
+    the same layout by hand cost five times as long.
+    """
+    binary = getattr(out, "buffer", None)
+    if binary is not None:  # a file: the bytes go straight into it
+        out.flush()
+        write: Callable[[bytes], Any] = binary.write
+    else:
+
+        def write(chunk: bytes) -> None:
+            out.write(chunk.decode("utf-8"))
+
     graphs = grouped.sorted_graphs()
-    if not graphs:
-        out.write(_json_text({"@context": CONTEXT_IRI, "@graph": []}))
-        return
+    write(b'{\n  "@context": ' + orjson.dumps(CONTEXT_IRI) + b',\n  "@graph": [')
     check = _OutputCheck()
-    out.write('{\n "@context": ' + _encode(CONTEXT_IRI) + ',\n "@graph": [\n')
     for index, g in enumerate(graphs):
         nodes = _graph_nodes(grouped, g)
         if not check.ok(nodes):
             # The half-written file is the caller's temporary file, removed when this raises.
             raise_for_output(_document(grouped))  # names every problem of the document
             raise SerializationError("the JSON-LD to write breaks its output schemas")
-        out.write(f'  {{\n   "@id": {_encode(str(g))},\n   "@graph": [\n')
-        out.write(",\n".join([_node_text(node) for node in nodes]))
-        out.write("\n   ]\n  },\n" if index + 1 < len(graphs) else "\n   ]\n  }\n")
+        try:
+            body = orjson.dumps({"@id": str(g), "@graph": nodes}, option=orjson.OPT_INDENT_2)
+        except orjson.JSONEncodeError as exc:  # a lone surrogate, which UTF-8 cannot hold
+            raise SerializationError(f"JSON-LD cannot hold a value of graph <{g}>: {exc}") from exc
+        write((b"," if index else b"") + _INDENT + body.replace(b"\n", _INDENT))
         advance(len(nodes))
-    out.write(" ]\n}\n")
+    write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
+    if binary is not None:
+        binary.flush()
 
 
 # -- rdflib: the reference engine -------------------------------------------------------------------
@@ -591,50 +660,59 @@ class QuadSink:
     """Writes one quad stream to several formats at once, formatting or grouping each quad only once.
 
     ``streams`` maps each format to its text stream. With the fast engine, N-Triples and
-    N-Quads are written by one line writer as the quads arrive; Turtle and TriG by pyoxigraph
-    on ``close``, from N-Triples or N-Quads text the line writer also spools (into anonymous
-    temporary files in ``spool_dir``, or the system's temporary folder); JSON-LD from a
-    grouping of the quads.
+    N-Quads are written by one line writer as the quads arrive; JSON-LD from a grouping of
+    the quads; Turtle and TriG by pyoxigraph from the N-Triples or N-Quads text, in worker
+    processes when that text is large and the stream is a file. Use it as a context manager
+    (or call :meth:`abort` on failure) so that no worker outlives a failed write.
     """
 
-    def __init__(
-        self,
-        streams: dict[RdfFormat, IO[str]],
-        engine: Engine = Engine.FAST,
-        *,
-        spool_dir: Path | None = None,
-    ) -> None:
+    def __init__(self, streams: dict[RdfFormat, IO[str]], engine: Engine = Engine.FAST) -> None:
         self.writers: list[QuadWriter] = []
-        self.finishers: list[QuadWriter] = []
+        self.finishers: list[_Finisher] = []
         if engine is Engine.RDFLIB:
             self.writers = [_RdflibWriter(out, fmt) for fmt, out in streams.items()]
             self.finishers = list(self.writers)
             return
-        nt: list[_Target] = [streams[RdfFormat.NTRIPLES]] if RdfFormat.NTRIPLES in streams else []
-        nq: list[_Target] = [streams[RdfFormat.NQUADS]] if RdfFormat.NQUADS in streams else []
-        spools: dict[RdfFormat, _Spool] = {}
-        for fmt, targets in ((RdfFormat.TURTLE, nt), (RdfFormat.TRIG, nq)):
-            if fmt in streams:
-                spools[fmt] = _Spool(spool_dir)
-                targets.append(spools[fmt])
-        if nt or nq:
-            lines = _LineWriter(nt, nq)
-            self.writers.append(lines)
-            self.finishers += [_OxigraphWriter(streams[f], f, spool, lines) for f, spool in spools.items()]
         if RdfFormat.JSONLD in streams:
+            # First to finish: any worker goes on writing Turtle and TriG meanwhile.
             self.writers.append(_JsonLdWriter(streams[RdfFormat.JSONLD]))
             self.finishers.append(self.writers[-1])
+        nt: list[_Target] = [streams[RdfFormat.NTRIPLES]] if RdfFormat.NTRIPLES in streams else []
+        nq: list[_Target] = [streams[RdfFormat.NQUADS]] if RdfFormat.NQUADS in streams else []
+        for fmt, targets in ((RdfFormat.TURTLE, nt), (RdfFormat.TRIG, nq)):
+            if fmt in streams:
+                conversion = _Conversion(streams[fmt], fmt)
+                targets.append(conversion)
+                self.finishers.append(conversion)
+        if nt or nq:
+            self.writers.append(_LineWriter(nt, nq))
+
+    def __enter__(self) -> QuadSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        if kind is not None:
+            self.abort()
 
     def write_many(self, quads: Sequence[Quad]) -> None:
         for writer in self.writers:
             writer.write_many(quads)
 
     def close(self, progress: Progress | None = None) -> None:
+        try:
+            for writer in self.finishers:
+                if progress is None:
+                    writer.close()
+                else:
+                    writer.finish(progress)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Stop writing: end any worker process; what was written stays incomplete."""
         for writer in self.finishers:
-            if progress is None:
-                writer.close()
-            else:
-                writer.finish(progress)
+            writer.abort()
 
     def consume(self, quads: Iterable[Quad], progress: Callable[[int], None] | None = None) -> int:
         """Write every quad of ``quads`` (in batches) and return how many there were."""
@@ -661,6 +739,9 @@ class _SinkWriter(QuadWriter):
     def finish(self, progress: Progress) -> None:
         self.sink.close(progress)
 
+    def abort(self) -> None:
+        self.sink.abort()
+
 
 def writer_for(fmt: RdfFormat, out: IO[str], engine: Engine = Engine.FAST) -> QuadWriter:
     """A writer of ``fmt`` onto the text stream ``out``."""
@@ -676,9 +757,9 @@ def serialize(
 ) -> str:
     """The quads (or an rdflib Dataset) as a string in ``fmt``."""
     buffer = io.StringIO()
-    sink = QuadSink({fmt: buffer}, engine)
-    sink.consume(_quads(source))
-    sink.close()
+    with QuadSink({fmt: buffer}, engine) as sink:
+        sink.consume(_quads(source))
+        sink.close()
     return buffer.getvalue()
 
 
@@ -755,7 +836,6 @@ def dump(
     """Write the quads to ``path`` atomically, in ``fmt`` or the format its extension names."""
     path = Path(path)
     fmt = fmt or RdfFormat.from_path(path)
-    with atomic_path(path) as out:
-        sink = QuadSink({fmt: out}, engine)
+    with atomic_path(path) as out, QuadSink({fmt: out}, engine) as sink:
         sink.consume(_quads(source))
         sink.close()

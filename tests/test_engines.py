@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -22,6 +23,7 @@ from rdflib.compare import isomorphic
 
 from exilekg import RdfFormat, build
 from exilekg.build import ALL_FORMATS, output_name
+from exilekg.errors import SerializationError
 from exilekg.jsonld import inline_context
 from exilekg.serialize import ENGINES, QuadSink, dump, serialize
 from exilekg.terms import IRI, XSD, Literal, Quad
@@ -163,3 +165,79 @@ def test_one_sink_writes_every_format_at_once() -> None:
     sink.close()
     for fmt, stream in streams.items():
         assert stream.getvalue() == serialize(HOSTILE, fmt), fmt
+
+
+# -- Turtle and TriG in worker processes ------------------------------------------------------------
+
+serialize_module = importlib.import_module("exilekg.serialize")
+WORKER_FORMATS = (RdfFormat.TURTLE, RdfFormat.TRIG)
+
+
+@pytest.fixture
+def workers_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turtle and TriG go to worker processes from the first quad, however small the output."""
+    monkeypatch.setattr(serialize_module, "IN_PROCESS_LIMIT", 0)
+
+
+def conversions(sink: QuadSink) -> list[Any]:
+    return [w for w in sink.finishers if type(w).__name__ == "_Conversion"]
+
+
+def test_worker_processes_write_the_same_bytes_as_the_in_process_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = load_generator().generate(3, tmp_path / "corpus")
+    build(corpus, tmp_path / "in-process")
+    monkeypatch.setattr(serialize_module, "IN_PROCESS_LIMIT", 0)
+    build(corpus, tmp_path / "workers")
+    for fmt in WORKER_FORMATS:
+        name = output_name(fmt)
+        written = (tmp_path / "workers" / name).read_bytes()
+        assert written == (tmp_path / "in-process" / name).read_bytes(), name
+    assert exact_quads(tmp_path / "workers" / "exilekg.trig") == exact_quads(
+        tmp_path / "workers" / "exilekg.nq"
+    )
+
+
+@pytest.mark.parametrize("fmt", WORKER_FORMATS, ids=lambda f: f.extension)
+def test_a_file_output_past_the_limit_is_written_by_a_worker(
+    workers_always: None, tmp_path: Path, fmt: RdfFormat
+) -> None:
+    path = tmp_path / output_name(fmt)
+    with path.open("w", encoding="utf-8") as out, QuadSink({fmt: out}) as sink:
+        sink.write_many(HOSTILE)
+        (conversion,) = conversions(sink)
+        assert conversion.worker is not None and conversion.worker.poll() is None
+        sink.close()
+        assert conversion.worker.returncode == 0
+    assert path.read_text(encoding="utf-8") == serialize(HOSTILE, fmt)
+
+
+def test_an_in_memory_output_never_starts_a_worker(workers_always: None) -> None:
+    buffer = io.StringIO()
+    with QuadSink({RdfFormat.TURTLE: buffer}) as sink:
+        sink.write_many(HOSTILE)
+        assert [c.worker for c in conversions(sink)] == [None]
+        sink.close()
+    assert buffer.getvalue() == serialize(HOSTILE, RdfFormat.TURTLE)
+
+
+def test_a_worker_that_fails_raises_with_pyoxigraphs_reason(workers_always: None, tmp_path: Path) -> None:
+    with (tmp_path / "out.ttl").open("w", encoding="utf-8") as out, QuadSink({RdfFormat.TURTLE: out}) as sink:
+        (conversion,) = conversions(sink)
+        conversion.write("<http://example.org/s> <http://example.org/p> this is not N-Triples .\n")
+        with pytest.raises(SerializationError, match="pyoxigraph could not write Turtle: SyntaxError"):
+            sink.close()
+        assert conversion.worker.returncode == 1
+
+
+def test_aborting_a_sink_ends_its_workers(workers_always: None, tmp_path: Path) -> None:
+    streams = {fmt: (tmp_path / output_name(fmt)).open("w", encoding="utf-8") for fmt in ALL_FORMATS}
+    with pytest.raises(RuntimeError, match="mapping failed"), QuadSink(streams) as sink:  # type: ignore[arg-type]
+        sink.write_many(HOSTILE)
+        workers = [c.worker for c in conversions(sink)]
+        assert len(workers) == 2 and all(w is not None and w.poll() is None for w in workers)
+        raise RuntimeError("mapping failed")
+    assert all(w.poll() is not None for w in workers)
+    for stream in streams.values():
+        stream.close()
