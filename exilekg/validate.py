@@ -21,9 +21,11 @@ from typing import Any
 
 import jsonschema
 import jsonschema_rs
+import orjson
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
+from referencing._core import Resolver
 
 from exilekg.anchor import Anchor, AnchorProblem, locate
 from exilekg.errors import CorpusError, Problem, ValidationError
@@ -307,28 +309,77 @@ def _schema_problems(report: ValidationReport, record: Record, schema_name: str)
     return not errors
 
 
-def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            sub = f"{pointer}/{escape_pointer(key)}"
-            yield sub, str(key)
-            yield from _strings(item, sub)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{pointer}/{index}")
+Token = str | int
+"""A step of a JSON pointer: a member name or an array index."""
+
+_ESCAPED_CONTROL = re.compile(rb"\\(?:u00[01]|[bf])")
+"""How orjson writes a control character of _BAD_CHARS: \\u0000-\\u001f, \\b or \\f. DEL comes out
+raw, and a string with a surrogate cannot be written at all. A backslash before 'b' in the text
+matches too, so a match is only a suspicion."""
+
+_CHUNK = 512
+"""Records dumped at once: one call per record would cost more than the dumping itself."""
+
+
+def _suspects(records: list[Record]) -> set[int]:
+    """``id`` of every record that may hold a character of _BAD_CHARS (a superset).
+
+    Searching the records' JSON, written and searched in C, spares walking their strings one by
+    one in Python; only the records flagged here are walked by :func:`_check_characters`.
+    """
+    flagged: set[int] = set()
+    for start in range(0, len(records), _CHUNK):
+        chunk = records[start : start + _CHUNK]
+        if _suspect([record.data for record in chunk]):
+            flagged.update(id(record) for record in chunk if _suspect(record.data))
+    return flagged
+
+
+def _suspect(value: Any) -> bool:
+    try:
+        dumped = orjson.dumps(value)
+    except TypeError:  # orjson refuses surrogates, integers beyond 64 bits and deep nesting
+        return True
+    return b"\x7f" in dumped or _ESCAPED_CONTROL.search(dumped) is not None
+
+
+def _nodes(value: Any) -> Iterator[tuple[tuple[Token, ...], Any]]:
+    """``value`` and every member and item below it, with its path, in document order.
+
+    A loop rather than recursion, so that no nesting depth json.loads accepted stops it.
+    """
+    stack: list[tuple[tuple[Token, ...], Any]] = [((), value)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        if isinstance(node, dict):
+            stack.extend(reversed([((*path, key), item) for key, item in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*path, index), item) for index, item in enumerate(node)]))
+
+
+def _strings(value: Any) -> Iterator[tuple[tuple[Token, ...], str]]:
+    """Every string of ``value``, member names included (at their member's path)."""
+    for path, node in _nodes(value):
+        if path and isinstance(path[-1], str):
+            yield path, path[-1]
+        if isinstance(node, str):
+            yield path, node
+
+
+def _pointer(path: tuple[Token, ...]) -> str:
+    return "".join(f"/{escape_pointer(token)}" for token in path)
 
 
 def _check_characters(report: ValidationReport, record: Record) -> bool:
     clean = True
-    for pointer, text in _strings(record.data):
+    for path, text in _strings(record.data):
         match = _BAD_CHARS.search(text)
         if match:
             char = match.group()
             report.add(
                 record.source,
-                pointer,
+                _pointer(path),
                 f"contains the character U+{ord(char):04X}, which RDF text cannot carry",
                 "remove control characters and unpaired surrogates (\\ud800-\\udfff escapes)",
                 code="character",
@@ -358,42 +409,185 @@ def _date_problem(value: str) -> str | None:
     return None
 
 
+_CHECKED_FIELDS = DATE_FIELDS | {"language"}
+_DATE_LIKE = re.compile(r"-?\d{4}.*")
+_PLAIN_DATE = re.compile("[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?")
+"""Dates that exist in every year and month: most dates, and no need to ask the calendar."""
+
+_Fields = dict[tuple[Token, ...], tuple[str, str]]
+"""Date and language fields of a record: path -> (member name, string value)."""
+
+FieldPath = tuple[str | None, ...]
+"""Member names from a record down to a value; None stands for every item of an array."""
+
+
+@dataclass(frozen=True)
+class _FieldPlan:
+    """Where the date and language fields of a record valid against a schema can be.
+
+    Looking up these few paths instead of walking every value of every record is what keeps
+    the date and language checks cheap; the schemas close their objects, so no field of those
+    names can be anywhere else.
+    """
+
+    top: tuple[str, ...]
+    """Fields of the record itself."""
+    deep: tuple[FieldPath, ...]
+    """Fields inside its members."""
+    open: tuple[FieldPath, ...]
+    """Values the schema leaves open (any member may appear): looked through whole."""
+
+
+_WHOLE_RECORD = _FieldPlan((), (), ((),))
+
+
+@cache
+def _field_plan(schema_name: str) -> _FieldPlan:
+    """The plan of ``schemas/<schema_name>.schema.json``, read from the schema itself."""
+    uri = f"https://w3id.org/exilekg/schemas/{schema_name}.schema.json"
+    resolver = _registry().resolver(base_uri=uri)
+    fields: list[FieldPath] = []
+    opened: list[FieldPath] = []
+
+    def value(schema: Any, resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> None:
+        if not closed(schema, resolver, path, active):
+            opened.append(path)
+
+    def closed(schema: Any, resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> bool:
+        """Collect the fields ``schema`` allows at ``path``; whether it allows no member it does not name."""
+        if schema is False:
+            return True
+        if not isinstance(schema, dict):
+            return False
+        # An instance must satisfy every conjunct, so one closed conjunct closes the whole.
+        conjuncts = [own(schema, resolver, path, active)]
+        if "$ref" in schema:
+            resolved = resolver.lookup(schema["$ref"])
+            key = id(resolved.contents)
+            # A schema that contains itself is looked through whole rather than unrolled forever.
+            conjuncts.append(
+                key not in active and closed(resolved.contents, resolved.resolver, path, active | {key})
+            )
+        conjuncts.extend([closed(sub, resolver, path, active) for sub in schema.get("allOf", [])])
+        for word in ("anyOf", "oneOf"):
+            if word in schema:
+                conjuncts.append(all([closed(sub, resolver, path, active) for sub in schema[word]]))
+        if any(word in schema for word in ("$dynamicRef", "unevaluatedProperties", "unevaluatedItems")):
+            return False  # not followed here; the whole value is looked through instead
+        return any(conjuncts)
+
+    def own(schema: dict[str, Any], resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> bool:
+        for name, sub in schema.get("properties", {}).items():
+            if name in _CHECKED_FIELDS:
+                fields.append((*path, name))
+            value(sub, resolver, (*path, name), active)
+        if "items" in schema:
+            value(schema["items"], resolver, (*path, None), active)
+        kinds = _json_kinds(schema)
+        object_closed = schema.get("additionalProperties") is False and "patternProperties" not in schema
+        array_closed = "items" in schema and "prefixItems" not in schema
+        return ("object" not in kinds or object_closed) and ("array" not in kinds or array_closed)
+
+    value(resolver.lookup(uri).contents, resolver, (), frozenset())
+    unique = list(dict.fromkeys(fields))
+    return _FieldPlan(
+        top=tuple(str(field[0]) for field in unique if len(field) == 1),
+        deep=tuple(field for field in unique if len(field) > 1),
+        open=tuple(dict.fromkeys(opened)),
+    )
+
+
+def _json_kinds(schema: dict[str, Any]) -> set[str]:
+    """Which of "object", "array" and "scalar" a value valid against ``schema``'s own keywords may be."""
+    declared = schema.get("type")
+    names = [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else None
+    kinds = (
+        {"object", "array", "scalar"}
+        if names is None
+        else {name if name in ("object", "array") else "scalar" for name in names}
+    )
+    allowed = [schema["const"]] if "const" in schema else schema.get("enum")
+    if isinstance(allowed, list):
+        kinds &= {_json_kind(item) for item in allowed}
+    return kinds
+
+
+def _json_kind(value: Any) -> str:
+    return "object" if isinstance(value, dict) else "array" if isinstance(value, list) else "scalar"
+
+
+def _fields(data: dict[str, Any], plan: _FieldPlan) -> _Fields:
+    found: _Fields = {}
+    for name in plan.top:
+        item = data.get(name)
+        if isinstance(item, str):
+            found[(name,)] = (name, item)
+    for steps in plan.deep:
+        if steps[0] in data:
+            for path, item in _resolve(data, steps):
+                if isinstance(item, str):
+                    found[path] = (str(path[-1]), item)
+    for steps in plan.open:
+        for path, node in _resolve(data, steps):
+            for sub, item in _nodes(node):
+                whole = (*path, *sub)
+                member = whole[-1] if whole else None
+                if isinstance(member, str) and member in _CHECKED_FIELDS and isinstance(item, str):
+                    found[whole] = (member, item)
+    return found
+
+
+def _resolve(data: Any, steps: FieldPath) -> list[tuple[tuple[Token, ...], Any]]:
+    nodes: list[tuple[tuple[Token, ...], Any]] = [((), data)]
+    for step in steps:
+        found: list[tuple[tuple[Token, ...], Any]] = []
+        for path, node in nodes:
+            if step is None:
+                if isinstance(node, list):
+                    found.extend(((*path, index), item) for index, item in enumerate(node))
+            elif isinstance(node, dict) and step in node:
+                found.append(((*path, step), node[step]))
+        nodes = found
+    return nodes
+
+
 MAX_NAME_LENGTH = 1000
 """The longest entity name: names are looked for in every text, and the string-search automaton
 (pyahocorasick 2.x) crashes the process when freeing a name of some hundred thousand characters."""
 
 
 def _check_name_lengths(report: ValidationReport, record: Record) -> None:
-    if record.kind not in ENTITY_KINDS:
-        return
-    data = record.data
-    names: list[tuple[str, Any]] = [("/name", data.get("name"))]
-    alternate = data.get("alternateNames")
-    if isinstance(alternate, list):
-        names += [(f"/alternateNames/{i}", n) for i, n in enumerate(alternate)]
-    local = data.get("localNames")
-    if isinstance(local, list):
-        names += [
-            (f"/localNames/{i}/value", n.get("value")) for i, n in enumerate(local) if isinstance(n, dict)
-        ]
-    for pointer, name in names:
+    for path, name in _names(record.data):
         if isinstance(name, str) and len(name) > MAX_NAME_LENGTH:
             report.add(
                 record.source,
-                pointer,
+                _pointer(path),
                 f"the name is {len(name)} characters long; a name may have at most {MAX_NAME_LENGTH}",
                 "put a long text in 'description'",
             )
 
 
-def _check_language_tags(report: ValidationReport, record: Record) -> None:
-    for pointer, value in _strings(record.data):
-        if pointer.rsplit("/", 1)[-1] == "language":
+def _names(data: dict[str, Any]) -> Iterator[tuple[tuple[Token, ...], Any]]:
+    yield ("name",), data.get("name")
+    alternate = data.get("alternateNames")
+    if isinstance(alternate, list):
+        for index, name in enumerate(alternate):
+            yield ("alternateNames", index), name
+    local = data.get("localNames")
+    if isinstance(local, list):
+        for index, item in enumerate(local):
+            if isinstance(item, dict):
+                yield ("localNames", index, "value"), item.get("value")
+
+
+def _check_language_tags(report: ValidationReport, record: Record, fields: _Fields) -> None:
+    for path, (name, value) in fields.items():
+        if name == "language":
             why = language_problem(value)
             if why:
                 report.add(
                     record.source,
-                    pointer,
+                    _pointer(path),
                     f"language {value!r}: {why}",
                     "write a language subtag, then optionally script, region and variants: de-CH-1901",
                 )
@@ -408,42 +602,39 @@ def _date_key(value: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-def _check_dates(report: ValidationReport, record: Record) -> None:
-    for pointer, value in _strings(record.data):
-        key = pointer.rsplit("/", 1)[-1]
-        if key in DATE_FIELDS and re.fullmatch(r"-?\d{4}.*", value):
+def _check_dates(report: ValidationReport, record: Record, fields: _Fields) -> None:
+    for path, (name, value) in fields.items():
+        if name in DATE_FIELDS and not _PLAIN_DATE.fullmatch(value) and _DATE_LIKE.fullmatch(value):
             why = _date_problem(value)
             if why:
                 report.add(
-                    record.source, pointer, f"impossible date {value!r}: {why}", "give a real calendar date"
+                    record.source,
+                    _pointer(path),
+                    f"impossible date {value!r}: {why}",
+                    "give a real calendar date",
                 )
-    pairs = list(DATE_PAIRS.get(record.kind, []))
-    period = record.data.get("period")
-    if isinstance(period, dict):
-        pairs.append(("period/start", "period/end"))
-    for start_name, end_name in pairs:
-        start = _get(record.data, start_name)
-        end = _get(record.data, end_name)
-        if isinstance(start, str) and isinstance(end, str):
+    for start_path, end_path in _DATE_PAIR_PATHS.get(record.kind, _PERIOD):
+        start = fields.get(start_path)
+        end = fields.get(end_path)
+        if start is not None and end is not None:
+            (start_name, start_value), (end_name, end_value) = start, end
             try:
-                a, b = _date_key(start), _date_key(end)
+                a, b = _date_key(start_value), _date_key(end_value)
             except ValueError:
                 continue
             n = min(len(a), len(b))
             if b[:n] < a[:n]:
                 report.add(
                     record.source,
-                    f"/{end_name}",
-                    f"{end_name.split('/')[-1]} {end!r} is before {start_name.split('/')[-1]} {start!r}",
+                    _pointer(end_path),
+                    f"{end_name} {end_value!r} is before {start_name} {start_value!r}",
                     "swap the dates or correct one of them",
                 )
 
 
-def _get(data: dict[str, Any], path: str) -> Any:
-    value: Any = data
-    for part in path.split("/"):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+_PERIOD = ((("period", "start"), ("period", "end")),)
+_DATE_PAIR_PATHS = {kind: (*(((a,), (b,)) for a, b in pairs), *_PERIOD) for kind, pairs in DATE_PAIRS.items()}
+"""DATE_PAIRS as paths into a record's date fields, and an observation's period for every kind."""
 
 
 def _refs(value: Any) -> Iterator[tuple[str, str]]:
@@ -464,10 +655,13 @@ def validate(corpus: Corpus) -> ValidationReport:
     meta = Record(corpus.meta, corpus.meta_source, "Corpus")
     _check_characters(report, meta)  # corpus.json's strings reach the dumps too (title, description ...)
     _schema_problems(report, meta, "corpus")
-    schema_ok: dict[int, bool] = {}
+    records = list(corpus.all_records())
+    suspects = _suspects(records)
+    failed: set[int] = set()
+    """``id`` of the records with problems so far: deeper checks would only echo them."""
 
-    for record in corpus.all_records():
-        clean = _check_characters(report, record)
+    for record in records:
+        clean = id(record) not in suspects or _check_characters(report, record)
         if record.kind == "Document":
             clean = _schema_problems(report, record, "document") and clean
         elif record.inline:
@@ -480,17 +674,22 @@ def validate(corpus: Corpus) -> ValidationReport:
             message = "the record has no 'kind'" if got is None else f"unknown kind {_short(got)}"
             report.add(record.source, "/kind" if got is not None else "", message, f"use one of: {kinds}")
             clean = False
-        schema_ok[id(record)] = clean
+        if not clean:
+            failed.add(id(record))
 
     index = _index_ids(report, corpus)
-    for record in corpus.all_records():
-        if not schema_ok[id(record)]:
-            continue  # schema problems already reported; deeper checks would only echo them
-        _check_dates(report, record)
-        _check_language_tags(report, record)
-        _check_name_lengths(report, record)
+    for record in records:
+        if id(record) in failed:
+            continue
+        data = record.data
+        fields = _fields(data, _plan_of(record))
+        if fields:
+            _check_dates(report, record, fields)
+            _check_language_tags(report, record, fields)
+        if record.kind in ENTITY_KINDS:
+            _check_name_lengths(report, record)
         _check_references(report, record, index)
-        if record.kind in FACT_KINDS and "evidence" not in record.data and "curatorNote" not in record.data:
+        if record.kind in FACT_KINDS and "evidence" not in data and "curatorNote" not in data:
             report.add(
                 record.source,
                 "",
@@ -499,8 +698,17 @@ def validate(corpus: Corpus) -> ValidationReport:
                 'or "curatorNote": "why it is known without a source"',
                 code="evidence",
             )
-    _check_texts(report, corpus, index, schema_ok)
+    _check_texts(report, corpus, failed)
     return report
+
+
+def _plan_of(record: Record) -> _FieldPlan:
+    """The field plan of a record that passed its checks so far."""
+    schema_name = "document" if record.kind == "Document" else record.kind.lower()
+    # An inline record was only checked as part of its document, which may have failed.
+    if record.inline and not _quickly_valid(record, schema_name):
+        return _WHOLE_RECORD
+    return _field_plan(schema_name)
 
 
 def _index_ids(report: ValidationReport, corpus: Corpus) -> dict[str, Record]:
@@ -526,15 +734,37 @@ def _index_ids(report: ValidationReport, corpus: Corpus) -> dict[str, Record]:
     return index
 
 
-def _check_references(report: ValidationReport, record: Record, index: dict[str, Record]) -> None:
-    fields: dict[str, frozenset[str]] = dict(REFERENCE_FIELDS.get(record.kind, {}))
+def _reference_fields(record: Record) -> dict[str, frozenset[str]]:
     if record.kind == "Relation":
-        relation = RELATIONS.get(record.data.get("relation", ""))
-        if relation is not None:
-            fields["subject"] = relation.subjects
-            fields["object"] = relation.objects
-    for name, allowed in fields.items():
-        for sub, ref in _refs(record.data.get(name)):
+        relation = record.data.get("relation")
+        return _relation_fields(relation if isinstance(relation, str) else "")
+    return REFERENCE_FIELDS.get(record.kind, {})
+
+
+@cache
+def _relation_fields(relation: str) -> dict[str, frozenset[str]]:
+    spec = RELATIONS.get(relation)
+    return {} if spec is None else {"subject": spec.subjects, "object": spec.objects}
+
+
+def _resolves(value: Any, allowed: frozenset[str], index: dict[str, Record]) -> bool:
+    """Whether every id of a reference field names a record of an allowed kind (the usual case)."""
+    for ref in value if isinstance(value, list) else (value,):
+        if isinstance(ref, str):
+            target = index.get(ref)
+            if target is None or target.kind not in allowed:
+                return False
+        elif not isinstance(ref, dict):
+            return False  # let _refs decide what it is
+    return True
+
+
+def _check_references(report: ValidationReport, record: Record, index: dict[str, Record]) -> None:
+    for name, allowed in _reference_fields(record).items():
+        value = record.data.get(name)
+        if value is None or _resolves(value, allowed, index):
+            continue
+        for sub, ref in _refs(value):
             if sub.endswith("/id") or sub == "/id":
                 continue  # an inline record is its own target
             target = index.get(ref)
@@ -589,13 +819,11 @@ def _suggest_ids(ref: str, index: dict[str, Record]) -> str:
     )
 
 
-def _check_texts(
-    report: ValidationReport, corpus: Corpus, index: dict[str, Record], schema_ok: dict[int, bool]
-) -> None:
+def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> None:
     evidence: list[tuple[Record, int, dict[str, Any]]] = [
         (record, number, item)
         for record in corpus.records
-        if schema_ok[id(record)]
+        if id(record) not in failed
         for number, item in enumerate(_evidence(record))
     ]
     report.evidence_total = len(evidence)
@@ -605,7 +833,7 @@ def _check_texts(
         return
     texts: dict[str, Any] = {}
     for document in corpus.documents:
-        if not schema_ok[id(document)] or document.id is None:
+        if id(document) in failed or document.id is None:
             continue
         try:
             text = corpus.text(document)
