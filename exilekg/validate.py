@@ -14,6 +14,7 @@ import difflib
 import ipaddress
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +30,7 @@ from referencing._core import Resolver
 
 from exilekg.anchor import Anchor, AnchorProblem, locate
 from exilekg.errors import CorpusError, Problem, ValidationError
-from exilekg.load import Corpus, Record, Source
+from exilekg.load import Corpus, Record, Source, Text
 from exilekg.model import ENTITY_KINDS, FACT_KINDS, RELATIONS
 from exilekg.resources import schemas_dir
 from exilekg.sourcemap import escape_pointer
@@ -831,16 +832,26 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
         report.skipped.append("evidence phrases were not located in their documents (no texts folder)")
         report.skipped.append("the SHA-256 of document texts was not compared (no texts folder)")
         return
-    texts: dict[str, Any] = {}
-    for document in corpus.documents:
-        if id(document) in failed or document.id is None:
-            continue
+    wanted: dict[str, list[int]] = {}
+    for position, (_, _, item) in enumerate(evidence):
+        doc_id = item.get("document")
+        if isinstance(doc_id, str) and isinstance(item.get("exact"), str):
+            wanted.setdefault(doc_id, []).append(position)
+    documents = [d for d in corpus.documents if id(d) not in failed and d.id is not None]
+    counts = Counter(d.id for d in documents)
+    # Each text is read, folded and searched for all its phrases at once, then let go: the corpus
+    # keeps no texts, and holding them all (with their folded copies) until the end would cost
+    # several times the texts' size at once.
+    located: dict[int, Anchor | AnchorProblem | None] = {}
+    repeated: dict[str, Text | None] = {}
+    for document in documents:
+        doc_id = document.id
+        assert doc_id is not None
         try:
             text = corpus.text(document)
         except CorpusError as exc:
             report.problems.append(Problem(document.source.locate("/text"), exc.message, exc.hint, "text"))
             continue
-        texts[document.id] = text
         expected = document.data.get("sha256")
         if text is not None and expected is not None and expected != text.sha256:
             report.add(
@@ -850,13 +861,21 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
                 f"if the text is the right one, set sha256 to {text.sha256}",
                 code="text",
             )
-    for record, number, item in evidence:
-        doc_id = item.get("document")
-        if not isinstance(doc_id, str) or doc_id not in texts or not isinstance(item.get("exact"), str):
+        if counts[doc_id] > 1:
+            repeated[doc_id] = text  # a duplicate id (reported already): its last readable text counts
+        else:
+            _locate_all(text, wanted.get(doc_id, []), evidence, located)
+    for doc_id, text in repeated.items():
+        _locate_all(text, wanted.get(doc_id, []), evidence, located)
+
+    # Reported in the records' order, as if each phrase had been looked up in turn.
+    for position, (record, number, item) in enumerate(evidence):
+        if position not in located:
             continue  # unknown documents were reported with the references
-        text = texts[doc_id]
+        found = located[position]
+        doc_id = item["document"]
         pointer = f"/evidence/{number}/exact"
-        if text is None:
+        if found is None:
             report.add(
                 record.source,
                 pointer,
@@ -864,15 +883,7 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
                 f"add a 'text' file name to document {doc_id!r}",
                 code="evidence",
             )
-            continue
-        found = locate(
-            text.normalized,
-            item["exact"],
-            prefix=item.get("prefix"),
-            suffix=item.get("suffix"),
-            occurrence=item.get("occurrence"),
-        )
-        if isinstance(found, AnchorProblem):
+        elif isinstance(found, AnchorProblem):
             report.add(
                 record.source,
                 pointer,
@@ -882,3 +893,29 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
             )
         elif record.id is not None:
             report.anchors[(record.id, number)] = found
+
+
+def _locate_all(
+    text: Text | None,
+    positions: list[int],
+    evidence: list[tuple[Record, int, dict[str, Any]]],
+    located: dict[int, Anchor | AnchorProblem | None],
+) -> None:
+    """Locate the phrases at ``positions`` of ``evidence`` in ``text`` (None: no text to look in)."""
+    for position in positions:
+        item = evidence[position][2]
+        if text is None:
+            located[position] = None
+            continue
+        exact = item["exact"]
+        found = locate(
+            text.normalized,
+            exact,
+            prefix=item.get("prefix"),
+            suffix=item.get("suffix"),
+            occurrence=item.get("occurrence"),
+        )
+        if isinstance(found, Anchor) and found.exact == exact:
+            # The phrase as written is the text's own: keep one copy of it alive, not two.
+            found = Anchor(found.start, found.end, exact, found.prefix, found.suffix)
+        located[position] = found
