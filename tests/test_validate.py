@@ -7,13 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exilekg import load_corpus, validate
+from exilekg.load import Record, Source
+from exilekg.validate import _BAD_CHARS, _WHOLE_RECORD, DATE_FIELDS, _field_plan, _fields, _suspects
 
 VALID_PERSON = {"kind": "Person", "id": "p1", "name": "Ann"}
 VALID_ORG = {"kind": "Organization", "id": "o1", "name": "Org", "type": "ngo"}
 VALID_PLACE = {"kind": "Place", "id": "pl1", "name": "Riga", "type": "city"}
 EVIDENCE = [{"document": "riga-congress", "exact": "chair of the board, Anna Petrova"}]
+
+
+def observation(**changes: Any) -> dict[str, Any]:
+    record = {"kind": "Observation", "id": "x", "measure": "m", "unit": "percent", "value": 41}
+    return record | {"evidence": EVIDENCE} | changes
 
 
 def relation(**changes: Any) -> dict[str, Any]:
@@ -120,6 +129,47 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "/1",
         "missing required field 'value'",
     ),
+    ("backspace", {"kind": "Person", "id": "x", "name": "A\bB"}, "/1/name", "U+0008"),
+    ("form feed", {"kind": "Person", "id": "x", "name": "A\fB"}, "/1/name", "U+000C"),
+    ("vertical tab", {"kind": "Person", "id": "x", "name": "A\vB"}, "/1/name", "U+000B"),
+    ("delete", {"kind": "Person", "id": "x", "name": "A\x7fB"}, "/1/name", "U+007F"),
+    (
+        "control character in a nested string",
+        {"kind": "Person", "id": "x", "name": "X", "localNames": [{"value": "Икс\x1f", "language": "ru"}]},
+        "/1/localNames/0/value",
+        "U+001F",
+    ),
+    (
+        "control character in a field name",
+        {"kind": "Person", "id": "x", "name": "X", "a/b\x01": "y"},
+        "/1/a~1b\x01",
+        "U+0001",
+    ),
+    (
+        "language tag",
+        {"kind": "Person", "id": "x", "name": "X", "localNames": [{"value": "Икс", "language": "en-a"}]},
+        "/1/localNames/0/language",
+        "not a well-formed BCP 47 language tag",
+    ),
+    (
+        "time of day",
+        {"kind": "Event", "id": "x", "name": "X", "type": "protest", "startDate": "2024-05-01T24:00"},
+        "/1/startDate",
+        "the time of day does not exist",
+    ),
+    ("day 29 of a common year", observation(date="2023-02-29"), "/1/date", "day 29 does not exist"),
+    (
+        "impossible date in a period",
+        observation(period={"start": "2024-04-31", "end": "2024-05"}),
+        "/1/period/start",
+        "day 31 does not exist in 2024-04",
+    ),
+    (
+        "period ends before it starts",
+        observation(period={"start": "2024-05", "end": "2024-04-30"}),
+        "/1/period/end",
+        "end '2024-04-30' is before start '2024-05'",
+    ),
     (
         "string value",
         {
@@ -201,3 +251,85 @@ def test_example_corpus_is_valid() -> None:
     report = validate(load_corpus(EXAMPLE))
     assert report.ok, [str(p) for p in report.problems]
     assert report.evidence_verified == report.evidence_total > 0
+
+
+def test_strings_that_only_look_like_control_characters_are_clean(example_copy: Path) -> None:
+    # Written as JSON these hold "\\b", "\\f" and "\\u0001", what a control character looks like
+    # there, and surrogate pairs; none of them is one.
+    person = VALID_PERSON | {
+        "id": "p2",
+        "description": "C:\\bin\\f.txt, a literal \\u0001, 😀 \U0001f3f3\ufe0f, \u2028 and \x85",
+    }
+    write_records(example_copy, person)
+    report = validate(load_corpus(example_copy))
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def test_dates_in_inline_records_are_checked_when_the_document_is_invalid(example_copy: Path) -> None:
+    path = example_copy / "documents" / "riga-congress.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["authors"][0]["birthDate"] = "2023-02-30"
+    document["nickname"] = "not a field"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    report = validate(load_corpus(example_copy))
+    assert any("'nickname'" in p.message for p in report.problems)
+    dates = [p for p in report.problems if p.message.startswith("impossible date '2023-02-30'")]
+    assert [p.location.pointer for p in dates] == ["/authors/0/birthDate"]
+
+
+BAD = ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f", "\ud800", "\udbff", "\udc00", "\udfff"]
+LOOKALIKES = ["\\", "b", "f", "u", "0", "1", "\t", "\n", "\r", '"', "\x85", "\u2028", "😀"]
+
+
+@given(
+    st.lists(st.one_of(st.text(max_size=4), st.sampled_from(BAD + LOOKALIKES)), max_size=8).map("".join),
+    st.booleans(),
+)
+def test_every_string_with_a_bad_character_is_suspected(text: str, as_name: bool) -> None:
+    data: dict[str, Any] = {"kind": "Person", "tags": [{text: 1} if as_name else text]}
+    records = [
+        Record({"kind": "Person", "id": f"p{i}"}, Source(Path("r.json"), f"/{i}"), "Person")
+        for i in range(600)
+    ]
+    records[555] = Record(data, Source(Path("r.json"), "/555"), "Person")
+    suspects = _suspects(records)
+    if _BAD_CHARS.search(text):
+        assert id(records[555]) in suspects
+    assert suspects <= {id(records[555])}
+
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+
+
+@pytest.mark.parametrize("name", sorted(p.name.split(".")[0] for p in SCHEMAS.glob("*.schema.json")))
+def test_field_plans_hold_every_date_and_language_field_of_their_schema(name: str) -> None:
+    if name == "common":
+        return
+    declared: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in node.get("properties", {}):
+                if key in DATE_FIELDS or key == "language":
+                    declared.add(key)
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
+    plan = _field_plan(name)
+    planned = {str(path[-1]) for path in plan.deep} | set(plan.top)
+    assert declared <= planned
+    assert not plan.open  # every object of the schemas is closed
+
+
+def test_field_plans_find_what_a_walk_of_the_whole_record_finds() -> None:
+    from .conftest import EXAMPLE, SEED_CORPUS
+
+    for root in (EXAMPLE, SEED_CORPUS):
+        corpus = load_corpus(root)
+        for record in corpus.all_records():
+            schema = "document" if record.kind == "Document" else record.kind.lower()
+            assert _fields(record.data, _field_plan(schema)) == _fields(record.data, _WHOLE_RECORD), record.id
