@@ -581,19 +581,6 @@ def _names(data: dict[str, Any]) -> Iterator[tuple[tuple[Token, ...], Any]]:
                 yield ("localNames", index, "value"), item.get("value")
 
 
-def _check_language_tags(report: ValidationReport, record: Record, fields: _Fields) -> None:
-    for path, (name, value) in fields.items():
-        if name == "language":
-            why = language_problem(value)
-            if why:
-                report.add(
-                    record.source,
-                    _pointer(path),
-                    f"language {value!r}: {why}",
-                    "write a language subtag, then optionally script, region and variants: de-CH-1901",
-                )
-
-
 def _date_key(value: str) -> tuple[int, ...]:
     parts = value.split("T", 1)[0]
     negative = parts.startswith("-")
@@ -603,9 +590,13 @@ def _date_key(value: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-def _check_dates(report: ValidationReport, record: Record, fields: _Fields) -> None:
+def _check_fields(report: ValidationReport, record: Record, fields: _Fields) -> None:
+    """Dates that do not exist, ends before starts, and malformed language tags."""
+    languages: list[tuple[tuple[Token, ...], str]] = []
     for path, (name, value) in fields.items():
-        if name in DATE_FIELDS and not _PLAIN_DATE.fullmatch(value) and _DATE_LIKE.fullmatch(value):
+        if name == "language":
+            languages.append((path, value))
+        elif not _PLAIN_DATE.fullmatch(value) and _DATE_LIKE.fullmatch(value):
             why = _date_problem(value)
             if why:
                 report.add(
@@ -614,6 +605,20 @@ def _check_dates(report: ValidationReport, record: Record, fields: _Fields) -> N
                     f"impossible date {value!r}: {why}",
                     "give a real calendar date",
                 )
+    if len(fields) > len(languages) + 1:  # two dates at least
+        _check_date_pairs(report, record, fields)
+    for path, value in languages:
+        why = language_problem(value)
+        if why:
+            report.add(
+                record.source,
+                _pointer(path),
+                f"language {value!r}: {why}",
+                "write a language subtag, then optionally script, region and variants: de-CH-1901",
+            )
+
+
+def _check_date_pairs(report: ValidationReport, record: Record, fields: _Fields) -> None:
     for start_path, end_path in _DATE_PAIR_PATHS.get(record.kind, _PERIOD):
         start = fields.get(start_path)
         end = fields.get(end_path)
@@ -685,8 +690,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         data = record.data
         fields = _fields(data, _plan_of(record))
         if fields:
-            _check_dates(report, record, fields)
-            _check_language_tags(report, record, fields)
+            _check_fields(report, record, fields)
         if record.kind in ENTITY_KINDS:
             _check_name_lengths(report, record)
         _check_references(report, record, index)
@@ -705,11 +709,21 @@ def validate(corpus: Corpus) -> ValidationReport:
 
 def _plan_of(record: Record) -> _FieldPlan:
     """The field plan of a record that passed its checks so far."""
-    schema_name = "document" if record.kind == "Document" else record.kind.lower()
+    plan = _PLANS.get(record.kind)
+    if plan is None:
+        plan = _PLANS[record.kind] = _field_plan(_schema_name(record.kind))
     # An inline record was only checked as part of its document, which may have failed.
-    if record.inline and not _quickly_valid(record, schema_name):
+    if record.inline and not _quickly_valid(record, _schema_name(record.kind)):
         return _WHOLE_RECORD
-    return _field_plan(schema_name)
+    return plan
+
+
+_PLANS: dict[str, _FieldPlan] = {}
+"""_field_plan by record kind, looked up once per record."""
+
+
+def _schema_name(kind: str) -> str:
+    return "document" if kind == "Document" else kind.lower()
 
 
 def _index_ids(report: ValidationReport, corpus: Corpus) -> dict[str, Record]:
@@ -787,6 +801,8 @@ def _check_references(report: ValidationReport, record: Record, index: dict[str,
         doc = item.get("document")
         if isinstance(doc, str):
             target = index.get(doc)
+            if target is not None and target.kind == "Document":
+                continue
             pointer = f"/evidence/{number}/document"
             if target is None:
                 report.add(
@@ -796,7 +812,7 @@ def _check_references(report: ValidationReport, record: Record, index: dict[str,
                     _suggest_ids(doc, index),
                     code="reference",
                 )
-            elif target.kind != "Document":
+            else:
                 report.add(
                     record.source,
                     pointer,
