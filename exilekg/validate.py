@@ -775,9 +775,16 @@ def _resolves(value: Any, allowed: frozenset[str], index: dict[str, Record]) -> 
 
 
 def _check_references(report: ValidationReport, record: Record, index: dict[str, Record]) -> None:
+    data = record.data
     for name, allowed in _reference_fields(record).items():
-        value = record.data.get(name)
-        if value is None or _resolves(value, allowed, index):
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            target = index.get(value)
+            if target is not None and target.kind in allowed:
+                continue
+        elif _resolves(value, allowed, index):
             continue
         for sub, ref in _refs(value):
             if sub.endswith("/id") or sub == "/id":
@@ -797,7 +804,10 @@ def _check_references(report: ValidationReport, record: Record, index: dict[str,
                     "point at a record of the right kind",
                     code="reference",
                 )
-    for number, item in enumerate(_evidence(record)):
+    items = data.get("evidence")
+    if not isinstance(items, list):
+        return
+    for number, item in enumerate(item for item in items if isinstance(item, dict)):
         doc = item.get("document")
         if isinstance(doc, str):
             target = index.get(doc)
@@ -836,29 +846,33 @@ def _suggest_ids(ref: str, index: dict[str, Record]) -> str:
     )
 
 
+_Evidence = tuple[int, Record, int, dict[str, Any]]
+"""An evidence item to locate: its place among all items (for the order of problems), its record,
+its number in the record, and the item."""
+
+
 def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> None:
-    evidence: list[tuple[Record, int, dict[str, Any]]] = [
-        (record, number, item)
-        for record in corpus.records
-        if id(record) not in failed
-        for number, item in enumerate(_evidence(record))
-    ]
-    report.evidence_total = len(evidence)
+    wanted: dict[str, list[_Evidence]] = {}
+    total = 0
+    for record in corpus.records:
+        if id(record) in failed:
+            continue
+        for number, item in enumerate(_evidence(record)):
+            doc_id = item.get("document")
+            if isinstance(doc_id, str) and isinstance(item.get("exact"), str):
+                wanted.setdefault(doc_id, []).append((total, record, number, item))
+            total += 1
+    report.evidence_total = total
     if not corpus.has_texts:
         report.skipped.append("evidence phrases were not located in their documents (no texts folder)")
         report.skipped.append("the SHA-256 of document texts was not compared (no texts folder)")
         return
-    wanted: dict[str, list[int]] = {}
-    for position, (_, _, item) in enumerate(evidence):
-        doc_id = item.get("document")
-        if isinstance(doc_id, str) and isinstance(item.get("exact"), str):
-            wanted.setdefault(doc_id, []).append(position)
     documents = [d for d in corpus.documents if id(d) not in failed and d.id is not None]
     counts = Counter(d.id for d in documents)
     # Each text is read, folded and searched for all its phrases at once, then let go: the corpus
     # keeps no texts, and holding them all (with their folded copies) until the end would cost
     # several times the texts' size at once.
-    located: dict[int, Anchor | AnchorProblem | None] = {}
+    unlocated: list[tuple[_Evidence, AnchorProblem | None]] = []
     repeated: dict[str, Text | None] = {}
     for document in documents:
         doc_id = document.id
@@ -880,18 +894,15 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
         if counts[doc_id] > 1:
             repeated[doc_id] = text  # a duplicate id (reported already): its last readable text counts
         else:
-            _locate_all(text, wanted.get(doc_id, []), evidence, located)
+            _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated)
     for doc_id, text in repeated.items():
-        _locate_all(text, wanted.get(doc_id, []), evidence, located)
+        _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated)
 
     # Reported in the records' order, as if each phrase had been looked up in turn.
-    for position, (record, number, item) in enumerate(evidence):
-        if position not in located:
-            continue  # unknown documents were reported with the references
-        found = located[position]
+    for (_, record, number, item), problem in sorted(unlocated, key=lambda u: u[0][0]):
         doc_id = item["document"]
         pointer = f"/evidence/{number}/exact"
-        if found is None:
+        if problem is None:
             report.add(
                 record.source,
                 pointer,
@@ -899,39 +910,43 @@ def _check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> 
                 f"add a 'text' file name to document {doc_id!r}",
                 code="evidence",
             )
-        elif isinstance(found, AnchorProblem):
+        else:
             report.add(
                 record.source,
                 pointer,
-                f"in document {doc_id!r}: {found.message}",
-                found.hint,
+                f"in document {doc_id!r}: {problem.message}",
+                problem.hint,
                 code="evidence",
             )
-        elif record.id is not None:
-            report.anchors[(record.id, number)] = found
 
 
 def _locate_all(
     text: Text | None,
-    positions: list[int],
-    evidence: list[tuple[Record, int, dict[str, Any]]],
-    located: dict[int, Anchor | AnchorProblem | None],
+    evidence: list[_Evidence],
+    anchors: dict[EvidenceKey, Anchor],
+    unlocated: list[tuple[_Evidence, AnchorProblem | None]],
 ) -> None:
-    """Locate the phrases at ``positions`` of ``evidence`` in ``text`` (None: no text to look in)."""
-    for position in positions:
-        item = evidence[position][2]
-        if text is None:
-            located[position] = None
-            continue
+    """Locate each phrase of ``evidence`` in ``text``; None: the document names no text to look in."""
+    if text is None:
+        unlocated.extend((each, None) for each in evidence)
+        return
+    if not evidence:
+        return  # folding a text no phrase is looked for in would be wasted
+    normalized = text.normalized
+    for each in evidence:
+        _, record, number, item = each
         exact = item["exact"]
         found = locate(
-            text.normalized,
+            normalized,
             exact,
             prefix=item.get("prefix"),
             suffix=item.get("suffix"),
             occurrence=item.get("occurrence"),
         )
-        if isinstance(found, Anchor) and found.exact == exact:
-            # The phrase as written is the text's own: keep one copy of it alive, not two.
-            found = Anchor(found.start, found.end, exact, found.prefix, found.suffix)
-        located[position] = found
+        if isinstance(found, AnchorProblem):
+            unlocated.append((each, found))
+        elif record.id is not None:
+            if found.exact == exact:
+                # The phrase as written is the text's own: keep one copy of it alive, not two.
+                found = Anchor(found.start, found.end, exact, found.prefix, found.suffix)
+            anchors[(record.id, number)] = found
