@@ -395,6 +395,9 @@ _XSD_STRING = _X + "string"
 
 _Item = TypeVar("_Item", Quad, Triple)
 
+_FOREIGN_WINDOW = 4096
+"""How many nodes with only foreign types :class:`Checker` remembers (up to twice as many)."""
+
 
 class Checker:
     """Checks triples as they stream past (:meth:`add_many`, :meth:`watch`); :meth:`violations` finishes.
@@ -403,9 +406,14 @@ class Checker:
     already satisfy it: types only grow, so a pass stays a pass. Only the others are kept,
     looked at again when their node gains a type, and judged once the input has ended.
 
-    Memory grows with the typed nodes (one reference each to a shared :class:`_TypeSet`)
-    and with the checks still open, which are few when a node's ``rdf:type`` comes before,
-    or soon after, the triples that use it, as in exilekg's own stream. Time is linear.
+    Memory grows with the nodes that have a known type (one reference each to a shared
+    :class:`_TypeSet`) and with the checks still open, which are few when a node's
+    ``rdf:type`` comes before, or soon after, the triples that use it, as in exilekg's own
+    stream. A node whose types are all foreign (``oa:SpecificResource``) is judged exactly
+    as an untyped one, so it is not kept: only the last few thousand such nodes are, so that
+    when one of them gains a known type (``oa:Annotation``, then ``exilekg:Mention``) its
+    messages still name all its types (a node forgotten by then is judged the same, but its
+    messages name only the types it got since). Time is linear.
     """
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
@@ -414,7 +422,11 @@ class Checker:
         self._typesets: dict[frozenset[str], _TypeSet] = {}
         self._untyped = self._typeset(frozenset())
         self._types: dict[Node, _TypeSet] = {}
-        """Every node given an rdf:type -> its types."""
+        """Every node with a known type -> its types."""
+        self._foreign: dict[Node, _TypeSet] = {}
+        self._foreign_before: dict[Node, _TypeSet] = {}
+        """Nodes with only foreign types so far, the latest ones and those before them: each
+        stays for at least :data:`_FOREIGN_WINDOW` others, so the memory they take is bounded."""
         self._open_domains: dict[Node, list[str]] = {}
         """Subject -> the predicates on it whose domain check waits for its final types."""
         self._open_ranges: dict[Node, set[tuple[str, Node]]] = {}
@@ -464,6 +476,10 @@ class Checker:
         seen_datatypes = self._seen_datatypes
         see_term = self._see_term
         lexical = _LEXICAL
+        foreign = self._foreign
+        foreign_before = self._foreign_before
+        member_types = self.vocab.member_types
+        untyped = self._untyped
         # Triples come in runs on one subject (three in four in a build), so the subject's
         # entry in ``types`` is looked up once per run. Should another stream on this checker
         # add types meanwhile, the entry held here is only smaller, which can leave a domain
@@ -489,12 +505,20 @@ class Checker:
                             seen_classes.add(obj)
                             if obj.startswith(_CHECKED):
                                 see_term(subject, obj, "class")
-                        before = kept or self._initial(subject)
+                        before = kept or foreign.get(subject) or foreign_before.get(subject)
+                        if before is None:
+                            members = member_types.get(subject)
+                            before = untyped if members is None else self._typeset(members)
                         after = before.wider.get(obj) or self._widen(before, obj)
                         if after is not before:
-                            types[subject] = kept = after
-                            if subject in open_domains or subject in open_ranges:
-                                self._retry(subject, after)
+                            if kept is not None or after.known:
+                                types[subject] = kept = after
+                                if subject in open_domains or subject in open_ranges:
+                                    self._retry(subject, after)
+                            else:
+                                if len(foreign) >= _FOREIGN_WINDOW:
+                                    self._age_foreign()
+                                foreign[subject] = after
                     yield item
                     continue
                 rule = rules.get(predicate, _UNSEEN)
@@ -543,9 +567,15 @@ class Checker:
         return wider
 
     def _initial(self, node: Node) -> _TypeSet:
-        """The types of a node with no ``rdf:type`` so far: an enumeration member's, else none."""
+        """The types of a node not in ``_types``, as far as verdicts go: an enumeration member's, or none."""
         members = self.vocab.member_types.get(node)
         return self._untyped if members is None else self._typeset(members)
+
+    def _age_foreign(self) -> None:
+        # Copied, not swapped, so that the names the loop holds for the two stay right.
+        self._foreign_before.clear()
+        self._foreign_before.update(self._foreign)
+        self._foreign.clear()
 
     def _keep_domain(self, subject: Node, predicate: str) -> None:
         predicates = self._open_domains.get(subject)

@@ -25,7 +25,7 @@ INLINE_FIELDS = {"authors": "Person", "publisher": "Organization", "citations": 
 """Document fields that may hold a record inline instead of an id, and the kind it must be."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a record sits: a file, the JSON pointer of the record, and for JSON Lines its line."""
 
@@ -59,7 +59,9 @@ def _line_of(path: Path, pointer: str) -> tuple[int | None, int | None]:
     return found if found else (None, None)
 
 
-@dataclass(frozen=True)
+# Slots: a large corpus holds hundreds of thousands of records and their sources, and an
+# instance __dict__ would cost more than the fields it holds.
+@dataclass(frozen=True, slots=True)
 class Record:
     """One JSON object of the corpus (a document, an entity or a fact) and where it came from."""
 
@@ -243,9 +245,10 @@ def load_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
 
     documents: list[Record] = []
     records: list[Record] = []
+    strings: dict[str, str] = {}
     for path in sorted((root / "documents").glob("*.json")):
         source = Source(path, "")
-        data = _object(_read_json(path), source, "a document record")
+        data = _shared(_object(_read_json(path), source, "a document record"), strings)
         documents.append(Record(data, source, "Document"))
         records.extend(_inline_records(data, source))
 
@@ -256,17 +259,43 @@ def load_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
             for index, item in enumerate(items):
                 pointer = f"/{index}" if isinstance(content, list) else ""
                 source = Source(path, pointer)
-                records.append(_record(item, source))
+                records.append(_record(item, source, strings))
         elif path.suffix == ".jsonl":
             for number, item in _read_jsonl(path):
-                records.append(_record(item, Source(path, "", number)))
+                records.append(_record(item, Source(path, "", number), strings))
     return Corpus(root, meta, meta_source, documents, records, texts)
 
 
-def _record(item: Any, source: Source) -> Record:
-    data = _object(item, source, "a record")
+def _record(item: Any, source: Source, strings: dict[str, str]) -> Record:
+    data = _shared(_object(item, source, "a record"), strings)
     kind = data.get("kind")
     return Record(data, source, kind if isinstance(kind, str) else "")
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+def _shared(value: dict[str, Any] | list[Any], strings: dict[str, str]) -> Any:
+    """``value`` rebuilt with one string object per distinct key and string value.
+
+    The JSON parser shares keys only within one call, and JSON Lines takes a call per line:
+    every record would own its copies of "kind", "id" and "evidence", of the ids it refers
+    to and of the dates it gives. Sharing them halves the memory the records take.
+    """
+    setdefault = strings.setdefault
+    if isinstance(value, dict):
+        return {
+            setdefault(k, k): _shared(v, strings)
+            if type(v) in _CONTAINERS
+            else setdefault(v, v)
+            if type(v) is str
+            else v
+            for k, v in value.items()
+        }
+    return [
+        _shared(v, strings) if type(v) in _CONTAINERS else setdefault(v, v) if type(v) is str else v
+        for v in value
+    ]
 
 
 def _inline_records(document: dict[str, Any], source: Source) -> Iterator[Record]:

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from exilekg import CheckError, FormatError, SerializationError, load_corpus, map_corpus
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import (
+    _FOREIGN_WINDOW,
     DOMAIN,
     KIND,
     LEXICAL,
@@ -487,6 +488,19 @@ def test_the_mapper_stream_leaves_nothing_waiting() -> None:
     checker.add_quads(map_corpus(corpus, report.anchors, find_mentions(corpus)))
     assert checker.violations() == []
     assert checker._open_domains == {} and checker._open_ranges == {}
+    assert checker._types and all(typeset.known for typeset in checker._types.values())
+
+
+def test_nodes_with_only_foreign_types_are_remembered_only_for_a_while() -> None:
+    checker = Checker()
+    checker.add_many((f"http://e/{n}", RDF_TYPE, OA + "SpecificResource") for n in range(3 * _FOREIGN_WINDOW))
+    assert checker._types == {}
+    assert len(checker._foreign) + len(checker._foreign_before) <= 2 * _FOREIGN_WINDOW
+    # Forgotten, the first node is judged as before (only its messages may miss the foreign type).
+    checker.add_many(
+        [("http://e/0", RDF_TYPE, S + "Organization"), ("http://e/0", S + "spouse", "http://e/1")]
+    )
+    assert triples_of(checker.violations()) == {("http://e/0", S + "spouse", DOMAIN)}
 
 
 # -- reading files ----------------------------------------------------------------------------------

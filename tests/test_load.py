@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,17 @@ def test_inline_records_of_documents_are_records(example_copy: Path) -> None:
     inline = [r for r in corpus.records if r.inline]
     assert [(r.kind, r.id) for r in inline] == [("Person", "lena-kovacs")]
     assert inline[0].source.pointer == "/authors/0"
+
+
+def test_records_share_their_keys_and_repeated_values(example_copy: Path) -> None:
+    lines = [
+        {"kind": "Person", "id": "a", "name": "A"},
+        {"kind": "Relation", "id": "r1", "relation": "knows", "subject": "a", "object": "b"},
+        {"kind": "Relation", "id": "r2", "relation": "knows", "subject": "a", "object": "b"},
+    ]
+    (example_copy / "records" / "more.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    records = [r for r in load_corpus(example_copy).records if r.id in {"a", "r1", "r2"}]
+    keys = {id(key) for r in records for key in r.data if key == "kind"}
+    assert len(keys) == 1
+    assert records[1].data["subject"] is records[2].data["subject"] is records[0].data["id"]
+
