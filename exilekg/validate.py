@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
 import jsonschema_rs
@@ -26,7 +26,6 @@ import orjson
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
-from referencing._core import Resolver
 
 from exilekg.anchor import Anchor, AnchorProblem, locate
 from exilekg.errors import CorpusError, Problem, ValidationError
@@ -442,6 +441,12 @@ class _FieldPlan:
 _WHOLE_RECORD = _FieldPlan((), (), ((),))
 
 
+class _Resolver(Protocol):
+    """What of a referencing resolver the plans use (its class is not public)."""
+
+    def lookup(self, ref: str) -> Any: ...
+
+
 @cache
 def _field_plan(schema_name: str) -> _FieldPlan:
     """The plan of ``schemas/<schema_name>.schema.json``, read from the schema itself."""
@@ -450,11 +455,11 @@ def _field_plan(schema_name: str) -> _FieldPlan:
     fields: list[FieldPath] = []
     opened: list[FieldPath] = []
 
-    def value(schema: Any, resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> None:
+    def value(schema: Any, resolver: _Resolver, path: FieldPath, active: frozenset[int]) -> None:
         if not closed(schema, resolver, path, active):
             opened.append(path)
 
-    def closed(schema: Any, resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> bool:
+    def closed(schema: Any, resolver: _Resolver, path: FieldPath, active: frozenset[int]) -> bool:
         """Collect the fields ``schema`` allows at ``path``; whether it allows no member it does not name."""
         if schema is False:
             return True
@@ -477,7 +482,7 @@ def _field_plan(schema_name: str) -> _FieldPlan:
             return False  # not followed here; the whole value is looked through instead
         return any(conjuncts)
 
-    def own(schema: dict[str, Any], resolver: Resolver[Any], path: FieldPath, active: frozenset[int]) -> bool:
+    def own(schema: dict[str, Any], resolver: _Resolver, path: FieldPath, active: frozenset[int]) -> bool:
         for name, sub in schema.get("properties", {}).items():
             if name in _CHECKED_FIELDS:
                 fields.append((*path, name))
