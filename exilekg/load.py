@@ -80,7 +80,11 @@ class Record:
 
 @dataclass(frozen=True)
 class Text:
-    """A document's text as stored, and the SHA-256 of its bytes."""
+    """A document's text as stored, and the SHA-256 of its bytes.
+
+    Its folded form is computed once per Text object and lives as long as the object;
+    :meth:`Corpus.text` returns a new one each time, so nothing outlives its user.
+    """
 
     text: str
     sha256: str
@@ -102,7 +106,10 @@ class Corpus:
     records: list[Record]
     """Entity and fact records, including those written inline in documents."""
     texts_dir: Path | None
-    _texts: dict[str, Text | None] = field(default_factory=dict, repr=False)
+    _digests: dict[Path, str] = field(default_factory=dict, repr=False)
+    """The SHA-256 of every text file read so far. Texts are not kept (all of them, with their
+    folded copies, would stay alive through the whole build), so each use reads the file again;
+    the digest makes sure every stage sees the bytes that validation checked."""
 
     def all_records(self) -> Iterator[Record]:
         yield from self.documents
@@ -113,31 +120,34 @@ class Corpus:
         return self.texts_dir is not None
 
     def text(self, document: Record) -> Text | None:
-        """The text of ``document``, or None when there are no texts or it names no file.
+        """The text of ``document``, read from its file, or None when there are no texts or it names no file.
 
-        Raises :class:`CorpusError` when the file is named but missing or unreadable.
+        Raises :class:`CorpusError` when the file is named but missing or unreadable, or when it
+        has changed since an earlier call read it.
         """
-        key = document.id or ""
-        if key in self._texts:
-            return self._texts[key]
         name = document.data.get("text")
-        result: Text | None = None
-        if self.texts_dir is not None and isinstance(name, str):
-            path = self.texts_dir / name
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
-                raise CorpusError(
-                    f"the text file {name!r} of document {key!r} is not in {self.texts_dir}",
-                    path=document.source.path,
-                    pointer=document.source.pointer + "/text",
-                    hint="put the article's text there, or give the right folder with --texts",
-                ) from None
-            except OSError as exc:
-                raise CorpusError(f"cannot read {path}: {exc.strerror}", path=path) from None
-            result = Text(_decode(raw, path), hashlib.sha256(raw).hexdigest(), path)
-        self._texts[key] = result
-        return result
+        if self.texts_dir is None or not isinstance(name, str):
+            return None
+        path = self.texts_dir / name
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise CorpusError(
+                f"the text file {name!r} of document {document.id or ''!r} is not in {self.texts_dir}",
+                path=document.source.path,
+                pointer=document.source.pointer + "/text",
+                hint="put the article's text there, or give the right folder with --texts",
+            ) from None
+        except OSError as exc:
+            raise CorpusError(f"cannot read {path}: {exc.strerror}", path=path) from None
+        digest = hashlib.sha256(raw).hexdigest()
+        if self._digests.setdefault(path, digest) != digest:
+            raise CorpusError(
+                "the text file changed while the corpus was being read",
+                path=path,
+                hint="build again once nothing writes to the texts folder",
+            )
+        return Text(_decode(raw, path), digest, path)
 
 
 def _decode(raw: bytes, path: Path) -> str:

@@ -9,7 +9,7 @@ evidence annotations, and the mentions found in its text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -75,7 +75,7 @@ class Mapper:
 
     corpus: Corpus
     anchors: dict[EvidenceKey, Anchor]
-    mentions: dict[str, list[Mention]]
+    mentions: Mapping[str, Sequence[Mention]]
 
     def __post_init__(self) -> None:
         self.mint = Minter(str(self.corpus.meta["base"]))
@@ -351,7 +351,7 @@ class Mapper:
     # Offsets are xsd:integer, not the Web Annotation model's xsd:nonNegativeInteger: stores such as
     # Oxigraph keep only xsd:integer, so the finer type would not survive a load and a query.
 
-    def document_mentions(self, doc_id: str, mentions: list[Mention]) -> Iterator[Quad]:
+    def document_mentions(self, doc_id: str, mentions: Sequence[Mention]) -> Iterator[Quad]:
         """``schema:mentions`` once per entity, and an annotation per occurrence, in the document's graph."""
         g = self.mint.document_graph(doc_id)
         d = self.mint.document(doc_id)
@@ -434,12 +434,13 @@ _FACT_MAPPERS = {
 def map_corpus(
     corpus: Corpus,
     anchors: dict[EvidenceKey, Anchor] | None = None,
-    mentions: dict[str, list[Mention]] | None = None,
+    mentions: Mapping[str, Sequence[Mention]] | None = None,
 ) -> Iterator[Quad]:
     """The quads of a validated corpus, in a deterministic order.
 
     ``anchors`` (from :attr:`ValidationReport.anchors`) add position selectors to
     evidence; ``mentions`` (from :func:`exilekg.mentions.find_mentions`) add the
-    documents' mention annotations.
+    documents' mention annotations. Each document's mentions are looked up once, as
+    the document is mapped, so the lazy mapping find_mentions returns finds them then.
     """
     return Mapper(corpus, anchors or {}, mentions or {}).quads()

@@ -14,16 +14,16 @@ quotes and whitespace differ as freely as in evidence matching. Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
 from exilekg.anchor import CONTEXT_CHARS, NormalizedText, normalize_phrase
-from exilekg.load import Corpus
+from exilekg.load import Corpus, Record
 from exilekg.model import ENTITY_KINDS
 
-__all__ = ["Mention", "MentionFinder", "entity_names", "find_mentions"]
+__all__ = ["DocumentMentions", "Mention", "MentionFinder", "entity_names", "find_mentions"]
 
 
 @dataclass(frozen=True)
@@ -129,14 +129,39 @@ class MentionFinder:
         return mentions
 
 
-def find_mentions(corpus: Corpus) -> dict[str, list[Mention]]:
-    """Mentions per document id, for every document whose text is available."""
-    if not corpus.has_texts:
-        return {}
-    finder = MentionFinder(entity_names(corpus))
-    found: dict[str, list[Mention]] = {}
-    for document in corpus.documents:
-        text = corpus.text(document)
-        if text is not None and document.id is not None:
-            found[document.id] = finder.find(text.normalized)
-    return found
+class DocumentMentions(Mapping[str, list[Mention]]):
+    """Mentions per document id, for every document whose text is available.
+
+    A document's mentions are found when it is looked up, from its text read afresh, and
+    nothing is kept: held for every document at once, the mentions and the folded texts
+    they are found in took more memory than the records. Look each document up once.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._documents: dict[str, Record] = {}
+        if corpus.has_texts:
+            for document in corpus.documents:
+                if document.id is not None and isinstance(document.data.get("text"), str):
+                    self._documents[document.id] = document
+        self._finder = MentionFinder(entity_names(corpus)) if self._documents else None
+
+    def __getitem__(self, document_id: str) -> list[Mention]:
+        text = self._corpus.text(self._documents[document_id])
+        if text is None or self._finder is None:  # neither can be: the document names a text file
+            raise KeyError(document_id)
+        return self._finder.find(text.normalized)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._documents
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+def find_mentions(corpus: Corpus) -> DocumentMentions:
+    """Mentions per document id, for every document whose text is available, found on lookup."""
+    return DocumentMentions(corpus)

@@ -77,3 +77,14 @@ def test_records_share_their_keys_and_repeated_values(example_copy: Path) -> Non
     assert len(keys) == 1
     assert records[1].data["subject"] is records[2].data["subject"] is records[0].data["id"]
 
+
+def test_texts_are_read_afresh_but_must_not_change(example_copy: Path) -> None:
+    corpus = load_corpus(example_copy)
+    document = next(d for d in corpus.documents if d.id == "riga-congress")
+    first = corpus.text(document)
+    assert first is not None
+    assert corpus.text(document) is not first
+    first.path.write_text(first.text + "\nA late addition.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="changed") as info:
+        corpus.text(document)
+    assert info.value.path == first.path

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 import rdflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exilekg.anchor import NormalizedText
-from exilekg.mentions import MentionFinder
+from exilekg.errors import CorpusError
+from exilekg.load import load_corpus
+from exilekg.mentions import MentionFinder, entity_names, find_mentions
 
 PEOPLE = [
     ("marina", "Person", ["Marina Litvinenko"]),
@@ -97,3 +101,26 @@ def test_mention_offsets_slice_the_text_to_exact(
     for mention in MentionFinder(entities).find(NormalizedText(text)):
         assert text[mention.start : mention.end] == mention.exact
         assert text[max(0, mention.start - 32) : mention.start] == mention.prefix
+
+
+def test_find_mentions_reads_a_text_only_when_its_document_is_looked_up(example_copy: Path) -> None:
+    corpus = load_corpus(example_copy)
+    expected = MentionFinder(entity_names(corpus)).find(NormalizedText(_text(example_copy, "riga-congress")))
+    mentions = find_mentions(corpus)
+    assert sorted(mentions) == ["berlin-survey", "riga-congress"]
+    (example_copy / "texts" / "berlin-survey.txt").unlink()
+    assert "berlin-survey" in mentions and len(mentions) == 2  # nothing read yet
+    assert mentions["riga-congress"] == expected and len(expected) > 10
+    with pytest.raises(CorpusError, match=r"berlin-survey\.txt"):
+        mentions["berlin-survey"]
+    with pytest.raises(KeyError):
+        mentions["no-such-document"]
+
+
+def test_no_texts_no_mentions(example_copy: Path) -> None:
+    shutil.rmtree(example_copy / "texts")
+    assert dict(find_mentions(load_corpus(example_copy))) == {}
+
+
+def _text(corpus: Path, document: str) -> str:
+    return (corpus / "texts" / f"{document}.txt").read_text(encoding="utf-8")
