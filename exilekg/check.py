@@ -806,6 +806,11 @@ def _rdflib_object(term: rdflib.term.Node) -> Object:
 def check_graph(graph: rdflib.Graph, vocabulary: Vocabulary | None = None) -> list[Violation]:
     """The violations of an rdflib Graph, or of all graphs of a Dataset together."""
     checker = Checker(vocabulary)
+    checker.add_many(_graph_triples(graph))
+    return checker.violations()
+
+
+def _graph_triples(graph: rdflib.Graph) -> Iterator[Triple]:
     source: Iterable[tuple[Any, Any, Any]]
     if isinstance(graph, rdflib.Dataset):
         source = ((s, p, o) for s, p, o, _ in graph.quads((None, None, None, None)))
@@ -815,8 +820,7 @@ def check_graph(graph: rdflib.Graph, vocabulary: Vocabulary | None = None) -> li
         subject = _rdflib_object(s)
         if isinstance(subject, Literal):
             continue  # generalized RDF; no vocabulary rule applies to a literal subject
-        checker.add(subject, _iri(str(p)), _rdflib_object(o))
-    return checker.violations()
+        yield subject, _iri(str(p)), _rdflib_object(o)
 
 
 # -- reading files ----------------------------------------------------------------------------------
@@ -955,11 +959,17 @@ def check_file(
     """Check one RDF file against the vocabularies it uses (see the module's rules)."""
     path = Path(path)
     checker = Checker(vocabulary)
-    for count, (s, p, o) in enumerate(read_triples(path), 1):
-        checker.add(s, p, o)
-        if progress is not None and count % 1_000_000 == 0:
-            progress(count)
+    triples = read_triples(path)
+    checker.add_many(triples if progress is None else _reporting(triples, progress))
     return CheckResult(path, checker.triples, checker.violations())
+
+
+def _reporting(triples: Iterable[Triple], progress: Callable[[int], None]) -> Iterator[Triple]:
+    """``triples``, calling ``progress`` with the count every million (once the checker took them)."""
+    for count, triple in enumerate(triples, 1):
+        yield triple
+        if count % 1_000_000 == 0:
+            progress(count)
 
 
 # -- SHACL -------------------------------------------------------------------------------------------
