@@ -180,7 +180,7 @@ def _build(
         # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
         # a violation raises once the stream ends, inside this block, so no output is replaced.
         quads = checked(map_corpus(corpus, report.anchors, mentions))
-        with QuadSink(streams, engine) as sink:
+        with QuadSink(streams, engine, spool_dir=out) as sink:
             while batch := list(islice(quads, BATCH)):
                 counter.add(batch)
                 sink.write_many(batch)
