@@ -73,7 +73,7 @@ class NormalizedText:
     matches per line instead of a Python step per character.
     """
 
-    __slots__ = ("_folded_starts", "_segments", "folded", "text")
+    __slots__ = ("_folded_starts", "_inside", "_segments", "folded", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -81,6 +81,9 @@ class NormalizedText:
         # (folded start, original start, linear): a linear segment maps position by position,
         # any other maps every folded character to the one original character it came from.
         segments: list[tuple[int, int, bool]] = []
+        # Folded positions that continue the folding of the character before them: the only
+        # places where a match may not start or end. Usually none.
+        inside: list[int] = []
         length = 0
         last_space = True  # leading whitespace folds away entirely
         for match in _RUNS.finditer(text):
@@ -99,6 +102,7 @@ class NormalizedText:
                 length += len(run)
                 last_space = False
                 continue
+            continued = False
             for c in _fold_char(first):
                 if c == " ":
                     if last_space:
@@ -106,12 +110,16 @@ class NormalizedText:
                     last_space = True
                 else:
                     last_space = False
+                if continued:
+                    inside.append(length)
                 segments.append((length, match.start(), False))
                 out.append(c)
                 length += 1
+                continued = True
         self.folded = "".join(out)
         self._segments = segments
         self._folded_starts = [seg[0] for seg in segments]
+        self._inside = frozenset(inside)
 
     def _origin(self, position: int) -> int:
         index = bisect.bisect_right(self._folded_starts, position) - 1
@@ -121,9 +129,7 @@ class NormalizedText:
     def on_boundary(self, position: int) -> bool:
         """Whether a match may start or end at ``position``: not inside one character's folding
         (NFKD turns "¾" into three characters; "3" alone must not match it)."""
-        if position <= 0 or position >= len(self.folded):
-            return True
-        return self._origin(position - 1) != self._origin(position)
+        return position not in self._inside
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original code-point span of folded positions ``[start, end)``."""
@@ -155,7 +161,15 @@ class NormalizedText:
 
 
 def normalize_phrase(phrase: str) -> str:
-    return NormalizedText(phrase).folded.strip()
+    """``phrase`` folded as :class:`NormalizedText` folds, without leading or trailing space.
+
+    A phrase needs no map back to its original positions, so it is folded without one:
+    several times faster, and every evidence phrase and entity name is folded.
+    """
+    if phrase.isascii():
+        # ASCII folds to itself but for whitespace runs and the backtick.
+        return " ".join(phrase.split()).replace("`", "'")
+    return " ".join([word for word in "".join(map(_fold_char, phrase)).split(" ") if word])
 
 
 @dataclass(frozen=True)

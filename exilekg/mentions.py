@@ -14,6 +14,7 @@ quotes and whitespace differ as freely as in evidence matching. Rules:
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -38,12 +39,6 @@ class Mention:
     suffix: str
 
 
-@dataclass(frozen=True)
-class _Name:
-    entity: str
-    surname_only: bool
-
-
 def entity_names(corpus: Corpus) -> Iterator[tuple[str, str, list[str]]]:
     """(id, kind, names) of every entity record: primary, alternate and local names."""
     seen: set[str] = set()
@@ -62,8 +57,9 @@ class MentionFinder:
     """An automaton of all entity names, built once and run over each text."""
 
     def __init__(self, entities: Iterable[tuple[str, str, list[str]]]) -> None:
-        full: dict[str, set[str]] = {}
-        surnames: dict[str, set[str]] = {}
+        # Each folded name to the one entity that has it, or None once a second one does.
+        full: dict[str, str | None] = {}
+        surnames: dict[str, str | None] = {}
         for entity, kind, names in entities:
             for name in names:
                 folded = normalize_phrase(name)
@@ -71,54 +67,69 @@ class MentionFinder:
                     continue
                 words = folded.split(" ")
                 if kind == "Person" and len(words) == 1:
-                    surnames.setdefault(folded, set()).add(entity)
+                    _claim(surnames, folded, entity)
                 else:
-                    full.setdefault(folded, set()).add(entity)
+                    _claim(full, folded, entity)
                 if kind == "Person" and len(words) > 1:
-                    surnames.setdefault(words[-1], set()).add(entity)
-        self.automaton = ahocorasick.Automaton()
-        self.size = 0
-        for folded, owners in full.items():
-            if len(owners) == 1:
-                self.automaton.add_word(folded, (len(folded), _Name(next(iter(owners)), False)))
-                self.size += 1
-        for folded, owners in surnames.items():
-            if len(owners) == 1 and folded not in full:
-                self.automaton.add_word(folded, (len(folded), _Name(next(iter(owners)), True)))
-                self.size += 1
+                    _claim(surnames, words[-1], entity)
+        # The automaton stores plain integers, not Python objects: word number * 2, plus 1 for a
+        # surname alone. Its entity and length are looked up in two lists holding no new objects.
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._entities: list[str] = []
+        self._lengths = array("L")
+        for folded, owner in full.items():
+            if owner is not None:
+                self._add(folded, owner, surname_only=False)
+        for folded, owner in surnames.items():
+            if owner is not None and folded not in full:
+                self._add(folded, owner, surname_only=True)
         if self.size:
             self.automaton.make_automaton()
+
+    @property
+    def size(self) -> int:
+        """How many names are looked for."""
+        return len(self._entities)
+
+    def _add(self, folded: str, entity: str, *, surname_only: bool) -> None:
+        self.automaton.add_word(folded, len(self._entities) * 2 + surname_only)
+        self._entities.append(entity)
+        self._lengths.append(len(folded))
 
     def find(self, text: NormalizedText) -> list[Mention]:
         if not self.size:
             return []
         folded = text.folded
-        candidates: list[tuple[int, int, _Name]] = []
-        for last, (length, name) in self.automaton.iter(folded):
-            start = last - length + 1
+        size = len(folded)
+        lengths = self._lengths
+        on_boundary = text.on_boundary
+        candidates: list[tuple[int, int, int]] = []
+        for last, value in self.automaton.iter(folded):
             end = last + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+            start = end - lengths[value >> 1]
+            if (start > 0 and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
                 continue
-            if not (text.on_boundary(start) and text.on_boundary(end)):
-                continue
-            candidates.append((start, end, name))
+            if on_boundary(start) and on_boundary(end):
+                candidates.append((start, end, value))
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
         mentions: list[Mention] = []
         named_in_full: set[str] = set()
         covered_to = 0
         raw = text.text
-        for start, end, name in candidates:
+        for start, end, value in candidates:
             if start < covered_to:
                 continue  # inside a longer match that started earlier or at the same place
             covered_to = end
-            if name.surname_only and name.entity not in named_in_full:
-                continue
-            if not name.surname_only:
-                named_in_full.add(name.entity)
+            entity = self._entities[value >> 1]
+            if value & 1:
+                if entity not in named_in_full:
+                    continue
+            else:
+                named_in_full.add(entity)
             o_start, o_end = text.span(start, end)
             mentions.append(
                 Mention(
-                    entity=name.entity,
+                    entity=entity,
                     start=o_start,
                     end=o_end,
                     exact=raw[o_start:o_end],
@@ -127,6 +138,11 @@ class MentionFinder:
                 )
             )
         return mentions
+
+
+def _claim(owners: dict[str, str | None], name: str, entity: str) -> None:
+    owner = owners.get(name, entity)
+    owners[name] = entity if owner == entity else None
 
 
 class DocumentMentions(Mapping[str, list[Mention]]):

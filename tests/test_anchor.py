@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exilekg.anchor import Anchor, AnchorProblem, NormalizedText, locate
+from exilekg.anchor import Anchor, AnchorProblem, NormalizedText, locate, normalize_phrase
 
 
 def anchor(text: str, phrase: str, **kw: object) -> Anchor:
@@ -90,3 +90,22 @@ def test_segmented_folding_matches_the_per_character_definition(text: str) -> No
     assert normalized.folded == folded
     for position in range(len(folded)):
         assert normalized.span(position, position + 1)[0] == origin[position]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab Z.'`\"\n\t\x1c\u00a0’“éе\u0308ﬁ¾  \u2003-–")), max_size=30)
+    | st.text(alphabet=st.characters(codec="utf-8"))
+)
+def test_phrases_fold_like_texts(phrase: str) -> None:
+    assert normalize_phrase(phrase) == NormalizedText(phrase).folded.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ¾½ﬁ¨\u0308e’ \n")), max_size=30) | st.text())
+def test_matches_start_and_end_only_between_original_characters(text: str) -> None:
+    normalized = NormalizedText(text)
+    _, origin = reference_fold(text)
+    for position in range(-1, len(origin) + 2):
+        between = position <= 0 or position >= len(origin) or origin[position - 1] != origin[position]
+        assert normalized.on_boundary(position) == between
