@@ -197,6 +197,10 @@ def test_worker_processes_write_the_same_bytes_as_the_in_process_writer(
     assert exact_quads(tmp_path / "workers" / "exilekg.trig") == exact_quads(
         tmp_path / "workers" / "exilekg.nq"
     )
+    # The text the workers read was spooled beside the outputs, and removed with the build.
+    assert sorted(p.name for p in (tmp_path / "workers").iterdir()) == sorted(
+        [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"]
+    )
 
 
 @pytest.mark.parametrize("fmt", WORKER_FORMATS, ids=lambda f: f.extension)
