@@ -81,11 +81,19 @@ class Mapper:
         self.mint = Minter(str(self.corpus.meta["base"]))
         self.corpus_graph = self.mint.corpus_graph()
         self.kinds: dict[str, str] = {}
+        # Ids that more than one record has: only those need remembering once mapped. An inline
+        # record repeated in several documents is the usual case, and they are few.
+        self._repeated: set[str] = set()
         for record in self.corpus.all_records():
-            if record.id is not None:
-                self.kinds.setdefault(record.id, record.kind)
-        self._emitted_records: set[str] = set()
-        self._direct_seen: set[tuple[IRI, IRI, Term]] = set()
+            rid = record.id
+            if rid is None:
+                continue
+            if rid in self.kinds:
+                self._repeated.add(rid)
+            else:
+                self.kinds[rid] = record.kind
+        self._emitted_repeated: set[str] = set()
+        self._stated_relations: set[tuple[str, IRI, str]] = set()
 
     def iri(self, record_id: str) -> IRI:
         return self.mint.record(self.kinds[record_id], record_id)
@@ -108,9 +116,12 @@ class Mapper:
                 yield from self.document_mentions(document.data["id"], self.mentions[document.data["id"]])
         for record in self.corpus.records:
             rid = record.id
-            if rid is None or rid in self._emitted_records:
-                continue  # an inline record repeated in several documents is mapped once
-            self._emitted_records.add(rid)
+            if rid is None:
+                continue
+            if rid in self._repeated:
+                if rid in self._emitted_repeated:
+                    continue  # an inline record repeated in several documents is mapped once
+                self._emitted_repeated.add(rid)
             if record.kind in ENTITY_KINDS:
                 yield from self.entity(record)
             else:
@@ -264,11 +275,6 @@ class Mapper:
             triples.append((f, PROV.wasDerivedFrom, self.mint.document(doc)))
         g = self.graph_of(record)
         for s, p, o in triples:
-            if s != f:
-                # A relation's direct triple can be stated by several records; emit it once.
-                if (s, p, o) in self._direct_seen:
-                    continue
-                self._direct_seen.add((s, p, o))
             yield s, p, o, g
         yield from self.evidence(record, f)
 
@@ -281,7 +287,14 @@ class Mapper:
         yield f, RDF.subject, s
         yield f, RDF.predicate, relation.predicate
         yield f, RDF.object, o
-        yield s, relation.predicate, o
+        # The direct triple can be stated by several records; it is emitted once, in the graph of
+        # the first. The key holds the ids, strings the records keep anyway, rather than two new
+        # IRIs: the schemas keep "/" out of ids, so two ids never make the same IRI.
+        # (A designation's direct triple ends in the designation's own node, so never repeats.)
+        stated = (data["subject"], relation.predicate, data["object"])
+        if stated not in self._stated_relations:
+            self._stated_relations.add(stated)
+            yield s, relation.predicate, o
         if "roleName" in data:
             yield f, SCHEMA.roleName, text(data["roleName"])
         if "startDate" in data:
@@ -355,8 +368,11 @@ class Mapper:
         """``schema:mentions`` once per entity, and an annotation per occurrence, in the document's graph."""
         g = self.mint.document_graph(doc_id)
         d = self.mint.document(doc_id)
-        for entity in dict.fromkeys(m.entity for m in mentions):
-            yield d, SCHEMA.mentions, self.iri(entity), g
+        # One IRI per entity, for its schema:mentions and the bodies of all its annotations: a
+        # text names the same people over and over.
+        bodies = {entity: self.iri(entity) for entity in dict.fromkeys(m.entity for m in mentions)}
+        for body in bodies.values():
+            yield d, SCHEMA.mentions, body, g
         for mention in mentions:
             ann = self.mint.mention(doc_id, mention.start, mention.end)
             target = Minter.part(ann, "target")
@@ -365,13 +381,18 @@ class Mapper:
             yield ann, RDF.type, OA.Annotation, g
             yield ann, RDF.type, EXILEKG.Mention, g
             yield ann, OA.motivatedBy, OA.identifying, g
-            yield ann, OA.hasBody, self.iri(mention.entity), g
+            yield ann, OA.hasBody, bodies[mention.entity], g
             yield ann, OA.hasTarget, target, g
             yield target, RDF.type, OA.SpecificResource, g
             yield target, OA.hasSource, d, g
             yield target, OA.hasSelector, quote, g
             yield target, OA.hasSelector, position, g
-            yield from _quote(quote, mention.exact, mention.prefix, mention.suffix, g)
+            # The quote's triples written here rather than by _quote: a generator fewer per mention.
+            yield quote, OA.exact, Literal(mention.exact), g
+            if mention.prefix:
+                yield quote, OA.prefix, Literal(mention.prefix), g
+            if mention.suffix:
+                yield quote, OA.suffix, Literal(mention.suffix), g
             yield quote, RDF.type, OA.TextQuoteSelector, g
             yield position, RDF.type, OA.TextPositionSelector, g
             yield position, OA.start, Literal(str(mention.start), XSD.integer), g

@@ -1,11 +1,15 @@
-"""Mapping of single values: dates keep their precision and always form a valid XSD literal."""
+"""Mapping: dates keep their precision and form valid XSD literals; repeated statements are written once."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from exilekg.map import date_literal
-from exilekg.terms import XSD, Literal
+from exilekg.load import load_corpus
+from exilekg.map import date_literal, map_corpus
+from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, XSD, Literal
 
 
 @pytest.mark.parametrize(
@@ -26,3 +30,31 @@ from exilekg.terms import XSD, Literal
 )
 def test_date_literal(value: str, expected: Literal) -> None:
     assert date_literal(value) == expected
+
+
+def test_repeated_records_and_direct_triples_are_mapped_once(example_copy: Path) -> None:
+    facts_path = example_copy / "records" / "facts.json"
+    facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    first = next(r for r in facts if r["id"] == "petrova-exiled-in-riga")
+    evidence = [{"document": "berlin-survey", "exact": "Berlin"}]
+    facts.append({**first, "id": "petrova-exiled-in-riga-again", "evidence": evidence})
+    facts_path.write_text(json.dumps(facts), encoding="utf-8")
+    # The same inline author in both documents: one record, written twice.
+    riga = json.loads((example_copy / "documents" / "riga-congress.json").read_text(encoding="utf-8"))
+    berlin_path = example_copy / "documents" / "berlin-survey.json"
+    berlin = json.loads(berlin_path.read_text(encoding="utf-8"))
+    berlin["authors"] = [*berlin["authors"], riga["authors"][0]]
+    berlin_path.write_text(json.dumps(berlin), encoding="utf-8")
+
+    quads = list(map_corpus(load_corpus(example_copy)))
+
+    base = "https://example.org/exilekg/"
+    direct = [
+        q for q in quads if q[:3] == (f"{base}person/anna-petrova", EXILEKG.exiledIn, f"{base}place/riga")
+    ]
+    assert [q[3] for q in direct] == [f"{base}graph/document/riga-congress"]
+    again = IRI(f"{base}relation/petrova-exiled-in-riga-again")
+    assert (again, RDF.object, f"{base}place/riga", f"{base}graph/document/berlin-survey") in quads
+    author = f"{base}person/lena-kovacs"
+    assert [q[2] for q in quads if q[:2] == (author, SCHEMA.name)] == [Literal("Lena Kovacs")]
+    assert len(quads) == len(set(quads))
