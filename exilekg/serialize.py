@@ -308,6 +308,8 @@ class _Conversion:
         self.errors: IO[bytes] | None = None
         self.spool: IO[str] | None = None
         self.spool_path: Path | None = None
+        self.lines: _LineWriter | None = None
+        """The writer of the text, whose count of quads is this output's progress."""
 
     # the line writer's target
 
@@ -399,8 +401,11 @@ class _Conversion:
             raise SerializationError(f"pyoxigraph could not write {_LABELS[self.fmt]}: {exc}") from exc
 
     def finish(self, progress: Progress) -> None:
-        progress.stage(f"write {_LABELS[self.fmt]}")
+        total = self.lines.count if self.lines is not None else None
+        progress.stage(f"write {_LABELS[self.fmt]}", total, "triples")
         self.close()
+        if total is not None:
+            progress.advance(total)
 
     def abort(self) -> None:
         if self.worker is not None and self.worker.poll() is None:
@@ -708,7 +713,11 @@ class QuadSink:
                 targets.append(conversion)
                 self.finishers.append(conversion)
         if nt or nq:
-            self.writers.append(_LineWriter(nt, nq))
+            lines = _LineWriter(nt, nq)
+            self.writers.append(lines)
+            for finisher in self.finishers:
+                if isinstance(finisher, _Conversion):
+                    finisher.lines = lines
 
     def __enter__(self) -> QuadSink:
         return self

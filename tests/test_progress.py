@@ -43,9 +43,9 @@ def test_a_bar_per_stage_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Monke
         "validate",
         "mentions",
         "map and write",
+        "write JSON-LD",
         "write Turtle",
         "write TriG",
-        "write JSON-LD",
         "describe",
     ]
     turtle = finished[names.index("write Turtle")]
