@@ -304,8 +304,9 @@ def measured_build(corpus: Path, out: Path, formats: str) -> dict[str, Any]:
     # own plus that of the largest worker for each Turtle or TriG output, as if all peaked at once.
     conversions = sum(f in ("ttl", "trig") for f in formats.split(",")) if formats else 2
     build["largest_process_mb"] = build["peak_mb"]
+    prefixes = build.pop("prefixes")
     if conversions:
-        build["worker_peak_mb"] = worker_peak(out, build.pop("prefixes"))
+        build["worker_peak_mb"] = worker_peak(out, prefixes)
         build["peak_mb"] = round(build["main_peak_mb"] + conversions * build["worker_peak_mb"], 1)
     return build
 
