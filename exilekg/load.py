@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from exilekg.anchor import NormalizedText
 from exilekg.errors import CorpusError, Location
 from exilekg.sourcemap import escape_pointer, pointer_lines
@@ -171,14 +173,14 @@ def _decode(raw: bytes, path: Path) -> str:
         ) from None
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, strings: dict[str, str]) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
     text = _decode(raw, path)
     try:
-        return json.loads(text)
+        return _parse(text, strings)
     except json.JSONDecodeError as exc:
         raise CorpusError(
             f"malformed JSON: {exc.msg}",
@@ -189,7 +191,7 @@ def _read_json(path: Path) -> Any:
         ) from None
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+def _read_jsonl(path: Path, strings: dict[str, str]) -> Iterator[tuple[int, Any]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -201,7 +203,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, _parse(line, strings)
         except json.JSONDecodeError as exc:
             raise CorpusError(
                 f"malformed JSON: {exc.msg}",
@@ -210,6 +212,71 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
                 column=exc.colno,
                 hint="each line of a .jsonl file holds one complete JSON object",
             ) from None
+
+
+class _MaybeRounded(Exception):
+    """orjson's value holds a float, which may be an integer beyond 64 bits that it rounded."""
+
+
+def _parse(text: str, strings: dict[str, str]) -> Any:
+    """``json.loads(text)``, with one string object per distinct key and string value.
+
+    json.loads shares keys only within one call, and JSON Lines takes a call per line: every
+    record would own its copies of "kind", "id" and "evidence", of the ids it refers to and
+    of its dates. orjson parses twice as fast and keeps the keys it has seen, so mostly only
+    values are left to share. Its value is kept only if it holds no float, as orjson rounds
+    integers beyond 64 bits to floats; what it refuses goes through json.loads, which takes
+    NaN, Infinity, lone surrogates and 1e400, and says what is wrong with malformed JSON.
+    """
+    try:
+        return _share(orjson.loads(text), strings, floats=False)
+    except (orjson.JSONDecodeError, _MaybeRounded):
+        return _share(json.loads(text), strings, floats=True)
+
+
+def _share(value: Any, strings: dict[str, str], *, floats: bool) -> Any:
+    """``value`` with its strings replaced by those of ``strings``, changed in place.
+
+    A loop rather than recursion, so that nesting as deep as the parser takes cannot
+    exhaust the stack here.
+    """
+    setdefault = strings.setdefault
+    if type(value) is str:
+        return setdefault(value, value)
+    if type(value) is float and not floats:
+        raise _MaybeRounded
+    stack = [value] if type(value) in _CONTAINERS else []
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            fresh_keys = False
+            for key, item in node.items():
+                fresh_keys = fresh_keys or setdefault(key, key) is not key
+                kind = type(item)
+                if kind is str:
+                    node[key] = setdefault(item, item)
+                elif kind in _CONTAINERS:
+                    stack.append(item)
+                elif kind is float and not floats:
+                    raise _MaybeRounded
+            if fresh_keys:
+                # A key is swapped only by inserting it anew: the dict is refilled, same order.
+                items = [(setdefault(key, key), item) for key, item in node.items()]
+                node.clear()
+                node.update(items)
+        else:
+            for index, item in enumerate(node):
+                kind = type(item)
+                if kind is str:
+                    node[index] = setdefault(item, item)
+                elif kind in _CONTAINERS:
+                    stack.append(item)
+                elif kind is float and not floats:
+                    raise _MaybeRounded
+    return value
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def _object(value: Any, source: Source, what: str) -> dict[str, Any]:
@@ -243,7 +310,8 @@ def load_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
             hint="create corpus.json with id, title, base, license and version",
         )
     meta_source = Source(meta_path, "")
-    meta = _object(_read_json(meta_path), meta_source, "corpus.json")
+    strings: dict[str, str] = {}
+    meta = _object(_read_json(meta_path, strings), meta_source, "corpus.json")
 
     if texts_dir is not None:
         texts = Path(texts_dir)
@@ -255,57 +323,30 @@ def load_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
 
     documents: list[Record] = []
     records: list[Record] = []
-    strings: dict[str, str] = {}
     for path in sorted((root / "documents").glob("*.json")):
         source = Source(path, "")
-        data = _shared(_object(_read_json(path), source, "a document record"), strings)
+        data = _object(_read_json(path, strings), source, "a document record")
         documents.append(Record(data, source, "Document"))
         records.extend(_inline_records(data, source))
 
     for path in sorted((root / "records").glob("*.json*")):
         if path.suffix == ".json":
-            content = _read_json(path)
+            content = _read_json(path, strings)
             items = content if isinstance(content, list) else [content]
             for index, item in enumerate(items):
                 pointer = f"/{index}" if isinstance(content, list) else ""
                 source = Source(path, pointer)
-                records.append(_record(item, source, strings))
+                records.append(_record(item, source))
         elif path.suffix == ".jsonl":
-            for number, item in _read_jsonl(path):
-                records.append(_record(item, Source(path, "", number), strings))
+            for number, item in _read_jsonl(path, strings):
+                records.append(_record(item, Source(path, "", number)))
     return Corpus(root, meta, meta_source, documents, records, texts)
 
 
-def _record(item: Any, source: Source, strings: dict[str, str]) -> Record:
-    data = _shared(_object(item, source, "a record"), strings)
+def _record(item: Any, source: Source) -> Record:
+    data = _object(item, source, "a record")
     kind = data.get("kind")
     return Record(data, source, kind if isinstance(kind, str) else "")
-
-
-_CONTAINERS = frozenset({dict, list})
-
-
-def _shared(value: dict[str, Any] | list[Any], strings: dict[str, str]) -> Any:
-    """``value`` rebuilt with one string object per distinct key and string value.
-
-    The JSON parser shares keys only within one call, and JSON Lines takes a call per line:
-    every record would own its copies of "kind", "id" and "evidence", of the ids it refers
-    to and of the dates it gives. Sharing them halves the memory the records take.
-    """
-    setdefault = strings.setdefault
-    if isinstance(value, dict):
-        return {
-            setdefault(k, k): _shared(v, strings)
-            if type(v) in _CONTAINERS
-            else setdefault(v, v)
-            if type(v) is str
-            else v
-            for k, v in value.items()
-        }
-    return [
-        _shared(v, strings) if type(v) in _CONTAINERS else setdefault(v, v) if type(v) is str else v
-        for v in value
-    ]
 
 
 def _inline_records(document: dict[str, Any], source: Source) -> Iterator[Record]:
