@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from exilekg.atomic import write_bytes
 from exilekg.errors import CorpusError, IngestError
 
 __all__ = [
@@ -1055,22 +1054,6 @@ def _link_inline_records(draft: Extraction, ids: _Ids, document_path: Path) -> E
     return replace(draft, record=record, notes=tuple(notes))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _record_bytes(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -1118,7 +1101,7 @@ def ingest(
     for path, raw, draft in planned:
         text_path = texts / path.name
         document_path = documents_dir / f"{draft.id}.json"
-        _write_atomic(text_path, raw)
-        _write_atomic(document_path, _record_bytes(draft.record))
+        write_bytes(text_path, raw)
+        write_bytes(document_path, _record_bytes(draft.record))
         results.append(IngestResult(path, document_path, text_path, draft))
     return results

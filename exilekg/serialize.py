@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -36,6 +36,7 @@ import orjson
 import rdflib
 
 from exilekg import _oxworker
+from exilekg.atomic import AtomicFiles, atomic_files, atomic_path
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import OUTPUT_SCHEMAS, raise_for_output
@@ -793,69 +794,6 @@ def serialize(
         sink.consume(_quads(source))
         sink.close()
     return buffer.getvalue()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-class AtomicFiles:
-    """Several outputs that replace their earlier versions together, once every one is written.
-
-    Each :meth:`open` gives a text stream onto a temporary file beside its target; on
-    :meth:`commit` all are flushed and synced first, and only then renamed over their
-    targets one after the other, so that a build killed at any moment leaves either the
-    old set of files or (but for a few microseconds of renames) the new one.
-    """
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[IO[str], Path, Path]] = []
-
-    def open(self, path: Path) -> IO[str]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        self.pending.append((stream, Path(tmp), path))
-        return stream
-
-    def commit(self) -> None:
-        for stream, _, _ in self.pending:
-            stream.flush()
-            os.fsync(stream.fileno())
-            stream.close()
-        mode = 0o666 & ~_umask()  # mkstemp's 0600 would hide dumps from a web server
-        for _, tmp, _ in self.pending:
-            tmp.chmod(mode)
-        for _, tmp, path in self.pending:
-            tmp.replace(path)
-        self.pending.clear()
-
-    def discard(self) -> None:
-        for stream, tmp, _ in self.pending:
-            stream.close()
-            tmp.unlink(missing_ok=True)
-        self.pending.clear()
-
-
-@contextmanager
-def atomic_files() -> Iterator[AtomicFiles]:
-    """:class:`AtomicFiles` committed when the block succeeds, discarded when it raises."""
-    files = AtomicFiles()
-    try:
-        yield files
-        files.commit()
-    except BaseException:
-        files.discard()
-        raise
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[IO[str]]:
-    """A text stream whose content replaces ``path`` only once the block succeeds."""
-    with atomic_files() as files:
-        yield files.open(path)
 
 
 def dump(
