@@ -644,13 +644,13 @@ def generate(articles: int, out: Path, seed: int = 1) -> Path:
 
 def triples_per_article(seed: int = 1) -> float:
     """Triples per article of the mapped graph, measured on a small sample with exilekg itself."""
-    from exilekg.load import load_corpus
+    from exilekg.corpus import read_corpus
     from exilekg.map import map_corpus
     from exilekg.mentions import find_mentions
     from exilekg.validate import validate
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = load_corpus(generate(SAMPLE_ARTICLES, Path(tmp) / "sample", seed))
+        corpus = read_corpus(generate(SAMPLE_ARTICLES, Path(tmp) / "sample", seed))
         report = validate(corpus)
         report.raise_for_problems()
         triples = sum(1 for _ in map_corpus(corpus, report.anchors, find_mentions(corpus)))

@@ -1,6 +1,6 @@
 """exilekg: a linked-data knowledge graph of the Russian political opposition in exile.
 
-The pipeline, one module per stage: :mod:`~exilekg.load` reads a corpus folder,
+The pipeline, one module per stage: :mod:`~exilekg.corpus` reads a corpus folder,
 :mod:`~exilekg.validate` checks it, :mod:`~exilekg.map` turns it into a stream
 of quads, :mod:`~exilekg.serialize` writes them; :func:`build` runs them all.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from exilekg.build import BuildResult, build, build_dataset
+from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import (
     CheckError,
     CorpusError,
@@ -26,7 +27,6 @@ from exilekg.errors import (
     ValidationError,
 )
 from exilekg.formats import RdfFormat
-from exilekg.load import Corpus, load_corpus
 from exilekg.map import map_corpus
 from exilekg.serialize import dump, serialize, to_dataset
 from exilekg.terms import IRI, Literal, Quad
@@ -57,8 +57,8 @@ __all__ = [
     "build",
     "build_dataset",
     "dump",
-    "load_corpus",
     "map_corpus",
+    "read_corpus",
     "serialize",
     "to_dataset",
     "validate",

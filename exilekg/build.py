@@ -14,9 +14,9 @@ from pathlib import Path
 import rdflib
 
 from exilekg.check import checked
+from exilekg.corpus import Corpus, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.formats import RdfFormat
-from exilekg.load import Corpus, load_corpus
 from exilekg.map import map_corpus
 from exilekg.mentions import find_mentions
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
@@ -158,7 +158,7 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("load")
-    corpus = load_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
     reporter.stage("validate")
     report = validate(corpus)
     report.raise_for_problems()

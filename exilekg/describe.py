@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from exilekg.check import checked
+from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.iris import Minter
-from exilekg.load import Corpus
 from exilekg.serialize import dump, serialize
 from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, RDF, SCHEMA, VOID, XSD, Literal, Quad
 

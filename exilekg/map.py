@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from exilekg.anchor import Anchor
+from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
-from exilekg.load import Corpus, Record
 from exilekg.mentions import Mention
 from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term

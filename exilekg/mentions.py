@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from exilekg.anchor import CONTEXT_CHARS, NormalizedText, normalize_phrase
-from exilekg.load import Corpus, Record
+from exilekg.corpus import Corpus, Record
 from exilekg.model import ENTITY_KINDS
 
 __all__ = ["DocumentMentions", "Mention", "MentionFinder", "entity_names", "find_mentions"]

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
-from exilekg.load import Corpus, load_corpus
 from exilekg.mentions import entity_names, find_mentions
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.suggest import suggest
@@ -93,7 +93,7 @@ def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
 
 def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None) -> Stats:
     """Counts for a corpus folder, validating it and reading its texts when there are any."""
-    corpus = load_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
     report = validate(corpus)
     stats = Stats(
         evidence_total=report.evidence_total,

@@ -28,8 +28,8 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
 from exilekg.anchor import Anchor, AnchorProblem, locate
+from exilekg.corpus import Corpus, Record, Source, Text
 from exilekg.errors import CorpusError, Problem, ValidationError
-from exilekg.load import Corpus, Record, Source, Text
 from exilekg.model import ENTITY_KINDS, FACT_KINDS, RELATIONS
 from exilekg.resources import schemas_dir
 from exilekg.sourcemap import escape_pointer

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, load_corpus
+from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, read_corpus
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.terms import IRI, Literal, Quad
 
@@ -153,7 +153,7 @@ def test_build_without_texts_says_what_it_could_not_check(example_copy: Path, tm
 
 
 def test_build_dataset_gives_an_rdflib_dataset() -> None:
-    dataset = build_dataset(load_corpus(EXAMPLE))
+    dataset = build_dataset(read_corpus(EXAMPLE))
     graphs = {g.identifier for g in dataset.graphs() if len(g)}
     assert rdflib.URIRef("https://example.org/exilekg/graph/corpus") in graphs
     assert rdflib.URIRef("https://example.org/exilekg/graph/document/riga-congress") in graphs

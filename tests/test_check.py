@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from exilekg import CheckError, FormatError, SerializationError, load_corpus, map_corpus
+from exilekg import CheckError, FormatError, SerializationError, map_corpus, read_corpus
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import (
     _FOREIGN_WINDOW,
@@ -83,7 +83,7 @@ def test_every_dump_of_the_example_build_conforms(example_build: Path, name: str
 
 
 def test_the_mapper_stream_conforms() -> None:
-    corpus = load_corpus(EXAMPLE)
+    corpus = read_corpus(EXAMPLE)
     report = validate(corpus)
     quads = list(map_corpus(corpus, report.anchors, find_mentions(corpus)))
     assert check_quads(quads) == []
@@ -94,7 +94,7 @@ def test_the_exilekg_vocabulary_conforms_to_itself_and_schema_org() -> None:
 
 
 def test_checked_passes_a_conforming_stream_through_unchanged() -> None:
-    corpus = load_corpus(EXAMPLE)
+    corpus = read_corpus(EXAMPLE)
     quads = list(map_corpus(corpus))
     assert list(checked(iter(quads))) == quads
 
@@ -482,7 +482,7 @@ def test_add_add_many_add_quads_and_watch_agree(tmp_path: Path) -> None:
 def test_the_mapper_stream_leaves_nothing_waiting() -> None:
     # What the checker keeps is what a large build pays for: a node's rdf:type comes first
     # in exilekg's stream, so every check is settled as its triple passes.
-    corpus = load_corpus(EXAMPLE)
+    corpus = read_corpus(EXAMPLE)
     report = validate(corpus)
     checker = Checker()
     checker.add_quads(map_corpus(corpus, report.anchors, find_mentions(corpus)))

@@ -714,12 +714,12 @@ def test_ingest_keeps_a_byte_order_mark_in_the_copy(corpus: Path, tmp_path: Path
 
 
 def test_ingested_corpus_passes_the_core_validation(corpus: Path, tmp_path: Path) -> None:
-    from exilekg.load import load_corpus
+    from exilekg.corpus import read_corpus
     from exilekg.validate import validate
 
     sources = [copy_article(name, tmp_path / "in") for name in ARTICLE_FILES]
     ingest(sources, corpus)
-    report = validate(load_corpus(corpus))
+    report = validate(read_corpus(corpus))
     assert [str(p) for p in report.problems] == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exilekg.load import load_corpus
+from exilekg.corpus import read_corpus
 from exilekg.map import date_literal, map_corpus
 from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, XSD, Literal
 
@@ -46,7 +46,7 @@ def test_repeated_records_and_direct_triples_are_mapped_once(example_copy: Path)
     berlin["authors"] = [*berlin["authors"], riga["authors"][0]]
     berlin_path.write_text(json.dumps(berlin), encoding="utf-8")
 
-    quads = list(map_corpus(load_corpus(example_copy)))
+    quads = list(map_corpus(read_corpus(example_copy)))
 
     base = "https://example.org/exilekg/"
     direct = [

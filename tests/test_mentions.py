@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exilekg.anchor import NormalizedText
+from exilekg.corpus import read_corpus
 from exilekg.errors import CorpusError
-from exilekg.load import load_corpus
 from exilekg.mentions import MentionFinder, entity_names, find_mentions
 
 PEOPLE = [
@@ -104,7 +104,7 @@ def test_mention_offsets_slice_the_text_to_exact(
 
 
 def test_find_mentions_reads_a_text_only_when_its_document_is_looked_up(example_copy: Path) -> None:
-    corpus = load_corpus(example_copy)
+    corpus = read_corpus(example_copy)
     expected = MentionFinder(entity_names(corpus)).find(NormalizedText(_text(example_copy, "riga-congress")))
     mentions = find_mentions(corpus)
     assert sorted(mentions) == ["berlin-survey", "riga-congress"]
@@ -119,7 +119,7 @@ def test_find_mentions_reads_a_text_only_when_its_document_is_looked_up(example_
 
 def test_no_texts_no_mentions(example_copy: Path) -> None:
     shutil.rmtree(example_copy / "texts")
-    assert dict(find_mentions(load_corpus(example_copy))) == {}
+    assert dict(find_mentions(read_corpus(example_copy))) == {}
 
 
 def _text(corpus: Path, document: str) -> str:

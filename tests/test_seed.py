@@ -16,7 +16,7 @@ import pytest
 
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import check_file, check_shacl
-from exilekg.load import load_corpus
+from exilekg.corpus import read_corpus
 from exilekg.stats import corpus_stats
 from exilekg.validate import validate
 
@@ -30,7 +30,7 @@ name such as "chair of the board of the ..." may be shorter); a cited work's nam
 
 
 def _records() -> list[dict[str, Any]]:
-    corpus = load_corpus(SEED_CORPUS)
+    corpus = read_corpus(SEED_CORPUS)
     return [{"kind": record.kind, **record.data} for record in corpus.all_records()]
 
 
@@ -49,7 +49,7 @@ def test_every_reference_article_has_a_document_record(seeds_dir: Path) -> None:
 
 
 def test_the_seed_corpus_is_valid_and_every_evidence_phrase_is_verified(seeds_dir: Path) -> None:
-    report = validate(load_corpus(SEED_CORPUS, texts_dir=seeds_dir))
+    report = validate(read_corpus(SEED_CORPUS, texts_dir=seeds_dir))
     assert report.problems == [], "\n".join(str(p) for p in report.problems[:20])
     assert report.skipped == []
     assert report.evidence_total > 0

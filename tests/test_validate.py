@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exilekg import load_corpus, validate
-from exilekg.load import Record, Source
+from exilekg import read_corpus, validate
+from exilekg.corpus import Record, Source
 from exilekg.validate import _BAD_CHARS, _WHOLE_RECORD, DATE_FIELDS, _field_plan, _fields, _suspects
 
 VALID_PERSON = {"kind": "Person", "id": "p1", "name": "Ann"}
@@ -198,7 +198,7 @@ def test_invalid_record(
     example_copy: Path, name: str, record: dict[str, Any], pointer: str, message: str
 ) -> None:
     path = write_records(example_copy, record)
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     ours = [p for p in report.problems if p.location.path == path]
     assert ours, f"no problem reported for {name}"
     matching = [p for p in ours if p.location.pointer == pointer and message in p.message]
@@ -209,14 +209,14 @@ def test_invalid_record(
 
 def test_every_problem_of_a_run_is_reported(example_copy: Path) -> None:
     write_records(example_copy, relation(object="nobody"), {"kind": "Person", "id": "bad id", "name": "X"})
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     pointers = {p.location.pointer for p in report.problems}
     assert {"/1/object", "/2/id"} <= pointers
 
 
 def test_line_numbers_point_at_the_field(example_copy: Path) -> None:
     path = write_records(example_copy, relation(object="nobody"))
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     (problem,) = [p for p in report.problems if p.location.path == path]
     lines = path.read_text(encoding="utf-8").splitlines()
     assert '"nobody"' in lines[problem.location.line - 1]  # type: ignore[operator]
@@ -225,7 +225,7 @@ def test_line_numbers_point_at_the_field(example_copy: Path) -> None:
 def test_text_whose_checksum_changed(example_copy: Path) -> None:
     text = example_copy / "texts" / "riga-congress.txt"
     text.write_text(text.read_text(encoding="utf-8") + "\nA correction.\n", encoding="utf-8")
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     assert any(p.location.pointer == "/sha256" and "SHA-256" in p.message for p in report.problems)
 
 
@@ -233,14 +233,14 @@ def test_curator_note_replaces_evidence(example_copy: Path) -> None:
     write_records(
         example_copy, relation(evidence=None) | {"curatorNote": "Known from the organisation's own site."}
     )
-    assert validate(load_corpus(example_copy)).ok
+    assert validate(read_corpus(example_copy)).ok
 
 
 def test_jsonl_records_report_their_line(example_copy: Path) -> None:
     path = example_copy / "records" / "more.jsonl"
     lines = [json.dumps(VALID_PERSON | {"id": "p9"}), "", json.dumps({"kind": "Person", "id": "p10"})]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     (problem,) = [p for p in report.problems if p.location.path == path]
     assert problem.location.line == 3
 
@@ -248,7 +248,7 @@ def test_jsonl_records_report_their_line(example_copy: Path) -> None:
 def test_example_corpus_is_valid() -> None:
     from .conftest import EXAMPLE
 
-    report = validate(load_corpus(EXAMPLE))
+    report = validate(read_corpus(EXAMPLE))
     assert report.ok, [str(p) for p in report.problems]
     assert report.evidence_verified == report.evidence_total > 0
 
@@ -261,7 +261,7 @@ def test_strings_that_only_look_like_control_characters_are_clean(example_copy: 
         "description": "C:\\bin\\f.txt, a literal \\u0001, 😀 \U0001f3f3\ufe0f, \u2028 and \x85",
     }
     write_records(example_copy, person)
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     assert report.ok, [str(p) for p in report.problems]
 
 
@@ -271,7 +271,7 @@ def test_dates_in_inline_records_are_checked_when_the_document_is_invalid(exampl
     document["authors"][0]["birthDate"] = "2023-02-30"
     document["nickname"] = "not a field"
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
-    report = validate(load_corpus(example_copy))
+    report = validate(read_corpus(example_copy))
     assert any("'nickname'" in p.message for p in report.problems)
     dates = [p for p in report.problems if p.message.startswith("impossible date '2023-02-30'")]
     assert [p.location.pointer for p in dates] == ["/authors/0/birthDate"]
@@ -329,7 +329,7 @@ def test_field_plans_find_what_a_walk_of_the_whole_record_finds() -> None:
     from .conftest import EXAMPLE, SEED_CORPUS
 
     for root in (EXAMPLE, SEED_CORPUS):
-        corpus = load_corpus(root)
+        corpus = read_corpus(root)
         for record in corpus.all_records():
             schema = "document" if record.kind == "Document" else record.kind.lower()
             assert _fields(record.data, _field_plan(schema)) == _fields(record.data, _WHOLE_RECORD), record.id

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from exilekg.build import ALL_FORMATS, build
+from exilekg.corpus import read_corpus
 from exilekg.formats import RdfFormat
-from exilekg.load import load_corpus
 from exilekg.progress import Progress
 from exilekg.validate import validate
 
@@ -165,7 +165,7 @@ def build_command(
 )
 def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
     """Check CORPUS_DIR and print every problem; exit 1 if there is any."""
-    report = validate(load_corpus(corpus_dir, texts_dir=texts_dir))
+    report = validate(read_corpus(corpus_dir, texts_dir=texts_dir))
     for line in report.skipped:
         click.echo(f"not checked: {line}", err=True)
     for problem in report.problems:

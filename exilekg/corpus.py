@@ -1,6 +1,6 @@
 """Reading a corpus folder: corpus.json, documents/*.json, records/*.json(l) and the texts.
 
-Loading checks only that files can be read and parsed; whether the records make
+Reading checks only that files can be read and parsed; whether the records make
 sense is :mod:`exilekg.validate`'s job. Every record remembers where it came from
 so that any later error can name the file, the JSON pointer and the line.
 """
@@ -21,7 +21,7 @@ from exilekg.anchor import NormalizedText
 from exilekg.errors import CorpusError, Location
 from exilekg.sourcemap import escape_pointer, pointer_lines
 
-__all__ = ["Corpus", "Record", "Source", "Text", "load_corpus"]
+__all__ = ["Corpus", "Record", "Source", "Text", "read_corpus"]
 
 INLINE_FIELDS = {"authors": "Person", "publisher": "Organization", "citations": "CreativeWork"}
 """Document fields that may hold a record inline instead of an id, and the kind it must be."""
@@ -292,7 +292,7 @@ def _object(value: Any, source: Source, what: str) -> dict[str, Any]:
     return value
 
 
-def load_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Corpus:
+def read_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Corpus:
     """Read the corpus folder ``root``.
 
     ``texts_dir`` is where documents' texts are read from; by default the ``texts``

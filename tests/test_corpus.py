@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from exilekg import CorpusError, load_corpus
+from exilekg import CorpusError, read_corpus
 
 
 def test_malformed_json_names_file_line_and_column(example_copy: Path) -> None:
     path = example_copy / "records" / "broken.json"
     path.write_text('[\n  {"kind": "Person",\n   "id": "x" "name": "X"}\n]\n', encoding="utf-8")
     with pytest.raises(CorpusError) as info:
-        load_corpus(example_copy)
+        read_corpus(example_copy)
     assert info.value.path == path
     assert (info.value.line, info.value.column) == (3, 14)
     assert "malformed JSON" in str(info.value)
@@ -23,7 +23,7 @@ def test_malformed_json_names_file_line_and_column(example_copy: Path) -> None:
 def test_utf8_bom_is_accepted(example_copy: Path) -> None:
     path = example_copy / "records" / "bom.json"
     path.write_bytes(b'\xef\xbb\xbf[{"kind": "Person", "id": "bom", "name": "B"}]')
-    corpus = load_corpus(example_copy)
+    corpus = read_corpus(example_copy)
     assert any(r.id == "bom" for r in corpus.records)
 
 
@@ -37,29 +37,29 @@ def test_utf8_bom_is_accepted(example_copy: Path) -> None:
 def test_wrong_encoding_is_named(example_copy: Path, raw: bytes, message: str) -> None:
     (example_copy / "records" / "enc.json").write_bytes(raw)
     with pytest.raises(CorpusError, match=message) as info:
-        load_corpus(example_copy)
+        read_corpus(example_copy)
     assert info.value.hint and "UTF-8" in info.value.hint
 
 
 def test_missing_corpus_json(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match=r"corpus\.json"):
-        load_corpus(tmp_path)
+        read_corpus(tmp_path)
 
 
 def test_missing_texts_folder(example_copy: Path, tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="texts folder"):
-        load_corpus(example_copy, texts_dir=tmp_path / "nowhere")
+        read_corpus(example_copy, texts_dir=tmp_path / "nowhere")
 
 
 def test_record_that_is_not_an_object(example_copy: Path) -> None:
     (example_copy / "records" / "odd.json").write_text('[{"kind": "Person", "id": "a", "name": "A"}, 42]')
     with pytest.raises(CorpusError, match="must be a JSON object") as info:
-        load_corpus(example_copy)
+        read_corpus(example_copy)
     assert info.value.pointer == "/1"
 
 
 def test_inline_records_of_documents_are_records(example_copy: Path) -> None:
-    corpus = load_corpus(example_copy)
+    corpus = read_corpus(example_copy)
     inline = [r for r in corpus.records if r.inline]
     assert [(r.kind, r.id) for r in inline] == [("Person", "lena-kovacs")]
     assert inline[0].source.pointer == "/authors/0"
@@ -72,14 +72,14 @@ def test_records_share_their_keys_and_repeated_values(example_copy: Path) -> Non
         {"kind": "Relation", "id": "r2", "relation": "knows", "subject": "a", "object": "b"},
     ]
     (example_copy / "records" / "more.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
-    records = [r for r in load_corpus(example_copy).records if r.id in {"a", "r1", "r2"}]
+    records = [r for r in read_corpus(example_copy).records if r.id in {"a", "r1", "r2"}]
     keys = {id(key) for r in records for key in r.data if key == "kind"}
     assert len(keys) == 1
     assert records[1].data["subject"] is records[2].data["subject"] is records[0].data["id"]
 
 
 def test_texts_are_read_afresh_but_must_not_change(example_copy: Path) -> None:
-    corpus = load_corpus(example_copy)
+    corpus = read_corpus(example_copy)
     document = next(d for d in corpus.documents if d.id == "riga-congress")
     first = corpus.text(document)
     assert first is not None
