@@ -1,7 +1,7 @@
 """exilekg: a linked-data knowledge graph of the Russian political opposition in exile.
 
 The pipeline, one module per stage: :mod:`~exilekg.corpus` reads a corpus folder,
-:mod:`~exilekg.validate` checks it, :mod:`~exilekg.map` turns it into a stream
+:mod:`~exilekg.validation` checks it, :mod:`~exilekg.map` turns it into a stream
 of quads, :mod:`~exilekg.serialize` writes them; :func:`build` runs them all.
 """
 
@@ -30,7 +30,7 @@ from exilekg.formats import RdfFormat
 from exilekg.map import map_corpus
 from exilekg.serialize import dump, serialize, to_dataset
 from exilekg.terms import IRI, Literal, Quad
-from exilekg.validate import ValidationReport, validate
+from exilekg.validation import ValidationReport, validate
 
 __all__ = [
     "IRI",

@@ -17,13 +17,13 @@ from exilekg.check import checked
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.formats import RdfFormat
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
 from exilekg.mentions import find_mentions
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.progress import Progress, as_progress
 from exilekg.serialize import BATCH, Engine, QuadSink, atomic_files, to_dataset
 from exilekg.terms import RDF, Quad
-from exilekg.validate import ValidationReport, validate
+from exilekg.validation import ValidationReport, validate
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
 

@@ -9,7 +9,7 @@ evidence annotations, and the mentions found in its text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,10 @@ from typing import Any
 from exilekg.anchor import Anchor
 from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
+from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
 from exilekg.mentions import Mention
-from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
-from exilekg.validate import EvidenceKey
+from exilekg.validation import EvidenceKey
 
 __all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
 
@@ -157,9 +157,10 @@ class Mapper:
         d = self.mint.document(data["id"])
         ds = self.mint.dataset()
         genre = data.get("genre", "other")
-        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
-        if genre != "other":
-            yield d, RDF.type, SCHEMA.Article, g
+        specific = class_for(DOCUMENT.name, genre)
+        yield d, RDF.type, specific, g
+        if specific != DOCUMENT.default_class:
+            yield d, RDF.type, DOCUMENT.default_class, g
         yield d, SCHEMA.identifier, text(data["id"]), g
         yield d, SCHEMA.headline, text(data["headline"]), g
         yield d, SCHEMA.name, text(data["headline"]), g
@@ -443,13 +444,10 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "CreativeWork": (("datePublished", SCHEMA.datePublished),),
 }
 
-_FACT_MAPPERS = {
-    "Relation": Mapper.relation,
-    "Designation": Mapper.designation,
-    "Observation": Mapper.observation,
-    "Quotation": Mapper.quotation,
-    "Claim": Mapper.claim,
+_FACT_MAPPERS: dict[str, Callable[[Mapper, IRI, dict[str, Any]], Iterator[tuple[IRI, IRI, Term]]]] = {
+    kind.name: getattr(Mapper, str(kind.mapper)) for kind in FACT_KINDS.values()
 }
+"""Each fact kind's mapper, as the kind table names it."""
 
 
 def map_corpus(

@@ -41,7 +41,7 @@ from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import OUTPUT_SCHEMAS, raise_for_output
 from exilekg.progress import Progress
-from exilekg.resources import CONTEXT_IRI, schemas_dir
+from exilekg.resources import CONTEXT_IRI, output_schemas
 from exilekg.terms import IRI, PREFIXES, RDF, SCHEMA, XSD, Literal, Quad, Term
 
 __all__ = [
@@ -522,11 +522,8 @@ class _OutputCheck:
 
 @cache
 def _output_registry() -> Any:
-    resources = []
-    for path in sorted((schemas_dir() / "output").glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], schema))
-    return jsonschema_rs.Registry(resources), dict(resources)
+    contents = output_schemas()
+    return jsonschema_rs.Registry(list(contents.items())), contents
 
 
 def _rust_validator(names: frozenset[str]) -> Any:

@@ -11,10 +11,10 @@ from typing import Any
 
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.mentions import entity_names, find_mentions
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.suggest import suggest
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 __all__ = ["LeftOutName", "Stats", "corpus_stats", "load_left_out_names"]
 

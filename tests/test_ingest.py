@@ -715,7 +715,7 @@ def test_ingest_keeps_a_byte_order_mark_in_the_copy(corpus: Path, tmp_path: Path
 
 def test_ingested_corpus_passes_the_core_validation(corpus: Path, tmp_path: Path) -> None:
     from exilekg.corpus import read_corpus
-    from exilekg.validate import validate
+    from exilekg.validation import validate
 
     sources = [copy_article(name, tmp_path / "in") for name in ARTICLE_FILES]
     ingest(sources, corpus)

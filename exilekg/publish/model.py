@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.publish.figures import Bar, Neighbour, bar_chart, neighbourhood_diagram
 from exilekg.publish.store import Store
 from exilekg.publish.texts import Snippet, TextLibrary, snippet_from_quote, snippet_from_text

@@ -25,7 +25,7 @@ import rdflib
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
-from exilekg.model import KINDS
+from exilekg.kinds import KINDS
 from exilekg.serialize import ntriples_term, quads_of
 from exilekg.terms import IRI, RDF, VOID, Literal, Quad, Term
 
