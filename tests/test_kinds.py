@@ -115,7 +115,7 @@ def test_a_schema_names_its_kind(name: str) -> None:
 
 @pytest.mark.parametrize("name", KIND_NAMES)
 def test_every_type_of_the_schema_has_its_class(name: str) -> None:
-    """Each value of the type enum but "other" has a class of its own, and no class a value the schema lacks."""
+    """Every value of the type enum but "other" has a class, and no class is for a value not in it."""
     kind = KINDS[name]
     declared = schema_of(kind)["properties"].get(kind.type_field, {}).get("enum", [])
     assert set(kind.classes_by_type) == set(declared) - {"other"}
