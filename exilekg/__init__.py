@@ -2,14 +2,14 @@
 
 The pipeline, one module per stage: :mod:`~exilekg.corpus` reads a corpus folder,
 :mod:`~exilekg.validate` checks it, :mod:`~exilekg.map` turns it into a stream
-of quads, :mod:`~exilekg.serialize` writes them; :func:`build` runs them all.
+of quads, :mod:`~exilekg.writers` writes them; :func:`build` (:mod:`~exilekg.pipeline`)
+runs them all.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from exilekg.build import BuildResult, build, build_dataset
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import (
     CheckError,
@@ -19,6 +19,7 @@ from exilekg.errors import (
     FormatError,
     IngestError,
     Location,
+    OutputError,
     Problem,
     PublishError,
     QueryError,
@@ -28,9 +29,10 @@ from exilekg.errors import (
 )
 from exilekg.formats import RdfFormat
 from exilekg.map import map_corpus
-from exilekg.serialize import dump, serialize, to_dataset
+from exilekg.pipeline import BuildResult, build, build_dataset
 from exilekg.terms import IRI, Literal, Quad
 from exilekg.validate import ValidationReport, validate
+from exilekg.writers import WriterEngine, dump, serialize, to_dataset
 
 __all__ = [
     "IRI",
@@ -44,6 +46,7 @@ __all__ = [
     "IngestError",
     "Literal",
     "Location",
+    "OutputError",
     "Problem",
     "PublishError",
     "Quad",
@@ -53,6 +56,7 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "ValidationReport",
+    "WriterEngine",
     "__version__",
     "build",
     "build_dataset",

@@ -33,8 +33,8 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from exilekg.errors import StoreError
 from exilekg.formats import RdfFormat
-from exilekg.serialize import ntriples_term, quads_of
 from exilekg.terms import IRI
+from exilekg.writers import ntriples_term, quads_of
 
 __all__ = ["Auth", "Endpoint", "LoadReport", "count_triples", "load", "select", "update"]
 

@@ -39,7 +39,7 @@ def example_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus built once per session, with its texts."""
-    from exilekg.build import build
+    from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("example-build")
     build(EXAMPLE, out)
@@ -58,7 +58,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed corpus built once per session with the reference articles (skips without them)."""
-    from exilekg.build import build
+    from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("seed-build")
     build(SEED_CORPUS, out, texts_dir=seeds_dir)

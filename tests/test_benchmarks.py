@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from exilekg.build import ALL_FORMATS, build, output_name
+from exilekg.pipeline import ALL_FORMATS, build, output_name
 
 from .conftest import REPO
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,14 +12,12 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import exilekg.pipeline as exilekg_build
 from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, read_corpus
-from exilekg.build import ALL_FORMATS, output_name
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, Literal, Quad
 
 from .conftest import EXAMPLE, REPO, parse_dataset
-
-# The module, not the function exilekg.build that the package re-exports under the same name.
-exilekg_build = importlib.import_module("exilekg.build")
 
 GOLDEN = REPO / "tests" / "golden" / "example.nq"
 

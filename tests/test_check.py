@@ -14,7 +14,6 @@ import rdflib
 from click.testing import CliRunner
 
 from exilekg import CheckError, FormatError, SerializationError, map_corpus, read_corpus
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import (
     _FOREIGN_WINDOW,
     DOMAIN,
@@ -35,6 +34,7 @@ from exilekg.check import (
 )
 from exilekg.cli import cli
 from exilekg.mentions import find_mentions
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal
 from exilekg.validate import validate
 

@@ -21,12 +21,14 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import exilekg.writers.oxigraph as serialize_module
 from exilekg import RdfFormat, build
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.errors import SerializationError
 from exilekg.jsonld import inline_context
-from exilekg.serialize import ENGINES, QuadSink, dump, serialize
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal, Quad
+from exilekg.writers import ENGINES, QuadSink, dump, serialize
+from exilekg.writers.oxigraph import Conversion
 
 from .conftest import EXAMPLE, REPO, parse_dataset
 
@@ -169,7 +171,6 @@ def test_one_sink_writes_every_format_at_once() -> None:
 
 # -- Turtle and TriG in worker processes ------------------------------------------------------------
 
-serialize_module = importlib.import_module("exilekg.serialize")
 WORKER_FORMATS = (RdfFormat.TURTLE, RdfFormat.TRIG)
 
 
@@ -180,7 +181,7 @@ def workers_always(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def conversions(sink: QuadSink) -> list[Any]:
-    return [w for w in sink.finishers if type(w).__name__ == "_Conversion"]
+    return [w for w in sink.finishers if isinstance(w, Conversion)]
 
 
 def test_worker_processes_write_the_same_bytes_as_the_in_process_writer(

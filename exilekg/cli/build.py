@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from exilekg.build import ALL_FORMATS, build
 from exilekg.corpus import read_corpus
 from exilekg.formats import RdfFormat
+from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.progress import Progress
 from exilekg.validate import validate
 
@@ -140,16 +140,35 @@ def _progress(quiet: bool) -> Progress | None:
     type=click.Choice(_FORMAT_CHOICES),
     help="Write only these formats (repeatable; default: all).",
 )
+@click.option(
+    "--jsonld-context",
+    "jsonld_context",
+    metavar="URL",
+    help="Name this hosted JSON-LD context in exilekg.jsonld instead of carrying the context inline "
+    "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 def build_command(
-    corpus_dir: Path, texts_dir: Path | None, out_dir: Path, formats: tuple[str, ...], quiet: bool
+    corpus_dir: Path,
+    texts_dir: Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jsonld_context: str | None,
+    quiet: bool,
 ) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
 
     On a terminal, a progress bar per stage is drawn on stderr; --quiet silences it.
     """
     chosen = [RdfFormat.from_extension(f) for f in formats] or list(ALL_FORMATS)
-    result = build(corpus_dir, out_dir, texts_dir=texts_dir, formats=chosen, progress=_progress(quiet))
+    result = build(
+        corpus_dir,
+        out_dir,
+        texts_dir=texts_dir,
+        formats=chosen,
+        progress=_progress(quiet),
+        jsonld_context=jsonld_context,
+    )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
     click.echo(result.summary())

@@ -38,8 +38,8 @@ from exilekg.publish.store import Store, Triple, load_store
 from exilekg.publish.texts import TextLibrary
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
 from exilekg.resources import context_path
-from exilekg.serialize import jsonld_document, to_graph
 from exilekg.terms import DCAT, DCTERMS, IRI, SCHEMA, VOID
+from exilekg.writers import jsonld_document, to_graph
 
 __all__ = ["INDEXES", "MARKER", "PublishResult", "publish", "slice_jsonld", "slice_turtle"]
 

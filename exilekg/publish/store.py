@@ -26,8 +26,8 @@ import rdflib
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.model import KINDS
-from exilekg.serialize import ntriples_term, quads_of
 from exilekg.terms import IRI, RDF, VOID, Literal, Quad, Term
+from exilekg.writers import ntriples_term, quads_of
 
 __all__ = [
     "DUMP_PREFERENCE",

@@ -1,6 +1,6 @@
 """Turtle or TriG from N-Triples or N-Quads text, written by pyoxigraph.
 
-:mod:`exilekg.serialize` calls :func:`convert` in-process for small outputs and, for large
+:mod:`exilekg.writers.oxigraph` calls :func:`convert` in-process for small outputs and, for large
 ones, runs this file as a process of its own (``python -P _oxworker.py FORMAT PREFIXES SPOOL``,
 the output file as stdout), so that a build's Turtle and TriG are written on another core while
 it maps the corpus and writes JSON-LD. The build appends the text to the spool file as it goes

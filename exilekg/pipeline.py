@@ -1,4 +1,4 @@
-"""The whole pipeline in one call: load, validate, map, write every output atomically."""
+"""The whole pipeline in one call: read, validate, map, write every output atomically."""
 
 from __future__ import annotations
 
@@ -13,17 +13,18 @@ from pathlib import Path
 
 import rdflib
 
+from exilekg.atomic import atomic_files
 from exilekg.check import checked
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.describe import describe_dataset
+from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
 from exilekg.map import map_corpus
-from exilekg.mentions import find_mentions
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.progress import Progress, as_progress
-from exilekg.serialize import BATCH, Engine, QuadSink, atomic_files, to_dataset
 from exilekg.terms import RDF, Quad
 from exilekg.validate import ValidationReport, validate
+from exilekg.writers import BATCH, QuadSink, WriterEngine, to_dataset
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
 
@@ -42,7 +43,12 @@ def output_name(fmt: RdfFormat) -> str:
 
 @dataclass
 class BuildResult:
-    """What a build wrote and counted."""
+    """What a build wrote and counted.
+
+    ``quads`` counts the statements of the named graphs (what N-Quads, TriG and JSON-LD hold);
+    ``triples`` the distinct triples (what N-Triples and Turtle hold): fewer when a triple is
+    stated in two graphs. ``graphs`` gives each graph's triples, ``classes`` each class's subjects.
+    """
 
     out_dir: Path
     outputs: dict[RdfFormat, Path]
@@ -54,27 +60,41 @@ class BuildResult:
     seconds: float
     classes: Counter[str] = field(default_factory=Counter)
     graphs: Counter[str] = field(default_factory=Counter)
+    quads: int = 0
+    subjects: int = 0
+    """Distinct subjects with an IRI under the corpus's base: VoID's entities of the dataset."""
 
     def summary(self) -> str:
         return (
             f"{self.entities} entities, {self.facts} facts, {self.documents} documents, "
-            f"{self.triples} triples in {self.seconds:.2f} s"
+            f"{self.quads} quads, {self.triples} distinct triples in {self.seconds:.2f} s"
         )
 
 
 class _Counter:
-    """Counts quads per graph and subjects per class, a batch of quads at a time."""
+    """Counts quads per graph, subjects per class and subjects, a batch of quads at a time.
 
-    def __init__(self) -> None:
-        self.triples = 0
+    Mapping gives each subject's quads as one run, so counting runs counts distinct subjects
+    without remembering them.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
         self.graphs: Counter[str] = Counter()
         self.classes: Counter[str] = Counter()
+        self.subjects = 0
+        self.last: object = None
 
     def add(self, quads: Sequence[Quad]) -> None:
         rdf_type = RDF.type
-        self.triples += len(quads)
         self.graphs.update([q[3] for q in quads])
         self.classes.update([str(q[2]) for q in quads if q[1] == rdf_type])
+        subjects = [q[0] for q in quads]
+        base = self.base
+        before = [self.last, *subjects[:-1]]
+        runs = [s for s, b in zip(subjects, before, strict=True) if s != b and s.startswith(base)]
+        self.subjects += len(runs)
+        self.last = subjects[-1]
 
 
 @contextmanager
@@ -119,7 +139,7 @@ def build_dataset(corpus: Corpus, report: ValidationReport | None = None) -> rdf
     """The corpus as an rdflib Dataset (validating it first unless a report is given)."""
     report = report or validate(corpus)
     report.raise_for_problems()
-    return to_dataset(map_corpus(corpus, report.anchors, find_mentions(corpus)))
+    return to_dataset(map_corpus(corpus, report))
 
 
 def build(
@@ -129,21 +149,25 @@ def build(
     texts_dir: Path | str | None = None,
     formats: Iterable[RdfFormat] = ALL_FORMATS,
     progress: Progress | Callable[[str], None] | None = None,
-    engine: Engine = Engine.FAST,
+    engine: WriterEngine = WriterEngine.FAST,
+    jsonld_context: str | None = None,
 ) -> BuildResult:
-    """Load, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
+    """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
     Raises :class:`~exilekg.errors.ValidationError` (with every problem) before
-    writing anything when the corpus is invalid. Each output replaces its earlier
-    version only once it is completely written. ``progress`` is told of each stage,
-    either as a :class:`~exilekg.progress.Progress` or as a callback of stage names.
-    ``engine=Engine.RDFLIB`` writes every format with rdflib's serializers (the reference
-    the default engine is tested against; a hundred times slower).
+    writing anything when the corpus is invalid, and :class:`~exilekg.errors.OutputError`
+    when an output cannot be written. Each output replaces its earlier version only once
+    it is completely written. ``progress`` is told of each stage, either as a
+    :class:`~exilekg.progress.Progress` or as a callback of stage names.
+    ``engine=WriterEngine.RDFLIB`` writes every format with rdflib's serializers (the
+    reference the default engine is tested against; a hundred times slower).
+    ``jsonld_context`` names a hosted JSON-LD context by URL in ``exilekg.jsonld`` instead
+    of carrying the context inline.
     """
     reporter = as_progress(progress)
     try:
         with _collector_paused():
-            return _build(corpus_dir, out_dir, texts_dir, formats, reporter, engine)
+            return _build(corpus_dir, out_dir, texts_dir, formats, reporter, engine, jsonld_context)
     finally:
         reporter.finish()
 
@@ -154,21 +178,39 @@ def _build(
     texts_dir: Path | str | None,
     formats: Iterable[RdfFormat],
     reporter: Progress,
-    engine: Engine,
+    engine: WriterEngine,
+    jsonld_context: str | None,
 ) -> BuildResult:
     started = time.perf_counter()
-    reporter.stage("load")
+    reporter.stage("read")
     corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
     reporter.stage("validate")
     report = validate(corpus)
     report.raise_for_problems()
     out = Path(out_dir)
+    try:
+        result = _write(corpus, report, out, tuple(dict.fromkeys(formats)), reporter, engine, jsonld_context)
+    except OSError as exc:
+        raise OutputError.from_os_error(exc) from exc
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    formats: tuple[RdfFormat, ...],
+    reporter: Progress,
+    engine: WriterEngine,
+    jsonld_context: str | None,
+) -> BuildResult:
     _remove_leftovers(out)
-    formats = tuple(dict.fromkeys(formats))
-    counter = _Counter()
+    counter = _Counter(str(corpus.meta["base"]))
     outputs: dict[RdfFormat, Path] = {}
     reporter.stage("mentions")
-    mentions = find_mentions(corpus)
+    # Found lazily, a document at a time as mapping reaches it.
+    quads = map_corpus(corpus, report)
     reporter.stage("map and write", unit="triples")
     # Every output, void.ttl included, replaces its earlier version only once all are written.
     with atomic_files() as files:
@@ -179,9 +221,9 @@ def _build(
             outputs[fmt] = path
         # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
         # a violation raises once the stream ends, inside this block, so no output is replaced.
-        quads = checked(map_corpus(corpus, report.anchors, mentions))
-        with QuadSink(streams, engine, spool_dir=out) as sink:
-            while batch := list(islice(quads, BATCH)):
+        stream = checked(iter(quads))
+        with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context) as sink:
+            while batch := list(islice(stream, BATCH)):
                 counter.add(batch)
                 sink.write_many(batch)
                 reporter.advance(len(batch))
@@ -194,12 +236,13 @@ def _build(
             entities=entities,
             facts=facts,
             documents=len(corpus.documents),
-            triples=counter.triples,
+            triples=sink.triples,
             seconds=0.0,
             classes=counter.classes,
             graphs=counter.graphs,
+            quads=sink.quads,
+            subjects=counter.subjects,
         )
         reporter.stage("describe")
         describe_dataset(corpus, result, files.open(out / "void.ttl"))
-    result.seconds = time.perf_counter() - started
     return result
