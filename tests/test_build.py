@@ -56,9 +56,7 @@ def test_every_dump_parses_with_pyoxigraph(example_build: Path, fmt: RdfFormat) 
 
 
 def test_jsonld_parses_with_pyoxigraph_given_the_local_context(example_build: Path) -> None:
-    from exilekg.jsonld import inline_context
-
-    document = inline_context(json.loads((example_build / "exilekg.jsonld").read_text(encoding="utf-8")))
+    document = json.loads((example_build / "exilekg.jsonld").read_text(encoding="utf-8"))
     quads = list(pyoxigraph.parse(json.dumps(document), format=pyoxigraph.RdfFormat.JSON_LD))
     assert len(quads) == len(quad_set(parse_dataset(example_build / "exilekg.nq")))
 

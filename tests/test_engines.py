@@ -24,7 +24,6 @@ from rdflib.compare import isomorphic
 import exilekg.writers.oxigraph as serialize_module
 from exilekg import RdfFormat, build
 from exilekg.errors import SerializationError
-from exilekg.jsonld import inline_context
 from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal, Quad
 from exilekg.writers import ENGINES, QuadSink, dump, serialize
@@ -74,7 +73,7 @@ def exact_quads(path: Path) -> set[str]:
     triple formats)."""
     fmt = RdfFormat.from_path(path)
     if fmt is RdfFormat.JSONLD:
-        text = json.dumps(inline_context(json.loads(path.read_text(encoding="utf-8"))))
+        text = json.dumps(json.loads(path.read_text(encoding="utf-8")))
         return {str(q) for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD)}
     ox_format = pyoxigraph.RdfFormat.from_extension(fmt.extension)
     assert ox_format is not None

@@ -39,7 +39,7 @@ def test_a_bar_per_stage_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Monke
     finished = [line.rsplit("\r", 1)[-1] for line in result.stderr.split("\n") if line]
     names = [line[:14].strip() for line in finished]
     assert names == [
-        "load",
+        "read",
         "validate",
         "mentions",
         "map and write",

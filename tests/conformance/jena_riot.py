@@ -52,6 +52,7 @@ LIBRARY_JARS = (
     "gson",
     "guava",
     "httpclient",
+    "httpclient-cache",
     "httpcore",
     "jackson-annotations",
     "jackson-core",
