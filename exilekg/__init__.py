@@ -4,13 +4,19 @@ The pipeline, one module per stage: :mod:`~exilekg.corpus` reads a corpus folder
 :mod:`~exilekg.validate` checks it, :mod:`~exilekg.map` turns it into a stream
 of quads, :mod:`~exilekg.writers` writes them; :func:`build` (:mod:`~exilekg.pipeline`)
 runs them all.
+
+The names below are imported when first used (PEP 562), so that ``import exilekg`` (and the
+command line's ``--help``) costs nothing until something is asked of it.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from exilekg.corpus import Corpus, read_corpus
+from exilekg._version import __version__
 from exilekg.errors import (
     CheckError,
     CorpusError,
@@ -27,12 +33,35 @@ from exilekg.errors import (
     StoreError,
     ValidationError,
 )
-from exilekg.formats import RdfFormat
-from exilekg.map import map_corpus
-from exilekg.pipeline import BuildResult, build, build_dataset
-from exilekg.terms import IRI, Literal, Quad
-from exilekg.validate import ValidationReport, validate
-from exilekg.writers import WriterEngine, dump, serialize, to_dataset
+
+if TYPE_CHECKING:
+    from exilekg.corpus import Corpus, read_corpus
+    from exilekg.formats import RdfFormat
+    from exilekg.map import map_corpus
+    from exilekg.pipeline import BuildResult, build, build_dataset
+    from exilekg.terms import IRI, Literal, Quad
+    from exilekg.validate import ValidationReport, validate
+    from exilekg.writers import WriterEngine, dump, serialize, to_dataset
+
+_LAZY: dict[str, str] = {
+    "Corpus": "exilekg.corpus",
+    "read_corpus": "exilekg.corpus",
+    "RdfFormat": "exilekg.formats",
+    "map_corpus": "exilekg.map",
+    "BuildResult": "exilekg.pipeline",
+    "build": "exilekg.pipeline",
+    "build_dataset": "exilekg.pipeline",
+    "IRI": "exilekg.terms",
+    "Literal": "exilekg.terms",
+    "Quad": "exilekg.terms",
+    "ValidationReport": "exilekg.validate",
+    "validate": "exilekg.validate",
+    "WriterEngine": "exilekg.writers",
+    "dump": "exilekg.writers",
+    "serialize": "exilekg.writers",
+    "to_dataset": "exilekg.writers",
+}
+"""Each lazily imported name and the module that defines it."""
 
 __all__ = [
     "IRI",
@@ -67,3 +96,33 @@ __all__ = [
     "to_dataset",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'exilekg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+class _Package(types.ModuleType):
+    """The package, whose exported functions a submodule of the same name never replaces.
+
+    Importing a submodule binds it on its package; ``exilekg.validate`` is both a function
+    (exported here) and a module, so without this a lazily loaded package would hand out the
+    module once something had imported it.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

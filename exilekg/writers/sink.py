@@ -11,6 +11,7 @@ from typing import IO, Any
 import rdflib
 
 from exilekg.atomic import atomic_path
+from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
 from exilekg.progress import Progress
 from exilekg.terms import Quad
@@ -165,9 +166,15 @@ def dump(
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
 ) -> None:
-    """Write the quads to ``path`` atomically, in ``fmt`` or the format its extension names."""
+    """Write the quads to ``path`` atomically, in ``fmt`` or the format its extension names.
+
+    Raises :class:`~exilekg.errors.OutputError` when the file cannot be written.
+    """
     path = Path(path)
     fmt = fmt or RdfFormat.from_path(path)
-    with atomic_path(path) as out, QuadSink({fmt: out}, engine, jsonld_context=jsonld_context) as sink:
-        sink.consume(_quads(source))
-        sink.close()
+    try:
+        with atomic_path(path) as out, QuadSink({fmt: out}, engine, jsonld_context=jsonld_context) as sink:
+            sink.consume(_quads(source))
+            sink.close()
+    except OSError as exc:
+        raise OutputError.from_os_error(exc, path) from exc
