@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -21,7 +21,7 @@ from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
 from exilekg.map import map_corpus
 from exilekg.model import ENTITY_KINDS, FACT_KINDS
-from exilekg.progress import Progress, as_progress
+from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.terms import RDF, Quad
 from exilekg.validate import ValidationReport, validate
 from exilekg.writers import BATCH, QuadSink, WriterEngine, to_dataset
@@ -148,7 +148,7 @@ def build(
     *,
     texts_dir: Path | str | None = None,
     formats: Iterable[RdfFormat] = ALL_FORMATS,
-    progress: Progress | Callable[[str], None] | None = None,
+    progress: Progress | StageCallback | None = None,
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
 ) -> BuildResult:

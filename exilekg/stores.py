@@ -41,7 +41,8 @@ __all__ = ["Auth", "Endpoint", "LoadReport", "count_triples", "load", "select", 
 STAGING_PREFIX = "urn:exilekg:staging:"
 """Staging graphs are named ``urn:exilekg:staging:<uuid>``; a later load removes stale ones."""
 
-Progress = Callable[[int, int], None]
+SentCallback = Callable[[int, int], None]
+"""Told how many triples a load has sent so far, and how many it will send in all."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def load(
     auth: Auth | None = None,
     chunk_triples: int = 5000,
     retries: int = 4,
-    progress: Progress | None = None,
+    progress: SentCallback | None = None,
     session: requests.Session | None = None,
 ) -> LoadReport:
     """Load an output folder, a dump file or an rdflib Dataset into the store at ``endpoint``.

@@ -255,3 +255,14 @@ def test_jsonld_context_url_names_a_hosted_context(tmp_path: Path) -> None:
     document["@context"] = context_value()  # what a server of that URL gives
     read = set(pyoxigraph.parse(json.dumps(document).encode("utf-8"), format=pyoxigraph.RdfFormat.JSON_LD))
     assert read == set(pyoxigraph.parse(path=tmp_path / "exilekg.nq"))
+
+
+def test_publish_serves_the_hosted_context_at_its_url(tmp_path: Path) -> None:
+    from exilekg.publish import publish
+
+    out = tmp_path / "out"
+    build(EXAMPLE, out, jsonld_context="https://example.org/exilekg/contexts/v1.jsonld")
+    result = publish(out, tmp_path / "site", texts_dir=EXAMPLE)
+    served = json.loads((tmp_path / "site" / "contexts" / "v1.jsonld").read_text(encoding="utf-8"))
+    assert served == json.loads((REPO / "vocab" / "context.jsonld").read_text(encoding="utf-8"))
+    assert result.warnings == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -119,6 +120,16 @@ class PublishResult:
 # -- RDF of one page ---------------------------------------------------------------------------------
 
 
+def hosted_context(dump: Path) -> str | None:
+    """The URL of the hosted context a JSON-LD dump names, or None (an inline context, or no dump)."""
+    if not dump.is_file():
+        return None
+    with dump.open("rb") as stream:
+        head = stream.read(4096).decode("utf-8", "replace")
+    found = re.match(r'\{\s*"@context"\s*:\s*"([^"]+)"', head)
+    return found[1] if found else None
+
+
 def slice_jsonld(triples: list[Triple]) -> dict[str, Any]:
     """A page's slice as compact JSON-LD with the context inlined, so search engines need fetch nothing."""
     document = jsonld_document((s, p, o, _SLICE_GRAPH) for s, p, o in triples)
@@ -201,6 +212,7 @@ class _Writer:
         self.records = 0
         self.files = 0
         self.sitemap: list[str] = []
+        self.warnings: list[str] = []
         dataset = IRI(f"{self.store.base}dataset")
         self.dataset = dataset
         self.dataset_title = (
@@ -504,6 +516,15 @@ class _Writer:
         self.copy(self.out_dir / "void.ttl", "void.ttl")
         self.copy(self.out_dir / "void.ttl", "dump/void.ttl")
         self.copy(context_path(), "context.jsonld")
+        hosted = hosted_context(self.out_dir / "exilekg.jsonld")
+        if hosted is not None:  # built with --jsonld-context: the site serves that URL
+            if hosted.startswith(self.base_url) and len(hosted) > len(self.base_url):
+                self.copy(context_path(), hosted[len(self.base_url) :])
+            else:
+                self.warnings.append(
+                    f"exilekg.jsonld names the context {hosted}, which is not under {self.base_url}: "
+                    "serve vocab/context.jsonld at that URL yourself"
+                )
 
     def sitemap_files(self) -> None:
         urls = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in sorted(set(self.sitemap)))
@@ -647,5 +668,5 @@ def publish(
         records=writer.records,
         files=writer.files,
         seconds=time.perf_counter() - started,
-        warnings=list(texts.warnings),
+        warnings=[*texts.warnings, *writer.warnings],
     )
