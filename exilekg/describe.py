@@ -33,35 +33,21 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
     ds = mint.dataset()
     g = IRI(f"{mint.base}void")
     meta = corpus.meta
-    license_ = IRI(meta["license"])
     parts = [(IRI(f"{ds}#class-{_slug(cls)}"), cls, count) for cls, count in sorted(result.classes.items())]
     dists = [
         (IRI(f"{ds}#distribution-{fmt.extension}"), fmt, IRI(f"{mint.base}dump/{path.name}"))
         for fmt, path in sorted(result.outputs.items(), key=lambda item: item[0].extension)
     ]
-    yield ds, RDF.type, VOID.Dataset, g
-    yield ds, RDF.type, DCAT.Dataset, g
-    yield ds, DCTERMS.title, Literal(meta["title"]), g
-    if "description" in meta:
-        yield ds, DCTERMS.description, Literal(meta["description"]), g
-    yield ds, DCTERMS.license, license_, g
-    yield ds, DCAT.version, Literal(meta["version"]), g
-    yield ds, SCHEMA.version, Literal(meta["version"]), g
-    for key, prop in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
-        if key in meta:
-            yield ds, prop, date_literal(meta[key]), g
     publisher = meta.get("publisher")
-    if isinstance(publisher, dict):
-        yield ds, DCTERMS.publisher, IRI(f"{ds}#publisher"), g
     maintainer = meta.get("maintainer")
-    contact = isinstance(maintainer, dict) and ("email" in maintainer or "url" in maintainer)
-    if contact:
-        yield ds, DCAT.contactPoint, IRI(f"{ds}#contact"), g
-    yield ds, VOID.uriSpace, Literal(mint.base), g
-    # The union of the named graphs: each distinct triple once (a triple two graphs state is one).
-    yield ds, VOID.triples, _count(result.triples), g
-    yield ds, VOID.entities, _count(result.subjects), g
-    yield ds, VOID.documents, _count(result.documents), g
+    contact = (
+        maintainer
+        if isinstance(maintainer, dict) and ("email" in maintainer or "url" in maintainer)
+        else None
+    )
+    yield from _dataset(
+        ds, corpus, result, g, publisher=isinstance(publisher, dict), contact=contact is not None
+    )
     for part, _, _ in parts:
         yield ds, VOID.classPartition, part, g
     for graph in sorted(result.graphs):
@@ -71,9 +57,8 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
         yield ds, VOID.dataDump, download, g
     if isinstance(publisher, dict):
         yield from _agent(IRI(f"{ds}#publisher"), publisher, g)
-    if contact:
-        assert isinstance(maintainer, dict)
-        yield from _contact(IRI(f"{ds}#contact"), maintainer, g)
+    if contact is not None:
+        yield from _contact(IRI(f"{ds}#contact"), contact, g)
     for part, cls, count in parts:
         yield part, VOID["class"], IRI(cls), g
         yield part, VOID.entities, _count(count), g
@@ -81,15 +66,48 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
         yield IRI(graph), RDF.type, VOID.Dataset, g
         yield IRI(graph), VOID.triples, _count(count), g
     for dist, fmt, download in dists:
-        yield dist, RDF.type, DCAT.Distribution, g
-        yield dist, DCAT.mediaType, IRI(f"https://www.iana.org/assignments/media-types/{fmt.media_type}"), g
-        yield dist, DCAT.downloadURL, download, g
-        if "accessURL" in meta:
-            yield dist, DCAT.accessURL, IRI(meta["accessURL"]), g
-        yield dist, DCTERMS.title, Literal(LABELS[fmt]), g
-        yield dist, DCTERMS.license, license_, g
-        if not fmt.supports_datasets:  # a triple-only dump holds the distinct triples
-            yield dist, VOID.triples, _count(result.triples), g
+        yield from _distribution(dist, fmt, download, meta, result, g)
+
+
+def _dataset(
+    ds: IRI, corpus: Corpus, result: BuildResult, g: IRI, *, publisher: bool, contact: bool
+) -> Iterator[Quad]:
+    """The dataset's own statements (its partitions, subsets and distributions follow them)."""
+    meta = corpus.meta
+    yield ds, RDF.type, VOID.Dataset, g
+    yield ds, RDF.type, DCAT.Dataset, g
+    yield ds, DCTERMS.title, Literal(meta["title"]), g
+    if "description" in meta:
+        yield ds, DCTERMS.description, Literal(meta["description"]), g
+    yield ds, DCTERMS.license, IRI(meta["license"]), g
+    yield ds, DCAT.version, Literal(meta["version"]), g
+    yield ds, SCHEMA.version, Literal(meta["version"]), g
+    for key, prop in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
+        if key in meta:
+            yield ds, prop, date_literal(meta[key]), g
+    if publisher:
+        yield ds, DCTERMS.publisher, IRI(f"{ds}#publisher"), g
+    if contact:
+        yield ds, DCAT.contactPoint, IRI(f"{ds}#contact"), g
+    yield ds, VOID.uriSpace, Literal(str(meta["base"])), g
+    # The union of the named graphs: each distinct triple once (a triple two graphs state is one).
+    yield ds, VOID.triples, _count(result.triples), g
+    yield ds, VOID.entities, _count(result.subjects), g
+    yield ds, VOID.documents, _count(result.documents), g
+
+
+def _distribution(
+    dist: IRI, fmt: RdfFormat, download: IRI, meta: dict[str, Any], result: BuildResult, g: IRI
+) -> Iterator[Quad]:
+    yield dist, RDF.type, DCAT.Distribution, g
+    yield dist, DCAT.mediaType, IRI(f"https://www.iana.org/assignments/media-types/{fmt.media_type}"), g
+    yield dist, DCAT.downloadURL, download, g
+    if "accessURL" in meta:
+        yield dist, DCAT.accessURL, IRI(meta["accessURL"]), g
+    yield dist, DCTERMS.title, Literal(LABELS[fmt]), g
+    yield dist, DCTERMS.license, IRI(meta["license"]), g
+    if not fmt.supports_datasets:  # a triple-only dump holds the distinct triples
+        yield dist, VOID.triples, _count(result.triples), g
 
 
 def _agent(node: IRI, agent: dict[str, Any], g: IRI) -> Iterator[Quad]:

@@ -183,38 +183,12 @@ class Mapper:
                 yield m, SCHEMA.email, text(maintainer["email"]), g
 
     def document(self, record: Record) -> Iterator[Quad]:
+        """A document's run (its metadata, its mentions' links, what facts state about it), then the
+        nodes it links to: its images, its graph, its mention annotations."""
         data = record.data
         g = self.corpus_graph
         d = self.mint.document(data["id"])
-        ds = self.mint.dataset()
-        genre = data.get("genre", "other")
-        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
-        if genre != "other":
-            yield d, RDF.type, SCHEMA.Article, g
-        yield d, SCHEMA.identifier, text(data["id"]), g
-        yield d, SCHEMA.headline, text(data["headline"]), g
-        yield d, SCHEMA.name, text(data["headline"]), g
-        yield d, SCHEMA.isPartOf, ds, g
-        if "alternativeHeadline" in data:
-            yield d, SCHEMA.alternativeHeadline, text(data["alternativeHeadline"]), g
-        for author in self.refs(data.get("authors")):
-            yield d, SCHEMA.author, author, g
-        for publisher in self.refs(data.get("publisher")):
-            yield d, SCHEMA.publisher, publisher, g
-        if "datePublished" in data:
-            yield d, SCHEMA.datePublished, date_literal(data["datePublished"]), g
-        if "url" in data:
-            yield d, SCHEMA.url, IRI(data["url"]), g
-        if "language" in data:
-            yield d, SCHEMA.inLanguage, text(data["language"]), g
-        if "genre" in data:
-            yield d, SCHEMA.genre, text(genre), g
-        if "wordCount" in data:
-            yield d, SCHEMA.wordCount, number_literal(data["wordCount"]), g
-        if "sha256" in data:
-            yield d, EXILEKG.sha256, text(data["sha256"]), g
-        for work in self.refs(data.get("citations")):
-            yield d, SCHEMA.citation, work, g
+        yield from self.document_metadata(d, data)
         images = data.get("images", [])
         for number in range(1, len(images) + 1):
             yield d, SCHEMA.image, Minter.part(d, f"image-{number}"), g
@@ -235,6 +209,37 @@ class Mapper:
         yield graph, PROV.wasDerivedFrom, d, g
         if mentions:
             yield from self.document_mentions(data["id"], mentions, bodies)
+
+    def document_metadata(self, d: IRI, data: dict[str, Any]) -> Iterator[Quad]:
+        g = self.corpus_graph
+        genre = data.get("genre", "other")
+        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
+        if genre != "other":
+            yield d, RDF.type, SCHEMA.Article, g
+        yield d, SCHEMA.identifier, text(data["id"]), g
+        yield d, SCHEMA.headline, text(data["headline"]), g
+        yield d, SCHEMA.name, text(data["headline"]), g
+        yield d, SCHEMA.isPartOf, self.mint.dataset(), g
+        if "alternativeHeadline" in data:
+            yield d, SCHEMA.alternativeHeadline, text(data["alternativeHeadline"]), g
+        for author in self.refs(data.get("authors")):
+            yield d, SCHEMA.author, author, g
+        for publisher in self.refs(data.get("publisher")):
+            yield d, SCHEMA.publisher, publisher, g
+        if "datePublished" in data:
+            yield d, SCHEMA.datePublished, date_literal(data["datePublished"]), g
+        if "url" in data:
+            yield d, SCHEMA.url, IRI(data["url"]), g
+        if "language" in data:
+            yield d, SCHEMA.inLanguage, text(data["language"]), g
+        if "genre" in data:
+            yield d, SCHEMA.genre, text(genre), g
+        if "wordCount" in data:
+            yield d, SCHEMA.wordCount, number_literal(data["wordCount"]), g
+        if "sha256" in data:
+            yield d, EXILEKG.sha256, text(data["sha256"]), g
+        for work in self.refs(data.get("citations")):
+            yield d, SCHEMA.citation, work, g
 
     def image(self, document: IRI, number: int, image: dict[str, Any]) -> Iterator[Quad]:
         """An image's node (the document's ``schema:image`` link is part of the document's run)."""

@@ -77,39 +77,43 @@ class TripleRuns:
         if not n:
             return []
         drop: list[int] = []
-        start = 0
+        done = 0
         if self.seen is not None:  # a run that changed graph goes on from the last batch
-            start = self._follow(quads, 0, self.subject, self.seen, drop)
-            if start < n:
+            done = self._follow(quads, 0, self.subject, self.seen, drop)
+            if done < n:
                 self.seen = None
-        graphs = [q[3] for q in quads]
-        cuts = [k for k in range(max(start, 1), n) if graphs[k] != graphs[k - 1]]
-        if start == 0 and graphs[0] != self.graph:
-            cuts.insert(0, 0)
-        done = start
-        for k in cuts:
+        for k in self._graph_changes(quads, done):
             subject = quads[k][0]
             if k < done or subject != (quads[k - 1][0] if k else self.subject):
                 continue  # the new graph starts a new run
-            first = k
-            while first > 0 and quads[first - 1][0] == subject:
-                first -= 1
+            first = _run_start(quads, k)
             seen = {q[:3] for q in quads[first:k]}
             if first == 0 and subject == self.subject:
                 seen.update(q[:3] for q in self.tail)
             done = self._follow(quads, k, subject, seen, drop)
             if done == n:
                 self.seen = seen
-        last = quads[-1][0]
-        if self.seen is None:
-            first = n - 1
-            while first > 0 and quads[first - 1][0] == last:
-                first -= 1
-            self.tail = [*self.tail, *quads] if first == 0 and last == self.subject else list(quads[first:])
-        else:
-            self.tail = []
-        self.subject, self.graph = last, graphs[-1]
+        self._remember_tail(quads)
         return drop
+
+    def _graph_changes(self, quads: Sequence[Quad], start: int) -> list[int]:
+        """Positions from ``start`` on whose graph differs from the quad's before (the last batch's)."""
+        graphs = [q[3] for q in quads]
+        cuts = [k for k in range(max(start, 1), len(quads)) if graphs[k] != graphs[k - 1]]
+        if start == 0 and graphs[0] != self.graph:
+            cuts.insert(0, 0)
+        return cuts
+
+    def _remember_tail(self, quads: Sequence[Quad]) -> None:
+        """Keep the run the batch ends in, which the next batch may go on with."""
+        last = quads[-1][0]
+        if self.seen is not None:
+            self.tail = []
+        else:
+            first = _run_start(quads, len(quads) - 1)
+            continued = first == 0 and last == self.subject
+            self.tail = [*self.tail, *quads] if continued else list(quads[first:])
+        self.subject, self.graph = last, quads[-1][3]
 
     @staticmethod
     def _follow(
@@ -125,6 +129,14 @@ class TripleRuns:
                 seen.add(triple)
             k += 1
         return k
+
+
+def _run_start(quads: Sequence[Quad], k: int) -> int:
+    """Where, in ``quads``, the run of the subject of ``quads[k]`` begins."""
+    subject = quads[k][0]
+    while k > 0 and quads[k - 1][0] == subject:
+        k -= 1
+    return k
 
 
 class LineWriter(QuadWriter):
