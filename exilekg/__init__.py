@@ -17,25 +17,25 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from exilekg._version import __version__
-from exilekg.errors import (
-    CheckError,
-    CorpusError,
-    EvidenceError,
-    ExilekgError,
-    FormatError,
-    IngestError,
-    Location,
-    OutputError,
-    Problem,
-    PublishError,
-    QueryError,
-    SerializationError,
-    StoreError,
-    ValidationError,
-)
 
 if TYPE_CHECKING:
     from exilekg.corpus import Corpus, read_corpus
+    from exilekg.errors import (
+        CheckError,
+        CorpusError,
+        EvidenceError,
+        ExilekgError,
+        FormatError,
+        IngestError,
+        Location,
+        OutputError,
+        Problem,
+        PublishError,
+        QueryError,
+        SerializationError,
+        StoreError,
+        ValidationError,
+    )
     from exilekg.formats import RdfFormat
     from exilekg.map import map_corpus
     from exilekg.pipeline import BuildResult, build, build_dataset
@@ -44,6 +44,20 @@ if TYPE_CHECKING:
     from exilekg.writers import WriterEngine, dump, serialize, to_dataset
 
 _LAZY: dict[str, str] = {
+    "CheckError": "exilekg.errors",
+    "CorpusError": "exilekg.errors",
+    "EvidenceError": "exilekg.errors",
+    "ExilekgError": "exilekg.errors",
+    "FormatError": "exilekg.errors",
+    "IngestError": "exilekg.errors",
+    "Location": "exilekg.errors",
+    "OutputError": "exilekg.errors",
+    "Problem": "exilekg.errors",
+    "PublishError": "exilekg.errors",
+    "QueryError": "exilekg.errors",
+    "SerializationError": "exilekg.errors",
+    "StoreError": "exilekg.errors",
+    "ValidationError": "exilekg.errors",
     "Corpus": "exilekg.corpus",
     "read_corpus": "exilekg.corpus",
     "RdfFormat": "exilekg.formats",

@@ -463,6 +463,7 @@ SUBTAGS = [
 language_tags = st.lists(st.sampled_from(SUBTAGS), min_size=1, max_size=5).map("-".join)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("EXILEKG_HOSTILE_IRI_EXAMPLES", "100")),
     deadline=None,
@@ -494,6 +495,7 @@ def test_iris_and_language_tags_build_or_are_named(
 MEGABYTE = ('Анна "Петрова" \\ 😀 \u200f > <\n' * 50_000)[: 1 << 20]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "pointer", "builds"),
     [

@@ -17,7 +17,6 @@ from typing import Any
 import click
 
 from exilekg._version import __version__
-from exilekg.errors import ExilekgError
 
 __all__ = ["COMMANDS", "ExilekgGroup", "cli", "main"]
 
@@ -62,8 +61,13 @@ class ExilekgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ExilekgError as exc:
-            raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            # The one place library errors become messages (imported here: --help needs none).
+            from exilekg.errors import ExilekgError
+
+            if isinstance(exc, ExilekgError):
+                raise click.ClickException(str(exc)) from None
+            raise
 
 
 @click.group(cls=ExilekgGroup, context_settings={"help_option_names": ["-h", "--help"]})
