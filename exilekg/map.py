@@ -201,7 +201,8 @@ class Mapper:
             doc_graph = self.mint.document_graph(data["id"])
             for body in bodies.values():
                 yield d, SCHEMA.mentions, body, doc_graph
-        yield from self.stated(data["id"], d)
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], d)
         for number, image in enumerate(images, 1):
             yield from self.image(d, number, image)
         graph = self.mint.document_graph(data["id"])
@@ -298,7 +299,8 @@ class Mapper:
                 yield e, SCHEMA.author, author, g
             for publisher in self.refs(data.get("publisher")):
                 yield e, SCHEMA.publisher, publisher, g
-        yield from self.stated(data["id"], e)
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], e)
         yield from self.evidence(record, e)
 
     # -- facts, in the graphs of the documents that support them -----------------------------
@@ -328,7 +330,8 @@ class Mapper:
         g = self.graph_of(record)
         for s, p, o in triples:
             yield s, p, o, g
-        yield from self.stated(data["id"], f)
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], f)
         yield from self.evidence(record, f)
 
     def relation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:

@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice, repeat
+from operator import itemgetter, ne
 from pathlib import Path
 
 import rdflib
@@ -86,15 +87,18 @@ class _Counter:
         self.last: object = None
 
     def add(self, quads: Sequence[Quad]) -> None:
+        # map, compress and Counter.update iterate in C: these passes see every quad.
         rdf_type = RDF.type
-        self.graphs.update([q[3] for q in quads])
+        self.graphs.update(map(_GRAPH, quads))
         self.classes.update([str(q[2]) for q in quads if q[1] == rdf_type])
-        subjects = [q[0] for q in quads]
-        base = self.base
-        before = [self.last, *subjects[:-1]]
-        runs = [s for s, b in zip(subjects, before, strict=True) if s != b and s.startswith(base)]
-        self.subjects += len(runs)
+        subjects = list(map(_SUBJECT, quads))
+        starts = compress(subjects, map(ne, subjects, [self.last, *subjects[:-1]]))
+        self.subjects += sum(map(str.startswith, starts, repeat(self.base)))
         self.last = subjects[-1]
+
+
+_SUBJECT = itemgetter(0)
+_GRAPH = itemgetter(3)
 
 
 @contextmanager
