@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from exilekg.sparql import Engine, OutputFormat, named_queries, named_query, open_source
+from exilekg.sparql import OutputFormat, QueryEngine, named_queries, named_query, open_source
 
 __all__ = ["queries_command", "query_command"]
 
@@ -42,8 +42,8 @@ def _params(ctx: click.Context, option: click.Parameter, values: tuple[str, ...]
 )
 @click.option(
     "--engine",
-    type=click.Choice([e.value for e in Engine]),
-    default=Engine.AUTO.value,
+    type=click.Choice([e.value for e in QueryEngine]),
+    default=QueryEngine.AUTO.value,
     show_default=True,
     help="In-process engine for dumps: auto is pyoxigraph when installed, else rdflib.",
 )
@@ -66,7 +66,7 @@ def query_command(
     QUERY is the name of a named query (`exilekg queries` lists them), a .rq file, or SPARQL text.
     """
     opened = open_source(
-        source[0] if len(source) == 1 else list(source), engine=Engine(engine), timeout=timeout
+        source[0] if len(source) == 1 else list(source), engine=QueryEngine(engine), timeout=timeout
     )
     result = opened.run(query_arg, params)
     chosen = OutputFormat(fmt) if fmt else OutputFormat.TURTLE if result.kind.is_graph else OutputFormat.TABLE
