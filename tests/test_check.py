@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from exilekg import CheckError, FormatError, SerializationError, map_corpus, read_corpus
 from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import (
-    _FOREIGN_WINDOW,
     DOMAIN,
     KIND,
     LEXICAL,
@@ -33,6 +32,7 @@ from exilekg.check import (
     read_triples,
     shapes_path,
 )
+from exilekg.check.checker import _FOREIGN_WINDOW
 from exilekg.cli import cli
 from exilekg.mentions import find_mentions
 from exilekg.terms import IRI, XSD, Literal
@@ -66,7 +66,7 @@ def triples_of(violations: list[Violation]) -> set[tuple[str, str, str]]:
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each parser: pyoxigraph when installed, and rdflib as without it."""
     if request.param == "rdflib":
-        monkeypatch.setattr("exilekg.check._pyoxigraph", lambda: None)
+        monkeypatch.setattr("exilekg.rdf.read._use_pyoxigraph", lambda: False)
     else:
         pytest.importorskip("pyoxigraph")
     return str(request.param)
@@ -536,9 +536,10 @@ def test_malformed_jsonld_gives_line_and_column(tmp_path: Path) -> None:
 def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="no such file"):
         check_file(tmp_path / "absent.ttl")
-    (tmp_path / "data.rdf").write_text("<rdf:RDF/>", encoding="utf-8")
+    # .rdf was unknown here until RDF/XML was read; .xyz still is.
+    (tmp_path / "data.xyz").write_text("<rdf:RDF/>", encoding="utf-8")
     with pytest.raises(FormatError):
-        check_file(tmp_path / "data.rdf")
+        check_file(tmp_path / "data.xyz")
 
 
 # -- SHACL ----------------------------------------------------------------------------------------------
