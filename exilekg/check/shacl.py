@@ -9,6 +9,7 @@ import rdflib
 from exilekg.check.files import CheckResult, read_triples
 from exilekg.check.violations import Object, Violation, _short
 from exilekg.errors import CheckError
+from exilekg.formats import RdfFormat
 from exilekg.rdf import parse_error, to_rdflib
 from exilekg.resources import vocab_dir
 from exilekg.terms import IRI, BlankNode, Literal
@@ -24,7 +25,13 @@ def shapes_path() -> Path:
 _SH = "http://www.w3.org/ns/shacl#"
 
 
-def check_shacl(path: Path | str, shapes: Path | str | None = None) -> CheckResult:
+def check_shacl(
+    path: Path | str,
+    shapes: Path | str | None = None,
+    *,
+    fmt: RdfFormat | None = None,
+    base: str | None = None,
+) -> CheckResult:
     """Validate an RDF file against SHACL shapes (exilekg's by default) with pySHACL.
 
     The named graphs are merged first: an entity's types sit in the corpus graph
@@ -40,7 +47,7 @@ def check_shacl(path: Path | str, shapes: Path | str | None = None) -> CheckResu
         ) from None
     path = Path(path)
     data = rdflib.Graph()
-    for s, p, o in read_triples(path):
+    for s, p, o in read_triples(path, fmt=fmt, base=base):
         data.add((_node(s), rdflib.URIRef(p), _node(o)))
     shapes_file = Path(shapes) if shapes is not None else shapes_path()
     shape_graph = rdflib.Graph()
