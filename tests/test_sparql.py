@@ -598,3 +598,41 @@ def test_named_query_objects_run_as_given(source: Source) -> None:
         query(source, copy, params=CASES["members"]).rows
         == query(source, "members", params=CASES["members"]).rows
     )
+
+
+# -- however the data was written ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
+@pytest.mark.parametrize("dump", ["exilekg.ttl", "exilekg.nt"])
+def test_named_queries_answer_on_triple_only_dumps(
+    example_build: Path, sources: dict[QueryEngine, Source], dump: str, engine: QueryEngine
+) -> None:
+    with open_source(example_build / dump, engine=engine) as triples:
+        for name, params in CASES.items():
+            expected = multiset(sources[engine].run(name, params))
+            assert multiset(triples.run(name, params)) == expected, name
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
+def test_named_queries_answer_on_default_graph_triples(
+    example_build: Path, sources: dict[QueryEngine, Source], tmp_path: Path, engine: QueryEngine
+) -> None:
+    # N-Quads without graph names: every triple in the default graph, no named graph at all.
+    flat = tmp_path / "flat.nq"
+    flat.write_bytes((example_build / "exilekg.nt").read_bytes())
+    with open_source(flat, engine=engine) as source:
+        assert not source.has_named_graphs
+        for name, params in CASES.items():
+            result = source.run(name, params)
+            assert len(result) > 0, name
+            assert multiset(result) == multiset(sources[engine].run(name, params)), name
+        assert multiset(query(source, "members", params=CASES["members"])) == multiset(
+            sources[engine].run("members", CASES["members"])
+        )
+
+
+def test_a_source_is_a_context_manager(example_build: Path) -> None:
+    with open_source(example_build) as source:
+        assert len(source.run("members", CASES["members"])) > 0
+    assert isinstance(source, Source)
