@@ -189,23 +189,25 @@ class QueryResult:
         if self.kind is QueryKind.ASK:
             return f"{'true' if self.boolean else 'false'}\n"
         cells = [[_table_cell(term, max_width, self.base) for term in row] for row in self.terms]
-        relative = bool(self.base) and any(
-            isinstance(term, IRI) and cell.startswith("<")
-            for row, cell_row in zip(self.terms, cells, strict=True)
-            for term, cell in zip(row, cell_row, strict=True)
-        )
         widths = [max([_width(var), *(_width(row[i]) for row in cells)]) for i, var in enumerate(self.vars)]
 
         def line(values: Sequence[str]) -> str:
             return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
         lines = [line(self.vars), line(["-" * w for w in widths]), *(line(row) for row in cells)]
+        lines.append(f"({self._footer(cells)})")
+        return "\n".join(lines) + "\n"
+
+    def _footer(self, cells: list[list[str]]) -> str:
+        """The row count, and the base where a cell shows an IRI relative to it."""
         count = len(self.terms)
         footer = f"{count} {'triple' if self.kind.is_graph else 'row'}{'' if count == 1 else 's'}"
-        if relative:
-            footer += f"; <...> relative to {self.base}"
-        lines.append(f"({footer})")
-        return "\n".join(lines) + "\n"
+        relative = bool(self.base) and any(
+            isinstance(term, IRI) and cell.startswith("<")
+            for row, cell_row in zip(self.terms, cells, strict=True)
+            for term, cell in zip(row, cell_row, strict=True)
+        )
+        return f"{footer}; <...> relative to {self.base}" if relative else footer
 
     def to_csv(self) -> str:
         """SPARQL 1.1 Query Results CSV: lexical forms only, CRLF line ends."""
