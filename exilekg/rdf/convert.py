@@ -27,6 +27,7 @@ __all__ = [
     "node_from_oxigraph",
     "node_from_rdflib",
     "oxigraph_quad",
+    "oxigraph_statements",
     "quads_of",
     "rdflib_statements",
     "to_dataset",
@@ -43,6 +44,7 @@ Statement = tuple[IRI | BlankNode, IRI, Object, IRI | BlankNode | None]
 
 _PLAIN = frozenset({str(XSD.string), str(RDF.langString)})
 _RDFLIB_DEFAULT = rdflib.URIRef("urn:x-rdflib:default")
+_UNSEEN: Any = object()
 
 
 def _literal(value: str, datatype: str | None, language: str | None) -> Literal:
@@ -182,6 +184,46 @@ def oxigraph_quad(quad: Any) -> Statement:
     graph = getattr(quad, "graph_name", None)
     name = None if graph is None or isinstance(graph, ox.DefaultGraph) else node_from_oxigraph(graph)
     return node_from_oxigraph(quad.subject), IRI(quad.predicate.value), from_oxigraph(quad.object), name
+
+
+def oxigraph_statements(quads: Iterable[Any]) -> Iterator[Statement]:
+    """pyoxigraph's quads (or triples) as statements, as :func:`oxigraph_quad` gives them.
+
+    The loop a file's every quad goes through, so the common cases (an IRI subject and object, a
+    plain or typed literal) are written out, and the few distinct predicates, datatypes and graph
+    names are converted once each.
+    """
+    named, literal = ox.NamedNode, ox.Literal
+    predicates: dict[str, IRI] = {}
+    datatypes: dict[str, IRI | None] = {}
+    graphs: dict[Any, IRI | BlankNode | None] = {}
+    for quad in quads:
+        s, o = quad.subject, quad.object
+        subject = IRI(s.value) if type(s) is named else node_from_oxigraph(s)
+        p = quad.predicate.value
+        predicate = predicates.get(p)
+        if predicate is None:
+            predicate = predicates[p] = IRI(p)
+        obj: Object
+        kind = type(o)
+        if kind is named:
+            obj = IRI(o.value)
+        elif kind is literal:
+            if o.language:
+                obj = Literal(o.value, None, o.language)
+            else:
+                d = o.datatype.value
+                datatype = datatypes.get(d, _UNSEEN)
+                if datatype is _UNSEEN:
+                    datatype = datatypes[d] = None if d in _PLAIN else IRI(d)
+                obj = Literal(o.value, datatype)
+        else:
+            obj = from_oxigraph(o)
+        g = getattr(quad, "graph_name", None)
+        graph = graphs.get(g, _UNSEEN) if g is not None else None
+        if graph is _UNSEEN:
+            graph = graphs[g] = None if isinstance(g, ox.DefaultGraph) else node_from_oxigraph(g)
+        yield subject, predicate, obj, graph
 
 
 def to_oxigraph(term: Object) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -30,7 +30,7 @@ import rdflib
 
 from exilekg.errors import ExilekgError, FormatError
 from exilekg.formats import RdfFormat
-from exilekg.rdf.convert import Statement, oxigraph_quad, rdflib_statements
+from exilekg.rdf.convert import Statement, oxigraph_statements, rdflib_statements
 from exilekg.terms import VOID
 
 __all__ = [
@@ -230,8 +230,7 @@ def read_statements(dump: Dump, *, error: type[ExilekgError] = ExilekgError) -> 
                 )
             else:
                 parsed = ox.parse(path=dump.path, format=OXIGRAPH_FORMATS[dump.fmt], base_iri=dump.base_iri)
-            for quad in parsed:
-                yield oxigraph_quad(quad)
+            yield from oxigraph_statements(parsed)
             return
         dataset = rdflib.Dataset()
         if dump.fmt is RdfFormat.JSONLD:
