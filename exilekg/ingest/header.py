@@ -259,8 +259,7 @@ def _date_signals(draft: _Draft, head: int | None, byline: int | None, base: dat
     for index in draft.zone:
         found = date_line(lines[index], language=draft.language, base=base)
         rank = 50 if head is None or index > head else 30  # a date over the title may be a "today" banner
-        short = len(lines[index].strip()) <= 100 and not re.search(r"[.!?]\s+\S", lines[index])
-        if found is None and (index == byline or (short and re.search(r"\s[|·•—–]\s|,\s", lines[index]))):
+        if found is None and (index == byline or _is_meta_row(lines[index])):
             found = find_date(clean(lines[index]), language=draft.language)
             rank -= 5
         if found:
@@ -275,6 +274,12 @@ def _date_signals(draft: _Draft, head: int | None, byline: int | None, base: dat
             if found:
                 signals.append(DateSignal(found, f"{draft.line(index)} (at the end)", 40))
     return signals
+
+
+def _is_meta_row(line: str) -> bool:
+    """A row of short items set apart ("Jane Doe · 5 min read · Mar 3, 2024"), not a sentence."""
+    parts = [p for p in re.split(r"\s[|·•—–]\s|,\s", clean(line)) if p.strip()]
+    return len(parts) >= 2 and len(line) <= 120 and all(len(p.split()) <= 5 for p in parts)
 
 
 def _date(draft: _Draft, head: int | None, byline: int | None, url: str | None) -> str | None:
