@@ -19,7 +19,16 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-__all__ = ["DateSignal", "date_line", "find_date", "parse_date", "placeholder", "settle", "url_date"]
+__all__ = [
+    "DateSignal",
+    "date_line",
+    "find_date",
+    "is_revision",
+    "parse_date",
+    "placeholder",
+    "settle",
+    "url_date",
+]
 
 _SUPPORTED = ("en", "ru", "uk", "de", "fr")
 """Languages whose month and weekday names are looked for (with English always)."""
@@ -68,6 +77,12 @@ _REVISION = re.compile(
     r"geändert|mis à jour|modifié|оновлено)\b",
     re.IGNORECASE,
 )
+_REVISION_AFTER = re.compile(
+    r"\s*[,;|·•(]\s*(?:updated|last updated|modified|modifié|mis à jour|обновлено|изменено|aktualisiert|"
+    r"geändert|оновлено)\b.*$",
+    re.IGNORECASE,
+)
+"""A revision date after the publication date: "Publié le 5 mars, modifié le 6 mars"."""
 _ZONE_NAMES = {
     "et": "America/New_York", "edt": "America/New_York", "est": "America/New_York",
     "pt": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pst": "America/Los_Angeles",
@@ -169,7 +184,7 @@ def parse_date(text: str, *, language: str | None = None, base: date | None = No
     ``base`` is a date the page states elsewhere: only against it is a date without a year
     ("Tuesday 14:05", "3 March", "yesterday") read; without it such a string gives None.
     """
-    text = _LABEL.sub("", text.strip(), count=1).strip(" .,|•·")
+    text = _REVISION_AFTER.sub("", _LABEL.sub("", text.strip(), count=1)).strip(" .,|•·")
     if not text or len(text) > _MAX_DATE_LINE or not re.search(r"\d", text):
         return None
     zone: ZoneInfo | timezone | None = None
@@ -200,6 +215,11 @@ def parse_date(text: str, *, language: str | None = None, base: date | None = No
     if not 1800 <= moment.year <= 2200:
         return None
     return _format(moment)
+
+
+def is_revision(text: str) -> bool:
+    """A line giving when the article was updated ("Updated 3 min ago", "Mis à jour le ...")."""
+    return _REVISION.match(text) is not None
 
 
 def date_line(line: str, *, language: str | None = None, base: date | None = None) -> str | None:

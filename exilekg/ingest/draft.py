@@ -71,5 +71,7 @@ class PageMeta:
     site_names: list[Found] = field(default_factory=list)
     languages: list[Found] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
+    copyright: Found | None = None
+    """The page's copyright line (often in a footer the main text leaves out)."""
     title: str | None = None
     """The page's ``<title>``, which may carry the site's name as a suffix."""

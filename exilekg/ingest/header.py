@@ -17,7 +17,7 @@ from typing import Any
 
 from exilekg.ingest.bylines import Byline, is_marker_only, is_person_name, marked_byline, unmarked_byline
 from exilekg.ingest.credits import PHOTO, citations, images, unique_images
-from exilekg.ingest.dates import DateSignal, date_line, find_date, settle, url_date
+from exilekg.ingest.dates import DateSignal, date_line, find_date, is_revision, settle, url_date
 from exilekg.ingest.draft import DOCUMENT_KEYS, EXPECTED_FIELDS, Extraction, PageMeta
 from exilekg.ingest.sites import (
     COPYRIGHT,
@@ -68,6 +68,7 @@ def is_metadata(line: str) -> bool:
         or COPYRIGHT.match(text) is not None
         or URL.fullmatch(text.strip("<>")) is not None
         or (len(text.split()) <= 8 and "." not in text[:-1] and _CREDIT_TAIL.search(text) is not None)
+        or is_revision(text)
     )
 
 
@@ -116,23 +117,38 @@ def _headline_line(draft: _Draft, sites: Sequence[str]) -> int | None:
 
 
 def _is_furniture(draft: _Draft, index: int, text: str, sites: Sequence[str]) -> bool:
-    """A masthead, a section label or a caption above the title: a short line the title follows."""
+    """A masthead, a section label or a caption above the title: short lines the title follows."""
     lines = draft.lines
     following = next_nonblank(lines, index)
     if following is None:
         return False
-    below = clean(lines[following])
-    if following == index + 1 and PHOTO.match(below):
+    if following == index + 1 and PHOTO.match(clean(lines[following])):
         return True  # a caption: its credit comes straight after it
-    title_below = (
-        not is_metadata(lines[following]) and 3 <= len(below.split()) and len(below) <= _MAX_HEADLINE
-    )
-    if is_masthead(text, sites) and (title_below or is_metadata(lines[following])):
-        return True
-    # A section label ("Politics", "Мнение") over a title of several words.
-    styled = re.match(r"\s*(?:#|[*_]\S)", lines[following]) is not None
-    kicker = len(text.split()) <= 2 and not text.endswith((".", "?", "!"))
-    return kicker and title_below and not styled and len(below.split()) >= 5
+    if not (is_masthead(text, sites) or _is_short(text)):
+        return False
+    # Past other short lines and metadata, a title must follow within a few lines.
+    for below in list(nonblank(lines, following))[:5]:
+        raw = lines[below]
+        caption = below + 1 < len(lines) and PHOTO.match(clean(lines[below + 1])) is not None
+        if is_metadata(raw) or caption or (_is_short(clean(raw)) and not _styled(raw)):
+            continue
+        return _is_title_like(raw)
+    return False
+
+
+def _is_short(text: str) -> bool:
+    """A label rather than a title: one to three words, not a sentence."""
+    return len(text.split()) <= 3 and not text.endswith((".", "?", "!", ":"))
+
+
+def _styled(raw: str) -> bool:
+    return re.match(r"\s*(?:#|[*_]\S)", raw) is not None
+
+
+def _is_title_like(raw: str) -> bool:
+    text = clean(raw)
+    words = len(text.split())
+    return 4 <= words <= 30 and len(text) <= _MAX_HEADLINE and not text.endswith(".") and not _styled(raw)
 
 
 def _headline(draft: _Draft, url: str | None) -> tuple[int | None, str | None]:
@@ -319,7 +335,9 @@ def _publisher(draft: _Draft, url: str | None, head: int | None) -> dict[str, An
         text = clean(lines[index])
         if not is_metadata(lines[index]) and is_masthead(text, sites):
             names.append(Found(text, f"{draft.line(index)} (the masthead)"))
-    for found in (dateline_agency(lines, head or 0), copyright_holder(lines), disclaimer_name(lines)):
+    start = head + 1 if head is not None else 0
+    for found in (dateline_agency(lines, start), copyright_holder(lines) or draft.page.copyright,
+                  disclaimer_name(lines)):  # fmt: skip
         if found is not None:
             names.append(found)
     result = publisher_record(url, names, draft.notes, trusted=draft.page.site_names)

@@ -23,7 +23,7 @@ from exilekg.ingest.bylines import names_of
 from exilekg.ingest.credits import PHOTO
 from exilekg.ingest.dates import DateSignal, parse_date
 from exilekg.ingest.draft import PageMeta
-from exilekg.ingest.sites import Found, clean_url, split_title
+from exilekg.ingest.sites import Found, clean_url, copyright_holder, split_title
 from exilekg.ingest.text import clean
 
 __all__ = ["Page", "decode_html", "read_page"]
@@ -118,6 +118,10 @@ def _read_markup(tree: Any, meta: PageMeta) -> None:
         meta.title = " ".join(title.split())
     _titles(properties, meta)
     _figures(tree, meta)
+    notices = tree.xpath("//body//text()[contains(., '©') or contains(., 'opyright') or contains(., '(c)')]")
+    meta.copyright = copyright_holder([" ".join(str(t).split()) for t in notices])
+    if meta.copyright is not None:
+        meta.copyright = Found(meta.copyright.value, "the page's copyright line")
 
 
 def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:

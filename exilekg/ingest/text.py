@@ -164,7 +164,7 @@ _BOILERPLATE_PHRASES = re.compile(
     r"|^(?:help us|support us|support our|subscribe to|sign up for|join us|become a member|donate)\b"
     r"|^(?:помогите нам|поддержите|подпишитесь|станьте)\b|^(?:unterstützen sie|abonnieren sie)\b"
     r"|^(?:soutenez|abonnez-vous)\b|^(?:підтримайте|підпишіться)\b"
-    r"|\b(?:reach|hit|get to)\b.{0,30}\b(?:members|subscribers|supporters|readers)\b"
+    r"|\b(?:reach|hit|get to)\s+[\d.,\s]+k?\s*(?:new\s+)?(?:members|subscribers|supporters|readers|donors)\b"
     r"|\bcookies?\b.{0,40}\b(?:accept|consent|use)\b|\b(?:accept|use)\b.{0,40}\bcookies?\b",
     re.IGNORECASE,
 )
