@@ -47,10 +47,17 @@ def drafted_fields(corpus: Path, document: dict[str, Any]) -> dict[str, Any]:
 
 def field_ok(field: str, expected: Any, got: Any) -> bool:
     if field == "publisher":
-        return got is None if expected is None else got is not None and got.casefold() in {
-            e.casefold() for e in expected
-        }
-    if field == "datePublished" and isinstance(expected, str) and isinstance(got, str) and len(expected) == 10:
+        return (
+            got is None
+            if expected is None
+            else got is not None and got.casefold() in {e.casefold() for e in expected}
+        )
+    if (
+        field == "datePublished"
+        and isinstance(expected, str)
+        and isinstance(got, str)
+        and len(expected) == 10
+    ):
         return got[:10] == expected  # a date stated without a time: any time the page adds is fine
     return bool(got == expected)
 

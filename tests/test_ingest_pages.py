@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -30,13 +31,18 @@ ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    seen_agents: list[str] = []
+    seen_agents: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen_agents.append(self.headers.get("User-Agent", ""))
         routes = {
             "/old/lawyers": (301, "text/html", b"", "/news/lawyers"),
-            "/news/lawyers": (200, "text/html; charset=utf-8", (PAGES / "en-jsonld-newsarticle.html").read_bytes(), None),
+            "/news/lawyers": (
+                200,
+                "text/html; charset=utf-8",
+                (PAGES / "en-jsonld-newsarticle.html").read_bytes(),
+                None,
+            ),
             "/cp1251": (200, "text/html; charset=windows-1251", _cp1251_page(), None),
             "/report.pdf": (200, "application/pdf", b"%PDF-1.4", None),
             "/gone": (404, "text/html", b"<h1>Not found</h1>", None),
@@ -51,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -94,7 +100,9 @@ def test_init_makes_a_valid_empty_corpus(tmp_path: Path) -> None:
 
 def test_ingest_into_a_folder_without_corpus_json_points_at_init(tmp_path: Path) -> None:
     (tmp_path / "plain").mkdir()
-    result = CliRunner().invoke(cli, ["ingest", str(ARTICLES / "cyrillic.txt"), "--into", str(tmp_path / "plain")])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(ARTICLES / "cyrillic.txt"), "--into", str(tmp_path / "plain")]
+    )
     assert result.exit_code == 1
     assert "no corpus.json" in result.output and "exilekg init" in result.output
 

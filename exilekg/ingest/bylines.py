@@ -57,7 +57,7 @@ def normalise_name(name: str) -> str:
     letters = [c for c in name if c.isalpha()]
     if len(letters) < 4 or not all(c.isupper() for c in letters):
         return name
-    words = []
+    words: list[str] = []
     for word in name.split(" "):
         lower = word.lower()
         if lower in _PARTICLES and words:
@@ -75,7 +75,8 @@ def is_person_name(text: str) -> bool:
     if not (tokens[0][0].isupper() and tokens[-1][0].isupper()):
         return False
     return all(
-        _NAME_TOKEN.fullmatch(t) is not None and (t[0].isupper() or t.casefold() in _PARTICLES) for t in tokens
+        _NAME_TOKEN.fullmatch(t) is not None and (t[0].isupper() or t.casefold() in _PARTICLES)
+        for t in tokens
     )
 
 
@@ -107,7 +108,7 @@ def marked_byline(line: str) -> Byline | None:
 
 
 def _site_byline(rest: str) -> Byline | None:
-    """"By Meduza", "By The Insider": a byline naming no person but an outlet."""
+    """ "By Meduza", "By The Insider": a byline naming no person but an outlet."""
     text = rest.strip(" .")
     words = text.split()
     if 1 <= len(words) <= 4 and text[:1].isupper() and not re.search(r"\d", text):

@@ -180,7 +180,9 @@ def credit_line(
         return _image(caption, credit, license_) if credit else None
     if COPYRIGHT.match(text) and copyright_holder([raw]) is None:
         credit, license_ = _split_license(COPYRIGHT.sub("", text, count=1).strip())
-        return _image(_caption_above(lines, index, headline, is_metadata), credit, license_) if credit else None
+        return (
+            _image(_caption_above(lines, index, headline, is_metadata), credit, license_) if credit else None
+        )
     inline = re.match(r"^(?P<caption>.{1,300}?[.!?])\s+©\s*(?P<credit>[^©\d][^©]{0,120})$", text)
     if inline:
         credit, license_ = _split_license(inline.group("credit").strip())

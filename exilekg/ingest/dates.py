@@ -63,7 +63,9 @@ _DATE_FORMS = (
     re.compile(r"(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})"),
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"),
     re.compile(
-        r"(?P<day>\d{1,2})(?:st|nd|rd|th|er)?\.?\s+" + _MONTH + r",?\s+(?P<year>\d{4})(?:\s*г\.?|\s+года|\s+року|\s*р\.)?"
+        r"(?P<day>\d{1,2})(?:st|nd|rd|th|er)?\.?\s+"
+        + _MONTH
+        + r",?\s+(?P<year>\d{4})(?:\s*г\.?|\s+года|\s+року|\s*р\.)?"
     ),
 )
 _LABEL = re.compile(
@@ -109,7 +111,7 @@ def _iso(year: str | int, month: int | None, day: str | int) -> date | None:
     return found if 1800 <= found.year <= 2200 else None
 
 
-def _fast(text: str) -> str | None | bool:
+def _fast(text: str) -> str | bool | None:
     """The ISO form when ``text`` is one of the common forms; False when it is not one."""
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
@@ -289,7 +291,7 @@ class DateSignal:
 
 def placeholder(day: date, *, today: date | None = None) -> str | None:
     """Why ``day`` cannot be a publication date, or None when it can."""
-    if day in _PLACEHOLDERS and day.year != 2000 or day.year < 1991 and (day.month, day.day) == (1, 1):
+    if (day in _PLACEHOLDERS and day.year != 2000) or (day.year < 1991 and (day.month, day.day) == (1, 1)):
         return "a placeholder date (content systems print it when no date is set)"
     bound = (today or date.today()) + timedelta(days=2)
     if day > bound:
@@ -330,9 +332,7 @@ def settle(
     best = max(usable, key=lambda s: s.rank)
     for other in usable:
         if other is not best and other.day != best.day:
-            notes.append(
-                f"the date {best.value} ({best.source}) was used; {other.source} says {other.value}"
-            )
+            notes.append(f"the date {best.value} ({best.source}) was used; {other.source} says {other.value}")
     return best
 
 

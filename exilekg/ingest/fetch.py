@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -54,14 +54,14 @@ def fetch_page(url: str, *, session: requests.Session | None = None) -> Fetched:
     """GET ``url`` following redirects; IngestError unless it answers 200 with an HTML page."""
     http = session or requests.Session()
     try:
-        response = http.get(
-            url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"},
-            timeout=TIMEOUT, allow_redirects=True, stream=True,
-        )  # fmt: skip
+        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
+        response = http.get(url, headers=headers, timeout=TIMEOUT, allow_redirects=True, stream=True)
     except requests.exceptions.Timeout:
         raise IngestError(f"{url}: no answer within {TIMEOUT[1]:.0f} s", hint="try again later") from None
     except requests.exceptions.TooManyRedirects:
-        raise IngestError(f"{url}: too many redirects", hint="open it in a browser and give the final URL") from None
+        raise IngestError(
+            f"{url}: too many redirects", hint="open it in a browser and give the final URL"
+        ) from None
     except requests.exceptions.RequestException as exc:
         raise IngestError(
             f"{url}: cannot fetch it ({type(exc).__name__})", hint="check the URL and the network"
@@ -70,7 +70,7 @@ def fetch_page(url: str, *, session: requests.Session | None = None) -> Fetched:
         if response.status_code != 200:
             raise IngestError(
                 f"{url}: the server answered HTTP {response.status_code} {response.reason or ''}".rstrip(),
-                hint="check the URL; a page behind a login can be saved from the browser and ingested as a file",
+                hint="check the URL; a page behind a login can be saved in a browser and ingested as a file",
             )
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media not in _HTML_TYPES:
@@ -80,8 +80,8 @@ def fetch_page(url: str, *, session: requests.Session | None = None) -> Fetched:
             )
         content = _read(response, url)
         declared = _declared_charset(response.headers.get("Content-Type", ""))
-        redirects = tuple(r.url for r in response.history) + (response.url,)
-    retrieved = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        redirects = (*(r.url for r in response.history), response.url)
+    retrieved = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return Fetched(url, response.url, redirects if len(redirects) > 1 else (), content, declared, retrieved)
 
 

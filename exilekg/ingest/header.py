@@ -233,7 +233,9 @@ def _unmarked(draft: _Draft, after: int | None) -> tuple[Byline, int] | None:
         byline = unmarked_byline(lines[index])
         if byline is None or not byline.names or len(byline.names) > 6:
             continue
-        neighbours = [i for i in (_previous_nonblank(lines, index), next_nonblank(lines, index)) if i is not None]
+        neighbours = [
+            i for i in (_previous_nonblank(lines, index), next_nonblank(lines, index)) if i is not None
+        ]
         by_date = any(date_line(lines[i], language=draft.language) for i in neighbours)
         following = next_nonblank(lines, index)
         before_body = following is not None and len(lines[following].strip()) > 150
@@ -250,20 +252,20 @@ def _authors(draft: _Draft, after: int | None, url: str | None) -> tuple[list[st
     sites = draft.sites(url)
     if draft.page.authors:
         names, source = draft.page.authors[0]
-        names = tuple(n for n in names if not any(_names_site(n, s) for s in sites))
-        if names:
+        people = [n for n in names if not any(_names_site(n, s) for s in sites)]
+        if people:
             draft.sources["authors"] = source
-            return list(names), None
+            return people, None
     found = _marked(draft, sites) or _unmarked(draft, after)
     if found is None:
         return [], None
     byline, index = found
-    names = [n for n in byline.names if not any(_names_site(n, s) for s in sites)]
+    authors = [n for n in byline.names if not any(_names_site(n, s) for s in sites)]
     if byline.outlet:
         draft.outlets.append(Found(byline.outlet, f"{draft.line(index)} (the byline's outlet)"))
-    if names:
+    if authors:
         draft.sources["authors"] = draft.line(index)
-    return names, index
+    return authors, index
 
 
 # --------------------------------------------------------------------------- date
@@ -373,7 +375,9 @@ def extract_text(
     notes: list[str] = []
     if body.startswith("\ufeff"):
         body = body[1:]
-        notes.append("the text starts with a byte-order mark, ignored when reading (the stored copy keeps it)")
+        notes.append(
+            "the text starts with a byte-order mark, ignored when reading (the stored copy keeps it)"
+        )
     lines = body.splitlines()
     page = page or PageMeta()
     language = page.languages[0].value if page.languages else detect_language(body)

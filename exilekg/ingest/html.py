@@ -33,7 +33,14 @@ _ARTICLE_TYPES = frozenset(
      "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
      "scholarlyarticle", "socialmediaposting", "report", "techarticle"}
 )  # fmt: skip
-_AUTHOR_META = ("author", "article:author", "dc.creator", "citation_author", "parsely-author", "sailthru.author")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "citation_author",
+    "parsely-author",
+    "sailthru.author",
+)
 _DATE_META = (
     ("article:published_time", 85),
     ("og:published_time", 84),
@@ -173,9 +180,9 @@ def _from_json_ld(item: dict[str, Any], meta: PageMeta) -> None:
             people.extend(names_of(name) or ())
     if people:
         meta.authors.append((tuple(people), f"{where}.author"))
-    if published := _text_of(item.get("datePublished")):
-        if found := parse_date(published):
-            meta.dates.append(DateSignal(found, f"{where}.datePublished", 90))
+    published = _text_of(item.get("datePublished"))
+    if published and (found := parse_date(published)):
+        meta.dates.append(DateSignal(found, f"{where}.datePublished", 90))
     if publisher := _text_of(item.get("publisher")):
         meta.site_names.append(Found(publisher, f"{where}.publisher"))
     for key in ("url", "mainEntityOfPage"):
@@ -188,8 +195,11 @@ def _from_json_ld(item: dict[str, Any], meta: PageMeta) -> None:
     image = item.get("image")
     for picture in image if isinstance(image, list) else [image]:
         if isinstance(picture, dict):
-            _add_image(meta, _text_of(picture.get("caption")), _text_of(picture.get("creditText"))
-                       or _text_of(picture.get("copyrightHolder")) or _text_of(picture.get("author")))  # fmt: skip
+            credit = next(
+                filter(None, (_text_of(picture.get(k)) for k in ("creditText", "copyrightHolder", "author"))),
+                None,
+            )
+            _add_image(meta, _text_of(picture.get("caption")), credit)
 
 
 def _meta_tags(tree: Any) -> dict[str, list[str]]:
@@ -257,7 +267,9 @@ def _figures(tree: Any, meta: PageMeta) -> None:
         credit = credit_parts[0] if credit_parts else None
         if caption and credit is None and (photo := PHOTO.match(caption)):
             caption, credit = photo.group("caption"), photo.group("credit")
-        credit = re.sub(r"^(?:photo|foto|фото|image|credit|bild)\s*[:©]\s*|^©\s*", "", credit or "", flags=re.I)
+        credit = re.sub(
+            r"^(?:photo|foto|фото|image|credit|bild)\s*[:©]\s*|^©\s*", "", credit or "", flags=re.I
+        )
         _add_image(meta, caption, credit or None)
 
 

@@ -63,7 +63,9 @@ def _date(document: Record, today: date | None) -> Iterator[Problem]:
         return
     why = placeholder(published, today=today)
     if why:
-        yield _warning(document, "/datePublished", f"the date {published} is {why}", "check the article's date")
+        yield _warning(
+            document, "/datePublished", f"the date {published} is {why}", "check the article's date"
+        )
         return
     snapshot = data.get("snapshot")
     retrieved = _day(snapshot.get("retrieved")) if isinstance(snapshot, dict) else None
@@ -91,7 +93,8 @@ def _publisher(document: Record, organizations: dict[str, dict[str, object]]) ->
     if not isinstance(site, str) or not urlsplit(site).hostname or not urlsplit(url).hostname:
         return
     if site_label(site) != site_label(url):
-        yield _warning(
-            document, "/publisher", f"the publisher's site ({urlsplit(site).hostname}) is not the site of the "
-            f"document's URL ({urlsplit(url).hostname})", "check the publisher, or the URL",
-        )  # fmt: skip
+        message = (
+            f"the publisher's site ({urlsplit(site).hostname}) is not the site of the document's URL "
+            f"({urlsplit(url).hostname})"
+        )
+        yield _warning(document, "/publisher", message, "check the publisher, or the URL")

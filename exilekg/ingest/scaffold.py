@@ -32,7 +32,9 @@ def init_corpus(
     folder = Path(folder)
     meta_path = folder / "corpus.json"
     if meta_path.exists():
-        raise IngestError("the folder already holds a corpus", path=meta_path, hint="ingest into it, or pick a new folder")
+        raise IngestError(
+            "the folder already holds a corpus", path=meta_path, hint="ingest into it, or pick a new folder"
+        )
     if folder.exists() and not folder.is_dir():
         raise IngestError("not a folder", path=folder, hint="give a new folder's path")
     corpus_id = slugify(folder.resolve().name) or "corpus"

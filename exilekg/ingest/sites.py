@@ -143,7 +143,11 @@ def split_title(title: str, sites: Iterable[str] = (), *, loose: bool = False) -
         if not head.strip() or not tail:
             continue
         names_site = any(
-            (same_site(tail, s) if "://" in s else compact(s) == compact(tail) or same_site(s, f"https://{tail}"))
+            (
+                same_site(tail, s)
+                if "://" in s
+                else compact(s) == compact(tail) or same_site(s, f"https://{tail}")
+            )
             for s in known
         )
         short = len(tail.split()) <= 4 and len(tail) <= 40 and len(head.split()) >= 3
@@ -166,7 +170,9 @@ def is_masthead(text: str, sites: Iterable[str] = ()) -> bool:
     if len(text) > 50 or len(text.split()) > 5 or re.search(r"[.!?:]\s|[!?]$", text):
         return False
     for site in sites:
-        if ("://" in site and same_site(text, site)) or ("://" not in site and compact(site) == compact(text)):
+        if ("://" in site and same_site(text, site)) or (
+            "://" not in site and compact(site) == compact(text)
+        ):
             return True
     return len(text.split()) <= 3 and _MASTHEAD_WORDS.search(text) is not None and text[:1].isupper()
 

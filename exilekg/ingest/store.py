@@ -161,14 +161,18 @@ def _decode_text(path: Path, raw: bytes) -> str:
             hint="save it as UTF-8",
         ) from None
     if not text.lstrip("\ufeff").strip():
-        raise IngestError("the file is empty", path=path, hint="give the article's text, title on the first line")
+        raise IngestError(
+            "the file is empty", path=path, hint="give the article's text, title on the first line"
+        )
     return text
 
 
 def _page_source(origin: Path | str, stem: str, raw: bytes, fetched: Fetched | None) -> _Source:
     from exilekg.ingest.html import read_page
 
-    page = read_page(raw, url=fetched.url if fetched else None, encoding=fetched.encoding if fetched else None)
+    page = read_page(
+        raw, url=fetched.url if fetched else None, encoding=fetched.encoding if fetched else None
+    )
     if not page.text.strip():
         raise _error(
             origin,
@@ -268,7 +272,9 @@ def _share(draft: Extraction, corpus: _Corpus) -> tuple[Extraction, list[dict[st
                 linked.append(item["id"])
                 continue
             if known is not None:
-                notes.append(f"the id {item['id']!r} is a {known} of the corpus; the {kind} was named otherwise")
+                notes.append(
+                    f"the id {item['id']!r} is a {known} of the corpus; the {kind} was named otherwise"
+                )
                 item = {**item, "id": corpus.free(item["id"])}
             corpus.kinds[item["id"]] = kind
             new.append(item)
@@ -389,7 +395,9 @@ def ingest(
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        raise IngestError("no such corpus folder", path=corpus_dir, hint=f"create it with: exilekg init {corpus_dir}")
+        raise IngestError(
+            "no such corpus folder", path=corpus_dir, hint=f"create it with: exilekg init {corpus_dir}"
+        )
     if not (corpus_dir / "corpus.json").is_file():
         raise IngestError(
             "the folder has no corpus.json, so it is not a corpus yet",
@@ -446,5 +454,3 @@ def _write(plans: Sequence[_Plan], corpus: _Corpus, corpus_dir: Path, texts: Pat
                 )
             )  # fmt: skip
     return results
-
-

@@ -143,22 +143,23 @@ def header_zone(lines: Sequence[str], limit: int = HEADER_LINES) -> list[int]:
 # Lines a page repeats around every article: navigation, sharing, subscription prompts.
 # They are compared casefolded, without surrounding punctuation, after numbering is dropped.
 _BOILERPLATE_WORDS = frozenset(
-    item.strip()
-    for item in """
-    published, updated, close, menu, search, share, share this article, top of page, bottom of page,
-    back to top, introduction, skip to content, skip to main content, advertisement, ad, leave a comment,
-    comments, print, subscribe, sign in, log in, login, register, home, listen, listen to this article,
-    related, related articles, read more, loading, more news, all news, latest news, logo, main menu,
-    toggle navigation, open menu, donate, support us, newsletter, sign up, follow us, contact, about,
-    about us, cookies, cookie settings, accept, accept all cookies, english, русский, deutsch, français,
-    українська, en, ru, de, fr, uk, главная, главное, новости, все новости, меню, поиск, поделиться,
-    подписаться, реклама, читать также, читайте также, комментарии, войти, лента новостей,
-    последние новости, поддержать, startseite, nachrichten, alle nachrichten, suche, teilen, anmelden,
-    werbung, mehr zum thema, accueil, actualités, toutes les actualités, rechercher, partager,
-    s'abonner, publicité, lire aussi, головна, новини, всі новини, пошук, поділитися, підписатися,
-    читайте також
-    """.split(",")
-)
+    {
+        "published", "updated", "close", "menu", "search", "share", "share this article", "top of page",
+        "bottom of page", "back to top", "introduction", "skip to content", "skip to main content",
+        "advertisement", "ad", "leave a comment", "comments", "print", "subscribe", "sign in", "log in",
+        "login", "register", "home", "listen", "listen to this article", "related", "related articles",
+        "read more", "loading", "more news", "all news", "latest news", "logo", "main menu",
+        "toggle navigation", "open menu", "donate", "support us", "newsletter", "sign up", "follow us",
+        "contact", "about", "about us", "cookies", "cookie settings", "accept", "accept all cookies",
+        "english", "русский", "deutsch", "français", "українська", "en", "ru", "de", "fr", "uk", "главная",
+        "главное", "новости", "все новости", "меню", "поиск", "поделиться", "подписаться", "реклама",
+        "читать также", "читайте также", "комментарии", "войти", "лента новостей", "последние новости",
+        "поддержать", "startseite", "nachrichten", "alle nachrichten", "suche", "teilen", "anmelden",
+        "werbung", "mehr zum thema", "accueil", "actualités", "toutes les actualités", "rechercher",
+        "partager", "s'abonner", "publicité", "lire aussi", "головна", "новини", "всі новини", "пошук",
+        "поділитися", "підписатися", "читайте також",
+    }
+)  # fmt: skip
 _BOILERPLATE_PHRASES = re.compile(
     r"^(?:skip to|jump to|перейти к|zum inhalt|aller au contenu|перейти до)\b"
     r"|^(?:help us|support us|support our|subscribe to|sign up for|join us|become a member|donate)\b"
