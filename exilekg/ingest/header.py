@@ -48,6 +48,17 @@ from exilekg.ingest.text import (
 __all__ = ["extract", "extract_text", "is_metadata"]
 
 _MAX_HEADLINE = 250
+_HANDLE = re.compile(r"@[A-Za-z0-9_.]{3,40}")
+"""A channel's or an account's handle, under its name in a pasted post."""
+_AUTHOR_NOTE = re.compile(
+    r"^(?P<name>[^,.:;]{5,60}?)\s+(?:is|est|ist|является|є|—|–)\s+(?:an?\s+|the\s+|une?\s+|eine?r?\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:journalist|reporter|writer|author|editor|researcher|professor|fellow|analyst|"
+    r"historian|political scientist|lecturer|chercheu|journaliste|écrivain|professeur|politologue|"
+    r"forscher|journalist|autor|politikwissenschaftler|журналист|исследовател|писател|политолог|"
+    r"профессор|редактор|журналіст|дослідни|письменни|політолог|редактор)\w*",
+    re.IGNORECASE,
+)
+"""An op-ed's closing note on its author: "Sophie Martin est chercheuse ...", "Jane Doe is a ..."."""
 _CREDIT_TAIL = re.compile(
     r"(?:/|\bvia\s+|\b)(?:getty images|reuters|afp|ap photo|ap|epa(?:-efe)?|tass|ria novosti|"
     r"shutterstock|imago|dpa|sipa|anadolu|ap images|риа новости|тасс|фото)\)?$",
@@ -69,6 +80,8 @@ def is_metadata(line: str) -> bool:
         or URL.fullmatch(text.strip("<>")) is not None
         or (len(text.split()) <= 8 and "." not in text[:-1] and _CREDIT_TAIL.search(text) is not None)
         or is_revision(text)
+        or (_is_meta_row(line) and find_date(text) is not None)
+        or _HANDLE.fullmatch(text) is not None
     )
 
 
@@ -258,7 +271,7 @@ def _authors(draft: _Draft, after: int | None, url: str | None) -> tuple[list[st
             return people, None
     found = _marked(draft, sites) or _unmarked(draft, after)
     if found is None:
-        return [], None
+        return _author_note(draft), None
     byline, index = found
     authors = [n for n in byline.names if not any(_names_site(n, s) for s in sites)]
     if byline.outlet:
@@ -266,6 +279,18 @@ def _authors(draft: _Draft, after: int | None, url: str | None) -> tuple[list[st
     if authors:
         draft.sources["authors"] = draft.line(index)
     return authors, index
+
+
+def _author_note(draft: _Draft) -> list[str]:
+    """The author named by a note at the end of the text, when no byline names one."""
+    indices = list(nonblank(draft.lines))
+    for index in indices[4:][-4:]:
+        text = clean(draft.lines[index])
+        match = _AUTHOR_NOTE.match(text) if len(text) <= 250 else None
+        if match and is_person_name(match["name"]):
+            draft.sources["authors"] = f"{draft.line(index)} (the note on the author at the end)"
+            return [match["name"]]
+    return []
 
 
 # --------------------------------------------------------------------------- date
@@ -335,7 +360,9 @@ def _publisher(draft: _Draft, url: str | None, head: int | None) -> dict[str, An
         if head is not None and index >= head:
             break
         text = clean(lines[index])
-        if not is_metadata(lines[index]) and is_masthead(text, sites):
+        following = next_nonblank(lines, index)
+        handle = following is not None and _HANDLE.fullmatch(clean(lines[following])) is not None
+        if not is_metadata(lines[index]) and (is_masthead(text, sites) or handle):
             names.append(Found(text, f"{draft.line(index)} (the masthead)"))
     start = head + 1 if head is not None else 0
     for found in (dateline_agency(lines, start), copyright_holder(lines) or draft.page.copyright,

@@ -174,7 +174,10 @@ def is_masthead(text: str, sites: Iterable[str] = ()) -> bool:
             "://" not in site and compact(site) == compact(text)
         ):
             return True
-    return len(text.split()) <= 3 and _MASTHEAD_WORDS.search(text) is not None and text[:1].isupper()
+    words = text.split()
+    if 2 <= len(words) <= 4 and sum(c.isalpha() for c in text) >= 4 and text == text.upper():
+        return True  # a name set in capitals: "THE EXILE BRIEF"
+    return 2 <= len(words) <= 3 and _MASTHEAD_WORDS.search(text) is not None and text[:1].isupper()
 
 
 # --------------------------------------------------------------------------- named in the text
@@ -183,7 +186,7 @@ _DATELINE = (
     # MOSCOW, March 3 /TASS/. ; Москва. 3 марта. /ТАСС/. Группа
     re.compile(r"^[A-ZА-ЯЁІЇЄ][\w .,'’-]{1,60}?\s*/(?P<agency>[^\W\d_][\w .&-]{1,24}?)/\s*[.:,—–-]\s*\S"),
     # KYIV (Reuters) - ; BERLIN (AP) — ; BERLIN (dpa) -
-    re.compile(r"^[A-ZА-ЯЁІЇЄ][\w .,'’-]{1,60}?\s*\((?P<agency>[^\W\d_][\w .&-]{1,24}?)\)\s*[—–-]\s*\S"),
+    re.compile(r"^[A-ZА-ЯЁІЇЄ][\w .,'’-]{1,60}?\s*\((?P<agency>[^\W\d_][\w .&-]{1,24}?)\)\s*[.—–-]\s*\S"),
     # МОСКВА, 14 окт — РИА Новости. ; BERLIN, 3. März - dpa -
     re.compile(
         r"^[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ .-]{2,30}(?:,\s*[^—–-]{1,25})?\s+[—–-]\s+(?P<agency>[\w][\w .&-]{1,24}?)"
