@@ -157,7 +157,8 @@ _BOILERPLATE_WORDS = frozenset(
         "поддержать", "startseite", "nachrichten", "alle nachrichten", "suche", "teilen", "anmelden",
         "werbung", "mehr zum thema", "accueil", "actualités", "toutes les actualités", "rechercher",
         "partager", "s'abonner", "publicité", "lire aussi", "головна", "новини", "всі новини", "пошук",
-        "поділитися", "підписатися", "читайте також", "останні новини", "breaking news", "breaking", "view in browser", "unsubscribe",
+        "поділитися", "підписатися", "читайте також", "останні новини", "breaking news", "breaking",
+        "view in browser", "unsubscribe",
     }
 )  # fmt: skip
 _BOILERPLATE_PHRASES = re.compile(
