@@ -884,9 +884,13 @@ def test_cli_reports_files_and_missing_fields(corpus: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"{sources[0]}: wrote {corpus / 'documents' / 'title-byline-date.json'}"
-    assert lines[1] == "  could not find: publisher, url"
-    assert lines[2].startswith("  new record: ") and lines[2].endswith("jonas-vaitkus.json")
-    assert lines[4] == f"{sources[1]}: wrote {corpus / 'documents' / 'footnotes.json'}"
+    assert lines[1] == (
+        "  found: headline (line 1); author (line 5); date (line 6); "
+        "language (the text's words (stopwords and script))"
+    )
+    assert lines[2] == "  could not find: publisher, url"
+    assert lines[3].startswith("  new record: ") and lines[3].endswith("jonas-vaitkus.json")
+    assert lines[5] == f"{sources[1]}: wrote {corpus / 'documents' / 'footnotes.json'}"
 
 
 def test_cli_prints_notes_and_uses_texts_option(corpus: Path, tmp_path: Path) -> None:

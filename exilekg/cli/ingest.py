@@ -67,6 +67,10 @@ def ingest_command(
         return
     for result in results:
         click.echo(f"{result.source}: {_STATUS[result.status]} {result.document}")
+        sources = result.extraction.sources
+        found = [f"{_LABELS.get(k, k)} ({where})" for k, where in sources.items() if k in _LABELS]
+        if found:
+            click.echo(f"  found: {'; '.join(found)}")
         if result.missing:
             click.echo(f"  could not find: {', '.join(_LABELS.get(m, m) for m in result.missing)}")
         if result.kept:

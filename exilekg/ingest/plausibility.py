@@ -75,12 +75,21 @@ def _date(document: Record, today: date | None) -> Iterator[Problem]:
             "check the article's date",
         )  # fmt: skip
     url = data.get("url")
-    in_url = _day(url_date(url)) if isinstance(url, str) else None
+    in_url = _day(url_date(url)) if _host(url) else None
     if in_url is not None and abs(in_url - published) > _FAR:
         yield _warning(
             document, "/datePublished", f"the date {published} is far from the date in the URL ({in_url})",
             "check which one is the publication date",
         )  # fmt: skip
+
+
+def _host(url: object) -> str | None:
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[" and the like: invalid, which validation reports
+        return None
 
 
 def _publisher(document: Record, organizations: dict[str, dict[str, object]]) -> Iterator[Problem]:
@@ -90,11 +99,9 @@ def _publisher(document: Record, organizations: dict[str, dict[str, object]]) ->
         return
     organization = publisher if isinstance(publisher, dict) else organizations.get(str(publisher))
     site = organization.get("url") if isinstance(organization, dict) else None
-    if not isinstance(site, str) or not urlsplit(site).hostname or not urlsplit(url).hostname:
+    site_host, url_host = _host(site), _host(url)
+    if not site_host or not url_host:
         return
-    if site_label(site) != site_label(url):
-        message = (
-            f"the publisher's site ({urlsplit(site).hostname}) is not the site of the document's URL "
-            f"({urlsplit(url).hostname})"
-        )
+    if site_label(f"http://{site_host}/") != site_label(f"http://{url_host}/"):
+        message = f"the publisher's site ({site_host}) is not the site of the document's URL ({url_host})"
         yield _warning(document, "/publisher", message, "check the publisher, or the URL")

@@ -64,7 +64,10 @@ def clean_url(text: str) -> str | None:
     url = match.group(0).rstrip(".,;:!?'’”»*")
     while url.endswith(")") and url.count("(") < url.count(")"):
         url = url[:-1]
-    return url if _IRI.match(url) and urlsplit(url).hostname else None
+    try:
+        return url if _IRI.match(url) and urlsplit(url).hostname else None
+    except ValueError:  # an IPv6 address cut short, a port out of range
+        return None
 
 
 def _is_article_url(url: str) -> bool:

@@ -423,7 +423,14 @@ def ingest(
         plan = _place(source, corpus, corpus_dir, overwrite)
         _check_text_file(plan, texts, overwrite)
         plans.append(plan)
-    return _write(plans, corpus, corpus_dir, texts)
+    try:
+        return _write(plans, corpus, corpus_dir, texts)
+    except OSError as exc:
+        where = exc.filename or corpus_dir
+        raise IngestError(
+            f"cannot write the drafts: {exc.strerror or exc}", path=where,
+            hint="check that the corpus and texts folders are writable",
+        ) from None  # fmt: skip
 
 
 def _write(plans: Sequence[_Plan], corpus: _Corpus, corpus_dir: Path, texts: Path) -> list[IngestResult]:
