@@ -67,8 +67,8 @@ def ingest_command(
         return
     for result in results:
         click.echo(f"{result.source}: {_STATUS[result.status]} {result.document}")
-        sources = result.extraction.sources
-        found = [f"{_LABELS.get(k, k)} ({where})" for k, where in sources.items() if k in _LABELS]
+        origins = result.extraction.sources
+        found = [f"{_LABELS[k]} ({where})" for k, where in origins.items() if k in _LABELS]
         if found:
             click.echo(f"  found: {'; '.join(found)}")
         if result.missing:

@@ -75,7 +75,7 @@ def _date(document: Record, today: date | None) -> Iterator[Problem]:
             "check the article's date",
         )  # fmt: skip
     url = data.get("url")
-    in_url = _day(url_date(url)) if _host(url) else None
+    in_url = _day(url_date(url)) if isinstance(url, str) and _host(url) else None
     if in_url is not None and abs(in_url - published) > _FAR:
         yield _warning(
             document, "/datePublished", f"the date {published} is far from the date in the URL ({in_url})",
