@@ -118,7 +118,7 @@ def _headline_line(draft: _Draft, sites: Sequence[str]) -> int | None:
             return index
     for position, index in enumerate(top):
         text = clean(lines[index])
-        if not text or is_metadata(lines[index]) or position > 25:
+        if not text or is_metadata(lines[index]) or position > 80:
             continue
         if len(text) > _MAX_HEADLINE:
             draft.notes.append("the first line of text is paragraph-length, not a title; no headline taken")
@@ -139,8 +139,8 @@ def _is_furniture(draft: _Draft, index: int, text: str, sites: Sequence[str]) ->
         return True  # a caption: its credit comes straight after it
     if not (is_masthead(text, sites) or _is_short(text)):
         return False
-    # Past other short lines and metadata, a title must follow within a few lines.
-    for below in list(nonblank(lines, following))[:5]:
+    # Past other short lines (a menu, labels) and metadata, a title must follow.
+    for below in list(nonblank(lines, following))[:60]:
         raw = lines[below]
         caption = below + 1 < len(lines) and PHOTO.match(clean(lines[below + 1])) is not None
         if is_metadata(raw) or caption or (_is_short(clean(raw)) and not _styled(raw)):
@@ -415,6 +415,10 @@ def extract_text(
         draft.sources["language"] = "the text's words (stopwords and script)"
     url = _url(draft, body)
     head, headline = _headline(draft, url)
+    if head is not None and head not in draft.zone[:4]:
+        # A page copied whole puts its menus first: the header is around the title, wherever it is.
+        above = [i for i in nonblank(lines) if i < head][-4:]
+        draft.zone = above + header_zone(lines, start=head)
     subtitle = _subtitle_line(lines, head) if head is not None else None
     alternative = clean(lines[subtitle]) if subtitle is not None else None
     if page.subtitles and alternative is None:

@@ -128,10 +128,10 @@ def next_nonblank(lines: Sequence[str], index: int) -> int | None:
     return next(nonblank(lines, index + 1), None)
 
 
-def header_zone(lines: Sequence[str], limit: int = HEADER_LINES) -> list[int]:
-    """Indices of the lines at the top that may hold metadata: until the first paragraph-length line."""
+def header_zone(lines: Sequence[str], limit: int = HEADER_LINES, start: int = 0) -> list[int]:
+    """Indices of the lines from ``start`` that may hold metadata: until the first paragraph-length line."""
     zone: list[int] = []
-    for index in nonblank(lines):
+    for index in nonblank(lines, start):
         if len(zone) >= limit or len(lines[index].strip()) > 300:
             break
         zone.append(index)
