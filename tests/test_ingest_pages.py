@@ -235,3 +235,14 @@ def test_validate_warns_on_boilerplate_headline_and_placeholder_date(corpus: Pat
     assert any("is not the site of the document's URL" in m for m in messages)
     printed = CliRunner().invoke(cli, ["validate", str(corpus)])
     assert printed.exit_code == 0 and "warning:" in printed.output
+
+
+@pytest.mark.parametrize("headline", ["logo", "World", "1. Skip to content", "#Политика", "Exile Insider"])
+def test_boilerplate_headlines_are_warned_about(corpus: Path, headline: str) -> None:
+    [result] = ingest([PAGES / "en-author-organization.html"], corpus)
+    record = json.loads(result.document.read_text(encoding="utf-8"))
+    record["headline"] = headline
+    result.document.write_text(json.dumps(record), encoding="utf-8")
+    report = validate(read_corpus(corpus))
+    assert report.ok
+    assert [w.location.pointer for w in report.warnings] == ["/headline"]

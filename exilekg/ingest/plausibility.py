@@ -17,6 +17,7 @@ from exilekg.errors import Problem
 from exilekg.ingest.dates import placeholder, url_date
 from exilekg.ingest.header import is_metadata
 from exilekg.ingest.sites import site_label
+from exilekg.ingest.text import compact
 
 __all__ = ["document_warnings"]
 
@@ -28,7 +29,7 @@ def document_warnings(corpus: Corpus, *, today: date | None = None) -> list[Prob
     organizations = {r.id: r.data for r in corpus.records if r.kind == "Organization" and r.id}
     problems: list[Problem] = []
     for document in corpus.documents:
-        problems.extend(_headline(document))
+        problems.extend(_headline(document, organizations))
         problems.extend(_date(document, today))
         problems.extend(_publisher(document, organizations))
     return problems
@@ -38,13 +39,28 @@ def _warning(document: Record, pointer: str, message: str, hint: str) -> Problem
     return Problem(document.source.locate(pointer), message, hint, "plausibility")
 
 
-def _headline(document: Record) -> Iterator[Problem]:
+def _headline(document: Record, organizations: dict[str, dict[str, object]]) -> Iterator[Problem]:
     headline = document.data.get("headline")
-    if isinstance(headline, str) and headline.strip() and is_metadata(headline):
-        yield _warning(
-            document, "/headline", f"the headline {headline[:80]!r} looks like page furniture or metadata, "
-            "not a title", "put the article's own title here",
-        )  # fmt: skip
+    if not isinstance(headline, str) or not headline.strip():
+        return
+    publisher = document.data.get("publisher")
+    organization = publisher if isinstance(publisher, dict) else organizations.get(str(publisher))
+    names = [organization.get("name")] if isinstance(organization, dict) else []
+    url = document.data.get("url")
+    host = _host(url)
+    if is_metadata(headline):
+        why = "looks like page furniture or metadata, not a title"
+    elif any(isinstance(n, str) and compact(n) == compact(headline) for n in names) or (
+        host and compact(headline) == compact(site_label(f"http://{host}/"))
+    ):
+        why = "is the publisher's name (a masthead?), not a title"
+    elif len(headline.split()) == 1:
+        why = "is one word (a section label or a logo?)"
+    else:
+        return
+    yield _warning(
+        document, "/headline", f"the headline {headline[:80]!r} {why}", "put the article's own title here"
+    )
 
 
 def _day(value: object) -> date | None:
