@@ -87,7 +87,7 @@ def _check_one(
     "-f",
     "fmt",
     type=click.Choice(_FORMATS),
-    help="Read every file in this format, whatever its extension (needed for - , standard input).",
+    help="Read every file in this format, whatever its extension (needed to read standard input, -).",
 )
 @click.option("--base", help="Resolve relative IRIs against this IRI (default: each file's own file: URL).")
 @click.option(
