@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("exilekg.cli.build", "build_command", "Validate a corpus, map it to RDF and write the dumps."),
     "validate": ("exilekg.cli.build", "validate_command", "Check a corpus and print every problem."),
     "check": ("exilekg.cli.check", "check_command", "Check RDF files against schema.org and exilekg."),
+    "init": ("exilekg.cli.init", "init_command", "Create an empty corpus folder to ingest articles into."),
     "ingest": ("exilekg.cli.ingest", "ingest_command", "Draft a document record for each article."),
     "suggest": ("exilekg.cli.suggest", "suggest_command", "List the names the texts use without a record."),
     "stats": ("exilekg.cli.stats", "stats_command", "Entities, facts, evidence and graph size of a corpus."),

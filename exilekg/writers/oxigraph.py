@@ -63,7 +63,7 @@ class Conversion:
 
     Parsing that text back is done in Rust, and measured faster than making a pyoxigraph term in
     Python for every quad. The text is kept in memory until it passes :data:`IN_PROCESS_LIMIT`;
-    then (when ``out`` is a file, on a POSIX system) a worker process (:mod:`exilekg._oxworker`)
+    then (when ``out`` is a file, on a POSIX system) a worker process (:mod:`exilekg.writers._oxworker`)
     is started with ``out`` as its standard output, and the text is appended to a spool file the
     worker reads as it grows. A file rather than a pipe: the build never waits for the worker.
     """
