@@ -18,6 +18,7 @@ from exilekg.cli.ingest import ingest_command
 from exilekg.cli.load import load_command
 from exilekg.cli.publish import publish_command, serve_command
 from exilekg.cli.query import queries_command, query_command
+from exilekg.cli.reconcile import reconcile_command, serve_reconcile_command
 from exilekg.cli.stats import stats_command
 from exilekg.cli.suggest import suggest_command
 from exilekg.errors import ExilekgError
@@ -53,6 +54,8 @@ for command in (
     queries_command,
     publish_command,
     serve_command,
+    reconcile_command,
+    serve_reconcile_command,
 ):
     cli.add_command(command)
 
