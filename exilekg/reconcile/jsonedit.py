@@ -104,6 +104,8 @@ def find_object(text: str, pointer: str) -> ObjectSpan:
                 raise KeyError(pointer)
             pos = members[token][1]
         elif ch == "[":
+            if not token.isdigit():
+                raise KeyError(pointer)
             index = int(token)
             pos = _skip(text, pos + 1)
             for _ in range(index):
