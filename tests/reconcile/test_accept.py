@@ -13,7 +13,13 @@ from click.testing import CliRunner
 from exilekg.cli import cli
 from exilekg.corpus import read_corpus
 from exilekg.errors import ReconcileError
-from exilekg.reconcile import QueryCache, ReconciliationClient, ReconciliationServer, accept_review, reconcile_corpus
+from exilekg.reconcile import (
+    QueryCache,
+    ReconciliationClient,
+    ReconciliationServer,
+    accept_review,
+    reconcile_corpus,
+)
 from exilekg.validate import validate
 
 from .conftest import NEWSROOM
@@ -46,15 +52,20 @@ def _record(corpus: Path, rid: str) -> dict[str, Any]:
     return next(r.data for r in read_corpus(corpus).records if r.id == rid)
 
 
-def test_accepted_links_go_into_the_records_with_provenance_and_layout_kept(reviewed: tuple[Path, Path]) -> None:
+def test_accepted_links_go_into_the_records_with_provenance_and_layout_kept(
+    reviewed: tuple[Path, Path],
+) -> None:
     corpus, review = reviewed
     people = corpus / "records" / "people.json"
     facts = corpus / "records" / "facts.jsonl"
     before_people, before_facts = people.read_text(encoding="utf-8"), facts.read_text(encoding="utf-8")
-    _decide(review, {
-        ("petrova", EXAMPLE_BASE + "person/anna-petrova"): "accept",
-        ("weber", EXAMPLE_BASE + "person/jonas-weber"): "accept",
-    })
+    _decide(
+        review,
+        {
+            ("petrova", EXAMPLE_BASE + "person/anna-petrova"): "accept",
+            ("weber", EXAMPLE_BASE + "person/jonas-weber"): "accept",
+        },
+    )
     report = accept_review(corpus, review)
     assert sorted(report.accepted) == [
         ("petrova", EXAMPLE_BASE + "person/anna-petrova"),
@@ -80,7 +91,9 @@ def test_accepted_links_go_into_the_records_with_provenance_and_layout_kept(revi
     assert [line for line in old_lines if line not in new_lines] == [
         '   "description": "Chair of a foundation of exiles, as our desk spells her name."},'
     ]
-    assert new_lines[2].startswith('   "description": "Chair of a foundation of exiles, as our desk spells her name.",')
+    assert new_lines[2].startswith(
+        '   "description": "Chair of a foundation of exiles, as our desk spells her name.",'
+    )
     assert new_lines[3].startswith('   "sameAs": ["https://example.org/exilekg/person/anna-petrova"],')
     assert new_lines[4] == '   "reconciliation": ['
     new_facts = facts.read_text(encoding="utf-8").split("\n")
@@ -130,7 +143,9 @@ def test_a_rejected_candidate_is_remembered_and_not_proposed_again(
     # A new run leaves it out of the candidates and says it was rejected before.
     client = ReconciliationClient(example_server.url, rate=0, cache=QueryCache(tmp_path / "cache"))
     reconcile_corpus(corpus, client, review=tmp_path / "again.json")
-    entity = next(e for e in json.loads((tmp_path / "again.json").read_text())["entities"] if e["id"] == "orlov")
+    entity = next(
+        e for e in json.loads((tmp_path / "again.json").read_text())["entities"] if e["id"] == "orlov"
+    )
     assert wrong not in [c["iri"] for c in entity["candidates"]] and entity["rejectedBefore"] == [wrong]
 
 
@@ -144,7 +159,9 @@ def test_a_different_link_already_accepted_is_never_replaced(reviewed: tuple[Pat
     riga["candidates"] = [dict(riga["candidates"][0], iri=EXAMPLE_BASE + "place/vilnius", id="place/vilnius")]
     review.write_text(json.dumps(document), encoding="utf-8")
     snapshot = {p: p.read_bytes() for p in corpus.rglob("*.json*")}
-    with pytest.raises(ReconcileError, match="already linked to .*place/riga, not .*place/vilnius") as caught:
+    with pytest.raises(
+        ReconcileError, match=r"already linked to .*place/riga, not .*place/vilnius"
+    ) as caught:
         accept_review(corpus, review)
     assert "nothing was written" in str(caught.value)
     assert {p: p.read_bytes() for p in corpus.rglob("*.json*")} == snapshot
@@ -175,7 +192,7 @@ def test_two_accepted_candidates_for_one_record_are_refused(reviewed: tuple[Path
 def test_a_broken_review_file_is_a_clear_error(reviewed: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, review = reviewed
     broken = tmp_path / "broken.json"
-    broken.write_text("{\n  \"exilekgReview\": 1,\n  oops\n}", encoding="utf-8")
+    broken.write_text('{\n  "exilekgReview": 1,\n  oops\n}', encoding="utf-8")
     with pytest.raises(ReconcileError, match="malformed JSON") as caught:
         accept_review(corpus, broken)
     assert caught.value.line == 3
@@ -196,12 +213,21 @@ def test_the_cli_reconciles_and_accepts(tmp_path: Path, example_server: Reconcil
     runner = CliRunner()
     cache = str(tmp_path / "cache")
     result = runner.invoke(
-        cli, ["reconcile", str(corpus), "--service", example_server.url, "--cache", cache, "--rate", "0", "-q"]
+        cli,
+        ["reconcile", str(corpus), "--service", example_server.url, "--cache", cache, "--rate", "0", "-q"],
     )
     assert result.exit_code == 0, result.output
     assert "9 entities asked" in result.output and "review in" in result.output
     result = runner.invoke(
-        cli, ["reconcile", str(corpus), "--accept", str(corpus / "reconcile-review.json"), "--auto-accept-match", "99"]
+        cli,
+        [
+            "reconcile",
+            str(corpus),
+            "--accept",
+            str(corpus / "reconcile-review.json"),
+            "--auto-accept-match",
+            "99",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "links accepted" in result.output
@@ -209,8 +235,19 @@ def test_the_cli_reconciles_and_accepts(tmp_path: Path, example_server: Reconcil
     # Asking and accepting in one go: already linked records are skipped.
     result = runner.invoke(
         cli,
-        ["reconcile", str(corpus), "--service", example_server.url, "--cache", cache, "--rate", "0",
-         "--auto-accept-match", "99", "-q"],
+        [
+            "reconcile",
+            str(corpus),
+            "--service",
+            example_server.url,
+            "--cache",
+            cache,
+            "--rate",
+            "0",
+            "--auto-accept-match",
+            "99",
+            "-q",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "already linked skipped" in result.output and "0 links accepted" in result.output
@@ -224,7 +261,9 @@ def test_the_cli_reconciles_and_accepts(tmp_path: Path, example_server: Reconcil
     assert result.exit_code == 2 and "KIND.RELATION" in result.output
 
 
-def test_accepted_links_become_schema_sameas_in_the_graph(reviewed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_accepted_links_become_schema_sameas_in_the_graph(
+    reviewed: tuple[Path, Path], tmp_path: Path
+) -> None:
     from exilekg.build import build
     from exilekg.sparql import query
 

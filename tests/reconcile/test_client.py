@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -52,7 +53,10 @@ def test_a_corpus_reconciled_against_another_corpus_build(
     petrova = next(e for e in review["entities"] if e["id"] == "petrova")
     assert petrova["queries"][0]["type"] == "http://schema.org/Person"
     properties = {p["pid"]: p["v"] for p in petrova["queries"][0]["properties"]}
-    assert properties == {"http://schema.org/homeLocation": "Riga", "http://schema.org/memberOf": "Free Voices Foundation"}
+    assert properties == {
+        "http://schema.org/homeLocation": "Riga",
+        "http://schema.org/memberOf": "Free Voices Foundation",
+    }
     sokolov = next(e for e in review["entities"] if e["id"] == "sokolov")
     assert [q["query"] for q in sokolov["queries"]] == ["Иван Соколов", "I. Sokolov"]
     fvf = next(e for e in review["entities"] if e["id"] == "fvf")
@@ -78,7 +82,9 @@ def test_a_rerun_asks_nothing_twice_and_refresh_asks_again(
     assert example_server.queries_answered == asked
     assert (newsroom / "reconcile-review.json").read_bytes() == review  # same answers, same review
     # Batches that fall differently still find every query in the cache.
-    third = reconcile_corpus(newsroom, ReconciliationClient(example_server.url, rate=0, cache=cache), batch_size=3)
+    third = reconcile_corpus(
+        newsroom, ReconciliationClient(example_server.url, rate=0, cache=cache), batch_size=3
+    )
     assert third.requests == 0
     fresh = reconcile_corpus(
         newsroom, ReconciliationClient(example_server.url, rate=0, cache=cache, refresh=True)
@@ -86,11 +92,15 @@ def test_a_rerun_asks_nothing_twice_and_refresh_asks_again(
     assert fresh.queries_sent == first.queries and example_server.queries_answered == asked + first.queries
 
 
-def _forwarding(server: ReconciliationServer, fail: Callable[[int], tuple[int, dict[str, str], bytes] | None]) -> Answer:
+def _forwarding(
+    server: ReconciliationServer, fail: Callable[[int], tuple[int, dict[str, str], bytes] | None]
+) -> Answer:
     """An answer function that fails as ``fail`` says, else forwards to the real server."""
     import requests
 
-    def answer(method: str, path: str, form: dict[str, list[str]], number: int) -> tuple[int, dict[str, str], bytes]:
+    def answer(
+        method: str, path: str, form: dict[str, list[str]], number: int
+    ) -> tuple[int, dict[str, str], bytes]:
         failure = fail(number)
         if failure is not None:
             return failure
@@ -126,9 +136,7 @@ def test_a_service_that_keeps_failing_is_a_clear_error_and_nothing_is_written(
     example_server: ReconciliationServer,
     http_server: Callable[[Answer], tuple[str, Recorder]],
 ) -> None:
-    url, recorder = http_server(
-        _forwarding(example_server, lambda n: (503, {}, b"") if n > 0 else None)
-    )
+    url, recorder = http_server(_forwarding(example_server, lambda n: (503, {}, b"") if n > 0 else None))
     client = ReconciliationClient(url, rate=0, retries=2, backoff=0.01)
     with pytest.raises(ReconcileError, match="HTTP 503 after 2 retries"):
         reconcile_corpus(newsroom, client)
@@ -154,11 +162,11 @@ def test_a_malformed_answer_is_a_clear_error_and_nothing_is_written(
     body: Any,
     message: str,
 ) -> None:
-    manifest = json.loads(
-        __import__("requests").get(example_server.url, timeout=10).content
-    )
+    manifest = json.loads(__import__("requests").get(example_server.url, timeout=10).content)
 
-    def answer(method: str, path: str, form: dict[str, list[str]], number: int) -> tuple[int, dict[str, str], bytes]:
+    def answer(
+        method: str, path: str, form: dict[str, list[str]], number: int
+    ) -> tuple[int, dict[str, str], bytes]:
         return json_answer(manifest if method == "GET" else body)
 
     url, _ = http_server(answer)
@@ -182,13 +190,15 @@ def test_an_answer_that_is_not_json_is_a_clear_error(
 
 
 def test_requests_are_spaced_by_the_rate_limit(
-    newsroom: Path, example_server: ReconciliationServer, http_server: Callable[[Answer], tuple[str, Recorder]]
+    newsroom: Path,
+    example_server: ReconciliationServer,
+    http_server: Callable[[Answer], tuple[str, Recorder]],
 ) -> None:
     url, recorder = http_server(_forwarding(example_server, lambda n: None))
     reconcile_corpus(newsroom, ReconciliationClient(url, rate=8.0), batch_size=3)
     times = [r["at"] for r in recorder.requests]
     assert len(times) == 5  # the manifest and four batches
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     # A lower bound only: a busy machine makes the gaps longer, never shorter.
     assert min(gaps) >= 0.9 / 8.0, gaps
 

@@ -39,7 +39,9 @@ def _batch(server: ReconciliationServer, queries: dict[str, Any], *, method: str
         ("suggest-types-response", "suggest-types-response"),
     ],
 )
-def test_the_official_schemas_accept_their_valid_examples_and_refuse_the_invalid(schema: str, folder: str) -> None:
+def test_the_official_schemas_accept_their_valid_examples_and_refuse_the_invalid(
+    schema: str, folder: str
+) -> None:
     # The schemas are loaded the way these tests use them; the specification's own examples say it is right.
     validator = spec_validator(schema)
     examples = DATA / "examples" / folder
@@ -122,7 +124,9 @@ def test_properties_raise_the_entity_that_has_them(example_server: Reconciliatio
             },
             "member": {
                 "query": "A. Petrova",
-                "properties": [{"pid": "http://schema.org/memberOf", "v": {"id": "organization/free-voices-foundation"}}],
+                "properties": [
+                    {"pid": "http://schema.org/memberOf", "v": {"id": "organization/free-voices-foundation"}}
+                ],
             },
         },
     )
@@ -153,7 +157,7 @@ def test_suggest_services_answer_valid_responses(example_server: ReconciliationS
     assert [r["id"] for r in cyrillic["result"]] == ["person/anna-petrova"]
     more = requests.get(f"{base}suggest/entity", params={"prefix": "b", "cursor": "1"}, timeout=10).json()
     first = requests.get(f"{base}suggest/entity", params={"prefix": "b"}, timeout=10).json()
-    assert more["result"] == first["result"][1:] or more["result"][: len(first["result"]) - 1] == first["result"][1:]
+    assert more["result"][: len(first["result"]) - 1] == first["result"][1:]
     types = requests.get(f"{base}suggest/type", params={"prefix": "ci"}, timeout=10).json()
     assert_valid("suggest-types-response", types)
     assert [t["id"] for t in types["result"]] == ["http://schema.org/City"]
@@ -187,19 +191,28 @@ def test_hostile_names_are_escaped_in_previews(tmp_path: Path) -> None:
     from exilekg.reconcile.index import Entity, TypeInfo
 
     entity = Entity(
-        "https://x.example/person/a", "person/a", '<script>alert("x")</script> & Co',
-        names=[('<script>alert("x")</script> & Co', None)], types=["http://schema.org/Person"],
+        "https://x.example/person/a",
+        "person/a",
+        '<script>alert("x")</script> & Co',
+        names=[('<script>alert("x")</script> & Co', None)],
+        types=["http://schema.org/Person"],
         description="<b>bold</b>",
     )
-    index = EntityIndex([entity], base="https://x.example/", types={
-        "http://schema.org/Person": TypeInfo("http://schema.org/Person", "Person", ()),
-    })
+    index = EntityIndex(
+        [entity],
+        base="https://x.example/",
+        types={
+            "http://schema.org/Person": TypeInfo("http://schema.org/Person", "Person", ()),
+        },
+    )
     server = make_reconcile_server(index, port=0, quiet=True)
     server.start_in_thread()
     try:
         page = requests.get(f"{server.url}preview", params={"id": "person/a"}, timeout=10).text
         assert "<script>" not in page and "&lt;script&gt;" in page and "<b>" not in page
-        data = requests.post(server.url, data={"queries": json.dumps({"q": {"query": "script alert"}})}, timeout=10)
+        data = requests.post(
+            server.url, data={"queries": json.dumps({"q": {"query": "script alert"}})}, timeout=10
+        )
         assert data.json()["q"]["result"][0]["name"] == entity.name
     finally:
         server.shutdown()
