@@ -172,6 +172,8 @@ def build_queries(
                     if manifest.owns(iri):
                         value = {"id": iri.rsplit("/", 1)[-1], "name": other.data["name"]}
                         break
+            if vocabulary.linked_values_only and not isinstance(value, dict):
+                continue
             if value not in values.setdefault(pid, []):
                 values[pid].append(value)
         if values:

@@ -209,6 +209,8 @@ class ServiceVocabulary:
     """(record kind, relation name) to the service's property id; ``containedIn`` is a Place's field."""
     entity_values: bool = True
     """Whether a property value may be sent as an entity ``{"id": ...}`` when the object is linked."""
+    linked_values_only: bool = False
+    """Send a property value only when the object is linked to the service (as an entity)."""
 
     def type_for(self, kind: str, subtype: str | None) -> str | None:
         if subtype is not None and f"{kind}/{subtype}" in self.types:
@@ -218,10 +220,13 @@ class ServiceVocabulary:
 
 # Wikidata's items and properties, each as its own item or property page names it: the
 # classes human (Q5), organization (Q43229), geographic location (Q2221906), event (Q1656682)
-# and creative work (Q17537576); the properties residence (P551), employer (P108), member of
-# (P463), country of citizenship (P27), place of birth (P19), headquarters location (P159),
-# located in the administrative territorial entity (P131) and location (P276). The service
-# matches a type with its subclasses, so broad classes lose no candidate.
+# and creative work (Q17537576); the properties country of citizenship (P27), place of birth
+# (P19), headquarters location (P159), located in the administrative territorial entity (P131)
+# and location (P276). The service matches a type with its subclasses, so broad classes lose
+# no candidate. Its score averages the name's with each property's, a property the item lacks
+# counting 0, so only statements Wikidata usually holds are sent, and only as items the corpus
+# already links (a name alone would be matched against every item's label); residence (P551),
+# employer (P108) and member of (P463) are sparse there and can be asked for with --property.
 _WIKIDATA = ServiceVocabulary(
     types={
         "Person": "Q5",
@@ -231,16 +236,13 @@ _WIKIDATA = ServiceVocabulary(
         "CreativeWork": "Q17537576",
     },
     properties={
-        ("Person", "homeLocation"): "P551",
-        ("Person", "exiledIn"): "P551",
-        ("Person", "worksFor"): "P108",
-        ("Person", "memberOf"): "P463",
         ("Person", "nationality"): "P27",
         ("Person", "birthPlace"): "P19",
         ("Organization", "location"): "P159",
         ("Place", "containedIn"): "P131",
         ("Event", "location"): "P276",
     },
+    linked_values_only=True,
 )
 
 # exilekg's own service (see exilekg.reconcile.server): schema.org classes and properties.
@@ -293,4 +295,6 @@ def vocabulary_for(
     found.update(types or {})
     props = dict(base.properties)
     props.update(properties or {})
-    return ServiceVocabulary(found, props, base.entity_values)
+    # A property the user names is sent by name too: they asked for it.
+    linked_only = base.linked_values_only and not properties
+    return ServiceVocabulary(found, props, base.entity_values, linked_only)
