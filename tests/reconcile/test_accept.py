@@ -275,3 +275,14 @@ def test_accepted_links_become_schema_sameas_in_the_graph(
         "SELECT ?same WHERE { <https://newsroom.example/kg/person/orlov> <http://schema.org/sameAs> ?same }",
     )
     assert [row["same"] for row in result.rows] == [EXAMPLE_BASE + "person/pavel-orlov"]
+
+
+def test_the_site_shows_a_wikidata_link_on_the_entity_page(seed_build: Path, tmp_path: Path) -> None:
+    from exilekg.publish import publish
+
+    publish(seed_build, tmp_path / "site")
+    page = (tmp_path / "site" / "person" / "garry-kasparov.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="same-as">Same as: <a href="https://www.wikidata.org/wiki/Q28614" rel="external">'
+        "Wikidata Q28614</a></p>"
+    ) in page

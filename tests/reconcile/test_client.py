@@ -40,7 +40,9 @@ def test_a_corpus_reconciled_against_another_corpus_build(
     assert set(after) - set(before) == {"reconcile-review.json", "reconcile-review.md"}
     assert all(after[name] == content for name, content in before.items())
     review = json.loads((newsroom / "reconcile-review.json").read_text(encoding="utf-8"))
-    top = {e["id"]: (e["candidates"][0] if e["candidates"] else None) for e in review["entities"]}
+    top: dict[str, Any] = {
+        e["id"]: (e["candidates"][0] if e["candidates"] else None) for e in review["entities"]
+    }
     assert top["petrova"]["iri"] == "https://example.org/exilekg/person/anna-petrova"
     assert top["sokolov"]["iri"] == "https://example.org/exilekg/person/ivan-sokolov"
     assert top["orlov"]["iri"] == "https://example.org/exilekg/person/pavel-orlov" and top["orlov"]["match"]
