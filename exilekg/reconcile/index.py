@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import anyascii
@@ -74,6 +75,24 @@ _SOURCES: dict[str, str] = {
 
 _PLACE_PROPERTIES = {str(SCHEMA.homeLocation), str(SCHEMA.location), str(SCHEMA.containedInPlace)}
 
+_PREDICATES = (
+    RDF.type,
+    SCHEMA.name,
+    SCHEMA.alternateName,
+    SCHEMA.description,
+    SCHEMA.sameAs,
+    *(IRI(p) for p in _SOURCES),
+)
+
+
+def _predicate_of(line: bytes) -> bytes:
+    start = line.find(b" ") + 1
+    return line[start : line.find(b" ", start)] if start else b""
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
 _APOSTROPHES = re.compile(r"['’ʼ`´ʹ]")
 _NON_WORD = re.compile(r"[^\w]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -81,8 +100,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, no punctuation, apostrophes dropped, single spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
@@ -167,7 +188,17 @@ class EntityIndex:
         self.vocabulary = sorted(postings)
         self.postings = [postings[t] for t in self.vocabulary]
         self._token_ids = {t: i for i, t in enumerate(self.vocabulary)}
-        self._common = max(1000, len(self.keys) // 50)
+        # Near spellings of a token are looked for among the tokens with the same first letter
+        # (rapidfuzz's ratio), and, for a first letter mistyped, among those one deletion away.
+        self._by_initial: dict[str, tuple[list[str], list[int]]] = {}
+        self._deletions: dict[str, list[int]] = {}
+        for i, token in enumerate(self.vocabulary):
+            words, ids = self._by_initial.setdefault(token[0], ([], []))
+            words.append(token)
+            ids.append(i)
+            if len(token) >= 4:
+                self._deletions.setdefault(token[1:], []).append(i)
+        self._common = max(200, len(self.keys) // 500)
         # Prefixes for suggestions: (a key or a token of it, entity), sorted.
         pairs = {(key, self.key_entity[k]) for k, key in enumerate(self.keys)}
         pairs |= {(token, self.key_entity[k]) for k, key in enumerate(self.keys) for token in key.split()}
@@ -179,8 +210,17 @@ class EntityIndex:
 
     @classmethod
     def from_build(cls, source: Any) -> EntityIndex:
-        """The entities of a build folder, dump files or SPARQL endpoint, read with
-        :func:`exilekg.sparql.open_source` (any RDF the project can read)."""
+        """The entities of a build folder, dump files or a SPARQL endpoint.
+
+        A build folder's N-Quads are streamed with pyoxigraph, keeping only the predicates the
+        index needs (100,000 entities in seconds); anything else is read with
+        :func:`exilekg.sparql.open_source`, so any dump the project can query, or an endpoint,
+        can be served.
+        """
+        if isinstance(source, str | Path) and not _is_url(str(source)):
+            nquads = Path(source) / "exilekg.nq"
+            if Path(source).is_dir() and nquads.is_file():
+                return cls._from_nquads(nquads)
         from exilekg.sparql import open_source
 
         opened = open_source(source)
@@ -188,20 +228,51 @@ class EntityIndex:
         if not base:
             raise ReconcileError(
                 "the graph says nothing of its URI space (no void:uriSpace and no {base}dataset)",
-                path=source if not isinstance(source, list) else None,
                 hint="give the output folder of `exilekg build` (with its void.ttl)",
             )
-        predicates = [
-            RDF.type,
-            SCHEMA.name,
-            SCHEMA.alternateName,
-            SCHEMA.description,
-            SCHEMA.sameAs,
-            *(IRI(p) for p in _SOURCES),
-        ]
-        values = " ".join(f"<{p}>" for p in predicates)
+        values = " ".join(f"<{p}>" for p in _PREDICATES)
         result = opened.run(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
         return cls.from_triples(((s, p, o) for s, p, o in result.terms), base=base)
+
+    @classmethod
+    def _from_nquads(cls, path: Path) -> EntityIndex:
+        import pyoxigraph
+
+        wanted = {str(p) for p in _PREDICATES}
+        # Most of a build's quads are facts, evidence and mentions: lines whose predicate the index
+        # does not need are dropped before parsing (an N-Quads subject holds no space).
+        tokens = {f"<{p}>".encode() for p in wanted}
+        dataset_type = str(SCHEMA.Dataset)
+        triples: list[tuple[str, str, Any]] = []
+        base: str | None = None
+        try:
+            with path.open("rb") as stream:
+                kept = b"".join(line for line in stream if _predicate_of(line) in tokens)
+            for quad in pyoxigraph.parse(kept, format=pyoxigraph.RdfFormat.N_QUADS):
+                predicate = quad.predicate.value
+                if predicate not in wanted:
+                    continue
+                subject, obj = quad.subject, quad.object
+                if isinstance(obj, pyoxigraph.Literal):
+                    term: Any = Literal(obj.value, None, obj.language)
+                else:
+                    term = IRI(obj.value)
+                    if predicate == str(RDF.type) and term == dataset_type and subject.value.endswith("/dataset"):
+                        candidate = subject.value[: -len("dataset")]
+                        if isinstance(quad.graph_name, pyoxigraph.NamedNode) and (
+                            quad.graph_name.value == f"{candidate}graph/corpus"
+                        ):
+                            base = candidate
+                triples.append((subject.value, predicate, term))
+        except (SyntaxError, OSError) as exc:
+            raise ReconcileError(f"cannot read the dump: {exc}", path=path) from None
+        if base is None:
+            raise ReconcileError(
+                "the dump holds no {base}dataset in its {base}graph/corpus, so its URI space is unknown",
+                path=path,
+                hint="give the output folder of `exilekg build`",
+            )
+        return cls.from_triples(triples, base=base)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[Any, Any, Any]], *, base: str) -> EntityIndex:
@@ -246,7 +317,7 @@ class EntityIndex:
         parents = {s: links.get(str(SCHEMA.containedInPlace), []) for s, links in raw_links.items()}
         for e in entities:
             for pid, targets in raw_links.get(e.iri, {}).items():
-                closure = list(dict.fromkeys(targets))
+                closure = list(dict.fromkeys(sorted(targets)))
                 if pid in _PLACE_PROPERTIES:
                     stack = list(closure)
                     while stack:
@@ -284,7 +355,13 @@ class EntityIndex:
             return self.entities[self.by_id[identifier[len(self.base) :]]]
         return None
 
-    def _candidate_keys(self, query_readings: list[str], limit: int = 400) -> list[int]:
+    def _candidate_keys(self, query_readings: list[str], limit: int = 300) -> list[int]:
+        """Keys sharing a token (or a token within ratio 75 of one) with the query, best first.
+
+        Tokens are taken rarest first, each weighted by its inverse document frequency; a
+        common token is looked up exactly only (its near spellings would bring thousands of
+        names), and none is looked up at all once rarer tokens have found enough candidates.
+        """
         weights: dict[int, float] = {}
         tokens = {t for r in query_readings for t in r.split()}
         total = len(self.keys) or 1
@@ -294,39 +371,57 @@ class EntityIndex:
             exact = self._token_ids.get(token)
             if exact is not None:
                 matches.append((exact, 100.0))
-            if len(token) >= 3:
-                cutoff = 75.0 if len(token) >= 5 else 85.0
-                for _, score, index in process.extract(
-                    token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=25
-                ):
-                    if index != exact:
-                        matches.append((index, float(score)))
+            if len(token) >= 3 and (exact is None or len(self.postings[exact]) <= self._common):
+                for index, score in self._near(token):
+                    if index != exact and len(self.postings[index]) <= self._common:
+                        matches.append((index, score))
             size = sum(len(self.postings[i]) for i, _ in matches)
             ranked.append((size, token, matches))
         ranked.sort()
         for number, (size, _, matches) in enumerate(ranked):
-            if number > 0 and size > self._common and len(weights) >= limit:
-                break  # a very common token adds nothing once rarer ones have found candidates
-            best: dict[int, float] = {}
+            if number > 0 and size > self._common and len(weights) >= 20:
+                break  # a common token adds nothing once rarer ones have found candidates
             for index, similarity in matches:
                 postings = self.postings[index]
-                idf = math.log(1 + total / len(postings))
-                weight = idf * similarity / 100.0
+                weight = math.log(1 + total / len(postings)) * similarity / 100.0
+                get = weights.get
                 for key in postings:
-                    if weight > best.get(key, 0.0):
-                        best[key] = weight
-            for key, weight in best.items():
-                weights[key] = weights.get(key, 0.0) + weight
+                    weights[key] = get(key, 0.0) + weight
+        if len(weights) <= limit:
+            return list(weights)
         return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
 
-    def _name_score(self, query_readings: list[str], n: int) -> float:
-        best = 0.0
-        for key in self.entity_keys[n]:
-            name = self.keys[key]
-            for reading in query_readings:
-                score = fuzz.token_sort_ratio(reading, name)
-                if score > best:
-                    best = score
+    def _near(self, token: str) -> list[tuple[int, float]]:
+        """Tokens of the vocabulary within rapidfuzz's ratio 75 of ``token`` (85 for short ones)."""
+        cutoff = 75.0 if len(token) >= 5 else 85.0
+        found: dict[int, float] = {}
+        words, ids = self._by_initial.get(token[0], ([], []))
+        for _, score, position in process.extract(token, words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=10):
+            found[ids[position]] = float(score)
+        for index in self._deletions.get(token[1:], []) + self._deletions.get(token, []):
+            found.setdefault(index, float(fuzz.ratio(token, self.vocabulary[index])))
+        if len(token) >= 4 and token[1:] in self._token_ids:  # a letter too many at the start
+            index = self._token_ids[token[1:]]
+            found.setdefault(index, float(fuzz.ratio(token, token[1:])))
+        return sorted(found.items(), key=lambda item: -item[1])[:12]
+
+    def _name_scores(self, query_readings: list[str], keys: list[int]) -> dict[int, float]:
+        """The best token-sort ratio of each candidate entity's names against the query."""
+        entities = list(dict.fromkeys(self.key_entity[k] for k in keys))
+        choices: list[str] = []
+        owners: list[int] = []
+        for n in entities:
+            for key in self.entity_keys[n]:
+                choices.append(self.keys[key])
+                owners.append(n)
+        best: dict[int, float] = dict.fromkeys(entities, 0.0)
+        for reading in query_readings:
+            for _, score, index in process.extract(
+                reading, choices, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=40
+            ):
+                n = owners[index]
+                if score > best[n]:
+                    best[n] = score
         return best
 
     def _names_of(self, n: int) -> list[list[str]]:
@@ -395,11 +490,7 @@ class EntityIndex:
         if isinstance(text, str) and text.strip():
             direct = self.lookup(text.strip())
             query_readings = readings(text)
-            candidates = self._candidate_keys(query_readings)
-            for key in candidates:
-                n = self.key_entity[key]
-                if n not in scored:
-                    scored[n] = self._name_score(query_readings, n)
+            scored = self._name_scores(query_readings, self._candidate_keys(query_readings))
             if direct is not None:
                 scored[self.by_iri[direct.iri]] = 100.0
         else:

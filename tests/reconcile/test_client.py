@@ -197,12 +197,13 @@ def test_requests_are_spaced_by_the_rate_limit(
     http_server: Callable[[Answer], tuple[str, Recorder]],
 ) -> None:
     url, recorder = http_server(_forwarding(example_server, lambda n: None))
-    reconcile_corpus(newsroom, ReconciliationClient(url, rate=8.0), batch_size=3)
+    reconcile_corpus(newsroom, ReconciliationClient(url, rate=5.0), batch_size=3)
     times = [r["at"] for r in recorder.requests]
     assert len(times) == 5  # the manifest and four batches
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    # A lower bound only: a busy machine makes the gaps longer, never shorter.
-    assert min(gaps) >= 0.9 / 8.0, gaps
+    # The client spaces the starts of its requests by 0.2 s; the server sees each one a latency
+    # later, so only the span is bounded (by 4 intervals, less what the latencies may differ).
+    # A lower bound only: a busy machine makes it longer, never shorter.
+    assert times[-1] - times[0] >= 4 * 0.2 - 0.1, times
 
 
 def test_the_rate_limiter_spaces_calls_evenly() -> None:
