@@ -193,7 +193,10 @@ def main(argv: list[str] | None = None) -> None:
 
     cache = _cache_effect()
     figures = {
-        "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine(),
+        },
         "entities": len(index.entities),
         "name_readings": len(index.keys),
         "queries": len(queries),

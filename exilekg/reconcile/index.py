@@ -93,6 +93,7 @@ def _predicate_of(line: bytes) -> bytes:
 def _is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
+
 _APOSTROPHES = re.compile(r"['’ʼ`´ʹ]")
 _NON_WORD = re.compile(r"[^\w]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -257,7 +258,11 @@ class EntityIndex:
                     term: Any = Literal(obj.value, None, obj.language)
                 else:
                     term = IRI(obj.value)
-                    if predicate == str(RDF.type) and term == dataset_type and subject.value.endswith("/dataset"):
+                    if (
+                        predicate == str(RDF.type)
+                        and term == dataset_type
+                        and subject.value.endswith("/dataset")
+                    ):
                         candidate = subject.value[: -len("dataset")]
                         if isinstance(quad.graph_name, pyoxigraph.NamedNode) and (
                             quad.graph_name.value == f"{candidate}graph/corpus"
@@ -396,7 +401,9 @@ class EntityIndex:
         cutoff = 75.0 if len(token) >= 5 else 85.0
         found: dict[int, float] = {}
         words, ids = self._by_initial.get(token[0], ([], []))
-        for _, score, position in process.extract(token, words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=10):
+        for _, score, position in process.extract(
+            token, words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=10
+        ):
             found[ids[position]] = float(score)
         for index in self._deletions.get(token[1:], []) + self._deletions.get(token, []):
             found.setdefault(index, float(fuzz.ratio(token, self.vocabulary[index])))
