@@ -85,9 +85,24 @@ _PREDICATES = (
 )
 
 
-def _predicate_of(line: bytes) -> bytes:
+_TYPE_TOKEN = f"<{RDF.type}>".encode()
+_ENTITY_SEGMENTS = {kind.segment.encode() for kind in ENTITY_KINDS.values()}
+
+
+def _wanted(line: bytes, tokens: set[bytes]) -> bool:
+    """Whether an N-Quads line states one of ``tokens`` (types only of entities and datasets)."""
     start = line.find(b" ") + 1
-    return line[start : line.find(b" ", start)] if start else b""
+    if not start:
+        return False
+    predicate = line[start : line.find(b" ", start)]
+    if predicate not in tokens:
+        return False
+    if predicate != _TYPE_TOKEN:
+        return True
+    subject = line[: start - 1]
+    # <{base}{segment}/{id}>: relations, evidence and other nodes have types the index ignores.
+    parts = subject.rsplit(b"/", 2)
+    return len(parts) == 3 and (parts[1] in _ENTITY_SEGMENTS or parts[2] == b"dataset>")
 
 
 def _is_url(text: str) -> bool:
@@ -200,12 +215,17 @@ class EntityIndex:
             if len(token) >= 4:
                 self._deletions.setdefault(token[1:], []).append(i)
         self._common = max(200, len(self.keys) // 500)
-        # Prefixes for suggestions: (a key or a token of it, entity), sorted.
-        pairs = {(key, self.key_entity[k]) for k, key in enumerate(self.keys)}
-        pairs |= {(token, self.key_entity[k]) for k, key in enumerate(self.keys) for token in key.split()}
-        self._prefixes = sorted(pairs)
-        self._prefix_keys = [p[0] for p in self._prefixes]
+        self._prefix_table: tuple[list[tuple[str, int]], list[str]] | None = None
         self._folded_names: dict[int, list[list[str]]] = {}
+
+    def _prefixes(self) -> tuple[list[tuple[str, int]], list[str]]:
+        """(a key or a token of it, entity) pairs, sorted, for suggestions; made on first use."""
+        if self._prefix_table is None:
+            pairs = {(key, self.key_entity[k]) for k, key in enumerate(self.keys)}
+            pairs |= {(token, self.key_entity[k]) for k, key in enumerate(self.keys) for token in key.split()}
+            ordered = sorted(pairs)
+            self._prefix_table = (ordered, [p[0] for p in ordered])
+        return self._prefix_table
 
     # -- construction from a build ---------------------------------------------------------------
 
@@ -248,7 +268,7 @@ class EntityIndex:
         base: str | None = None
         try:
             with path.open("rb") as stream:
-                kept = b"".join(line for line in stream if _predicate_of(line) in tokens)
+                kept = b"".join(line for line in stream if _wanted(line, tokens))
             for quad in pyoxigraph.parse(kept, format=pyoxigraph.RdfFormat.N_QUADS):
                 predicate = quad.predicate.value
                 if predicate not in wanted:
@@ -314,15 +334,21 @@ class EntityIndex:
             e = found[iri]
             if not e.name:
                 continue
-            e.names = [(e.name, None), *sorted(set(alt.get(iri, [])), key=lambda n: (n[1] or "", n[0]))]
-            e.types = sorted(set(e.types))
-            e.same_as = sorted(set(e.same_as))
+            others = alt.get(iri)
+            if others:
+                e.names = [(e.name, None), *sorted(set(others), key=lambda n: (n[1] or "", n[0]))]
+            else:
+                e.names = [(e.name, None)]
+            if len(e.types) > 1:
+                e.types = sorted(set(e.types))
+            if len(e.same_as) > 1:
+                e.same_as = sorted(set(e.same_as))
             entities.append(e)
         # A place's containing places count too: someone in Kreuzberg lives in Berlin and in Germany.
         parents = {s: links.get(str(SCHEMA.containedInPlace), []) for s, links in raw_links.items()}
         for e in entities:
             for pid, targets in raw_links.get(e.iri, {}).items():
-                closure = list(dict.fromkeys(sorted(targets)))
+                closure = list(dict.fromkeys(sorted(targets))) if len(targets) > 1 else list(targets)
                 if pid in _PLACE_PROPERTIES:
                     stack = list(closure)
                     while stack:
@@ -376,7 +402,9 @@ class EntityIndex:
             exact = self._token_ids.get(token)
             if exact is not None:
                 matches.append((exact, 100.0))
-            if len(token) >= 3 and (exact is None or len(self.postings[exact]) <= self._common):
+            # A token the names hold is taken as written; near spellings are looked for only for
+            # one they do not (a typo, another transliteration).
+            if len(token) >= 3 and exact is None:
                 for index, score in self._near(token):
                     if index != exact and len(self.postings[index]) <= self._common:
                         matches.append((index, score))
@@ -544,9 +572,10 @@ class EntityIndex:
         for reading in readings(prefix) or [""]:
             if not reading:
                 continue
-            start = bisect.bisect_left(self._prefix_keys, reading)
-            for position in range(start, len(self._prefixes)):
-                key, n = self._prefixes[position]
+            pairs, keys = self._prefixes()
+            start = bisect.bisect_left(keys, reading)
+            for position in range(start, len(pairs)):
+                key, n = pairs[position]
                 if not key.startswith(reading):
                     break
                 rank = 0 if fold(self.entities[n].name).startswith(reading) else 1
