@@ -15,6 +15,7 @@ from exilekg import __version__
 from exilekg.cli.build import build_command, validate_command
 from exilekg.cli.check import check_command
 from exilekg.cli.ingest import ingest_command
+from exilekg.cli.init import init_command
 from exilekg.cli.load import load_command
 from exilekg.cli.publish import publish_command, serve_command
 from exilekg.cli.query import queries_command, query_command
@@ -46,6 +47,7 @@ for command in (
     build_command,
     validate_command,
     check_command,
+    init_command,
     ingest_command,
     suggest_command,
     stats_command,

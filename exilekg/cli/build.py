@@ -152,6 +152,8 @@ def build_command(
     result = build(corpus_dir, out_dir, texts_dir=texts_dir, formats=chosen, progress=_progress(quiet))
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
+    for warning in result.report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
 
 
@@ -170,6 +172,8 @@ def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
         click.echo(f"not checked: {line}", err=True)
     for problem in report.problems:
         click.echo(str(problem))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.problems:
         count = len(report.problems)
         raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} found")
