@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import shutil
@@ -176,6 +177,12 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         server.shutdown()
         server.server_close()
+    in_process = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        for query, _ in queries:
+            index.search(query)
+        in_process.append(time.perf_counter() - t0)
     found = [
         bool(answer[f"q{n}"]["result"]) and answer[f"q{n}"]["result"][0]["id"] == wanted
         for n, (_, wanted) in enumerate(queries)
@@ -196,6 +203,8 @@ def main(argv: list[str] | None = None) -> None:
         "machine": {
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 1),
         },
         "entities": len(index.entities),
         "name_readings": len(index.keys),
@@ -203,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
         "prepare_seconds": round(prepared, 1),
         "index_load_seconds": round(load, 2),
         "batch_http_seconds": round(http_seconds, 3),
+        "batch_http_seconds_each": [round(s, 3) for s in times],
+        "batch_in_process_seconds": round(statistics.median(in_process), 3),
         "queries_per_second": round(len(queries) / http_seconds, 1),
         "naive_scan_seconds": round(scan_seconds, 2),
         "speedup": round(scan_seconds / http_seconds, 1),
