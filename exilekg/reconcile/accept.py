@@ -25,7 +25,7 @@ from exilekg.errors import Location, Problem, ReconcileError, ValidationError
 from exilekg.model import ENTITY_KINDS
 from exilekg.reconcile.jsonedit import set_member
 from exilekg.reconcile.review import read_review
-from exilekg.reconcile.spec import WIKIDATA_IDENTIFIER_SPACE, _same_space
+from exilekg.reconcile.spec import WIKIDATA_IDENTIFIER_SPACE, in_identifier_space
 from exilekg.validate import validate
 
 __all__ = ["AcceptReport", "accept_review"]
@@ -63,7 +63,7 @@ class _Edit:
 
 
 def _in_space(iri: str, space: str) -> bool:
-    return _same_space(iri, space)
+    return in_identifier_space(iri, space)
 
 
 def _normal(iri: str, space: str) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "Manifest",
     "ServiceVocabulary",
     "check_result_batch",
+    "in_identifier_space",
     "same_as_label",
     "vocabulary_for",
 ]
@@ -104,18 +105,19 @@ class Manifest:
 
     def owns(self, iri: str) -> bool:
         """Whether ``iri`` lies in this service's identifier space."""
-        return _same_space(iri, self.identifier_space)
+        return in_identifier_space(iri, self.identifier_space)
 
 
 def same_as_label(iri: str) -> tuple[str, str]:
     """How a page shows a ``sameAs`` link: (text, address to open), e.g. ("Wikidata Q7747", its page)."""
-    if _same_space(iri, WIKIDATA_IDENTIFIER_SPACE):
+    if in_identifier_space(iri, WIKIDATA_IDENTIFIER_SPACE):
         item = iri.rstrip("/").rsplit("/", 1)[-1]
         return f"Wikidata {item}", f"https://www.wikidata.org/wiki/{item}"
     return iri, iri
 
 
-def _same_space(iri: str, space: str) -> bool:
+def in_identifier_space(iri: str, space: str) -> bool:
+    """Whether ``iri`` names an entity of the identifier space ``space``."""
     if iri.startswith(space):
         return True
     # Wikidata IRIs are often written with https or as the /wiki/ page; they name the same item.

@@ -234,3 +234,10 @@ def test_the_seed_graph_answers_cyrillic_and_transliterated_names(seed_build: Pa
         ("Михаил Ходорковский", "person/mikhail-khodorkovsky"),
     ]:
         assert index.search({"query": query})[0]["id"] == expected, query
+
+
+def test_the_public_names_exist() -> None:
+    import exilekg.reconcile
+
+    for name in exilekg.reconcile.__all__:
+        assert hasattr(exilekg.reconcile, name), name
