@@ -170,7 +170,7 @@ def build_queries(
             if vocabulary.entity_values:
                 for iri in _sameas(other.data):
                     if manifest.owns(iri):
-                        value = {"id": iri.rsplit("/", 1)[-1], "name": other.data["name"]}
+                        value = {"id": manifest.local_id(iri), "name": other.data["name"]}
                         break
             if vocabulary.linked_values_only and not isinstance(value, dict):
                 continue

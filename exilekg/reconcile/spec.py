@@ -103,6 +103,12 @@ class Manifest:
             return candidate_id
         return self.identifier_space + candidate_id
 
+    def local_id(self, iri: str) -> str:
+        """The service's id of an entity IRI of its space (the inverse of :meth:`iri`)."""
+        if iri.startswith(self.identifier_space):
+            return iri[len(self.identifier_space) :]
+        return iri.rstrip("/").rsplit("/", 1)[-1]  # Wikidata's other spellings end in the item's id
+
     def owns(self, iri: str) -> bool:
         """Whether ``iri`` lies in this service's identifier space."""
         return in_identifier_space(iri, self.identifier_space)
