@@ -34,7 +34,7 @@ from exilekg.map import LICENSES
 from exilekg.publish.model import ENTITY_SEGMENTS, Link, SiteModel
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
 from exilekg.publish.server import sub_node_pattern
-from exilekg.publish.store import Store, Triple, load_store
+from exilekg.publish.store import Store, Triple, read_store
 from exilekg.publish.texts import TextLibrary
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
 from exilekg.resources import context_path
@@ -606,7 +606,7 @@ def publish(
         raise PublishError("the texts folder does not exist", path=texts_dir)
     _check_site_dir(site, out)
     say("read")
-    store = load_store(out)
+    store = read_store(out)
     url = _normalise_base_url(base_url or store.base)
     texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None)
     model = SiteModel(store, texts)
