@@ -29,7 +29,7 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 
 from exilekg.errors import ReconcileError
 from exilekg.model import ENTITY_KINDS
-from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, Literal
+from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, VOID, Literal
 
 __all__ = ["MATCH_GAP", "MATCH_SCORE", "PROPERTIES", "Entity", "EntityIndex", "fold", "readings"]
 
@@ -103,6 +103,34 @@ def _wanted(line: bytes, tokens: set[bytes]) -> bool:
     # <{base}{segment}/{id}>: relations, evidence and other nodes have types the index ignores.
     parts = subject.rsplit(b"/", 2)
     return len(parts) == 3 and (parts[1] in _ENTITY_SEGMENTS or parts[2] == b"dataset>")
+
+
+def _statements(dump: Any) -> Iterator[Any]:
+    """The statements of one dump whose predicate the index needs."""
+    import pyoxigraph
+
+    from exilekg.formats import RdfFormat
+    from exilekg.rdf import oxigraph_statements, parse_error, read_statements
+
+    wanted = {str(p) for p in _PREDICATES} | {str(VOID.uriSpace)}
+    if dump.fmt in (RdfFormat.NQUADS, RdfFormat.NTRIPLES) and str(dump.path) != "-":
+        tokens = {f"<{p}>".encode() for p in wanted}
+        try:
+            with dump.path.open("rb") as stream:
+                kept = b"".join(line for line in stream if _wanted(line, tokens))
+        except OSError as exc:
+            raise ReconcileError(f"cannot read the file: {exc.strerror or exc}", path=dump.path) from None
+        ox_format = (
+            pyoxigraph.RdfFormat.N_QUADS if dump.fmt is RdfFormat.NQUADS else pyoxigraph.RdfFormat.N_TRIPLES
+        )
+        try:
+            yield from oxigraph_statements(pyoxigraph.parse(kept, format=ox_format))
+        except SyntaxError as exc:
+            raise parse_error(ReconcileError, dump.path, exc) from None
+        return
+    for statement in read_statements(dump, error=ReconcileError):
+        if statement[1] in wanted:
+            yield statement
 
 
 def _is_url(text: str) -> bool:
@@ -231,73 +259,48 @@ class EntityIndex:
 
     @classmethod
     def from_build(cls, source: Any) -> EntityIndex:
-        """The entities of a build folder, dump files or a SPARQL endpoint.
+        """The entities of a build folder, dump files (any the project reads) or a SPARQL endpoint.
 
-        A build folder's N-Quads are streamed with pyoxigraph, keeping only the predicates the
-        index needs (100,000 entities in seconds); anything else is read with
-        :func:`exilekg.sparql.open_source`, so any dump the project can query, or an endpoint,
-        can be served.
+        Files are read through :mod:`exilekg.rdf`. Line-based dumps (N-Quads, N-Triples) are
+        first cut down to the lines whose predicate the index needs: most of a build is facts,
+        evidence and mentions, so 100,000 entities load in seconds rather than minutes.
         """
-        if isinstance(source, str | Path) and not _is_url(str(source)):
-            nquads = Path(source) / "exilekg.nq"
-            if Path(source).is_dir() and nquads.is_file():
-                return cls._from_nquads(nquads)
+        if isinstance(source, str) and _is_url(source):
+            return cls._from_endpoint(source)
+        from exilekg.rdf import find_dumps
+
+        paths = [Path(p) for p in (source if isinstance(source, list | tuple) else [source])]
+        statements: list[Any] = []
+        for dump in find_dumps(paths, error=ReconcileError):
+            statements.extend(_statements(dump))
+        spaces = [str(o.value) for _, p, o, _ in statements if p == VOID.uriSpace and isinstance(o, Literal)]
+        for s, p, o, g in statements:
+            if p == RDF.type and o == SCHEMA.Dataset and str(s).endswith("/dataset"):
+                candidate = str(s)[: -len("dataset")]
+                if g == f"{candidate}graph/corpus":
+                    spaces.append(candidate)
+        if not spaces:
+            raise ReconcileError(
+                "the graph says nothing of its URI space (no void:uriSpace and no {base}dataset)",
+                path=paths[0] if len(paths) == 1 else None,
+                hint="give the output folder of `exilekg build` (with its void.ttl)",
+            )
+        return cls.from_triples(((s, p, o) for s, p, o, _ in statements), base=spaces[0])
+
+    @classmethod
+    def _from_endpoint(cls, url: str) -> EntityIndex:
         from exilekg.sparql import open_source
 
-        opened = open_source(source)
+        opened = open_source(url)
         base = opened.uri_space
         if not base:
             raise ReconcileError(
-                "the graph says nothing of its URI space (no void:uriSpace and no {base}dataset)",
-                hint="give the output folder of `exilekg build` (with its void.ttl)",
+                f"the graph at {url} says nothing of its URI space (no void:uriSpace and no {{base}}dataset)",
+                hint="load the build with its void.ttl (exilekg load)",
             )
         values = " ".join(f"<{p}>" for p in _PREDICATES)
         result = opened.run(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
         return cls.from_triples(((s, p, o) for s, p, o in result.terms), base=base)
-
-    @classmethod
-    def _from_nquads(cls, path: Path) -> EntityIndex:
-        import pyoxigraph
-
-        wanted = {str(p) for p in _PREDICATES}
-        # Most of a build's quads are facts, evidence and mentions: lines whose predicate the index
-        # does not need are dropped before parsing (an N-Quads subject holds no space).
-        tokens = {f"<{p}>".encode() for p in wanted}
-        dataset_type = str(SCHEMA.Dataset)
-        triples: list[tuple[str, str, Any]] = []
-        base: str | None = None
-        try:
-            with path.open("rb") as stream:
-                kept = b"".join(line for line in stream if _wanted(line, tokens))
-            for quad in pyoxigraph.parse(kept, format=pyoxigraph.RdfFormat.N_QUADS):
-                predicate = quad.predicate.value
-                if predicate not in wanted:
-                    continue
-                subject, obj = quad.subject, quad.object
-                if isinstance(obj, pyoxigraph.Literal):
-                    term: Any = Literal(obj.value, None, obj.language)
-                else:
-                    term = IRI(obj.value)
-                    if (
-                        predicate == str(RDF.type)
-                        and term == dataset_type
-                        and subject.value.endswith("/dataset")
-                    ):
-                        candidate = subject.value[: -len("dataset")]
-                        if isinstance(quad.graph_name, pyoxigraph.NamedNode) and (
-                            quad.graph_name.value == f"{candidate}graph/corpus"
-                        ):
-                            base = candidate
-                triples.append((subject.value, predicate, term))
-        except (SyntaxError, OSError) as exc:
-            raise ReconcileError(f"cannot read the dump: {exc}", path=path) from None
-        if base is None:
-            raise ReconcileError(
-                "the dump holds no {base}dataset in its {base}graph/corpus, so its URI space is unknown",
-                path=path,
-                hint="give the output folder of `exilekg build`",
-            )
-        return cls.from_triples(triples, base=base)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[Any, Any, Any]], *, base: str) -> EntityIndex:

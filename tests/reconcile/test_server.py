@@ -241,3 +241,23 @@ def test_the_public_names_exist() -> None:
 
     for name in exilekg.reconcile.__all__:
         assert hasattr(exilekg.reconcile, name), name
+
+
+@pytest.mark.parametrize("dump", ["exilekg.ttl", "exilekg.nt", "exilekg.trig", "exilekg.jsonld"])
+def test_every_dump_format_gives_the_index_the_nquads_give(example_build: Path, dump: str) -> None:
+    def shape(index: EntityIndex) -> list[Any]:
+        return [(e.iri, e.names, e.types, e.links, e.same_as, e.description) for e in index.entities]
+
+    from_build = EntityIndex.from_build(example_build)
+    assert len(from_build.entities) == 24
+    assert shape(EntityIndex.from_build([example_build / dump, example_build / "void.ttl"])) == shape(
+        from_build
+    )
+
+
+def test_a_dump_without_its_uri_space_is_a_clear_error(example_build: Path) -> None:
+    from exilekg.errors import ReconcileError
+
+    with pytest.raises(ReconcileError, match="URI space") as caught:
+        EntityIndex.from_build([example_build / "exilekg.ttl"])  # triples only, no void.ttl
+    assert "void.ttl" in str(caught.value)
