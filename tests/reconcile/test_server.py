@@ -241,6 +241,7 @@ def test_the_public_names_exist() -> None:
 
     for name in exilekg.reconcile.__all__:
         assert hasattr(exilekg.reconcile, name), name
+    assert sorted(exilekg.reconcile._HOMES) == sorted(exilekg.reconcile.__all__)
 
 
 @pytest.mark.parametrize("dump", ["exilekg.ttl", "exilekg.nt", "exilekg.trig", "exilekg.jsonld"])
