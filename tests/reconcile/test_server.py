@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exilekg.reconcile import EntityIndex, ReconciliationServer, make_reconcile_server
 from exilekg.reconcile.index import readings
@@ -262,3 +264,15 @@ def test_a_dump_without_its_uri_space_is_a_clear_error(example_build: Path) -> N
     with pytest.raises(ReconcileError, match="URI space") as caught:
         EntityIndex.from_build([example_build / "exilekg.ttl"])  # triples only, no void.ttl
     assert "void.ttl" in str(caught.value)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=40), prefix=st.text(max_size=6))
+def test_any_query_text_gets_an_answer_valid_against_the_schema(
+    example_index: EntityIndex, text: str, prefix: str
+) -> None:
+    candidates = example_index.search({"query": text, "limit": 3})
+    assert_valid("reconciliation-result-batch", {"q": {"result": candidates}})
+    assert len(candidates) <= 3
+    for entity in example_index.suggest(prefix):
+        assert entity.iri.startswith(example_index.base)
