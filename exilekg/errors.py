@@ -17,7 +17,8 @@ carries where the problem is (``path``, a JSON ``pointer``, ``line`` and
     ├── StoreError           a triple store refused or failed a request
     ├── CheckError           a dump cannot be checked (unreadable, unparsable)
     ├── IngestError          a plain-text article cannot be ingested
-    └── PublishError         a static site cannot be written
+    ├── PublishError         a static site cannot be written
+    └── ReconcileError       a reconciliation service failed, answered wrongly, or a review cannot be applied
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "Problem",
     "PublishError",
     "QueryError",
+    "ReconcileError",
     "SerializationError",
     "StoreError",
     "ValidationError",
@@ -184,3 +186,7 @@ class IngestError(ExilekgError):
 
 class PublishError(ExilekgError):
     """A static site cannot be written."""
+
+
+class ReconcileError(ExilekgError):
+    """A reconciliation service cannot be reached or answers wrongly, or a review file cannot be applied."""

@@ -33,6 +33,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "queries": ("exilekg.cli.query", "queries_command", "List the named queries, or print one in full."),
     "publish": ("exilekg.cli.publish", "publish_command", "Write the static site of a build."),
     "serve": ("exilekg.cli.publish", "serve_command", "Preview a site, with content negotiation."),
+    "reconcile": ("exilekg.cli.reconcile", "reconcile_command", "Link entities to a reconciliation service."),
+    "serve-reconcile": (
+        "exilekg.cli.reconcile",
+        "serve_reconcile_command",
+        "Serve a build as a reconciliation service.",
+    ),
 }
 """Each command: the module and attribute of its click command, and the line ``--help`` shows for it."""
 

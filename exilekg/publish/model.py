@@ -20,6 +20,7 @@ from exilekg.publish.figures import Bar, Neighbour, bar_chart, neighbourhood_dia
 from exilekg.publish.store import Store
 from exilekg.publish.texts import Snippet, TextLibrary, snippet_from_quote, snippet_from_text
 from exilekg.publish.vocab import class_label, predicate_label, prefixed
+from exilekg.reconcile.spec import same_as_label
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, Literal, Term
 
 __all__ = [
@@ -45,6 +46,7 @@ SNIPPETS_PER_DOCUMENT = 3
 
 _HIDDEN_PROPERTIES = frozenset(
     {RDF.type, SCHEMA.name, SCHEMA.alternateName, SCHEMA.description, SCHEMA.mentions, SCHEMA.headline}
+    | {SCHEMA.sameAs}
 )
 """Shown in the page's heading or its own section rather than in the property list."""
 
@@ -180,6 +182,8 @@ class RecordView:
     identifier: str | None
     parts: tuple[tuple[str, str, tuple[Property, ...]], ...] = ()
     """Nodes of the page with an anchor of their own (``#image-1``): anchor id, heading, properties."""
+    same_as: tuple[Link, ...] = ()
+    """The same thing elsewhere (``schema:sameAs``): Wikidata items as "Wikidata Q…"."""
 
 
 def _sort_text(text: str) -> str:
@@ -728,6 +732,9 @@ class SiteModel:
             graphs=tuple(self.link(here, g) for g in s.graphs_of(page) if g in self.page_set),
             identifier=s.text(page, SCHEMA.identifier),
             parts=self.parts(here, page),
+            same_as=tuple(
+                Link(*same_as_label(i), external=True) for i in sorted(s.iris(page, SCHEMA.sameAs))
+            ),
         )
 
     def parts(self, from_file: str, page: IRI) -> tuple[tuple[str, str, tuple[Property, ...]], ...]:
