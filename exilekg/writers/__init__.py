@@ -19,10 +19,10 @@ atomically. Both take the quad stream mapping produces or an rdflib Dataset.
 
 from __future__ import annotations
 
+from exilekg.rdf.convert import quads_of, to_dataset, to_graph
 from exilekg.writers.base import BATCH, ENGINES, QuadWriter, WriterEngine
 from exilekg.writers.jsonld import jsonld_document
 from exilekg.writers.lines import ntriples_term
-from exilekg.writers.reference import quads_of, to_dataset, to_graph
 from exilekg.writers.sink import QuadSink, dump, serialize, writer_for
 
 __all__ = [

@@ -14,12 +14,13 @@ from exilekg.atomic import atomic_path
 from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
 from exilekg.progress import Progress
+from exilekg.rdf.convert import quads_of
 from exilekg.terms import Quad
 from exilekg.writers.base import BATCH, Finisher, QuadWriter, Target, WriterEngine
 from exilekg.writers.jsonld import JsonLdWriter
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
-from exilekg.writers.reference import RdflibWriter, quads_of
+from exilekg.writers.reference import RdflibWriter
 
 __all__ = ["QuadSink", "dump", "serialize", "writer_for"]
 
