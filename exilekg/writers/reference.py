@@ -12,11 +12,11 @@ from typing import IO
 
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import context_value
-from exilekg.rdf.convert import quads_of, to_dataset, to_graph
+from exilekg.rdf.convert import to_dataset, to_graph
 from exilekg.terms import Quad
 from exilekg.writers.base import QuadWriter
 
-__all__ = ["RdflibWriter", "quads_of", "to_dataset", "to_graph"]
+__all__ = ["RdflibWriter"]
 
 
 class RdflibWriter(QuadWriter):
