@@ -1,8 +1,11 @@
 """JSON-LD without the network: the shipped context, a document loader, and output checks.
 
-Our JSON-LD names its context by IRI (:data:`~exilekg.resources.CONTEXT_IRI`);
-:func:`document_loader` serves that IRI from the installed file and refuses
-every other URL, so reading our dumps never fetches anything.
+Our JSON-LD carries its context inline (:func:`context_value`), so every JSON-LD
+processor reads it at its default settings and fetches nothing. A build asked to name
+a hosted context instead (``--jsonld-context URL``) writes that URL; documents that
+name the canonical context IRI (:data:`~exilekg.resources.CONTEXT_IRI`, as dumps of
+earlier versions did) are read offline with :func:`document_loader`, which serves that
+IRI from the installed file and refuses every other URL.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from exilekg.terms import IRI, prefixed_name
 __all__ = [
     "OUTPUT_SCHEMAS",
     "check_output",
+    "context_value",
     "document_loader",
     "expand_to_dataset",
     "inline_context",
@@ -38,8 +42,19 @@ def _context() -> dict[str, Any]:
     return json.loads(context_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+def context_value(url: str | None = None) -> str | dict[str, Any]:
+    """What a document's ``@context`` holds: the shipped context itself, or ``url`` when given."""
+    if url is not None:
+        return url
+    return dict(_context()["@context"])
+
+
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A pyld document loader that serves the exilekg context from disk and nothing else."""
+    """A pyld document loader that serves the exilekg context from disk and nothing else.
+
+    Only needed for documents that name :data:`~exilekg.resources.CONTEXT_IRI` rather than
+    carrying the context inline (dumps of earlier versions, or pages that link it).
+    """
     if url == CONTEXT_IRI:
         return {
             "contentType": "application/ld+json",

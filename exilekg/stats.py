@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
+from exilekg.map import map_corpus
 from exilekg.mentions import entity_names, find_mentions
 from exilekg.suggest import suggest
-from exilekg.validation import validate
+from exilekg.validation import ValidationReport, validate
+from exilekg.writers import BATCH
+from exilekg.writers.lines import TripleRuns
 
 __all__ = ["LeftOutName", "Stats", "corpus_stats", "load_left_out_names"]
 
@@ -42,6 +46,10 @@ class Stats:
     problems: int = 0
     unrecorded_names: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     left_out: list[LeftOutName] = field(default_factory=list)
+    quads: int | None = None
+    """The statements of the graph a build writes (None when the corpus has problems)."""
+    triples: int | None = None
+    """Its distinct triples: fewer than the quads when two named graphs state one triple."""
 
     @property
     def evidence_share(self) -> float:
@@ -62,6 +70,8 @@ class Stats:
                 d: [[n, c] for n, c in names] for d, names in sorted(self.unrecorded_names.items())
             },
             "leftOut": [vars(item) for item in self.left_out],
+            "quads": self.quads,
+            "triples": self.triples,
         }
 
 
@@ -117,8 +127,20 @@ def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None)
     if report.ok:
         for doc, mentions in find_mentions(corpus).items():
             stats.mentions_per_document[doc] = len(mentions)
+        stats.quads, stats.triples = _graph_size(corpus, report)
     stats.unrecorded_names = _unrecorded(corpus, stats.left_out)
     return stats
+
+
+def _graph_size(corpus: Corpus, report: ValidationReport) -> tuple[int, int]:
+    """The quads and distinct triples of the corpus's graph, counted as the build counts them."""
+    runs = TripleRuns()
+    quads = triples = 0
+    stream = map_corpus(corpus, report)
+    while batch := list(islice(stream, BATCH)):
+        quads += len(batch)
+        triples += len(batch) - len(runs.repeats(batch))
+    return quads, triples
 
 
 def _evidence_documents(data: dict[str, Any]) -> list[str]:

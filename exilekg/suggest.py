@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from exilekg.corpus import read_records
 from exilekg.errors import CorpusError
-from exilekg.ingest import corpus_records
 
 __all__ = ["CorpusNames", "KnownNames", "Suggestion", "name_spans", "read_corpus", "suggest"]
 
@@ -424,11 +424,12 @@ def read_corpus(corpus_dir: Path, *, texts_dir: Path | None = None) -> CorpusNam
         )
     texts: dict[str, str] = {}
     names: list[str] = []
-    for stored in corpus_records(corpus_dir):
+    documents, records = read_records(corpus_dir)
+    for stored in (*documents, *records):
         if stored.kind == "Document":
             document_id, file_name = stored.data.get("id"), stored.data.get("text")
             if isinstance(document_id, str) and isinstance(file_name, str):
-                texts[document_id] = _read_text(texts_folder / file_name, stored.path)
+                texts[document_id] = _read_text(texts_folder / file_name, stored.source.path)
             continue
         names.extend(_entity_names(stored.data))
     return CorpusNames(texts, names)

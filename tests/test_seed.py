@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import check_file, check_shacl
 from exilekg.corpus import read_corpus
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.stats import corpus_stats
 from exilekg.validation import validate
 

@@ -31,6 +31,7 @@ from exilekg.publish.views import (
     Series,
 )
 from exilekg.publish.vocab import predicate_label
+from exilekg.reconcile.spec import same_as_label
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, Literal, Term
 
 __all__ = ["SNIPPETS_PER_DOCUMENT", "SiteModel"]
@@ -40,6 +41,7 @@ SNIPPETS_PER_DOCUMENT = 3
 
 _HIDDEN_PROPERTIES = frozenset(
     {RDF.type, SCHEMA.name, SCHEMA.alternateName, SCHEMA.description, SCHEMA.mentions, SCHEMA.headline}
+    | {SCHEMA.sameAs}
 )
 """Shown in the page's heading or its own section rather than in the property list."""
 
@@ -435,6 +437,9 @@ class SiteModel(SiteLinks):
             graphs=tuple(self.link(here, g) for g in s.graphs_of(page) if g in self.page_set),
             identifier=s.text(page, SCHEMA.identifier),
             parts=self.parts(here, page),
+            same_as=tuple(
+                Link(*same_as_label(i), external=True) for i in sorted(s.iris(page, SCHEMA.sameAs))
+            ),
         )
 
     def parts(self, from_file: str, page: IRI) -> tuple[tuple[str, str, tuple[Property, ...]], ...]:

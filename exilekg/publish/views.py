@@ -145,3 +145,5 @@ class RecordView:
     identifier: str | None
     parts: tuple[tuple[str, str, tuple[Property, ...]], ...] = ()
     """Nodes of the page with an anchor of their own (``#image-1``): anchor id, heading, properties."""
+    same_as: tuple[Link, ...] = ()
+    """The same thing elsewhere (``schema:sameAs``): Wikidata items as "Wikidata Q…"."""

@@ -26,6 +26,8 @@ class ValidationReport:
     """Everything validation found, plus what it located and what it could not check."""
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """What is valid but unlikely to be right (a boilerplate headline, a placeholder date): never fails."""
     skipped: list[str] = field(default_factory=list)
     anchors: dict[EvidenceKey, Anchor] = field(default_factory=dict)
     evidence_total: int = 0

@@ -47,6 +47,9 @@ def validate(corpus: Corpus) -> ValidationReport:
                 code="evidence",
             )
     check_texts(report, corpus, failed)
+    from exilekg.ingest.plausibility import document_warnings
+
+    report.warnings.extend(document_warnings(corpus))
     return report
 
 
