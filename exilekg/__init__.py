@@ -12,8 +12,6 @@ command line's ``--help``) costs nothing until something is asked of it.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from exilekg._version import __version__
@@ -126,20 +124,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
-
-
-class _Package(types.ModuleType):
-    """The package, whose exported functions a submodule of the same name never replaces.
-
-    Importing a submodule binds it on its package; were a submodule named like a function
-    exported here, a lazily loaded package would otherwise hand out the module once something
-    had imported it (``tests/test_api.py`` checks that none is).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -701,7 +701,9 @@ def test_ingest_writes_record_and_byte_identical_text(corpus: Path, tmp_path: Pa
     assert result.extraction.record["authors"] == ["irina-smirnova"]
     [author] = result.records
     assert json.loads(author.read_text(encoding="utf-8")) == {
-        "kind": "Person", "id": "irina-smirnova", "name": "Ирина Смирнова"
+        "kind": "Person",
+        "id": "irina-smirnova",
+        "name": "Ирина Смирнова",
     }
     record = json.loads(content)
     assert list(record) == [key for key in DOCUMENT_KEYS if key in record]

@@ -47,6 +47,8 @@ def validate(corpus: Corpus) -> ValidationReport:
                 code="evidence",
             )
     check_texts(report, corpus, failed)
+    # Imported here: the ingest package's header rules judge what looks like boilerplate, and
+    # the ingest package itself validates what it writes, so a top-level import would be circular.
     from exilekg.ingest.plausibility import document_warnings
 
     report.warnings.extend(document_warnings(corpus))

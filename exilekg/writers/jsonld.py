@@ -17,7 +17,7 @@ from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import OUTPUT_SCHEMAS, context_value, raise_for_output
 from exilekg.progress import Progress
-from exilekg.resources import output_schemas
+from exilekg.resources import OUTPUT_SCHEMA_BASE, output_schemas
 from exilekg.terms import IRI, PREFIXES, RDF, SCHEMA, XSD, Quad, Term
 from exilekg.writers.base import LABELS, QuadWriter
 
@@ -211,7 +211,7 @@ def _rust_validator(names: frozenset[str]) -> Any:
     only added for nodes without a typed schema.
     """
     registry, contents = _output_registry()
-    base = "https://w3id.org/exilekg/schemas/output/"
+    base = OUTPUT_SCHEMA_BASE
     refs = sorted(names)
     for name in refs:
         if contents[f"{base}{name}.schema.json"].get("$ref") != "node.schema.json":
