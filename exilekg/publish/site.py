@@ -37,6 +37,7 @@ from exilekg.publish.model import SiteModel
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
 from exilekg.publish.server import sub_node_pattern
 from exilekg.publish.store import Store, Triple, read_store
+from exilekg.publish.structured import page_jsonld
 from exilekg.publish.texts import TextLibrary
 from exilekg.publish.views import Link
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
@@ -222,6 +223,14 @@ class _Writer:
         )
         license_iri = self.store.value(dataset, SCHEMA.license) or self.store.value(dataset, DCTERMS.license)
         self.license = self._license_link(str(license_iri)) if license_iri else None
+        self.page_urls = {page: self.page_url(page) for page in model.page_set}
+
+    def page_url(self, page: IRI) -> str:
+        """Where the page of a record is on the site (its canonical URL, without extension)."""
+        return f"{self.base_url}{urllib.parse.quote(self.model.path(page))}"
+
+    def embedded(self, page: IRI, triples: list[Triple]) -> dict[str, Any]:
+        return page_jsonld(self.store, page, triples, self.page_urls, self.base_url)
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -279,9 +288,9 @@ class _Writer:
         self.render(
             f"{view.path}.html",
             "record.html",
-            f"{self.base_url}{urllib.parse.quote(view.path)}",
+            self.page_url(page),
             view=view,
-            jsonld=data,
+            jsonld=self.embedded(page, triples),
             alternates=self._alternates(view.path),
             holds=holds,
         )
@@ -385,7 +394,7 @@ class _Writer:
             base=s.base,
             base_url=self.base_url,
             example=(self.model.path(example), self.model.label(example)) if example else None,
-            jsonld=data,
+            jsonld=self.embedded(ds, triples),
             alternates=[
                 ("dataset.ttl", "text/turtle", "Turtle"),
                 ("dataset.jsonld", "application/ld+json", "JSON-LD"),
