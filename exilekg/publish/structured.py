@@ -58,6 +58,8 @@ FIRST_EMBEDDED: tuple[str, ...] = (
 )
 """Where a node linked from several places is nested (once): the properties search engines read."""
 
+_SUMMARY_KEYS = frozenset({"@id", "@type", "name", "url"})
+
 COERCED: tuple[str, ...] = (
     "url",
     "contentUrl",
@@ -181,7 +183,9 @@ def _nest(nodes: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
 
     The walk starts at ``root`` and goes breadth first, taking the properties of
     :data:`FIRST_EMBEDDED` before the others, so an author linked also as a mention
-    is described under ``author``. A node is never nested inside itself.
+    is described under ``author``; a node those properties link to again (a maintainer
+    who is also the publisher) is repeated there by its id, type, name and URL only.
+    No node is nested inside itself.
     """
     by_id = {node["@id"]: node for node in nodes if "@id" in node}
     placed: set[str] = set()
@@ -201,10 +205,15 @@ def _nest(nodes: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
                 for item in values:
                     bare = isinstance(item, dict) and set(item) == {"@id"} and key not in COERCED
                     target = item.get("@id") if bare else None
-                    if target is not None and target in by_id and target not in placed:
-                        placed.add(target)
-                        item = by_id[target]
-                        queue.append(item)
+                    if target is not None and target in by_id:
+                        if target not in placed:
+                            placed.add(target)
+                            item = by_id[target]
+                            queue.append(item)
+                        elif key in order:
+                            # Described elsewhere on the page: its type and name again here, as
+                            # search engines read each property alone (the same node, merged).
+                            item = {k: v for k, v in by_id[target].items() if k in _SUMMARY_KEYS}
                     changed.append(item)
                 node[key] = changed if isinstance(value, list) else changed[0]
 
