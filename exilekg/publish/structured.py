@@ -36,7 +36,7 @@ from exilekg.publish.store import Store, Triple
 from exilekg.terms import DCAT, DCTERMS, IRI, RDF, SCHEMA, Literal
 from exilekg.writers import jsonld_document
 
-__all__ = ["FIRST_EMBEDDED", "page_jsonld"]
+__all__ = ["COERCED", "FIRST_EMBEDDED", "page_jsonld", "search_triples"]
 
 _GRAPH = IRI("urn:x-exilekg:slice")
 _FOAF = "http://xmlns.com/foaf/0.1/"
