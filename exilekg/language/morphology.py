@@ -60,6 +60,10 @@ class WordInfo:
     function: bool
     """A preposition, conjunction or particle."""
     gender: str | None
+    pos: str | None
+    """The part of speech of the likeliest reading (NOUN, ADJF, PREP ...)."""
+    known: bool
+    """In the dictionary, not guessed from its ending."""
 
 
 class Morphology:
@@ -113,7 +117,7 @@ class Morphology:
         proper = [p for p in parses if _PROPER_TAGS & set(p.tag.grammemes)]
         best = (named or proper or parses or [None])[0]
         if best is None:
-            return WordInfo(word.casefold(), frozenset(), None, False, False, False, None)
+            return WordInfo(word.casefold(), frozenset(), None, False, False, False, None, None, False)
         grammemes = set(best.tag.grammemes)
         name_part = next((t for t in ("Name", "Surn", "Patr") if t in grammemes), None)
         # A known word whose every reading is an adverb, a verb, a pronoun ...: «Позже», «Однако».
@@ -121,7 +125,15 @@ class Morphology:
         function = bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
         cases = frozenset(p.tag.case for p in (named or proper or parses) if p.tag.case)
         return WordInfo(
-            _nominative(best), cases, name_part, bool(proper), common, function, best.tag.gender
+            nominative=_nominative(best),
+            cases=cases,
+            name_part=name_part,
+            proper=bool(proper),
+            common=common,
+            function=function,
+            gender=best.tag.gender,
+            pos=best.tag.POS,
+            known=bool(known),
         )
 
     def nominative(self, words: Sequence[str], *, person: bool | None = None) -> list[str]:
@@ -140,7 +152,7 @@ class Morphology:
         shared = _shared_case(infos)
         out: list[str] = []
         head_seen = False
-        for word, info in zip(words, infos, strict=True):
+        for word in words:
             if head_seen or word.isupper() or not any(c.isalpha() for c in word):
                 out.append(word)
                 continue
@@ -210,7 +222,9 @@ def _recase(form: str, original: str) -> str:
     parts = form.split("-")
     originals = original.split("-")
     if len(parts) == len(originals):
-        return "-".join(p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, originals, strict=True))
+        return "-".join(
+            p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, originals, strict=True)
+        )
     return form[:1].upper() + form[1:] if original[:1].isupper() else form
 
 
