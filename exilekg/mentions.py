@@ -126,8 +126,8 @@ _GAP = re.compile(r"[\s\"'«»“”„‟‘’‚]*")
 """What may stand between two words of one name: spaces and quotes («Фонд "Свобода"»)."""
 _FUNCTION_WORDS = frozenset(
     {"с", "со", "и", "в", "во", "на", "по", "за", "для", "от", "до", "из", "к", "ко", "о", "об", "обо",
-     "при", "против", "без", "над", "под", "через", "у", "й", "та", "з", "із", "зі", "і", "та", "проти",
-     "від", "та", "де", "of", "for", "the", "and", "in", "on"}
+     "при", "против", "без", "над", "под", "через", "у", "й", "та", "з", "із", "зі", "і", "проти",
+     "від", "де", "of", "for", "the", "and", "in", "on"}
 )  # fmt: skip
 _ADJECTIVE_ENDINGS = ("ian", "ish", "ese")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -202,12 +202,13 @@ def _collect(
             elif kind in ("Organization", "Place") and _CYRILLIC.search(key):
                 content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
                 if len(content) >= _ACRONYM_MIN_WORDS and all(w[:1].isalpha() for w in content):
-                    names.add(join(["".join(w[0] for w in content).upper()]), entity, person=False, single=False)
+                    acronym = "".join(w[0] for w in content).upper()
+                    names.add(join([acronym]), entity, person=False, single=False)
     return names
 
 
 def _adjective(morph: Morphology, word: str) -> bool:
-    parses = morph._parses(word)  # noqa: SLF001 - the analyser's own parses
+    parses = morph._parses(word)
     return bool(parses) and parses[0].tag.POS == "ADJF"
 
 
@@ -277,10 +278,12 @@ class MentionFinder:
             start = end - lengths[number]
             if start > 0 and folded[start - 1].isalnum():
                 continue
-            if end < size and folded[end].isalnum():
-                # "Nawalnys": a German genitive is the name.
-                if not (genitive_s and folded[end] == "s" and (end + 1 == size or not folded[end + 1].isalnum())):
-                    continue
+            # "Nawalnys": a German genitive is the name.
+            genitive = genitive_s and folded[end : end + 1] == "s"
+            if end < size and folded[end].isalnum() and not (
+                genitive and (end + 1 == size or not folded[end + 1].isalnum())
+            ):
+                continue
             if names[number].adjective and _in_compound(folded, start, end):
                 continue
             if on_boundary(start) and on_boundary(end):
@@ -409,7 +412,8 @@ def _resolve(
             c
             for c in candidates
             if names[c.name].persons
-            and any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer)
+            and any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)
+                    for o in outer)
         ]
         chosen = sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
     # Who the document names in full: an unshared name that is not a person's one word.
