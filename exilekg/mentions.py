@@ -229,12 +229,19 @@ class MentionFinder:
         self._entities = list(entities)
         self._kinds = {entity: kind for entity, kind, _ in self._entities}
         names = _collect(self._entities, _folded_words, " ".join, None)
-        self._names: list[_Name] = list(names.by_key.values())
+        # A name of several words also matches with its first letter in the other case: "the
+        # second Congress of Free Russians" is the "Second Congress of Free Russians", "The West"
+        # at a sentence start is "the West". A variant another name already has is left to it.
+        keys = dict(names.by_key)
+        for key, name in names.by_key.items():
+            if " " in key and key[:1].isalpha():
+                keys.setdefault(key[:1].swapcase() + key[1:], name)
+        self._names: list[_Name] = list(keys.values())
         # The automaton stores plain integers, not Python objects: the name's number, whose
         # length is looked up in an array holding no new objects.
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         self._lengths = array("L")
-        for number, key in enumerate(names.by_key):
+        for number, key in enumerate(keys):
             self.automaton.add_word(key, number)
             self._lengths.append(len(key))
         if self._names:
@@ -324,6 +331,8 @@ class _WordIndex:
             rules = tuple(
                 _CAPITALS if _is_acronym(w) else _CAPITAL if w[:1].isupper() else _ANY for w in words
             )
+            if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
+                rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
             options = [morph.name_keys(w) for w in words]
             for variant in _product(options):
                 self.first.setdefault(variant[0], []).append((variant[1:], rules, number))

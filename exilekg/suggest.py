@@ -117,6 +117,8 @@ def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
 class _Group:
     name: str
     forms: Counter[str] = field(default_factory=Counter)
+    absorbed: Counter[str] = field(default_factory=Counter)
+    """Forms of shorter names counted under this one (a surname alone)."""
     first: tuple[int, int] = (0, 0)
     kinds: Counter[str] = field(default_factory=Counter)
 
@@ -181,11 +183,12 @@ def _document_suggestions(
     _merge_short_forms(groups, german=lang == "de")
     out = []
     for group in groups.values():
-        frequency = sum(group.forms.values())
+        frequency = sum(group.forms.values()) + sum(group.absorbed.values())
         if frequency < min_count:
             continue
-        forms = tuple(sorted(group.forms, key=lambda f: (-group.forms[f], f)))
-        name = group.name if lang in INFLECTED else forms[0]
+        own = tuple(sorted(group.forms, key=lambda f: (-group.forms[f], f)))
+        forms = own + tuple(sorted(set(group.absorbed) - set(own), key=lambda f: (-group.absorbed[f], f)))
+        name = group.name if lang in INFLECTED else own[0]
         kind = group.kinds.most_common(1)[0][0] if group.kinds else _guess_kind(name, text, group.first)
         out.append(Suggestion(name, frequency, forms, kind, group.first))
     return sorted(out, key=lambda s: (-s.frequency, s.name.casefold(), s.name))
@@ -207,7 +210,8 @@ def _merge_short_forms(groups: dict[tuple[str, ...], _Group], *, german: bool) -
 def _absorb(groups: dict[tuple[str, ...], _Group], key: tuple[str, ...], into: tuple[str, ...]) -> None:
     short = groups.pop(key)
     target = groups[into]
-    target.forms.update(short.forms)
+    target.absorbed.update(short.forms)
+    target.absorbed.update(short.absorbed)
     target.kinds.update(short.kinds)
     target.first = min(target.first, short.first)
 
