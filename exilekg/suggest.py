@@ -129,7 +129,7 @@ def _covered(span: NameSpan, covered: list[tuple[int, int]], text: str) -> list[
     free = [
         (span.start + a, span.start + b)
         for a, b in words
-        if not any(s <= span.start + a and span.start + b <= e for s, e in covered)
+        if not any(s < span.start + b and span.start + a < e for s, e in covered)  # "Navalnys"
     ]
     if len(free) == len(words):
         return [(span.start, span.end)]

@@ -565,13 +565,17 @@ _GERMAN_ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "und"})
 
 
 def _german_parts(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
-    """A run cut at German articles, which join names only after "von" ("von der Leyen")."""
+    """A run cut at German articles: in German they start the next phrase far more often than
+    they join a name ("von der Leyen" is cut too)."""
     parts: list[list[re.Match[str]]] = [[]]
     for i, word in enumerate(words):
-        if word.group() in _GERMAN_ARTICLES and not (i and words[i - 1].group() in ("von", "van", "zu")):
+        if word.group() in _GERMAN_ARTICLES:
             parts.append([])
             continue
         parts[-1].append(word)
+    for part in parts:
+        while part and part[-1].group() in ("von", "van", "zu"):
+            part.pop()  # "Katrin Albrecht von der Organisation ...": the name ends before "von"
     return [p for p in parts if p]
 
 
@@ -587,4 +591,7 @@ def _german_name(tagged: list[tuple[re.Match[str], str]]) -> list[re.Match[str]]
     # "Oppositionspolitiker Leonid Wolkow": common nouns before a proper noun are titles.
     while start < end and not (tagged[start][1] in _GERMAN_NAME_TAGS or tagged[start][1].startswith("ADJ")):
         start += 1
+    # "Navalnys Witwe": a common noun after a proper noun is not part of its name.
+    while end > start + 1 and tagged[end - 1][1] == "NN" and tagged[end - 2][1] in _GERMAN_NAME_TAGS:
+        end -= 1
     return [w for w, _ in tagged[start:end]]
