@@ -20,7 +20,11 @@ ENTITIES = [
     ("pevchikh", "Person", ["Maria Pevchikh", "Мария Певчих"]),
     ("a-litvinenko", "Person", ["Alexander Litvinenko"]),
     ("m-litvinenko", "Person", ["Marina Litvinenko", "Marina"]),
-    ("fbk", "Organization", ["Anti-Corruption Foundation", "FBK", "Фонд борьбы с коррупцией", "Фонд боротьби з корупцією"]),
+    (
+        "fbk",
+        "Organization",
+        ["Anti-Corruption Foundation", "FBK", "Фонд борьбы с коррупцией", "Фонд боротьби з корупцією"],
+    ),
     ("memorial", "Organization", ["Memorial", "Мемориал"]),
     ("vilnius", "Place", ["Vilnius", "Вильнюс", "Вільнюс"]),
     ("berlin", "Place", ["Berlin", "Берлин", "Берлін"]),

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from exilekg.cli.suggest import suggest_command
+from exilekg.corpus import read_corpus
 from exilekg.errors import CorpusError
 from exilekg.ingest import ingest
-from exilekg.corpus import read_corpus
 from exilekg.suggest import name_spans, suggest, suggest_corpus
 
 REPO = Path(__file__).resolve().parents[1]

@@ -568,7 +568,7 @@ def _german_parts(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """A run cut at German articles: in German they start the next phrase far more often than
     they join a name ("von der Leyen" is cut too)."""
     parts: list[list[re.Match[str]]] = [[]]
-    for i, word in enumerate(words):
+    for word in words:
         if word.group() in _GERMAN_ARTICLES:
             parts.append([])
             continue
