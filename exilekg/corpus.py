@@ -1,7 +1,7 @@
 """Reading a corpus folder: corpus.json, documents/*.json, records/*.json(l) and the texts.
 
 Reading checks only that files can be read and parsed; whether the records make
-sense is :mod:`exilekg.validate`'s job. Every record remembers where it came from
+sense is :mod:`exilekg.validation`'s job. Every record remembers where it came from
 so that any later error can name the file, the JSON pointer and the line.
 """
 
@@ -21,7 +21,7 @@ from exilekg.anchor import NormalizedText
 from exilekg.errors import CorpusError, Location
 from exilekg.sourcemap import escape_pointer, pointer_lines
 
-__all__ = ["Corpus", "Record", "Source", "Text", "read_corpus"]
+__all__ = ["Corpus", "Record", "Source", "Text", "read_corpus", "read_records"]
 
 INLINE_FIELDS = {"authors": "Person", "publisher": "Organization", "citations": "CreativeWork"}
 """Document fields that may hold a record inline instead of an id, and the kind it must be."""
@@ -321,6 +321,20 @@ def read_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
         default = root / "texts"
         texts = default if default.is_dir() else None  # type: ignore[assignment]
 
+    documents, records = _read_records(root, strings)
+    return Corpus(root, meta, meta_source, documents, records, texts)
+
+
+def read_records(root: Path | str) -> tuple[list[Record], list[Record]]:
+    """The document records and the other records of the corpus folder ``root``, without its
+    corpus.json (for tools that only look records up, such as ingest and suggest)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError("no such corpus folder", path=root, hint="give the folder that holds corpus.json")
+    return _read_records(root, {})
+
+
+def _read_records(root: Path, strings: dict[str, str]) -> tuple[list[Record], list[Record]]:
     documents: list[Record] = []
     records: list[Record] = []
     for path in sorted((root / "documents").glob("*.json")):
@@ -340,7 +354,7 @@ def read_corpus(root: Path | str, *, texts_dir: Path | str | None = None) -> Cor
         elif path.suffix == ".jsonl":
             for number, item in _read_jsonl(path, strings):
                 records.append(_record(item, Source(path, "", number)))
-    return Corpus(root, meta, meta_source, documents, records, texts)
+    return documents, records
 
 
 def _record(item: Any, source: Source) -> Record:

@@ -10,16 +10,20 @@ carries where the problem is (``path``, a JSON ``pointer``, ``line`` and
     ├── ValidationError      the corpus was read but breaks the rules; holds every problem found
     ├── EvidenceError        an evidence phrase cannot be anchored in its document's text
     ├── SerializationError   a graph cannot be written in the requested format
+    ├── OutputError          an output file or folder cannot be written (a file in the way, no
+    │                        permission, a full disk): the operating system's error, with the path
     ├── FormatError          an unknown RDF format name or file extension
     ├── QueryError           a SPARQL query is malformed, unknown, or misses a parameter
     ├── StoreError           a triple store refused or failed a request
     ├── CheckError           a dump cannot be checked (unreadable, unparsable)
     ├── IngestError          a plain-text article cannot be ingested
-    └── PublishError         a static site cannot be written
+    ├── PublishError         a static site cannot be written
+    └── ReconcileError       a reconciliation service failed, answered wrongly, or a review cannot be applied
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +36,11 @@ __all__ = [
     "FormatError",
     "IngestError",
     "Location",
+    "OutputError",
     "Problem",
     "PublishError",
     "QueryError",
+    "ReconcileError",
     "SerializationError",
     "StoreError",
     "ValidationError",
@@ -137,6 +143,27 @@ class SerializationError(ExilekgError):
     """A graph cannot be written in the requested format."""
 
 
+class OutputError(ExilekgError):
+    """An output file or folder cannot be written; made from the operating system's error."""
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: Path | str | None = None) -> OutputError:
+        """The error for ``exc`` met while writing ``path`` (or the file ``exc`` names)."""
+        where = path if path is not None else exc.filename
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, NotADirectoryError | FileExistsError):
+            hint = "a file stands where a folder is needed: give a folder path, or move the file away"
+        elif isinstance(exc, IsADirectoryError):
+            hint = "a folder stands where the file should be written: remove it or choose another path"
+        elif isinstance(exc, PermissionError):
+            hint = "choose a folder you may write to, or change its permissions"
+        elif exc.errno == errno.ENOSPC:
+            hint = "free some disk space, or write somewhere else"
+        else:
+            hint = "check that the folder exists and can be written to"
+        return cls(f"cannot write: {reason}", path=where, hint=hint)
+
+
 class FormatError(ExilekgError):
     """An RDF format name or file extension is not known."""
 
@@ -159,3 +186,7 @@ class IngestError(ExilekgError):
 
 class PublishError(ExilekgError):
     """A static site cannot be written."""
+
+
+class ReconcileError(ExilekgError):
+    """A reconciliation service cannot be reached or answers wrongly, or a review file cannot be applied."""

@@ -18,6 +18,8 @@ class RdfFormat(enum.Enum):
     NQUADS = ("nq", "application/n-quads", True)
     TRIG = ("trig", "application/trig", True)
     JSONLD = ("jsonld", "application/ld+json", True)
+    RDFXML = ("rdf", "application/rdf+xml", False)
+    """Read (``exilekg check``, ``query``, ``load``), never written."""
 
     def __init__(self, extension: str, media_type: str, supports_datasets: bool) -> None:
         self.extension = extension
@@ -32,13 +34,22 @@ class RdfFormat(enum.Enum):
             RdfFormat.NQUADS: "nquads",
             RdfFormat.TRIG: "trig",
             RdfFormat.JSONLD: "json-ld",
+            RdfFormat.RDFXML: "xml",
         }[self]
 
     @classmethod
     def from_extension(cls, extension: str) -> RdfFormat:
         """``"ttl"``, ``".ttl"`` or ``"json"`` to a format; raises :class:`FormatError`."""
         ext = extension.lower().lstrip(".")
-        aliases = {"json": "jsonld", "turtle": "ttl", "ntriples": "nt", "nquads": "nq"}
+        aliases = {
+            "json": "jsonld",
+            "turtle": "ttl",
+            "ntriples": "nt",
+            "nquads": "nq",
+            "xml": "rdf",
+            "owl": "rdf",
+            "rdfxml": "rdf",
+        }
         ext = aliases.get(ext, ext)
         for fmt in cls:
             if fmt.extension == ext:

@@ -1,8 +1,11 @@
 """JSON-LD without the network: the shipped context, a document loader, and output checks.
 
-Our JSON-LD names its context by IRI (:data:`~exilekg.resources.CONTEXT_IRI`);
-:func:`document_loader` serves that IRI from the installed file and refuses
-every other URL, so reading our dumps never fetches anything.
+Our JSON-LD carries its context inline (:func:`context_value`), so every JSON-LD
+processor reads it at its default settings and fetches nothing. A build asked to name
+a hosted context instead (``--jsonld-context URL``) writes that URL; documents that
+name the canonical context IRI (:data:`~exilekg.resources.CONTEXT_IRI`, as dumps of
+earlier versions did) are read offline with :func:`document_loader`, which serves that
+IRI from the installed file and refuses every other URL.
 """
 
 from __future__ import annotations
@@ -18,15 +21,19 @@ from pyld import jsonld
 from referencing import Registry, Resource
 
 from exilekg.errors import Location, Problem, SerializationError
-from exilekg.resources import CONTEXT_IRI, context_path, schemas_dir
+from exilekg.kinds import KINDS
+from exilekg.resources import CONTEXT_IRI, context_path, output_schema_uri, output_schemas
+from exilekg.terms import IRI, prefixed_name
 
 __all__ = [
     "OUTPUT_SCHEMAS",
     "check_output",
+    "context_value",
     "document_loader",
     "expand_to_dataset",
     "inline_context",
     "raise_for_output",
+    "written_type",
 ]
 
 
@@ -35,8 +42,19 @@ def _context() -> dict[str, Any]:
     return json.loads(context_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+def context_value(url: str | None = None) -> str | dict[str, Any]:
+    """What a document's ``@context`` holds: the shipped context itself, or ``url`` when given."""
+    if url is not None:
+        return url
+    return dict(_context()["@context"])
+
+
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A pyld document loader that serves the exilekg context from disk and nothing else."""
+    """A pyld document loader that serves the exilekg context from disk and nothing else.
+
+    Only needed for documents that name :data:`~exilekg.resources.CONTEXT_IRI` rather than
+    carrying the context inline (dumps of earlier versions, or pages that link it).
+    """
     if url == CONTEXT_IRI:
         return {
             "contentType": "application/ld+json",
@@ -65,36 +83,30 @@ def expand_to_dataset(document: dict[str, Any]) -> rdflib.Dataset:
     return dataset
 
 
+def written_type(cls: IRI) -> str:
+    """A class as our JSON-LD writes it in ``@type``: schema.org's bare (the context's ``@vocab``),
+    others with their prefix (``exilekg:Relation``)."""
+    return prefixed_name(cls).removeprefix("schema:")
+
+
 OUTPUT_SCHEMAS: dict[str, str] = {
-    "Person": "person",
-    "Organization": "organization",
-    "Place": "place",
-    "Event": "event",
-    "Article": "work",
-    "CreativeWork": "work",
+    **{written_type(kind.default_class): kind.output_schema for kind in KINDS.values()},
     "Dataset": "dataset",
-    "exilekg:Relation": "relation",
-    "exilekg:Designation": "designation",
-    "Observation": "observation",
-    "Quotation": "quotation",
-    "Claim": "claim",
     "oa:Annotation": "annotation",
     "oa:SpecificResource": "target",
     "oa:TextQuoteSelector": "quote-selector",
     "oa:TextPositionSelector": "position-selector",
 }
-"""The output schema (in ``schemas/output/``) each node type must satisfy; every node satisfies ``node``."""
+"""The output schema (in ``schemas/output/``) each node type must satisfy; every node satisfies ``node``.
+A record's node meets its kind's (every record has its kind's class, whatever its type)."""
 
 
 @cache
 def _validator(name: str) -> Any:
-    folder = schemas_dir() / "output"
-    resources = []
-    for path in sorted(folder.glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], Resource.from_contents(schema)))
-    registry = Registry().with_resources(resources)
-    schema = registry.contents(f"https://w3id.org/exilekg/schemas/output/{name}.schema.json")
+    registry = Registry().with_resources(
+        (uri, Resource.from_contents(schema)) for uri, schema in output_schemas().items()
+    )
+    schema = registry.contents(output_schema_uri(name))
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 

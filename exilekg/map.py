@@ -9,7 +9,7 @@ evidence annotations, and the mentions found in its text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,10 @@ from typing import Any
 from exilekg.anchor import Anchor
 from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
-from exilekg.mentions import AmbiguousMention, Mention, MentionList
-from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
+from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
+from exilekg.mentions import AmbiguousMention, Mention, MentionList, find_mentions
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
-from exilekg.validate import EvidenceKey
+from exilekg.validation import EvidenceKey, ValidationReport
 
 __all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
 
@@ -74,7 +74,7 @@ class Mapper:
     """Maps one corpus. Holds only the lookups mapping needs: ids to IRIs and kinds."""
 
     corpus: Corpus
-    anchors: dict[EvidenceKey, Anchor]
+    anchors: Mapping[EvidenceKey, Anchor]
     mentions: Mapping[str, Sequence[Mention]]
 
     def __post_init__(self) -> None:
@@ -93,7 +93,15 @@ class Mapper:
             else:
                 self.kinds[rid] = record.kind
         self._emitted_repeated: set[str] = set()
-        self._stated_relations: set[tuple[str, IRI, str]] = set()
+        # The facts that state a triple about another record (a relation's direct triple, a
+        # designation's link from its designee), by that record's id: they are emitted in the
+        # run of its subject, so that every subject's triples come as one run.
+        self._stated: dict[str, list[Record]] = {}
+        indexed: set[str] = set()
+        for record in self.corpus.records:
+            if record.kind in _STATING and record.id is not None and record.id not in indexed:
+                indexed.add(record.id)
+                self._stated.setdefault(record.data["subject"], []).append(record)
 
     def iri(self, record_id: str) -> IRI:
         return self.mint.record(self.kinds[record_id], record_id)
@@ -109,11 +117,10 @@ class Mapper:
         return out
 
     def quads(self) -> Iterator[Quad]:
+        """Every quad of the corpus; each subject's quads come as one run, whatever their graphs."""
         yield from self.dataset()
         for document in self.corpus.documents:
             yield from self.document(document)
-            if document.id in self.mentions:
-                yield from self.document_mentions(document.data["id"], self.mentions[document.data["id"]])
         for record in self.corpus.records:
             rid = record.id
             if rid is None:
@@ -126,6 +133,30 @@ class Mapper:
                 yield from self.entity(record)
             else:
                 yield from self.fact(record)
+        for subject in list(self._stated):  # subjects no record of this corpus maps
+            yield from self.stated(subject, self.iri(subject))
+
+    def stated(self, subject_id: str, subject: IRI) -> Iterator[Quad]:
+        """The triples other records state about ``subject``, each in the graph of the fact stating it.
+
+        A relation's direct triple can be stated by several records; it is emitted once, in the
+        graph of the first. The key holds the object's id rather than a new IRI: the schemas
+        keep "/" out of ids, so two ids never make the same IRI.
+        """
+        facts = self._stated.pop(subject_id, None)
+        if not facts:
+            return
+        given: set[tuple[IRI, str]] = set()
+        for record in facts:
+            data = record.data
+            g = self.graph_of(record)
+            if record.kind == "Designation":
+                yield subject, EXILEKG.designation, self.iri(data["id"]), g
+                continue
+            predicate = RELATIONS[data["relation"]].predicate
+            if (predicate, data["object"]) not in given:
+                given.add((predicate, data["object"]))
+                yield subject, predicate, self.iri(data["object"]), g
 
     # -- the corpus graph -------------------------------------------------------------------
 
@@ -152,18 +183,45 @@ class Mapper:
                 yield m, SCHEMA.email, text(maintainer["email"]), g
 
     def document(self, record: Record) -> Iterator[Quad]:
+        """A document's run (its metadata, its mentions' links, what facts state about it), then the
+        nodes it links to: its images, its graph, its mention annotations."""
         data = record.data
         g = self.corpus_graph
         d = self.mint.document(data["id"])
-        ds = self.mint.dataset()
+        yield from self.document_metadata(d, data)
+        images = data.get("images", [])
+        for number in range(1, len(images) + 1):
+            yield d, SCHEMA.image, Minter.part(d, f"image-{number}"), g
+        mentions = self.mentions[data["id"]] if record.id in self.mentions else None
+        bodies: dict[str, IRI] = {}
+        if mentions:
+            # One IRI per entity, for its schema:mentions and the bodies of all its annotations: a
+            # text names the same people over and over.
+            bodies = {entity: self.iri(entity) for entity in dict.fromkeys(m.entity for m in mentions)}
+            doc_graph = self.mint.document_graph(data["id"])
+            for body in bodies.values():
+                yield d, SCHEMA.mentions, body, doc_graph
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], d)
+        for number, image in enumerate(images, 1):
+            yield from self.image(d, number, image)
+        graph = self.mint.document_graph(data["id"])
+        yield graph, RDF.type, EXILEKG.DocumentGraph, g
+        yield graph, PROV.wasDerivedFrom, d, g
+        if mentions:
+            yield from self.document_mentions(data["id"], mentions, bodies)
+
+    def document_metadata(self, d: IRI, data: dict[str, Any]) -> Iterator[Quad]:
+        g = self.corpus_graph
         genre = data.get("genre", "other")
-        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
-        if genre != "other":
-            yield d, RDF.type, SCHEMA.Article, g
+        specific = class_for(DOCUMENT.name, genre)
+        yield d, RDF.type, specific, g
+        if specific != DOCUMENT.default_class:
+            yield d, RDF.type, DOCUMENT.default_class, g
         yield d, SCHEMA.identifier, text(data["id"]), g
         yield d, SCHEMA.headline, text(data["headline"]), g
         yield d, SCHEMA.name, text(data["headline"]), g
-        yield d, SCHEMA.isPartOf, ds, g
+        yield d, SCHEMA.isPartOf, self.mint.dataset(), g
         if "alternativeHeadline" in data:
             yield d, SCHEMA.alternativeHeadline, text(data["alternativeHeadline"]), g
         for author in self.refs(data.get("authors")):
@@ -184,16 +242,11 @@ class Mapper:
             yield d, EXILEKG.sha256, text(data["sha256"]), g
         for work in self.refs(data.get("citations")):
             yield d, SCHEMA.citation, work, g
-        for number, image in enumerate(data.get("images", []), 1):
-            yield from self.image(d, number, image)
-        graph = self.mint.document_graph(data["id"])
-        yield graph, RDF.type, EXILEKG.DocumentGraph, g
-        yield graph, PROV.wasDerivedFrom, d, g
 
     def image(self, document: IRI, number: int, image: dict[str, Any]) -> Iterator[Quad]:
+        """An image's node (the document's ``schema:image`` link is part of the document's run)."""
         g = self.corpus_graph
         node = Minter.part(document, f"image-{number}")
-        yield document, SCHEMA.image, node, g
         yield node, RDF.type, SCHEMA.ImageObject, g
         if "caption" in image:
             yield node, SCHEMA.caption, text(image["caption"]), g
@@ -247,6 +300,8 @@ class Mapper:
                 yield e, SCHEMA.author, author, g
             for publisher in self.refs(data.get("publisher")):
                 yield e, SCHEMA.publisher, publisher, g
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], e)
         yield from self.evidence(record, e)
 
     # -- facts, in the graphs of the documents that support them -----------------------------
@@ -276,6 +331,8 @@ class Mapper:
         g = self.graph_of(record)
         for s, p, o in triples:
             yield s, p, o, g
+        if data["id"] in self._stated:
+            yield from self.stated(data["id"], f)
         yield from self.evidence(record, f)
 
     def relation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
@@ -287,14 +344,7 @@ class Mapper:
         yield f, RDF.subject, s
         yield f, RDF.predicate, relation.predicate
         yield f, RDF.object, o
-        # The direct triple can be stated by several records; it is emitted once, in the graph of
-        # the first. The key holds the ids, strings the records keep anyway, rather than two new
-        # IRIs: the schemas keep "/" out of ids, so two ids never make the same IRI.
-        # (A designation's direct triple ends in the designation's own node, so never repeats.)
-        stated = (data["subject"], relation.predicate, data["object"])
-        if stated not in self._stated_relations:
-            self._stated_relations.add(stated)
-            yield s, relation.predicate, o
+        # The direct triple (s, predicate, o) is emitted in the run of s: see stated().
         if "roleName" in data:
             yield f, SCHEMA.roleName, text(data["roleName"])
         if "startDate" in data:
@@ -307,7 +357,7 @@ class Mapper:
         yield f, RDF.type, EXILEKG.Designation
         yield f, RDF.type, SCHEMA.Role
         yield f, EXILEKG.designee, s
-        yield s, EXILEKG.designation, f
+        # The link back from the designee (s exilekg:designation f) is in the run of s: see stated().
         yield f, SCHEMA.roleName, text(data["label"])
         for by in self.refs(data.get("designatedBy")):
             yield f, EXILEKG.designatedBy, by
@@ -364,15 +414,12 @@ class Mapper:
     # Offsets are xsd:integer, not the Web Annotation model's xsd:nonNegativeInteger: stores such as
     # Oxigraph keep only xsd:integer, so the finer type would not survive a load and a query.
 
-    def document_mentions(self, doc_id: str, mentions: Sequence[Mention]) -> Iterator[Quad]:
-        """``schema:mentions`` once per entity, and an annotation per occurrence, in the document's graph."""
+    def document_mentions(
+        self, doc_id: str, mentions: Sequence[Mention], bodies: Mapping[str, IRI]
+    ) -> Iterator[Quad]:
+        """An annotation per occurrence, in the document's graph (``schema:mentions`` is in its run)."""
         g = self.mint.document_graph(doc_id)
         d = self.mint.document(doc_id)
-        # One IRI per entity, for its schema:mentions and the bodies of all its annotations: a
-        # text names the same people over and over.
-        bodies = {entity: self.iri(entity) for entity in dict.fromkeys(m.entity for m in mentions)}
-        for body in bodies.values():
-            yield d, SCHEMA.mentions, body, g
         for mention in mentions:
             ann = self.mint.mention(doc_id, mention.start, mention.end)
             target = Minter.part(ann, "target")
@@ -447,11 +494,12 @@ class Mapper:
             yield target, RDF.type, OA.SpecificResource, g
             yield target, OA.hasSource, self.mint.document(doc_id), g
             yield target, OA.hasSelector, quote, g
-            yield quote, RDF.type, OA.TextQuoteSelector, g
-            if anchor is not None:
-                yield from _quote(quote, anchor.exact, anchor.prefix, anchor.suffix, g)
-                position = Minter.part(ann, "position")
+            position = Minter.part(ann, "position") if anchor is not None else None
+            if position is not None:
                 yield target, OA.hasSelector, position, g
+            yield quote, RDF.type, OA.TextQuoteSelector, g
+            if anchor is not None and position is not None:
+                yield from _quote(quote, anchor.exact, anchor.prefix, anchor.suffix, g)
                 yield position, RDF.type, OA.TextPositionSelector, g
                 yield position, OA.start, Literal(str(anchor.start), XSD.integer), g
                 yield position, OA.end, Literal(str(anchor.end), XSD.integer), g
@@ -474,25 +522,33 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "CreativeWork": (("datePublished", SCHEMA.datePublished),),
 }
 
-_FACT_MAPPERS = {
-    "Relation": Mapper.relation,
-    "Designation": Mapper.designation,
-    "Observation": Mapper.observation,
-    "Quotation": Mapper.quotation,
-    "Claim": Mapper.claim,
+_STATING = frozenset({"Relation", "Designation"})
+"""Fact kinds that state a triple whose subject is another record."""
+
+_FACT_MAPPERS: dict[str, Callable[[Mapper, IRI, dict[str, Any]], Iterator[tuple[IRI, IRI, Term]]]] = {
+    kind.name: getattr(Mapper, str(kind.mapper)) for kind in FACT_KINDS.values()
 }
+"""Each fact kind's mapper, as the kind table names it."""
 
 
 def map_corpus(
     corpus: Corpus,
-    anchors: dict[EvidenceKey, Anchor] | None = None,
+    report: ValidationReport | Mapping[EvidenceKey, Anchor] | None = None,
     mentions: Mapping[str, Sequence[Mention]] | None = None,
 ) -> Iterator[Quad]:
-    """The quads of a validated corpus, in a deterministic order.
+    """The quads of a validated corpus, in a deterministic order: with a report, exactly the build's.
 
-    ``anchors`` (from :attr:`ValidationReport.anchors`) add position selectors to
-    evidence; ``mentions`` (from :func:`exilekg.mentions.find_mentions`) add the
-    documents' mention annotations. Each document's mentions are looked up once, as
-    the document is mapped, so the lazy mapping find_mentions returns finds them then.
+    ``map_corpus(corpus, report)``, ``report`` the corpus's
+    :class:`~exilekg.validation.ValidationReport`, yields the quads ``exilekg build`` writes:
+    evidence with its position selectors (from ``report.anchors``) and the documents' mentions
+    (found by :func:`exilekg.mentions.find_mentions`, a document at a time as mapping reaches
+    it). Given instead the anchors alone, or nothing, it maps without what is not given:
+    ``mentions`` then adds the mention annotations. Each subject's quads come as one run.
     """
-    return Mapper(corpus, anchors or {}, mentions or {}).quads()
+    if isinstance(report, ValidationReport):
+        anchors: Mapping[EvidenceKey, Anchor] = report.anchors
+        if mentions is None:
+            mentions = find_mentions(corpus)
+    else:
+        anchors = report or {}
+    return Mapper(corpus, anchors, mentions or {}).quads()

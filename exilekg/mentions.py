@@ -42,9 +42,9 @@ import ahocorasick
 
 from exilekg.anchor import CONTEXT_CHARS, NormalizedText, normalize_phrase
 from exilekg.corpus import Corpus, Record
+from exilekg.kinds import ENTITY_KINDS
 from exilekg.language import INFLECTED, base_language
 from exilekg.language.morphology import Morphology, fold_word, morphology
-from exilekg.model import ENTITY_KINDS
 
 __all__ = [
     "AmbiguousMention",

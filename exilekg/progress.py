@@ -1,5 +1,9 @@
 """Progress of a long build, for whoever wants to show it: the CLI draws bars on stderr.
 
+The stages of a build, in order: ``read`` (the corpus), ``validate``, ``mentions``, ``map and
+write`` (in triples), then ``write JSON-LD`` (in nodes), ``write Turtle`` and ``write TriG``
+(in triples) for the outputs finished after the stream, and ``describe`` (``void.ttl``).
+
 The library only reports; it never prints. A reporter is told when a stage starts
 (with its total when known beforehand) and how far it has got. Reports come in
 batches of work, so a reporter costs nothing measurable even on a large build.
@@ -10,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Progress", "StageNames", "as_progress"]
+__all__ = ["Progress", "StageCallback", "StageNames", "as_progress"]
+
+StageCallback = Callable[[str], None]
+"""What a caller may give instead of a :class:`Progress`: a function told each stage's name."""
 
 
 @runtime_checkable
@@ -28,9 +35,9 @@ class Progress(Protocol):
 
 
 class StageNames:
-    """A :class:`Progress` that passes only stage names on, to a callback taking one string."""
+    """A :class:`Progress` that passes only stage names on, to a :data:`StageCallback`."""
 
-    def __init__(self, callback: Callable[[str], None]) -> None:
+    def __init__(self, callback: StageCallback) -> None:
         self.callback = callback
 
     def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
@@ -54,7 +61,7 @@ class _Silent:
         pass
 
 
-def as_progress(progress: Progress | Callable[[str], None] | None) -> Progress:
+def as_progress(progress: Progress | StageCallback | None) -> Progress:
     """A reporter from what a caller gave: a :class:`Progress`, a callback of stage names, or nothing."""
     if progress is None:
         return _Silent()

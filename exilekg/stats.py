@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from exilekg.corpus import read_corpus
+from exilekg.corpus import Corpus, read_corpus
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
+from exilekg.map import map_corpus
 from exilekg.mentions import find_mentions
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.suggest import LEFT_OUT_FILE, LeftOutName, load_left_out_names, suggest_corpus
-from exilekg.validate import validate
+from exilekg.validation import ValidationReport, validate
+from exilekg.writers import BATCH
+from exilekg.writers.lines import TripleRuns
 
 __all__ = ["LEFT_OUT_FILE", "LeftOutName", "Stats", "corpus_stats", "load_left_out_names"]
 
@@ -32,6 +36,10 @@ class Stats:
     problems: int = 0
     unrecorded_names: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     left_out: list[LeftOutName] = field(default_factory=list)
+    quads: int | None = None
+    """The statements of the graph a build writes (None when the corpus has problems)."""
+    triples: int | None = None
+    """Its distinct triples: fewer than the quads when two named graphs state one triple."""
 
     @property
     def evidence_share(self) -> float:
@@ -56,6 +64,8 @@ class Stats:
                 d: [[n, c] for n, c in names] for d, names in sorted(self.unrecorded_names.items())
             },
             "leftOut": [vars(item) for item in self.left_out],
+            "quads": self.quads,
+            "triples": self.triples,
         }
 
 
@@ -88,11 +98,23 @@ def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None)
             shared = Counter((a.exact, a.candidates) for a in mentions.ambiguous)
             if shared:
                 stats.ambiguous[doc] = [(e, c, n) for (e, c), n in sorted(shared.items())]
+        stats.quads, stats.triples = _graph_size(corpus, report)
     if corpus.has_texts:
         for doc, names in suggest_corpus(corpus, left_out=stats.left_out).items():
             if names:
                 stats.unrecorded_names[doc] = [(s.name, s.frequency) for s in names]
     return stats
+
+
+def _graph_size(corpus: Corpus, report: ValidationReport) -> tuple[int, int]:
+    """The quads and distinct triples of the corpus's graph, counted as the build counts them."""
+    runs = TripleRuns()
+    quads = triples = 0
+    stream = map_corpus(corpus, report)
+    while batch := list(islice(stream, BATCH)):
+        quads += len(batch)
+        triples += len(batch) - len(runs.repeats(batch))
+    return quads, triples
 
 
 def _evidence_documents(data: dict[str, Any]) -> list[str]:

@@ -18,106 +18,29 @@ the staging graphs it made.
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import rdflib
 import requests
-from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from exilekg.errors import StoreError
-from exilekg.formats import RdfFormat
-from exilekg.serialize import ntriples_term, quads_of
-from exilekg.terms import IRI
+from exilekg.rdf import Statement, find_dumps, rdflib_statements, read_statements
+from exilekg.sparql.endpoint import Auth, Endpoint, safe_url
+from exilekg.terms import IRI, BlankNode
+from exilekg.writers import ntriples_term
 
 __all__ = ["Auth", "Endpoint", "LoadReport", "count_triples", "load", "select", "update"]
 
 STAGING_PREFIX = "urn:exilekg:staging:"
 """Staging graphs are named ``urn:exilekg:staging:<uuid>``; a later load removes stale ones."""
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Auth:
-    """HTTP credentials. The password is never shown: not in repr, errors or logs."""
-
-    user: str
-    password: str = field(repr=False)
-    scheme: Literal["basic", "digest"] = "basic"
-
-    def requests_auth(self) -> AuthBase:
-        if self.scheme == "digest":
-            return HTTPDigestAuth(self.user, self.password)
-        return HTTPBasicAuth(self.user, self.password)
-
-    def __repr__(self) -> str:
-        return f"Auth(user={self.user!r}, password='***', scheme={self.scheme!r})"
-
-
-def _safe_url(url: str) -> str:
-    """The URL without any user:password part, for messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where a store answers queries, updates and Graph Store Protocol requests."""
-
-    query_url: str
-    update_url: str
-    graph_store_url: str
-    product: str = "generic"
-
-    @classmethod
-    def detect(
-        cls, url: str, *, auth: Auth | None = None, session: requests.Session | None = None
-    ) -> Endpoint:
-        """The endpoint layout of the store at ``url``: Virtuoso's ``/sparql`` or Oxigraph's root."""
-        http = session or requests.Session()
-        base = url.rstrip("/")
-        if base.endswith("/sparql"):
-            root = base[: -len("/sparql")]
-            crud = "/sparql-graph-crud-auth" if auth is not None else "/sparql-graph-crud"
-            return cls(base, base, root + crud, "virtuoso")
-        if base.endswith("/query"):
-            base = base[: -len("/query")]
-        try:
-            probe = http.get(
-                f"{base}/query",
-                params={"query": "ASK {}"},
-                timeout=10,
-                headers={"Accept": "application/sparql-results+json"},
-            )
-        except requests.RequestException as exc:
-            raise StoreError(
-                f"cannot reach the store at {_safe_url(url)}: {type(exc).__name__}",
-                hint="check the URL and that the store is running",
-            ) from None
-        if probe.ok:
-            return cls(f"{base}/query", f"{base}/update", f"{base}/store", "oxigraph")
-        try:
-            sparql = http.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=10)
-        except requests.RequestException:
-            sparql = None
-        if sparql is not None and sparql.ok:
-            return cls.detect(f"{base}/sparql", auth=auth, session=http)
-        raise StoreError(
-            f"{_safe_url(url)} answers neither as Oxigraph (/query) nor as a /sparql endpoint",
-            hint="give the store's SPARQL endpoint URL, e.g. http://host:8890/sparql or http://host:7878",
-        )
+SentCallback = Callable[[int, int], None]
+"""Told how many triples a load has sent so far, and how many it will send in all."""
 
 
 @dataclass
@@ -135,11 +58,21 @@ class LoadReport:
 
 
 class _Client:
-    def __init__(self, endpoint: Endpoint, auth: Auth | None, session: requests.Session | None, retries: int):
+    """Requests to one store, retried with backoff, and counted."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        auth: Auth | None,
+        session: requests.Session | None,
+        retries: int,
+        timeout: float = 120.0,
+    ) -> None:
         self.endpoint = endpoint
         self.auth = auth.requests_auth() if auth else None
         self.http = session or requests.Session()
         self.retries = retries
+        self.timeout = timeout
         self.requests = 0
 
     def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
@@ -148,7 +81,7 @@ class _Client:
         for attempt in range(self.retries + 1):
             self.requests += 1
             try:
-                response = self.http.request(method, url, auth=self.auth, timeout=120, **kwargs)
+                response = self.http.request(method, url, auth=self.auth, timeout=self.timeout, **kwargs)
             except requests.ConnectionError as exc:
                 problem = f"connection failed ({type(exc).__name__})"
             except requests.Timeout:
@@ -159,7 +92,7 @@ class _Client:
                 message = response.text.strip()[:500]
                 if response.status_code < 500:
                     raise StoreError(
-                        f"{method} {_safe_url(url)} was refused with HTTP {response.status_code}: {message}",
+                        f"{method} {safe_url(url)} was refused with HTTP {response.status_code}: {message}",
                         hint=_hint_for(response.status_code),
                     )
                 problem = f"HTTP {response.status_code}: {message}"
@@ -167,9 +100,17 @@ class _Client:
                 time.sleep(delay)
                 delay *= 2
         raise StoreError(
-            f"{method} {_safe_url(url)} failed after {self.retries + 1} attempt(s): {problem}",
+            f"{method} {safe_url(url)} failed after {self.retries + 1} attempt(s): {problem}",
             hint="check that the store is running and reachable",
         )
+
+    def _url(self, url: str | None, what: str) -> str:
+        if url is None:
+            raise StoreError(
+                f"{safe_url(self.endpoint.url)} has no {what} endpoint that exilekg knows of",
+                hint="give the store's SPARQL endpoint URL, e.g. http://host:8890/sparql or http://host:7878",
+            )
+        return url
 
     def select(self, query: str) -> list[dict[str, Any]]:
         response = self.send(
@@ -187,7 +128,7 @@ class _Client:
     def update(self, statement: str) -> None:
         # A form POST: Virtuoso reads it, and it hangs on application/sparql-update bodies too.
         field_name = "query" if self.endpoint.product == "virtuoso" else "update"
-        self.send("POST", self.endpoint.update_url, data={field_name: statement})
+        self.send("POST", self._url(self.endpoint.update_url, "SPARQL Update"), data={field_name: statement})
 
     def count(self, graph: str) -> int:
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -196,7 +137,7 @@ class _Client:
     def put_or_post(self, method: str, graph: str, body: str) -> None:
         self.send(
             method,
-            self.endpoint.graph_store_url,
+            self._url(self.endpoint.graph_store_url, "Graph Store Protocol"),
             params={"graph": graph} if self.endpoint.product != "virtuoso" else {"graph-uri": graph},
             data=body.encode("utf-8"),
             headers={"Content-Type": "text/turtle; charset=utf-8"},
@@ -211,44 +152,39 @@ def _hint_for(status: int) -> str:
     return "the store's message above says what it could not accept"
 
 
+def _statements(source: Path | rdflib.Dataset, graph: str | None) -> Iterator[Statement]:
+    """The quads of an rdflib Dataset, or of a dump file or a build folder's best dump."""
+    if isinstance(source, rdflib.Dataset):
+        yield from rdflib_statements(source)
+        return
+    path = Path(source)
+    dump = find_dumps([path], error=StoreError)[0]  # of a folder, its dump and not its void.ttl
+    if not dump.fmt.supports_datasets and graph is None:
+        raise StoreError(
+            f"{dump.path.name} holds triples without graph names",
+            path=dump.path,
+            hint="say which graph to load them into with --graph IRI",
+        )
+    yield from read_statements(dump, error=StoreError)
+
+
 def _read_source(source: Path | rdflib.Dataset, graph: str | None) -> dict[str, list[str]]:
     """N-Triples lines per graph IRI, each distinct line once."""
-    if isinstance(source, rdflib.Dataset):
-        dataset = source
-    else:
-        path = Path(source)
-        if path.is_dir():
-            path = path / "exilekg.nq"
-            if not path.is_file():
-                raise StoreError(
-                    "the output folder has no exilekg.nq",
-                    path=path.parent,
-                    hint="build with N-Quads (the default), or give a dump file",
-                )
-        fmt = RdfFormat.from_path(path)
-        dataset = rdflib.Dataset()
-        try:
-            if fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
-                dataset.parse(path, format=fmt.rdflib_name)
-            elif fmt is RdfFormat.JSONLD:
-                from exilekg.jsonld import expand_to_dataset
-
-                dataset = expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
-            else:
-                if graph is None:
-                    raise StoreError(
-                        f"{path.name} holds triples without graph names",
-                        path=path,
-                        hint="say which graph to load them into with --graph IRI",
-                    )
-                dataset.graph(rdflib.URIRef(graph)).parse(path, format=fmt.rdflib_name)
-        except StoreError:
-            raise
-        except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(f"cannot parse the dump: {exc}", path=path) from None
     lines: dict[str, dict[str, None]] = {}
-    for s, p, o, g in quads_of(dataset):
+    for s, p, o, g in _statements(source, graph):
         target = graph or g
+        if isinstance(s, BlankNode) or isinstance(o, BlankNode) or isinstance(target, BlankNode):
+            raise StoreError(
+                "the data holds a blank node, which cannot be sent in parts",
+                path=None if isinstance(source, rdflib.Dataset) else Path(source),
+                hint="give every node an IRI (exilekg's own dumps have no blank nodes)",
+            )
+        if target is None:
+            raise StoreError(
+                "the data holds triples in the default graph",
+                path=None if isinstance(source, rdflib.Dataset) else Path(source),
+                hint="say which graph to load them into with --graph IRI",
+            )
         lines.setdefault(target, {})[f"<{s}> <{p}> {ntriples_term(o)} ."] = None
     return {g: list(v) for g, v in sorted(lines.items())}
 
@@ -267,7 +203,8 @@ def load(
     auth: Auth | None = None,
     chunk_triples: int = 5000,
     retries: int = 4,
-    progress: Progress | None = None,
+    timeout: float = 120.0,
+    progress: SentCallback | None = None,
     session: requests.Session | None = None,
 ) -> LoadReport:
     """Load an output folder, a dump file or an rdflib Dataset into the store at ``endpoint``.
@@ -276,51 +213,27 @@ def load(
     ``chunk_triples``; ``graph`` puts everything into one graph (required for
     N-Triples and Turtle). Afterwards every graph is counted in the store. With
     ``replace`` the graphs' old content is replaced only once all new content
-    has been loaded completely; otherwise triples are added.
+    has been loaded completely; otherwise triples are added. Each request may take
+    ``timeout`` seconds, and is tried ``retries`` more times on a connection error,
+    a time-out or a 5xx answer.
     """
     started = time.perf_counter()
     data = _read_source(source if isinstance(source, rdflib.Dataset) else Path(source), graph)
     where = (
-        endpoint if isinstance(endpoint, Endpoint) else Endpoint.detect(endpoint, auth=auth, session=session)
+        endpoint
+        if isinstance(endpoint, Endpoint)
+        else Endpoint.detect(endpoint, auth=auth, session=session, timeout=timeout)
     )
-    client = _Client(where, auth, session, retries)
-    total = sum(len(v) for v in data.values())
-    done = 0
-    counted: dict[str, int] = {}
+    client = _Client(where, auth, session, retries, timeout)
+    sender = _Sender(client, chunk_triples, sum(len(v) for v in data.values()), progress)
     _drop_stale_staging(client)
     if replace:
-        staged: dict[str, str] = {}
-        try:
-            for target, lines in data.items():
-                stage = f"{STAGING_PREFIX}{uuid.uuid4()}"
-                staged[target] = stage
-                for number, body in enumerate(_chunks(lines, chunk_triples)):
-                    client.put_or_post("PUT" if number == 0 else "POST", stage, body)
-                    done += min(chunk_triples, len(lines) - number * chunk_triples)
-                    if progress:
-                        progress(done, total)
-                found = client.count(stage)
-                if found != len(lines):
-                    raise StoreError(
-                        f"the store holds {found} triples of graph <{target}> after loading {len(lines)}",
-                        hint="the store dropped or merged triples; see its log",
-                    )
-            for target, stage in staged.items():
-                client.update(f"MOVE <{stage}> TO <{target}>")
-        except BaseException:
-            for stage in staged.values():
-                with contextlib.suppress(StoreError):  # a later load removes stale staging graphs
-                    client.update(f"DROP SILENT GRAPH <{stage}>")
-            raise
+        _replace_graphs(sender, data)
     else:
         for target, lines in data.items():
-            for body in _chunks(lines, chunk_triples):
-                client.put_or_post("POST", target, body)
-                done += body.count("\n")
-                if progress:
-                    progress(done, total)
+            sender.send(target, lines, put_first=False)
+    counted = {target: client.count(target) for target in data}
     for target, lines in data.items():
-        counted[target] = client.count(target)
         if replace and counted[target] != len(lines):
             raise StoreError(
                 f"graph <{target}> holds {counted[target]} triples after the load, not the {len(lines)} sent",
@@ -333,6 +246,49 @@ def load(
             )
     sent = {g: len(v) for g, v in data.items()}
     return LoadReport(sent, counted, client.requests, time.perf_counter() - started)
+
+
+class _Sender:
+    """Sends graphs in chunks, telling ``progress`` how many triples of all are sent."""
+
+    def __init__(self, client: _Client, chunk: int, total: int, progress: SentCallback | None) -> None:
+        self.client = client
+        self.chunk = chunk
+        self.total = total
+        self.done = 0
+        self.progress = progress
+
+    def send(self, graph: str, lines: list[str], *, put_first: bool) -> None:
+        """``lines`` into ``graph``: the first chunk PUT (replacing) if ``put_first``, the rest POSTed."""
+        for number, body in enumerate(_chunks(lines, self.chunk)):
+            self.client.put_or_post("PUT" if put_first and number == 0 else "POST", graph, body)
+            self.done += min(self.chunk, len(lines) - number * self.chunk)
+            if self.progress:
+                self.progress(self.done, self.total)
+
+
+def _replace_graphs(sender: _Sender, data: dict[str, list[str]]) -> None:
+    """Each graph into a staging graph, counted; then every staging graph MOVEd onto its target.
+    Whatever fails, the staging graphs made are dropped."""
+    client = sender.client
+    staged: dict[str, str] = {}
+    try:
+        for target, lines in data.items():
+            stage = staged[target] = f"{STAGING_PREFIX}{uuid.uuid4()}"
+            sender.send(stage, lines, put_first=True)
+            found = client.count(stage)
+            if found != len(lines):
+                raise StoreError(
+                    f"the store holds {found} triples of graph <{target}> after loading {len(lines)}",
+                    hint="the store dropped or merged triples; see its log",
+                )
+        for target, stage in staged.items():
+            client.update(f"MOVE <{stage}> TO <{target}>")
+    except BaseException:
+        for stage in staged.values():
+            with contextlib.suppress(StoreError):  # a later load removes stale staging graphs
+                client.update(f"DROP SILENT GRAPH <{stage}>")
+        raise
 
 
 def _drop_stale_staging(client: _Client) -> None:

@@ -29,12 +29,12 @@ from exilekg.anchor import NormalizedText, normalize_phrase
 from exilekg.atomic import write_text
 from exilekg.corpus import Corpus, Record
 from exilekg.errors import CorpusError
+from exilekg.kinds import ENTITY_KINDS
 from exilekg.language import INFLECTED, base_language
 from exilekg.language.morphology import morphology
 from exilekg.language.names import NameSpan, find_names, name_spans, words_of
 from exilekg.language.transliteration import latin_spelling, same_name
 from exilekg.mentions import MentionFinder, entity_names
-from exilekg.model import ENTITY_KINDS
 
 __all__ = [
     "LEFT_OUT_FILE",

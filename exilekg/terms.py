@@ -1,8 +1,11 @@
-"""The RDF terms mapping produces: small, immutable and cheap to create.
+"""The RDF terms of exilekg: small, immutable and cheap to create.
 
-Mapping emits a stream of :data:`Quad` tuples built from these two types; writers
-and the rdflib/pyoxigraph converters consume that stream. They are deliberately
-lighter than rdflib's terms because a large build creates millions of them.
+Mapping emits a stream of :data:`Quad` tuples built from :class:`IRI` and
+:class:`Literal`; writers and the rdflib/pyoxigraph converters of :mod:`exilekg.rdf`
+consume that stream. They are deliberately lighter than rdflib's terms because a
+large build creates millions of them. Data read from elsewhere may also hold
+blank nodes, which are :class:`BlankNode` everywhere (query results, the checker,
+the readers).
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ __all__ = [
     "SCHEMA",
     "VOID",
     "XSD",
+    "BlankNode",
     "Literal",
     "Namespace",
+    "Node",
     "Quad",
     "Term",
     "prefixed_name",
@@ -32,6 +37,16 @@ __all__ = [
 
 class IRI(str):
     """An absolute IRI. A ``str`` so that it sorts, hashes and formats as one."""
+
+    __slots__ = ()
+
+
+class BlankNode(str):
+    """A blank node's label, without ``_:``, as its parser or engine named it.
+
+    A ``str`` like :class:`IRI`; the two never collide, since a label has no ``:`` and an
+    absolute IRI always has one.
+    """
 
     __slots__ = ()
 
@@ -45,6 +60,8 @@ class Literal(NamedTuple):
 
 
 Term = IRI | Literal
+Node = IRI | BlankNode
+"""A subject or object that is not a literal."""
 Quad = tuple[IRI, IRI, Term, IRI]
 """(subject, predicate, object, graph). Every quad sits in a named graph."""
 

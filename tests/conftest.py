@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from pyld import jsonld
 
 from exilekg.formats import RdfFormat
-from exilekg.jsonld import expand_to_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "example-corpus"
@@ -19,11 +19,15 @@ SEED_CORPUS = REPO / "examples" / "seed-corpus"
 
 
 def parse_dataset(path: Path) -> rdflib.Dataset:
-    """A dump of any format as an rdflib Dataset (JSON-LD through the shipped context, offline)."""
+    """A dump of any format as an rdflib Dataset (JSON-LD through pyld, at its default settings)."""
     fmt = RdfFormat.from_path(path)
-    if fmt is RdfFormat.JSONLD:
-        return expand_to_dataset(json.loads(path.read_text(encoding="utf-8")))
     dataset = rdflib.Dataset()
+    if fmt is RdfFormat.JSONLD:
+        nquads = jsonld.to_rdf(
+            json.loads(path.read_text(encoding="utf-8")), {"format": "application/n-quads"}
+        )
+        dataset.parse(data=nquads, format="nquads")
+        return dataset
     dataset.parse(path, format=fmt.rdflib_name)
     return dataset
 
@@ -39,7 +43,7 @@ def example_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus built once per session, with its texts."""
-    from exilekg.build import build
+    from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("example-build")
     build(EXAMPLE, out)
@@ -58,7 +62,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed corpus built once per session with the reference articles (skips without them)."""
-    from exilekg.build import build
+    from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("seed-build")
     build(SEED_CORPUS, out, texts_dir=seeds_dir)

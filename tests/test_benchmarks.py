@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from exilekg.build import ALL_FORMATS, build, output_name
+from exilekg.pipeline import ALL_FORMATS, build, output_name
 
 from .conftest import REPO
 
@@ -70,7 +70,7 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert row["triples"] > 1_000
     assert row["exilekg"]["wall_seconds"] > 0 and row["exilekg"]["peak_mb"] > 0
     stages = set(row["exilekg"]["stages"])
-    assert {"load", "validate", "map and write", "write Turtle", "write JSON-LD"} <= stages
+    assert {"read", "validate", "map and write", "write Turtle", "write JSON-LD"} <= stages
     assert row["floor"]["triples"] == row["triples"]
     assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,14 +12,14 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import exilekg
+import exilekg.pipeline as exilekg_build
 from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, read_corpus
-from exilekg.build import ALL_FORMATS, output_name
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, Literal, Quad
+from exilekg.writers import ntriples_term
 
 from .conftest import EXAMPLE, REPO, parse_dataset
-
-# The module, not the function exilekg.build that the package re-exports under the same name.
-exilekg_build = importlib.import_module("exilekg.build")
 
 GOLDEN = REPO / "tests" / "golden" / "example.nq"
 
@@ -59,9 +58,7 @@ def test_every_dump_parses_with_pyoxigraph(example_build: Path, fmt: RdfFormat) 
 
 
 def test_jsonld_parses_with_pyoxigraph_given_the_local_context(example_build: Path) -> None:
-    from exilekg.jsonld import inline_context
-
-    document = inline_context(json.loads((example_build / "exilekg.jsonld").read_text(encoding="utf-8")))
+    document = json.loads((example_build / "exilekg.jsonld").read_text(encoding="utf-8"))
     quads = list(pyoxigraph.parse(json.dumps(document), format=pyoxigraph.RdfFormat.JSON_LD))
     assert len(quads) == len(quad_set(parse_dataset(example_build / "exilekg.nq")))
 
@@ -168,3 +165,104 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     build(EXAMPLE, tmp_path)
     assert not leftover.exists()
     assert unrelated.exists()
+
+
+# -- what the dumps hold ---------------------------------------------------------------------------
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+
+def _void_value(void: list[Any], subject: str, predicate: str) -> list[str]:
+    return [q.object.value for q in void if q.subject.value == subject and q.predicate.value == predicate]
+
+
+@pytest.mark.parametrize("which", ["example", "seed"])
+def test_triple_only_dumps_hold_each_triple_once_and_void_counts_them(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    out: Path = request.getfixturevalue(f"{which}_build")
+    lines = (out / "exilekg.nt").read_text(encoding="utf-8").splitlines()
+    quads = list(pyoxigraph.parse(path=out / "exilekg.nq"))
+    triples = {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads}
+    assert len(lines) == len(set(lines)) == len(triples)
+    assert sum(1 for _ in pyoxigraph.parse(path=out / "exilekg.ttl")) == len(triples)
+    # Each subject's statements come as one run, so Turtle gives each subject one block.
+    runs = [q.subject for index, q in enumerate(quads) if index == 0 or q.subject != quads[index - 1].subject]
+    assert len(runs) == len(set(runs))
+
+    void = list(pyoxigraph.parse(path=out / "void.ttl"))
+    base = [q.object.value for q in void if q.predicate.value == f"{VOID}uriSpace"]
+    dataset = next(q.subject.value for q in void if q.predicate.value == f"{VOID}uriSpace")
+    assert _void_value(void, dataset, f"{VOID}triples") == [str(len(triples))]
+    subjects = {q.subject.value for q in quads if q.subject.value.startswith(base[0])}
+    assert _void_value(void, dataset, f"{VOID}entities") == [str(len(subjects))]
+    graphs = _void_value(void, dataset, f"{VOID}subset")
+    assert sum(int(_void_value(void, g, f"{VOID}triples")[0]) for g in graphs) == len(quads)
+    for extension, title in (("nt", "N-Triples"), ("ttl", "Turtle"), ("nq", "N-Quads"), ("trig", "TriG")):
+        dist = f"{dataset}#distribution-{extension}"
+        assert _void_value(void, dist, f"{DCTERMS}title") == [title]
+        counted = _void_value(void, dist, f"{VOID}triples")
+        assert counted == ([str(len(triples))] if extension in ("nt", "ttl") else [])
+
+
+def test_seed_triples_stated_in_two_graphs_are_one_line(seed_build: Path) -> None:
+    quads = list(pyoxigraph.parse(path=seed_build / "exilekg.nq"))
+    triples = {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads}
+    assert len(triples) < len(quads)  # the seed states some triples in two graphs
+
+
+def test_void_gives_publisher_contact_dates_and_access_url(example_copy: Path, tmp_path: Path) -> None:
+    meta_path = example_copy / "corpus.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["maintainer"]["email"] = "team@example.org"
+    meta["publisher"] = {"name": "Exile Press", "url": "https://example.org/press"}
+    meta["issued"] = "2025-01-15"
+    meta["modified"] = "2025-03-01"
+    meta["accessURL"] = "https://example.org/exilekg/dataset"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    build(example_copy, tmp_path)
+    void = list(pyoxigraph.parse(path=tmp_path / "void.ttl"))
+    dataset = "https://example.org/exilekg/dataset"
+    assert _void_value(void, dataset, f"{DCTERMS}issued") == ["2025-01-15"]
+    assert _void_value(void, dataset, f"{DCTERMS}modified") == ["2025-03-01"]
+    (publisher,) = _void_value(void, dataset, f"{DCTERMS}publisher")
+    assert _void_value(void, publisher, "http://xmlns.com/foaf/0.1/name") == ["Exile Press"]
+    (contact,) = _void_value(void, dataset, f"{DCAT}contactPoint")
+    assert _void_value(void, contact, "http://www.w3.org/2006/vcard/ns#hasEmail") == [
+        "mailto:team@example.org"
+    ]
+    assert _void_value(void, f"{dataset}#distribution-nq", f"{DCAT}accessURL") == [meta["accessURL"]]
+
+
+def test_map_corpus_with_the_report_gives_exactly_the_build_quads(example_build: Path) -> None:
+    corpus = read_corpus(EXAMPLE)
+    report = exilekg.validate(corpus)
+    mapped = [
+        f"<{s}> <{p}> {ntriples_term(o)} <{g}> .\n" for s, p, o, g in exilekg.map_corpus(corpus, report)
+    ]
+    assert "".join(mapped) == (example_build / "exilekg.nq").read_text(encoding="utf-8")
+
+
+def test_jsonld_context_url_names_a_hosted_context(tmp_path: Path) -> None:
+    url = "https://example.org/exilekg/context.jsonld"
+    build(EXAMPLE, tmp_path, formats=[RdfFormat.JSONLD, RdfFormat.NQUADS], jsonld_context=url)
+    document = json.loads((tmp_path / "exilekg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == url
+    from exilekg.jsonld import context_value
+
+    document["@context"] = context_value()  # what a server of that URL gives
+    read = set(pyoxigraph.parse(json.dumps(document).encode("utf-8"), format=pyoxigraph.RdfFormat.JSON_LD))
+    assert read == set(pyoxigraph.parse(path=tmp_path / "exilekg.nq"))
+
+
+def test_publish_serves_the_hosted_context_at_its_url(tmp_path: Path) -> None:
+    from exilekg.publish import publish
+
+    out = tmp_path / "out"
+    build(EXAMPLE, out, jsonld_context="https://example.org/exilekg/contexts/v1.jsonld")
+    result = publish(out, tmp_path / "site", texts_dir=EXAMPLE)
+    served = json.loads((tmp_path / "site" / "contexts" / "v1.jsonld").read_text(encoding="utf-8"))
+    assert served == json.loads((REPO / "vocab" / "context.jsonld").read_text(encoding="utf-8"))
+    assert result.warnings == []

@@ -14,9 +14,7 @@ import rdflib
 from click.testing import CliRunner
 
 from exilekg import CheckError, FormatError, SerializationError, map_corpus, read_corpus
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.check import (
-    _FOREIGN_WINDOW,
     DOMAIN,
     KIND,
     LEXICAL,
@@ -33,10 +31,12 @@ from exilekg.check import (
     read_triples,
     shapes_path,
 )
+from exilekg.check.checker import _FOREIGN_WINDOW
 from exilekg.cli import cli
 from exilekg.mentions import find_mentions
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 from .conftest import EXAMPLE, REPO
 
@@ -66,7 +66,7 @@ def triples_of(violations: list[Violation]) -> set[tuple[str, str, str]]:
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each parser: pyoxigraph when installed, and rdflib as without it."""
     if request.param == "rdflib":
-        monkeypatch.setattr("exilekg.check._pyoxigraph", lambda: None)
+        monkeypatch.setattr("exilekg.rdf.read._use_pyoxigraph", lambda: False)
     else:
         pytest.importorskip("pyoxigraph")
     return str(request.param)
@@ -536,9 +536,10 @@ def test_malformed_jsonld_gives_line_and_column(tmp_path: Path) -> None:
 def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="no such file"):
         check_file(tmp_path / "absent.ttl")
-    (tmp_path / "data.rdf").write_text("<rdf:RDF/>", encoding="utf-8")
+    # .rdf was unknown here until RDF/XML was read; .xyz still is.
+    (tmp_path / "data.xyz").write_text("<rdf:RDF/>", encoding="utf-8")
     with pytest.raises(FormatError):
-        check_file(tmp_path / "data.rdf")
+        check_file(tmp_path / "data.xyz")
 
 
 # -- SHACL ----------------------------------------------------------------------------------------------
@@ -674,3 +675,144 @@ def test_the_index_holds_no_prose() -> None:
     assert all(set(entry) <= allowed for entry in index["terms"].values())
     assert index["terms"]["Role"] == {"kind": "class", "subClassOf": ["Intangible"]}
     assert index["terms"]["URL"]["kind"] == "datatype"
+
+
+# -- material nobody here wrote ---------------------------------------------------------------------
+
+
+def test_schemaorg_datatypes_are_literal_datatypes_where_the_range_allows(
+    tmp_path: Path, parser: str
+) -> None:
+    found = check_turtle(
+        tmp_path,
+        """
+        ex:e a schema:Event ;
+            schema:startDate "2024-05-01"^^schema:Date, "2024-05-01T10:00"^^schema:DateTime ;
+            schema:doorTime "19:00:00"^^schema:Time ; schema:name "x"^^schema:Text ;
+            schema:isAccessibleForFree "true"^^schema:Boolean ;
+            schema:maximumAttendeeCapacity "10"^^schema:Integer ;
+            schema:url "https://example.org/e"^^schema:URL .
+        ex:p a schema:Person ; schema:name "2024-05-01"^^schema:Date .
+        """,
+    )
+    assert triples_of(found) == {("http://example.org/p", "http://schema.org/name", RANGE)}
+
+
+def test_the_vocabulary_iri_and_its_pages_are_no_terms(tmp_path: Path) -> None:
+    found = check_turtle(
+        tmp_path,
+        """
+        ex:d a schema:Dataset ; schema:isBasedOn <http://schema.org/>, <https://schema.org/>,
+            <https://schema.org/docs/faq.html> ; schema:about schema:Nope .
+        """,
+    )
+    assert triples_of(found) == {("http://example.org/d", "http://schema.org/Nope", UNKNOWN)}
+
+
+def test_lenient_mode_makes_text_for_an_entity_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "data.ttl"
+    path.write_text(
+        PREFIXES
+        + """ex:a a schema:Article ; schema:author "Jane Doe" ; schema:wordCount "224" ;
+        schema:genre ex:g ; schema:dateCreated "someday"^^xsd:date ; schema:wordCount "many" .""",
+        encoding="utf-8",
+    )
+    strict = check_file(path)
+    lenient = check_file(path, lenient=True)
+    assert {(v.term, v.rule) for v in strict.violations} == {
+        (S + "author", RANGE),
+        (S + "wordCount", RANGE),
+        (S + "dateCreated", LEXICAL),
+    }
+    assert len([v for v in strict.violations if v.term == S + "wordCount"]) == 2
+    # Text naming a person, and text that spells an Integer, may stand; "many" and a bad date may not.
+    assert {(v.term, v.rule, v.message.split("'")[1]) for v in lenient.warnings} == {
+        (S + "author", RANGE, "Jane Doe"),
+        (S + "wordCount", RANGE, "224"),
+    }
+    assert {(v.term, v.message.split("'")[1]) for v in lenient.violations} == {
+        (S + "wordCount", "many"),
+        (S + "dateCreated", "someday"),
+    }
+    assert lenient.violations == [v for v in strict.violations if v not in lenient.warnings]
+
+
+def test_jsonld_relative_ids_resolve_against_the_file_or_the_base(tmp_path: Path, parser: str) -> None:
+    path = tmp_path / "page.jsonld"
+    document = {
+        "@context": {"@vocab": "http://schema.org/"},
+        "@id": "#anna",
+        "@type": "Person",
+        "name": "Anna",
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert {s for s, _, _ in read_triples(path)} == {f"{path.resolve().as_uri()}#anna"}
+    assert {s for s, _, _ in read_triples(path, base="https://example.org/p")} == {
+        "https://example.org/p#anna"
+    }
+    assert check_file(path).triples == 2
+
+
+def test_rdfxml_is_read(tmp_path: Path, parser: str) -> None:
+    path = tmp_path / "data.rdf"
+    path.write_text(
+        """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:schema="http://schema.org/">
+  <schema:Organization rdf:about="http://example.org/org"><schema:spouse rdf:resource="http://example.org/p"/>
+  </schema:Organization>
+</rdf:RDF>""",
+        encoding="utf-8",
+    )
+    assert triples_of(check_file(path).violations) == {
+        ("http://example.org/org", "http://schema.org/spouse", DOMAIN)
+    }
+
+
+def test_cli_checks_every_file_and_sums_up(tmp_path: Path, example_build: Path) -> None:
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "ex:org a schema:Organization ; schema:spouse ex:p .", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(broken), str(example_build), str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"Error: {broken}:1")
+    assert any(line.startswith(f"{bad}: <http://example.org/org> schema:spouse: domain: ") for line in lines)
+    assert lines[-1].startswith("Error: 1 violation in 3 files (")
+    assert lines[-1].endswith("domain 1; 1 of 3 files could not be read")
+    only_broken = CliRunner().invoke(cli, ["check", str(broken), str(example_build)])
+    assert only_broken.exit_code == 1
+    assert only_broken.output.splitlines()[-1].startswith(
+        "Error: 1 of 2 files could not be read; no violations"
+    )
+
+
+def test_cli_reads_standard_input_and_a_format_override(tmp_path: Path, example_build: Path) -> None:
+    data = (example_build / "exilekg.nt").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--format", "nt", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 1 file, ")
+    misnamed = tmp_path / "dump.txt"
+    misnamed.write_text(data, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["check", "-f", "nt", str(misnamed)]).exit_code == 0
+    no_format = CliRunner().invoke(cli, ["check", "-"], input=data)
+    assert no_format.exit_code == 1 and "--format" in no_format.output
+
+
+def test_cli_lenient_prints_warnings_and_passes(tmp_path: Path) -> None:
+    path = tmp_path / "page.jsonld"
+    document = {
+        "@context": {"@vocab": "http://schema.org/"},
+        "@id": "https://example.org/a",
+        "@type": "Article",
+        "author": "Jane Doe",
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    strict = CliRunner().invoke(cli, ["check", str(path)])
+    assert strict.exit_code == 1 and "range" in strict.output
+    lenient = CliRunner().invoke(cli, ["check", "--lenient", str(path)])
+    assert lenient.exit_code == 0, lenient.output
+    assert lenient.output.splitlines()[0].startswith(
+        f"{path}: warning: <https://example.org/a> schema:author"
+    )
+    assert lenient.output.splitlines()[-1].endswith("; 1 warning (lenient)")

@@ -80,3 +80,75 @@ def test_python_m_exilekg(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
+
+
+# -- errors that reach the one handler --------------------------------------------------------------
+
+
+def test_build_into_a_path_below_a_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(afile / "sub")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert "cannot write" in result.output and "afile" in result.output
+    assert "hint:" in result.output
+    assert afile.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_build_raises_an_output_error_with_the_path(tmp_path: Path) -> None:
+    import pytest
+
+    from exilekg import ExilekgError, OutputError, build
+
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        build(EXAMPLE, afile / "sub")
+    assert isinstance(caught.value, ExilekgError)
+    assert caught.value.path is not None and "afile" in str(caught.value.path)
+    assert caught.value.hint
+
+
+# -- a lazy command line ----------------------------------------------------------------------------
+
+
+def _modules_after(*args: str) -> set[str]:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom exilekg.cli import main\nsys.argv = ['exilekg', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('exilekg', 'rdflib', 'pyoxigraph')))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return set(result.stdout.split("\n")[-2].split())
+
+
+def test_help_and_version_import_only_the_command_table() -> None:
+    allowed = {"exilekg", "exilekg._version", "exilekg.errors", "exilekg.cli"}
+    for args in (["--help"], ["--version"]):
+        assert _modules_after(*args) <= allowed, args
+
+
+def test_a_command_imports_its_own_module_only_when_it_runs() -> None:
+    modules = _modules_after("queries")
+    assert "exilekg.cli.query" in modules
+    assert "exilekg.cli.build" not in modules and "exilekg.pipeline" not in modules
+
+
+def test_the_command_table_names_every_command() -> None:
+    import click
+
+    from exilekg.cli import COMMANDS
+
+    ctx = click.Context(cli)
+    for name, (_, _, summary) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert isinstance(command, click.Command) and command.name == name
+        assert summary and command.help, name
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    for name, (_, _, summary) in COMMANDS.items():
+        assert f"{name}" in help_text and summary in help_text

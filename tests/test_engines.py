@@ -21,12 +21,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import exilekg.writers.oxigraph as serialize_module
 from exilekg import RdfFormat, build
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.errors import SerializationError
-from exilekg.jsonld import inline_context
-from exilekg.serialize import ENGINES, QuadSink, dump, serialize
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal, Quad
+from exilekg.writers import ENGINES, QuadSink, dump, serialize
+from exilekg.writers.oxigraph import Conversion
 
 from .conftest import EXAMPLE, REPO, parse_dataset
 
@@ -72,7 +73,7 @@ def exact_quads(path: Path) -> set[str]:
     triple formats)."""
     fmt = RdfFormat.from_path(path)
     if fmt is RdfFormat.JSONLD:
-        text = json.dumps(inline_context(json.loads(path.read_text(encoding="utf-8"))))
+        text = json.dumps(json.loads(path.read_text(encoding="utf-8")))
         return {str(q) for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD)}
     ox_format = pyoxigraph.RdfFormat.from_extension(fmt.extension)
     assert ox_format is not None
@@ -169,7 +170,6 @@ def test_one_sink_writes_every_format_at_once() -> None:
 
 # -- Turtle and TriG in worker processes ------------------------------------------------------------
 
-serialize_module = importlib.import_module("exilekg.serialize")
 WORKER_FORMATS = (RdfFormat.TURTLE, RdfFormat.TRIG)
 
 
@@ -180,7 +180,7 @@ def workers_always(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def conversions(sink: QuadSink) -> list[Any]:
-    return [w for w in sink.finishers if type(w).__name__ == "_Conversion"]
+    return [w for w in sink.finishers if isinstance(w, Conversion)]
 
 
 def test_worker_processes_write_the_same_bytes_as_the_in_process_writer(
@@ -245,3 +245,64 @@ def test_aborting_a_sink_ends_its_workers(workers_always: None, tmp_path: Path) 
     assert all(w.poll() is not None for w in workers)
     for stream in streams.values():
         stream.close()
+
+
+# -- a triple given in two graphs is one N-Triples line ---------------------------------------------
+
+
+def _runs_stream(data: Any) -> list[Quad]:
+    """Subjects in runs; within a run, graphs change and a triple may come again in another graph."""
+    from hypothesis import strategies as st
+
+    quads: list[Quad] = []
+    for number in range(data.draw(st.integers(1, 6))):
+        subject = IRI(f"http://example.org/s{number}")
+        used: set[tuple[str, str]] = set()
+        for _ in range(data.draw(st.integers(1, 12))):
+            triple = (IRI(f"http://example.org/p{data.draw(st.integers(0, 2))}"), IRI("http://example.org/o"))
+            graph = IRI(f"http://example.org/g{data.draw(st.integers(0, 2))}")
+            if (triple[0], graph) in used:
+                continue  # mapping never gives one quad twice
+            used.add((triple[0], graph))
+            quads.append((subject, triple[0], triple[1], graph))
+    return quads
+
+
+def test_triple_runs_find_every_repeat_however_the_stream_is_cut() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from exilekg.writers.lines import TripleRuns
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.data())
+    def check(data: Any) -> None:
+        quads = _runs_stream(data)
+        seen: set[tuple[Any, ...]] = set()
+        expected = []
+        for index, quad in enumerate(quads):
+            if quad[:3] in seen:
+                expected.append(index)
+            seen.add(quad[:3])
+        runs, found, offset = TripleRuns(), [], 0
+        while offset < len(quads):
+            size = data.draw(st.integers(1, 8))
+            found += [offset + k for k in runs.repeats(quads[offset : offset + size])]
+            offset += size
+        assert found == expected
+
+    check()
+
+
+def test_ntriples_give_a_triple_of_two_graphs_once_and_nquads_twice() -> None:
+    s, p, o = IRI("http://example.org/s"), IRI("http://example.org/p"), IRI("http://example.org/o")
+    g1, g2 = IRI("http://example.org/g1"), IRI("http://example.org/g2")
+    quads: list[Quad] = [(s, p, o, g1), (s, RDF_TYPE, o, g1), (s, p, o, g2)]
+    for engine in ENGINES:
+        assert serialize(quads, RdfFormat.NTRIPLES, engine=engine).count("<http://example.org/p>") == 1
+        assert serialize(quads, RdfFormat.NQUADS, engine=engine).count("<http://example.org/p>") == 2
+        turtle = serialize(quads, RdfFormat.TURTLE, engine=engine)
+        assert len(list(pyoxigraph.parse(turtle.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))) == 2
+
+
+RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exilekg import CorpusError, ExilekgError, RdfFormat, ValidationError, build
-from exilekg.build import ALL_FORMATS, output_name
 from exilekg.cli import cli
 from exilekg.jsonld import inline_context
+from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.sourcemap import escape_pointer
 
 from .conftest import EXAMPLE
@@ -463,6 +463,7 @@ SUBTAGS = [
 language_tags = st.lists(st.sampled_from(SUBTAGS), min_size=1, max_size=5).map("-".join)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("EXILEKG_HOSTILE_IRI_EXAMPLES", "100")),
     deadline=None,
@@ -491,9 +492,10 @@ def test_iris_and_language_tags_build_or_are_named(
     assert_dumps_agree(out, FAST_FORMATS)
 
 
-MEGABYTE = ("Анна \"Петрова\" \\ 😀 \u200f > <\n" * 50_000)[: 1 << 20]
+MEGABYTE = ('Анна "Петрова" \\ 😀 \u200f > <\n' * 50_000)[: 1 << 20]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "pointer", "builds"),
     [

@@ -343,7 +343,7 @@ def test_same_author_twice_is_one_person() -> None:
         ("Sept. 9, 2023", "2023-09-09"),
         ("Published: Tuesday, 2 January 2024 10:32", "2024-01-02"),
         ("Posted on March 3rd, 2022", "2022-03-03"),
-        ("2024-01-02T08:00:00Z", "2024-01-02"),
+        ("2024-01-02T08:00:00Z", "2024-01-02T08:00:00Z"),  # a time with its zone is kept
         ("3. März 2024", "2024-03-03"),
         ("1er janvier 2024", "2024-01-01"),
         ("15 марта 2024 г.", "2024-03-15"),
@@ -696,8 +696,15 @@ def test_ingest_writes_record_and_byte_identical_text(corpus: Path, tmp_path: Pa
     assert result.text == corpus / "texts" / "cyrillic.txt"
     assert result.text.read_bytes() == source.read_bytes()
     content = result.document.read_text(encoding="utf-8")
-    assert content.endswith("}\n") and "Ирина Смирнова" in content  # UTF-8, not \u escapes
+    assert content.endswith("}\n") and "Эмигранты" in content  # UTF-8, not \u escapes
     assert content == json.dumps(result.extraction.record, ensure_ascii=False, indent=2) + "\n"
+    assert result.extraction.record["authors"] == ["irina-smirnova"]
+    [author] = result.records
+    assert json.loads(author.read_text(encoding="utf-8")) == {
+        "kind": "Person",
+        "id": "irina-smirnova",
+        "name": "Ирина Смирнова",
+    }
     record = json.loads(content)
     assert list(record) == [key for key in DOCUMENT_KEYS if key in record]
     assert schema_errors(record) == []
@@ -715,7 +722,7 @@ def test_ingest_keeps_a_byte_order_mark_in_the_copy(corpus: Path, tmp_path: Path
 
 def test_ingested_corpus_passes_the_core_validation(corpus: Path, tmp_path: Path) -> None:
     from exilekg.corpus import read_corpus
-    from exilekg.validate import validate
+    from exilekg.validation import validate
 
     sources = [copy_article(name, tmp_path / "in") for name in ARTICLE_FILES]
     ingest(sources, corpus)
@@ -723,29 +730,37 @@ def test_ingested_corpus_passes_the_core_validation(corpus: Path, tmp_path: Path
     assert [str(p) for p in report.problems] == []
 
 
-def test_ingest_refuses_to_overwrite_without_flag(corpus: Path, tmp_path: Path) -> None:
+def test_ingest_again_merges_and_overwrite_replaces(corpus: Path, tmp_path: Path) -> None:
     source = copy_article("copyright.txt", tmp_path / "in")
-    ingest([source], corpus)
-    first = (corpus / "documents" / "copyright.json").read_bytes()
-    with pytest.raises(IngestError) as caught:
-        ingest([source], corpus)
-    assert caught.value.path == source
-    assert caught.value.hint is not None and "--overwrite" in caught.value.hint
-    source.write_text(source.read_text(encoding="utf-8").replace("Quiet", "Patient"), encoding="utf-8")
-    [result] = ingest([source], corpus, overwrite=True)
-    assert result.id == "copyright"
-    assert result.extraction.record["headline"].endswith("A Patient Correspondence")
-    assert (corpus / "documents" / "copyright.json").read_bytes() != first
+    [first] = ingest([source], corpus)
+    assert first.status == "new"
+    [again] = ingest([source], corpus)
+    assert again.status == "unchanged" and again.id == "copyright"
+    document = corpus / "documents" / "copyright.json"
+    edited = json.loads(document.read_text(encoding="utf-8"))
+    edited["headline"] = "A Title The Curator Chose"
+    document.write_text(json.dumps(edited), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("12.05.2023", "13.05.2023"), encoding="utf-8"
+    )
+    [merged] = ingest([source], corpus)
+    assert merged.status == "updated" and merged.kept == ("headline",)
+    record = json.loads(document.read_text(encoding="utf-8"))
+    assert record["headline"] == "A Title The Curator Chose"  # the curator's edit is kept
+    assert record["datePublished"] == "2023-05-13"  # what the text now says
+    assert record["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert (corpus / "texts" / "copyright.txt").read_bytes() == source.read_bytes()
+    [replaced] = ingest([source], corpus, overwrite=True)
+    assert replaced.status == "replaced"
+    assert json.loads(document.read_text(encoding="utf-8"))["headline"].endswith("A Quiet Correspondence")
 
 
 def test_overwrite_does_not_refer_to_its_own_old_inline_records(corpus: Path, tmp_path: Path) -> None:
     source = copy_article("photo-credits.txt", tmp_path / "in")
     ingest([source], corpus)
     [again] = ingest([source], corpus, overwrite=True)
-    assert again.extraction.record["authors"] == [
-        {"kind": "Person", "id": "hanna-roos", "name": "Hanna Roos"}
-    ]
+    assert again.extraction.record["authors"] == ["hanna-roos"]
+    assert again.records == ()  # the author's record was written by the first run
 
 
 def test_ingest_ids_avoid_every_id_of_the_corpus(corpus: Path, tmp_path: Path) -> None:
@@ -773,9 +788,10 @@ def test_known_author_is_referred_to_by_id(corpus: Path, tmp_path: Path) -> None
     )
     a, b = ingest([copy_article(n, tmp_path / "in") for n in ("photo-credits.txt", "footnotes.txt")], corpus)
     assert a.extraction.record["authors"] == ["hanna-roos"]
-    assert b.extraction.record["authors"] == [
-        {"kind": "Person", "id": "oskar-brandt-2", "name": "Oskar Brandt"}
-    ]
+    assert a.records == ()
+    assert b.extraction.record["authors"] == ["oskar-brandt-2"]
+    person = json.loads((corpus / "records" / "oskar-brandt-2.json").read_text(encoding="utf-8"))
+    assert person == {"kind": "Person", "id": "oskar-brandt-2", "name": "Oskar Brandt"}
 
 
 def test_second_article_by_the_same_author_refers_to_the_first(corpus: Path, tmp_path: Path) -> None:
@@ -783,12 +799,16 @@ def test_second_article_by_the_same_author_refers_to_the_first(corpus: Path, tmp
     other.parent.mkdir(parents=True)
     other.write_text(article("Another Report", "By Irena Kowal", "June 1, 2025", "", BODY), encoding="utf-8")
     first, second = ingest([copy_article("title-byline-date.txt", tmp_path / "in"), other], corpus)
-    assert first.extraction.record["authors"][1] == {
-        "kind": "Person",
-        "id": "irena-kowal",
-        "name": "Irena Kowal",
-    }
+    assert first.extraction.record["authors"] == ["jonas-vaitkus", "irena-kowal"]
     assert second.extraction.record["authors"] == ["irena-kowal"]
+    assert [p.name for p in first.records] == ["jonas-vaitkus.json", "irena-kowal.json"]
+    assert second.records == ()
+    # Deleting the first draft leaves the second valid: the author is a record of its own.
+    first.document.unlink()
+    from exilekg.corpus import read_corpus
+    from exilekg.validation import validate
+
+    assert [str(p) for p in validate(read_corpus(corpus)).problems] == []
 
 
 def test_ingest_into_another_texts_folder(corpus: Path, tmp_path: Path) -> None:
@@ -866,9 +886,13 @@ def test_cli_reports_files_and_missing_fields(corpus: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"{sources[0]}: wrote {corpus / 'documents' / 'title-byline-date.json'}"
-    assert lines[1] == "  could not find: publisher, url"
-    assert lines[2] == f"{sources[1]}: wrote {corpus / 'documents' / 'footnotes.json'}"
-    assert len(lines) == 3
+    assert lines[1] == (
+        "  found: headline (line 1); author (line 5); date (line 6); "
+        "language (the text's words (stopwords and script))"
+    )
+    assert lines[2] == "  could not find: publisher, url"
+    assert lines[3].startswith("  new record: ") and lines[3].endswith("jonas-vaitkus.json")
+    assert lines[5] == f"{sources[1]}: wrote {corpus / 'documents' / 'footnotes.json'}"
 
 
 def test_cli_prints_notes_and_uses_texts_option(corpus: Path, tmp_path: Path) -> None:
@@ -890,9 +914,10 @@ def test_cli_overwrite_flag(corpus: Path, tmp_path: Path) -> None:
     source = str(copy_article("footnotes.txt", tmp_path / "in"))
     runner = CliRunner()
     assert runner.invoke(cli(), ["ingest", source, "--into", str(corpus)]).exit_code == 0
-    assert isinstance(runner.invoke(cli(), ["ingest", source, "--into", str(corpus)]).exception, IngestError)
+    same = runner.invoke(cli(), ["ingest", source, "--into", str(corpus)])
+    assert same.exit_code == 0 and same.output.startswith(f"{source}: unchanged ")
     again = runner.invoke(cli(), ["ingest", source, "--into", str(corpus), "--overwrite"])
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 0 and again.output.startswith(f"{source}: replaced "), again.output
 
 
 def test_cli_needs_articles_and_a_corpus() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exilekg.build import build
 from exilekg.cli import cli
 from exilekg.cli.build import StageBars
+from exilekg.pipeline import build
 from exilekg.progress import Progress
 
 from .conftest import EXAMPLE
@@ -39,7 +39,7 @@ def test_a_bar_per_stage_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Monke
     finished = [line.rsplit("\r", 1)[-1] for line in result.stderr.split("\n") if line]
     names = [line[:14].strip() for line in finished]
     assert names == [
-        "load",
+        "read",
         "validate",
         "mentions",
         "map and write",
@@ -120,5 +120,5 @@ def test_the_library_reports_without_printing(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_library_modules_never_import_click() -> None:
-    code = "import sys, exilekg.build, exilekg.progress, exilekg.serialize; print('click' in sys.modules)"
+    code = "import sys, exilekg.pipeline, exilekg.progress, exilekg.writers; print('click' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "False\n"

@@ -23,9 +23,9 @@ import rdflib
 from click.testing import CliRunner
 from pyld import jsonld
 
-from exilekg.build import build
 from exilekg.cli import cli
 from exilekg.errors import PublishError
+from exilekg.pipeline import build
 from exilekg.publish import make_server, negotiate, publish
 from exilekg.publish.texts import snippet_from_text
 

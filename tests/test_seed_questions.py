@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from exilekg.sparql import Engine, named_query, query
+from exilekg.sparql import QueryEngine, named_query, query
 
 from .conftest import REPO
 
@@ -80,10 +80,10 @@ def test_the_readme_asks_at_least_ten_questions_with_named_queries() -> None:
         assert question.rows, f"{question.title}: the README shows no answer"
 
 
-@pytest.mark.parametrize("engine", [Engine.RDFLIB, Engine.OXIGRAPH], ids=lambda e: e.value)
+@pytest.mark.parametrize("engine", [QueryEngine.RDFLIB, QueryEngine.OXIGRAPH], ids=lambda e: e.value)
 @pytest.mark.parametrize("question", readme_questions(), ids=lambda q: q.title[:50])
 def test_each_question_gets_the_answer_the_readme_shows(
-    seed_build: Path, question: Question, engine: Engine
+    seed_build: Path, question: Question, engine: QueryEngine
 ) -> None:
     result = query(seed_build, question.name, params=question.params, engine=engine)
     rows = result.rows

@@ -20,9 +20,9 @@ from rdflib.query import Result
 from exilekg.errors import QueryError
 from exilekg.sparql import (
     BlankNode,
-    Engine,
     NamedQuery,
     OutputFormat,
+    QueryEngine,
     QueryKind,
     QueryResult,
     Source,
@@ -35,7 +35,7 @@ from exilekg.sparql import (
 from exilekg.terms import IRI, Literal
 
 BASE = "https://example.org/exilekg/"
-ENGINES = [Engine.RDFLIB, Engine.OXIGRAPH]
+ENGINES = [QueryEngine.RDFLIB, QueryEngine.OXIGRAPH]
 
 CASES: dict[str, dict[str, str]] = {
     "about": {"entity": "anna-petrova"},
@@ -83,14 +83,14 @@ def person(name: str) -> IRI:
 
 
 @pytest.fixture(scope="module")
-def sources(example_build: Path) -> dict[Engine, Source]:
+def sources(example_build: Path) -> dict[QueryEngine, Source]:
     """The example build opened once per engine."""
     return {engine: open_source(example_build, engine=engine) for engine in ENGINES}
 
 
 @pytest.fixture(params=ENGINES, ids=lambda e: e.value)
-def source(request: pytest.FixtureRequest, sources: dict[Engine, Source]) -> Source:
-    engine: Engine = request.param
+def source(request: pytest.FixtureRequest, sources: dict[QueryEngine, Source]) -> Source:
+    engine: QueryEngine = request.param
     return sources[engine]
 
 
@@ -112,10 +112,10 @@ def test_the_named_queries_are_those_the_issue_asks_for() -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_named_query_gives_rows_and_the_same_with_both_engines(
-    name: str, sources: dict[Engine, Source]
+    name: str, sources: dict[QueryEngine, Source]
 ) -> None:
     results = {engine: query(sources[engine], name, params=CASES[name]) for engine in ENGINES}
-    rdflib_result, oxigraph_result = results[Engine.RDFLIB], results[Engine.OXIGRAPH]
+    rdflib_result, oxigraph_result = results[QueryEngine.RDFLIB], results[QueryEngine.OXIGRAPH]
     assert rdflib_result.kind is QueryKind.SELECT
     assert rdflib_result.vars == oxigraph_result.vars
     assert len(rdflib_result) > 0, f"{name} {CASES[name]} gives no rows"
@@ -238,7 +238,7 @@ def test_timeline_is_in_date_order(source: Source) -> None:
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_no_parameter_value_changes_a_named_query(value: str, sources: dict[Engine, Source]) -> None:
+def test_no_parameter_value_changes_a_named_query(value: str, sources: dict[QueryEngine, Source]) -> None:
     for name, params in CASES.items():
         for param in params:
             answers = [query(sources[e], name, params={**params, param: value}) for e in ENGINES]
@@ -279,7 +279,7 @@ def hostile_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
-def test_a_hostile_value_is_one_literal(engine: Engine, hostile_dump: Path) -> None:
+def test_a_hostile_value_is_one_literal(engine: QueryEngine, hostile_dump: Path) -> None:
     """Bound as a term, a value with quotes, braces and comments matches exactly the literal it is."""
     source = open_source(hostile_dump, engine=engine)
     for number, value in enumerate(HOSTILE_VALUES):
@@ -413,7 +413,7 @@ def test_query_file_with_declared_parameters(tmp_path: Path, example_build: Path
 
 
 def test_every_dump_format_gives_the_same_answers(example_build: Path) -> None:
-    expected = multiset(query(example_build, "about", params=CASES["about"], engine=Engine.OXIGRAPH))
+    expected = multiset(query(example_build, "about", params=CASES["about"], engine=QueryEngine.OXIGRAPH))
     for dumps in (
         [example_build / "exilekg.trig", example_build / "void.ttl"],
         [example_build / "exilekg.nt", example_build / "void.ttl"],
@@ -424,7 +424,7 @@ def test_every_dump_format_gives_the_same_answers(example_build: Path) -> None:
             assert multiset(got) == expected, (dumps, engine)
 
 
-def test_an_open_source_is_reused_and_sets_the_base(sources: dict[Engine, Source]) -> None:
+def test_an_open_source_is_reused_and_sets_the_base(sources: dict[QueryEngine, Source]) -> None:
     for source in sources.values():
         assert source.uri_space == BASE
         result = source.run("members", {"organization": "free-voices-foundation"})
@@ -432,7 +432,7 @@ def test_an_open_source_is_reused_and_sets_the_base(sources: dict[Engine, Source
         assert "<person/anna-petrova>" in result.to_table()
 
 
-def test_describe_and_construct_agree_between_engines(sources: dict[Engine, Source]) -> None:
+def test_describe_and_construct_agree_between_engines(sources: dict[QueryEngine, Source]) -> None:
     for text in (
         f"DESCRIBE <{person('anna-petrova')}>",
         "DESCRIBE ?p WHERE { ?p a <http://schema.org/Person> }",
@@ -444,7 +444,7 @@ def test_describe_and_construct_agree_between_engines(sources: dict[Engine, Sour
         assert answers[0].kind.is_graph
         assert len(answers[0]) > 0, text
         assert multiset(answers[0]) == multiset(answers[1]), text
-    described = query(sources[Engine.RDFLIB], f"DESCRIBE <{person('anna-petrova')}>")
+    described = query(sources[QueryEngine.RDFLIB], f"DESCRIBE <{person('anna-petrova')}>")
     assert {row[0] for row in described.terms} == {person("anna-petrova")}
 
 
@@ -598,3 +598,41 @@ def test_named_query_objects_run_as_given(source: Source) -> None:
         query(source, copy, params=CASES["members"]).rows
         == query(source, "members", params=CASES["members"]).rows
     )
+
+
+# -- however the data was written ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
+@pytest.mark.parametrize("dump", ["exilekg.ttl", "exilekg.nt"])
+def test_named_queries_answer_on_triple_only_dumps(
+    example_build: Path, sources: dict[QueryEngine, Source], dump: str, engine: QueryEngine
+) -> None:
+    with open_source(example_build / dump, engine=engine) as triples:
+        for name, params in CASES.items():
+            expected = multiset(sources[engine].run(name, params))
+            assert multiset(triples.run(name, params)) == expected, name
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
+def test_named_queries_answer_on_default_graph_triples(
+    example_build: Path, sources: dict[QueryEngine, Source], tmp_path: Path, engine: QueryEngine
+) -> None:
+    # N-Quads without graph names: every triple in the default graph, no named graph at all.
+    flat = tmp_path / "flat.nq"
+    flat.write_bytes((example_build / "exilekg.nt").read_bytes())
+    with open_source(flat, engine=engine) as source:
+        assert not source.has_named_graphs
+        for name, params in CASES.items():
+            result = source.run(name, params)
+            assert len(result) > 0, name
+            assert multiset(result) == multiset(sources[engine].run(name, params)), name
+        assert multiset(query(source, "members", params=CASES["members"])) == multiset(
+            sources[engine].run("members", CASES["members"])
+        )
+
+
+def test_a_source_is_a_context_manager(example_build: Path) -> None:
+    with open_source(example_build) as source:
+        assert len(source.run("members", CASES["members"])) > 0
+    assert isinstance(source, Source)

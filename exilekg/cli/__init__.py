@@ -3,58 +3,84 @@
 Library errors become click errors here, in one place, so every command prints
 them as ``Error: <file>:<line> <pointer>: <message>`` plus a hint, without a
 traceback, and exits with status 1.
+
+Commands load lazily (click's documented ``LazyGroup`` pattern): :data:`COMMANDS` names each
+command's module, and a module is imported only when its command runs, so ``exilekg --help``
+and ``--version`` import click and this table, not the library.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
-from exilekg import __version__
-from exilekg.cli.build import build_command, validate_command
-from exilekg.cli.check import check_command
-from exilekg.cli.ingest import ingest_command
-from exilekg.cli.load import load_command
-from exilekg.cli.publish import publish_command, serve_command
-from exilekg.cli.query import queries_command, query_command
-from exilekg.cli.stats import stats_command
-from exilekg.cli.suggest import suggest_command
-from exilekg.errors import ExilekgError
+from exilekg._version import __version__
 
-__all__ = ["ExilekgGroup", "cli", "main"]
+__all__ = ["COMMANDS", "ExilekgGroup", "cli", "main"]
+
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "build": ("exilekg.cli.build", "build_command", "Validate a corpus, map it to RDF and write the dumps."),
+    "validate": ("exilekg.cli.build", "validate_command", "Check a corpus and print every problem."),
+    "check": ("exilekg.cli.check", "check_command", "Check RDF files against schema.org and exilekg."),
+    "init": ("exilekg.cli.init", "init_command", "Create an empty corpus folder to ingest articles into."),
+    "ingest": ("exilekg.cli.ingest", "ingest_command", "Draft a document record for each article."),
+    "suggest": ("exilekg.cli.suggest", "suggest_command", "List the names the texts use without a record."),
+    "stats": ("exilekg.cli.stats", "stats_command", "Entities, facts, evidence and graph size of a corpus."),
+    "load": ("exilekg.cli.load", "load_command", "Load an output folder or a dump into a SPARQL store."),
+    "query": ("exilekg.cli.query", "query_command", "Run QUERY on SOURCE and print the answer."),
+    "queries": ("exilekg.cli.query", "queries_command", "List the named queries, or print one in full."),
+    "publish": ("exilekg.cli.publish", "publish_command", "Write the static site of a build."),
+    "serve": ("exilekg.cli.publish", "serve_command", "Preview a site, with content negotiation."),
+    "reconcile": ("exilekg.cli.reconcile", "reconcile_command", "Link entities to a reconciliation service."),
+    "serve-reconcile": (
+        "exilekg.cli.reconcile",
+        "serve_reconcile_command",
+        "Serve a build as a reconciliation service.",
+    ),
+}
+"""Each command: the module and attribute of its click command, and the line ``--help`` shows for it."""
 
 
 class ExilekgGroup(click.Group):
-    """A click group that turns :class:`ExilekgError` into a clean message and exit status 1."""
+    """A click group whose commands load when run, and that turns :class:`ExilekgError` into a
+    clean message and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute, _ = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{module}.{attribute} is not a click command")
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table, so that ``--help`` imports no command's module."""
+        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ExilekgError as exc:
-            raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            # The one place library errors become messages (imported here: --help needs none).
+            from exilekg.errors import ExilekgError
+
+            if isinstance(exc, ExilekgError):
+                raise click.ClickException(str(exc)) from None
+            raise
 
 
 @click.group(cls=ExilekgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exilekg")
 def cli() -> None:
     """Build, check, query and publish the exilekg knowledge graph."""
-
-
-for command in (
-    build_command,
-    validate_command,
-    check_command,
-    ingest_command,
-    suggest_command,
-    stats_command,
-    load_command,
-    query_command,
-    queries_command,
-    publish_command,
-    serve_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

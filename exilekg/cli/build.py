@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from exilekg.build import ALL_FORMATS, build
 from exilekg.corpus import read_corpus
 from exilekg.formats import RdfFormat
+from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.progress import Progress
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 __all__ = ["StageBars", "build_command", "validate_command"]
 
@@ -140,18 +140,39 @@ def _progress(quiet: bool) -> Progress | None:
     type=click.Choice(_FORMAT_CHOICES),
     help="Write only these formats (repeatable; default: all).",
 )
+@click.option(
+    "--jsonld-context",
+    "jsonld_context",
+    metavar="URL",
+    help="Name this hosted JSON-LD context in exilekg.jsonld instead of carrying the context inline "
+    "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 def build_command(
-    corpus_dir: Path, texts_dir: Path | None, out_dir: Path, formats: tuple[str, ...], quiet: bool
+    corpus_dir: Path,
+    texts_dir: Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jsonld_context: str | None,
+    quiet: bool,
 ) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
 
     On a terminal, a progress bar per stage is drawn on stderr; --quiet silences it.
     """
     chosen = [RdfFormat.from_extension(f) for f in formats] or list(ALL_FORMATS)
-    result = build(corpus_dir, out_dir, texts_dir=texts_dir, formats=chosen, progress=_progress(quiet))
+    result = build(
+        corpus_dir,
+        out_dir,
+        texts_dir=texts_dir,
+        formats=chosen,
+        progress=_progress(quiet),
+        jsonld_context=jsonld_context,
+    )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
+    for warning in result.report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
 
 
@@ -170,6 +191,8 @@ def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
         click.echo(f"not checked: {line}", err=True)
     for problem in report.problems:
         click.echo(str(problem))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.problems:
         count = len(report.problems)
         raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} found")

@@ -29,6 +29,13 @@ __all__ = ["load_command"]
 @click.option(
     "--chunk", default=5000, show_default=True, type=click.IntRange(min=1), help="Triples per request."
 )
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds each request may take before it is retried.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def load_command(
     source: Path,
@@ -39,6 +46,7 @@ def load_command(
     password: str | None,
     scheme: str,
     chunk: int,
+    timeout: float,
     quiet: bool,
 ) -> None:
     """Load SOURCE (an output folder or a dump file) into the store at --endpoint, one named graph
@@ -57,7 +65,14 @@ def load_command(
                 bar.update(done - bar.pos)
 
         report = load(
-            source, endpoint, graph=graph, replace=replace, auth=auth, chunk_triples=chunk, progress=progress
+            source,
+            endpoint,
+            graph=graph,
+            replace=replace,
+            auth=auth,
+            chunk_triples=chunk,
+            timeout=timeout,
+            progress=progress,
         )
     click.echo(
         f"loaded {report.triples} triples in {len(report.sent)} graphs with {report.requests} requests "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from exilekg.sparql import Engine, OutputFormat, named_queries, named_query, open_source
+from exilekg.sparql import OutputFormat, QueryEngine, QueryKind, named_queries, named_query, open_source
 
 __all__ = ["queries_command", "query_command"]
 
@@ -42,8 +42,8 @@ def _params(ctx: click.Context, option: click.Parameter, values: tuple[str, ...]
 )
 @click.option(
     "--engine",
-    type=click.Choice([e.value for e in Engine]),
-    default=Engine.AUTO.value,
+    type=click.Choice([e.value for e in QueryEngine]),
+    default=QueryEngine.AUTO.value,
     show_default=True,
     help="In-process engine for dumps: auto is pyoxigraph when installed, else rdflib.",
 )
@@ -61,14 +61,20 @@ def query_command(
     """Run QUERY on SOURCE and print the answer.
 
     SOURCE is an output folder of `exilekg build`, one or more dump files, or the URL of a SPARQL
-    endpoint (Virtuoso's /sparql, an Oxigraph server's root or /query, any other).
+    endpoint (Virtuoso's /sparql, an Oxigraph server's root or /query, any other). The named
+    queries answer however the data was loaded: in named graphs, or all in the default graph.
 
     QUERY is the name of a named query (`exilekg queries` lists them), a .rq file, or SPARQL text.
     """
-    opened = open_source(
-        source[0] if len(source) == 1 else list(source), engine=Engine(engine), timeout=timeout
-    )
-    result = opened.run(query_arg, params)
+    given = source[0] if len(source) == 1 else list(source)
+    with open_source(given, engine=QueryEngine(engine), timeout=timeout) as opened:
+        result = opened.run(query_arg, params)
+        if len(result) == 0 and result.kind is not QueryKind.ASK and not opened.holds_triples:
+            click.echo(
+                f"note: {' '.join(source)} holds no triples, so no query can answer: "
+                "load a build into it first (exilekg load DIR --endpoint URL)",
+                err=True,
+            )
     chosen = OutputFormat(fmt) if fmt else OutputFormat.TURTLE if result.kind.is_graph else OutputFormat.TABLE
     click.echo(result.render(chosen), nl=False)
 

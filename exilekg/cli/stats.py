@@ -27,6 +27,8 @@ def _print(stats: Stats) -> None:
         click.echo("mentions per document")
         for doc, count in sorted(stats.mentions_per_document.items()):
             click.echo(f"  {doc}: {count}")
+    if stats.quads is not None:
+        click.echo(f"graph: {stats.quads} quads, {stats.triples} distinct triples")
     if stats.texts_read:
         share = f"{100 * stats.evidence_share:.1f}%"
         click.echo(f"evidence verified: {stats.evidence_verified} of {stats.evidence_total} ({share})")

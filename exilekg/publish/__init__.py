@@ -11,7 +11,7 @@ from __future__ import annotations
 from exilekg.publish.negotiate import VARIANTS, negotiate
 from exilekg.publish.server import SiteServer, make_server, resolve, serve_forever
 from exilekg.publish.site import MARKER, PublishResult, publish, slice_jsonld, slice_turtle
-from exilekg.publish.store import Store, load_store
+from exilekg.publish.store import Store, read_store
 
 __all__ = [
     "MARKER",
@@ -19,10 +19,10 @@ __all__ = [
     "PublishResult",
     "SiteServer",
     "Store",
-    "load_store",
     "make_server",
     "negotiate",
     "publish",
+    "read_store",
     "resolve",
     "serve_forever",
     "slice_jsonld",

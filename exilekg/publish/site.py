@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -31,15 +32,17 @@ from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import inline_context
 from exilekg.map import LICENSES
-from exilekg.publish.model import ENTITY_SEGMENTS, Link, SiteModel
+from exilekg.publish.links import ENTITY_SEGMENTS
+from exilekg.publish.model import SiteModel
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
 from exilekg.publish.server import sub_node_pattern
-from exilekg.publish.store import Store, Triple, load_store
+from exilekg.publish.store import Store, Triple, read_store
 from exilekg.publish.texts import TextLibrary
+from exilekg.publish.views import Link
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
 from exilekg.resources import context_path
-from exilekg.serialize import jsonld_document, to_graph
 from exilekg.terms import DCAT, DCTERMS, IRI, SCHEMA, VOID
+from exilekg.writers import jsonld_document, to_graph
 
 __all__ = ["INDEXES", "MARKER", "PublishResult", "publish", "slice_jsonld", "slice_turtle"]
 
@@ -117,6 +120,16 @@ class PublishResult:
 
 
 # -- RDF of one page ---------------------------------------------------------------------------------
+
+
+def hosted_context(dump: Path) -> str | None:
+    """The URL of the hosted context a JSON-LD dump names, or None (an inline context, or no dump)."""
+    if not dump.is_file():
+        return None
+    with dump.open("rb") as stream:
+        head = stream.read(4096).decode("utf-8", "replace")
+    found = re.match(r'\{\s*"@context"\s*:\s*"([^"]+)"', head)
+    return found[1] if found else None
 
 
 def slice_jsonld(triples: list[Triple]) -> dict[str, Any]:
@@ -201,6 +214,7 @@ class _Writer:
         self.records = 0
         self.files = 0
         self.sitemap: list[str] = []
+        self.warnings: list[str] = []
         dataset = IRI(f"{self.store.base}dataset")
         self.dataset = dataset
         self.dataset_title = (
@@ -504,6 +518,15 @@ class _Writer:
         self.copy(self.out_dir / "void.ttl", "void.ttl")
         self.copy(self.out_dir / "void.ttl", "dump/void.ttl")
         self.copy(context_path(), "context.jsonld")
+        hosted = hosted_context(self.out_dir / "exilekg.jsonld")
+        if hosted is not None:  # built with --jsonld-context: the site serves that URL
+            if hosted.startswith(self.base_url) and len(hosted) > len(self.base_url):
+                self.copy(context_path(), hosted[len(self.base_url) :])
+            else:
+                self.warnings.append(
+                    f"exilekg.jsonld names the context {hosted}, which is not under {self.base_url}: "
+                    "serve vocab/context.jsonld at that URL yourself"
+                )
 
     def sitemap_files(self) -> None:
         urls = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in sorted(set(self.sitemap)))
@@ -606,7 +629,7 @@ def publish(
         raise PublishError("the texts folder does not exist", path=texts_dir)
     _check_site_dir(site, out)
     say("read")
-    store = load_store(out)
+    store = read_store(out)
     url = _normalise_base_url(base_url or store.base)
     texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None)
     model = SiteModel(store, texts)
@@ -647,5 +670,5 @@ def publish(
         records=writer.records,
         files=writer.files,
         seconds=time.perf_counter() - started,
-        warnings=list(texts.warnings),
+        warnings=[*texts.warnings, *writer.warnings],
     )

@@ -17,38 +17,28 @@ described on that page, so the slices of all pages partition the graph's triples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import rdflib
-
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
-from exilekg.model import KINDS
-from exilekg.serialize import ntriples_term, quads_of
-from exilekg.terms import IRI, RDF, VOID, Literal, Quad, Term
+from exilekg.kinds import KINDS
+from exilekg.rdf import Dump, Statement, build_dumps, read_statements
+from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
+from exilekg.writers import ntriples_term
 
 __all__ = [
-    "DUMP_PREFERENCE",
     "RECORD_SEGMENTS",
     "Store",
     "Triple",
-    "load_store",
+    "read_store",
 ]
 
 Triple = tuple[IRI, IRI, Term]
 
 RECORD_SEGMENTS: frozenset[str] = frozenset({"document", *(kind.segment for kind in KINDS.values())})
 """The first path segment of every record IRI."""
-
-DUMP_PREFERENCE: tuple[RdfFormat, ...] = (
-    RdfFormat.NQUADS,
-    RdfFormat.TRIG,
-    RdfFormat.NTRIPLES,
-    RdfFormat.TURTLE,
-)
-"""Which dump to read when a build wrote several: quad formats first, line-based ones before the rest."""
 
 
 @dataclass
@@ -146,23 +136,24 @@ class Store:
         return list(dict.fromkeys(g for _, _, g in self.by_subject.get(subject, ())))
 
 
-def _read_dump(path: Path, fmt: RdfFormat) -> rdflib.Dataset:
-    dataset = rdflib.Dataset()
-    try:
-        if fmt.supports_datasets:
-            dataset.parse(path, format=fmt.rdflib_name)
-        else:
-            # A triple-only dump is read into one named graph so quads_of accepts it.
-            graph = dataset.graph(rdflib.URIRef(f"file://{path.resolve()}"))
-            graph.parse(path, format=fmt.rdflib_name)
-    except Exception as exc:  # rdflib raises many unrelated types for bad input
-        raise PublishError(f"cannot read the dump: {exc}", path=path) from None
-    return dataset
+def _quads(dump: Dump, graph: IRI | None) -> Iterator[Quad]:
+    """The dump's quads; a triple-only dump's (and void.ttl's) in ``graph``."""
+    statements: Iterator[Statement] = read_statements(dump, error=PublishError)
+    for s, p, o, g in statements:
+        target = graph or g
+        if isinstance(s, BlankNode) or isinstance(o, BlankNode) or not isinstance(target, IRI):
+            raise PublishError(
+                "cannot publish this dump: it holds a blank node or a triple outside any named graph",
+                path=dump.path,
+                hint="publish the folder a current `exilekg build` wrote",
+            )
+        yield s, p, o, target
 
 
-def _base_from_void(void: rdflib.Graph, path: Path) -> str:
-    for _, _, space in void.triples((None, rdflib.URIRef(VOID.uriSpace), None)):
-        return str(space)
+def _base(void: list[Quad], path: Path) -> str:
+    for _, p, o, _ in void:
+        if p == VOID.uriSpace:
+            return o.value if isinstance(o, Literal) else str(o)
     raise PublishError(
         "void.ttl names no void:uriSpace, so the corpus base IRI is unknown",
         path=path,
@@ -170,16 +161,8 @@ def _base_from_void(void: rdflib.Graph, path: Path) -> str:
     )
 
 
-def _void_quads(void: rdflib.Graph, base: str) -> Iterable[Quad]:
-    dataset = rdflib.Dataset()
-    graph = dataset.graph(rdflib.URIRef(f"{base}void"))
-    for triple in void:
-        graph.add(triple)
-    return quads_of(dataset)
-
-
-def load_store(out_dir: Path | str) -> Store:
-    """The quads of the build in ``out_dir`` (one of its dumps) plus its ``void.ttl``."""
+def read_store(out_dir: Path | str) -> Store:
+    """The quads of the build in ``out_dir`` (its best dump) plus its ``void.ttl``."""
     out = Path(out_dir)
     void_path = out / "void.ttl"
     if not void_path.is_file():
@@ -188,30 +171,13 @@ def load_store(out_dir: Path | str) -> Store:
             path=out,
             hint="run `exilekg build CORPUS --out DIR` first and publish DIR",
         )
-    for fmt in DUMP_PREFERENCE:
-        dump = out / f"exilekg.{fmt.extension}"
-        if dump.is_file():
-            break
-    else:
-        raise PublishError(
-            "the build folder holds no N-Quads, TriG, N-Triples or Turtle dump",
-            path=out,
-            hint="build with at least one of --format nq, trig, nt or ttl",
-        )
-    void = rdflib.Graph()
-    try:
-        void.parse(void_path, format="turtle")
-    except Exception as exc:  # rdflib raises many unrelated types for bad input
-        raise PublishError(f"cannot read void.ttl: {exc}", path=void_path) from None
-    base = _base_from_void(void, void_path)
-    try:
-        quads = list(quads_of(_read_dump(dump, fmt)))
-        quads.extend(_void_quads(void, base))
-    except PublishError:
-        raise
-    except Exception as exc:  # quads_of's SerializationError: blank nodes or a default graph
-        raise PublishError(f"cannot publish this dump: {exc}", path=dump) from None
-    # rdflib hands quads back in hash order, which changes from run to run; a sorted store makes
-    # every page the same for the same build, so a republished site differs only where the data does.
+    dump = build_dumps(out, error=PublishError)[0]
+    void_dump = Dump(void_path, RdfFormat.TURTLE, None)
+    void = list(_quads(void_dump, IRI("urn:exilekg:void")))
+    base = _base(void, void_path)
+    quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
+    quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
+    # A sorted store makes every page the same for the same build, whatever order the dump's
+    # parser gives, so a republished site differs only where the data does.
     quads.sort(key=lambda q: (q[0], q[1], ntriples_term(q[2]), q[3]))
     return Store(base, quads)

@@ -32,7 +32,8 @@ class Dump:
     oxigraph: str  # pyoxigraph.RdfFormat attribute
 
 
-# Every file `exilekg build` writes apart from the JSON-LD, which jsonld.js checks.
+# Every file `exilekg build` writes apart from the JSON-LD, which jsonld.js (test_node.py) and the
+# JSON-LD readers of test_jsonld_readers.py read.
 SYNTAX_DUMPS = (
     Dump("exilekg.nt", "ntriples", "N-Triples", "N_TRIPLES"),
     Dump("exilekg.nq", "nquads", "N-Quads", "N_QUADS"),

@@ -16,9 +16,10 @@ and the jars Jena needs from ``/usr/share/java`` on the classpath, and runs
 
 A second Debian gap the wrapper cannot close: Jena 4.5 reads JSON-LD 1.1 with Titanium, which
 needs a Jakarta JSON Processing implementation (Eclipse Parsson); Debian 12 ships only the API
-(``jakarta.json-api.jar``), so riot fails on any JSON-LD with ``LOADING_DOCUMENT_FAILED``. The
-conformance tests therefore give riot the N-Triples, N-Quads, Turtle and TriG dumps, and check
-the JSON-LD with jsonld.js.
+(``jakarta.json-api.jar``), so riot's default JSON-LD reader fails with
+``LOADING_DOCUMENT_FAILED``. Its JSON-LD 1.0 reader (``--syntax=jsonld10``, jsonld-java) runs
+once ``httpclient-cache`` is on the classpath: ``test_jsonld_readers.py`` reads the JSON-LD dump
+with it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ LIBRARY_JARS = (
     "gson",
     "guava",
     "httpclient",
+    "httpclient-cache",
     "httpcore",
     "jackson-annotations",
     "jackson-core",

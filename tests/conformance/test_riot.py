@@ -5,7 +5,8 @@ language tags and the lexical forms of XSD literals.
 
 The JVM starts slowly, so one riot run per build reads every dump and the broken files together;
 riot goes on to the next file after an error and names each file before its messages.
-Debian's Jena cannot read JSON-LD 1.1 (see jena_riot.py); jsonld.js checks the JSON-LD.
+Debian's Jena cannot read JSON-LD 1.1 (see jena_riot.py); its JSON-LD 1.0 reader reads the JSON-LD
+dump in test_jsonld_readers.py.
 """
 
 from __future__ import annotations

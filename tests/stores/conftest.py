@@ -51,8 +51,8 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def oxigraph_url() -> Iterator[str]:
+def oxigraph_server() -> Iterator[str]:
+    """An in-memory Oxigraph server on 127.0.0.1, stopped by its pid afterwards."""
     binary = shutil.which("oxigraph")
     if binary is None:
         missing("the oxigraph server", "pip install oxigraph")
@@ -68,6 +68,17 @@ def oxigraph_url() -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url() -> Iterator[str]:
+    yield from oxigraph_server()
+
+
+@pytest.fixture(scope="module")
+def own_oxigraph_url() -> Iterator[str]:
+    """An Oxigraph server of the test module's own, for data the shared one must not hold."""
+    yield from oxigraph_server()
 
 
 VIRTUOSO_INI = """\

@@ -239,6 +239,7 @@ class Cutter:
             upstream.close()
 
 
+@pytest.mark.slow
 def test_a_replace_cut_halfway_leaves_the_store_as_it_was(
     oxigraph_url: str, hostile_build: Path, example_build: Path
 ) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from exilekg.cli import cli
 from exilekg.errors import QueryError, StoreError
-from exilekg.sparql import Endpoint, Engine, QueryKind, QueryResult, Source, open_source, query
+from exilekg.sparql import Endpoint, QueryEngine, QueryKind, QueryResult, Source, open_source, query
 from exilekg.stores import load, select, update
 
 from ..test_sparql import BASE, CASES, INJECTIONS
@@ -77,24 +77,27 @@ def store(request: pytest.FixtureRequest, example_build: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def in_process(example_build: Path) -> dict[Engine, Source]:
-    return {engine: open_source(example_build, engine=engine) for engine in (Engine.RDFLIB, Engine.OXIGRAPH)}
+def in_process(example_build: Path) -> dict[QueryEngine, Source]:
+    return {
+        engine: open_source(example_build, engine=engine)
+        for engine in (QueryEngine.RDFLIB, QueryEngine.OXIGRAPH)
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "params"), VARIANTS, ids=[f"{n}-{'-'.join(p.values())}" for n, p in VARIANTS]
 )
 def test_every_named_query_answers_the_same_in_the_store(
-    store: str, in_process: dict[Engine, Source], name: str, params: dict[str, str]
+    store: str, in_process: dict[QueryEngine, Source], name: str, params: dict[str, str]
 ) -> None:
     remote = query(store, name, params=params)
-    local = query(in_process[Engine.OXIGRAPH], name, params=params)
+    local = query(in_process[QueryEngine.OXIGRAPH], name, params=params)
     assert remote.vars == local.vars
     assert normalised(remote) == normalised(local)
     assert Counter(remote.terms) == Counter(local.terms), "the same terms: types and languages too"
     if (name, params) in CASES.items():
         assert len(local) > 0
-        assert normalised(query(in_process[Engine.RDFLIB], name, params=params)) == normalised(local)
+        assert normalised(query(in_process[QueryEngine.RDFLIB], name, params=params)) == normalised(local)
 
 
 @pytest.mark.parametrize("value", INJECTIONS[:4])
@@ -115,8 +118,8 @@ def test_a_bound_literal_matches_in_the_store(store: str) -> None:
     assert query(store, text, params={"name": "Petrova"}).rows == [{"who": f"{BASE}person/anna-petrova"}]
 
 
-def test_ask_construct_and_json_from_the_store(store: str, in_process: dict[Engine, Source]) -> None:
-    local = in_process[Engine.OXIGRAPH]
+def test_ask_construct_and_json_from_the_store(store: str, in_process: dict[QueryEngine, Source]) -> None:
+    local = in_process[QueryEngine.OXIGRAPH]
     ask = "ASK { GRAPH ?g { ?s <http://schema.org/name> 'Anna Petrova' } }"
     assert query(store, ask).boolean is True
     construct = (

@@ -1,11 +1,11 @@
 // Independent checks of exilekg's dumps with jsonld.js and N3.js, in one node run.
 //
-//   node validate.mjs --context-iri IRI --context FILE --out-dir DIR FORMAT=FILE ...
+//   node validate.mjs --out-dir DIR FORMAT=FILE ...
 //
 // JSON-LD=FILE: converts FILE to RDF with jsonld.js in safe mode (anything it would drop or convert
-// lossily is an error) and writes the result as N-Quads to DIR/<n>-<name>.nq. Its document loader
-// serves the exilekg context from --context for --context-iri and refuses every other URL, so the
-// conversion can never reach the network.
+// lossily is an error) and writes the result as N-Quads to DIR/<n>-<name>.nq. jsonld.js keeps its
+// default document loader, as a user's would: exilekg's JSON-LD carries its context inline, so
+// nothing is loaded.
 // N-Triples=FILE, N-Quads=FILE, Turtle=FILE, TriG=FILE: parses FILE with N3.js's parser for exactly
 // that format (so N-Triples may not use prefixes and Turtle may not hold named graphs).
 // Prints one JSON object on stdout: {"results": [{"file", "check", "ok", "quads", "error", ...}]},
@@ -17,7 +17,7 @@ import jsonld from "jsonld";
 import { Parser } from "n3";
 
 const FORMATS = new Set(["JSON-LD", "N-Triples", "N-Quads", "Turtle", "TriG"]);
-const OPTIONS = { "--context-iri": "contextIri", "--context": "context", "--out-dir": "outDir" };
+const OPTIONS = { "--out-dir": "outDir" };
 
 function usage(message) {
   process.stderr.write(`validate.mjs: ${message}\n`);
@@ -40,8 +40,8 @@ function parseArgs(argv) {
       usage(`unexpected argument ${arg}`);
     }
   }
-  if (args.checks.some((c) => c.format === "JSON-LD") && !(args.contextIri && args.context && args.outDir)) {
-    usage("JSON-LD needs --context-iri, --context and --out-dir");
+  if (args.checks.some((c) => c.format === "JSON-LD") && !args.outDir) {
+    usage("JSON-LD needs --out-dir");
   }
   return args;
 }
@@ -55,7 +55,7 @@ function describe(error) {
       // details that do not serialise are left out
     }
   }
-  // jsonld.js wraps a document loader's error; keep the loader's own message.
+  // jsonld.js wraps its errors; keep the cause's own message.
   for (let cause = error?.details?.cause ?? error?.cause; cause; cause = cause.details?.cause ?? cause.cause) {
     parts.push(`caused by: ${cause.message ?? String(cause)}`);
   }
@@ -63,20 +63,11 @@ function describe(error) {
 }
 
 async function checkJsonld(args, file, index) {
-  const context = JSON.parse(readFileSync(args.context, "utf8"));
-  const loaded = [];
-  const documentLoader = async (url) => {
-    loaded.push(url);
-    if (url === args.contextIri) {
-      return { contextUrl: null, documentUrl: url, document: structuredClone(context) };
-    }
-    throw new Error(`refused to load ${url}: only ${args.contextIri} is served, from ${args.context}`);
-  };
   const nquadsPath = join(args.outDir, `${index}-${basename(file)}.nq`);
   const result = { file, check: "jsonld.js toRDF (safe mode)", ok: false, quads: 0, error: null };
   try {
     const doc = JSON.parse(readFileSync(file, "utf8"));
-    const nquads = await jsonld.toRDF(doc, { format: "application/n-quads", safe: true, documentLoader });
+    const nquads = await jsonld.toRDF(doc, { format: "application/n-quads", safe: true });
     writeFileSync(nquadsPath, nquads);
     result.quads = nquads.split("\n").filter((line) => line.trim()).length;
     result.nquads = nquadsPath;
@@ -84,7 +75,6 @@ async function checkJsonld(args, file, index) {
   } catch (error) {
     result.error = describe(error);
   }
-  result.loaded = loaded;
   return result;
 }
 

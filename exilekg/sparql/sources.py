@@ -1,0 +1,391 @@
+"""Where queries run in-process: a build's dumps read into rdflib or pyoxigraph.
+
+:class:`Source` is what every source (these and :class:`~exilekg.sparql.endpoint.Endpoint`)
+offers: :meth:`Source.run`, the graph's URI space, and use as a context manager.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.plugins.sparql import prepareQuery
+
+from exilekg.errors import ExilekgError, QueryError
+from exilekg.rdf import Dump, from_oxigraph, from_rdflib, into_oxigraph, into_rdflib, to_oxigraph, to_rdflib
+from exilekg.sparql.named import NamedQuery
+from exilekg.sparql.prepare import (
+    _POSITION,
+    ParamValue,
+    Prepared,
+    QueryKind,
+    _locate_syntax_error,
+    _original_column,
+    _rdflib_message,
+    _syntax_error,
+    _with_values,
+    prepare,
+    without_graphs,
+)
+from exilekg.sparql.results import QueryResult, ResultTerm, _graph, _select, result_term
+from exilekg.terms import IRI, VOID, Literal
+
+__all__ = ["OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
+
+
+class QueryEngine(enum.Enum):
+    """Which SPARQL engine runs a query over dumps. ``AUTO`` is pyoxigraph when installed, else rdflib."""
+
+    AUTO = "auto"
+    RDFLIB = "rdflib"
+    OXIGRAPH = "oxigraph"
+
+
+_URI_SPACE_QUERY = f"""SELECT ?space ?dataset ?graph WHERE {{
+  {{ GRAPH ?graph {{ ?dataset <{VOID.uriSpace}> ?space }} }}
+  UNION {{ GRAPH ?graph {{ ?dataset a <http://schema.org/Dataset> }} }}
+}} LIMIT 100"""
+
+_Triple = tuple[ResultTerm, ResultTerm, ResultTerm]
+
+
+class Source(ABC):
+    """Somewhere queries run: dumps loaded in-process, or an endpoint.
+
+    A context manager: ``with open_source(...) as source:`` closes it (an endpoint's HTTP
+    connections, a store's memory) on the way out.
+    """
+
+    @abstractmethod
+    def execute(self, prepared: Prepared) -> QueryResult:
+        """Run a prepared query as it is."""
+
+    @property
+    @abstractmethod
+    def engine(self) -> QueryEngine | None:
+        """The in-process engine, or None for an endpoint."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of what the source holds; it answers no query afterwards."""
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @cached_property
+    def has_named_graphs(self) -> bool:
+        """Whether any triple sits in a named graph (asked once; True if the source does not say)."""
+        try:
+            return bool(self.execute(prepare("ASK { GRAPH ?g { ?s ?p ?o } }")).boolean)
+        except ExilekgError:
+            return True
+
+    @cached_property
+    def holds_triples(self) -> bool:
+        """Whether the source holds any triple at all, in any graph (asked once)."""
+        try:
+            return bool(self.execute(prepare("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")).boolean)
+        except ExilekgError:
+            return True
+
+    def fitted(self, prepared: Prepared) -> Prepared:
+        """``prepared`` as it runs here: a shipped query without its ``GRAPH`` patterns where all
+        triples sit in the default graph (a Turtle dump loaded into a store as it is)."""
+        if prepared.shipped and not self.has_named_graphs:
+            return without_graphs(prepared)
+        return prepared
+
+    @cached_property
+    def uri_space(self) -> str | None:
+        """The graph's URI space, asked once: ``void:uriSpace`` of its VoID description, else the
+        base of its ``{base}dataset`` described in ``{base}graph/corpus`` (which is what ``exilekg
+        load`` puts in a store); None if neither is there or the source does not answer."""
+        try:
+            found = self.execute(self.fitted(replace(prepare(_URI_SPACE_QUERY), shipped=True)))
+        except ExilekgError:
+            return None
+        spaces = [space.value for space, _, _ in found.terms if isinstance(space, Literal)]
+        for _, dataset, graph in found.terms:
+            if isinstance(dataset, IRI) and dataset.endswith("dataset") and graph is not None:
+                base = dataset[: -len("dataset")]
+                if graph == f"{base}graph/corpus":
+                    spaces.append(base)
+        return spaces[0] if spaces else None
+
+    def run(
+        self, query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue] | None = None
+    ) -> QueryResult:
+        """Run a query (a named query, a ``.rq`` file or SPARQL text) with ``params`` here."""
+        result = self.execute(self.fitted(prepare(query_arg, params)))
+        return replace(result, base=self.uri_space)
+
+
+# -- rdflib ----------------------------------------------------------------------------------------
+
+
+def _from_rdflib(term: Any) -> ResultTerm | None:
+    if term is None:
+        return None
+    try:
+        return result_term(from_rdflib(term))
+    except ValueError:
+        raise QueryError(f"cannot represent the result term {term!r}") from None
+
+
+def _rdflib_triple(triple: tuple[Any, Any, Any]) -> _Triple:
+    s, p, o = (_from_rdflib(term) for term in triple)
+    assert s is not None and p is not None and o is not None
+    return s, p, o
+
+
+class RdflibSource(Source):
+    """Dumps in an rdflib Dataset whose default graph is the union of its named graphs."""
+
+    def __init__(self, dumps: Sequence[Dump]) -> None:
+        self.dataset = into_rdflib(dumps, rdflib.Dataset(default_union=True), error=QueryError)
+
+    @property
+    def engine(self) -> QueryEngine:
+        return QueryEngine.RDFLIB
+
+    def close(self) -> None:
+        self.dataset = rdflib.Dataset(default_union=True)
+
+    def _parse(self, prepared: Prepared) -> Any:
+        import pyparsing
+
+        try:
+            parsed = prepareQuery(prepared.text)
+        except pyparsing.ParseBaseException as exc:
+            raise _syntax_error(prepared, _rdflib_message(exc.msg), exc.lineno, exc.col) from None
+        except Exception as exc:  # rdflib reports an unknown prefix and the like as a bare Exception
+            located = _locate_syntax_error(prepared)
+            if located is not None:
+                raise located from None
+            if prepared.shape.kind is QueryKind.DESCRIBE:
+                raise QueryError(
+                    f"rdflib cannot run {prepared.label} (a DESCRIBE * perhaps): {exc}",
+                    path=prepared.path,
+                    hint="name the variables to describe (not DESCRIBE *), or use --engine oxigraph",
+                ) from None
+            raise _syntax_error(prepared, str(exc), None, None) from None
+        _lazy_joins(parsed.algebra)
+        return parsed
+
+    def execute(self, prepared: Prepared) -> QueryResult:
+        parsed = self._parse(prepared)
+        bindings = {name: to_rdflib(term) for name, term in prepared.bindings.items()}
+        kind = prepared.shape.kind
+        try:
+            if kind is QueryKind.DESCRIBE:
+                return _graph(kind, (_rdflib_triple(t) for t in self._describe(parsed.algebra, bindings)))
+            result = self.dataset.query(parsed, initBindings=bindings)
+            if kind is QueryKind.ASK:
+                return QueryResult(kind, (), (), bool(result.askAnswer))
+            if kind.is_graph:
+                assert result.graph is not None
+                return _graph(kind, (_rdflib_triple(triple) for triple in result.graph))
+            vars_ = [str(v) for v in result.vars or ()]
+            return _select(
+                vars_, ([_from_rdflib(row.get(v)) for v in result.vars or ()] for row in result.bindings)
+            )
+        except QueryError:
+            raise
+        except Exception as exc:  # evaluation errors: unknown functions, a failing SERVICE, ...
+            raise QueryError(f"{prepared.label} failed in rdflib: {exc}", path=prepared.path) from exc
+
+    def _described(self, algebra: Any, bindings: Mapping[str, rdflib.term.Identifier]) -> set[Any]:
+        """The resources a DESCRIBE names: its IRIs, and the values of its variables in each solution."""
+        from rdflib.plugins.sparql.evaluate import evalPart
+        from rdflib.plugins.sparql.sparql import QueryContext
+
+        wanted = [item for item in algebra.PV if isinstance(item, rdflib.Variable)]
+        named = {item for item in algebra.PV if isinstance(item, rdflib.URIRef)}
+        if algebra.get("p") is None:
+            return set(named)
+        resources: set[Any] = set()
+        # As in pyoxigraph, the IRIs named are described once per solution: not without one.
+        # rdflib's own evalQuery keys initial bindings by Variable, though it types them by str.
+        initial: Any = {rdflib.Variable(name): term for name, term in bindings.items()}
+        context = QueryContext(self.dataset, initBindings=initial, datasetClause=algebra.datasetClause)
+        for solution in evalPart(context, algebra.p):
+            resources.update(named)
+            resources.update(solution[v] for v in wanted if solution.get(v) is not None)
+        return resources
+
+    def _describe(
+        self, algebra: Any, bindings: Mapping[str, rdflib.term.Identifier]
+    ) -> set[tuple[Any, Any, Any]]:
+        """``DESCRIBE`` as pyoxigraph answers it, not as rdflib does.
+
+        The resources described are the IRIs named and the values of the variables named (rdflib
+        takes every variable of the pattern); each one's description is the triples it is the
+        subject of, and those of the blank nodes they reach (a concise bounded description without
+        rdflib's reifications, which in this graph would pull in every Relation about it).
+        """
+        resources = self._described(algebra, bindings)
+        triples: set[tuple[Any, Any, Any]] = set()
+        todo = [r for r in resources if isinstance(r, rdflib.URIRef | rdflib.BNode)]
+        seen = set(todo)
+        while todo:
+            for triple in self.dataset.triples((todo.pop(), None, None)):
+                triples.add(triple)
+                if isinstance(triple[2], rdflib.BNode) and triple[2] not in seen:
+                    seen.add(triple[2])
+                    todo.append(triple[2])
+        return triples
+
+
+_NOT_SUBSTITUTABLE = frozenset(
+    {
+        "SelectQuery", "Project", "Group", "AggregateJoin", "Distinct", "Reduced", "OrderBy", "Slice",
+        "Minus", "ToMultiSet", "values", "ServiceGraphPattern",
+    }
+)  # fmt: skip
+
+
+def _lazy_joins(node: object) -> None:
+    """Let rdflib evaluate joins by substitution wherever that gives the same answers.
+
+    rdflib joins lazily (each solution of the left side substituted into the right side) only
+    where neither side holds another join; every other join evaluates its right side unbound and
+    compares all pairs of solutions, so a query of a few GRAPH blocks takes minutes on a graph of
+    ten thousand triples. Substitution is marked here for every join whose right side rdflib
+    evaluates with the same scoping either way: no subquery, VALUES, MINUS or SERVICE, no OPTIONAL
+    with a condition (whose condition rdflib would evaluate without the substituted variables) and
+    no BIND to a variable of the left side.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "Join" and not node.get("lazy"):
+            outer = getattr(node.p1, "_vars", None)
+            if outer is not None and _substitutable(node.p2, outer):
+                node["lazy"] = True
+        for child in node.values():
+            _lazy_joins(child)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            _lazy_joins(child)
+
+
+def _substitutable(node: object, outer: set[Any]) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name in _NOT_SUBSTITUTABLE:
+            return False
+        if node.name == "LeftJoin":
+            condition = node.get("expr")
+            if condition is not None and getattr(condition, "name", "") != "TrueFilter":
+                return False
+        if node.name == "Extend" and node.get("var") in outer:
+            return False
+        return all(_substitutable(child, outer) for child in node.values())
+    if isinstance(node, list | tuple):
+        return all(_substitutable(child, outer) for child in node)
+    return True
+
+
+# -- pyoxigraph ------------------------------------------------------------------------------------
+
+
+def _from_oxigraph(term: Any) -> ResultTerm | None:
+    if term is None:
+        return None
+    try:
+        return result_term(from_oxigraph(term))
+    except ValueError:
+        raise QueryError(
+            f"cannot represent the result term {term!r} (RDF-star triples are not supported)"
+        ) from None
+
+
+def _oxigraph_triple(triple: ox.Triple) -> _Triple:
+    s, p, o = _from_oxigraph(triple.subject), _from_oxigraph(triple.predicate), _from_oxigraph(triple.object)
+    assert s is not None and p is not None and o is not None
+    return s, p, o
+
+
+class OxigraphSource(Source):
+    """Dumps in an in-memory pyoxigraph Store, queried with the union default graph."""
+
+    def __init__(self, dumps: Sequence[Dump]) -> None:
+        self.store = into_oxigraph(dumps, ox.Store(), error=QueryError)
+
+    @property
+    def engine(self) -> QueryEngine:
+        return QueryEngine.OXIGRAPH
+
+    def close(self) -> None:
+        self.store = ox.Store()
+
+    def execute(self, prepared: Prepared) -> QueryResult:
+        shape = prepared.shape
+        text = prepared.text
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
+        # pyoxigraph substitutes only variables a SELECT projects; anything else gets VALUES.
+        if shape.projection is not None and set(prepared.bindings) <= shape.projection:
+            substitutions = {ox.Variable(n): to_oxigraph(t) for n, t in prepared.bindings.items()}
+        else:
+            text = _with_values(text, shape, prepared.bindings)
+        try:
+            result = self.store.query(
+                text, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+        except SyntaxError as exc:
+            raise _oxigraph_syntax_error(prepared, exc, substituted=bool(substitutions)) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"{prepared.label} failed in pyoxigraph: {exc}", path=prepared.path) from exc
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(QueryKind.ASK, (), (), bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return _graph(shape.kind, (_oxigraph_triple(triple) for triple in result))
+        variables = list(result.variables)
+        return _select(
+            (v.value for v in variables),
+            ([_from_oxigraph(solution[v]) for v in variables] for solution in result),
+        )
+
+
+def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
+    located = _locate_syntax_error(prepared)
+    if located is not None:
+        return located
+    match = _POSITION.match(str(exc))
+    if match is None:
+        return _syntax_error(prepared, str(exc), None, None)
+    line, column = int(match.group(1)), int(match.group(2))
+    if not substituted:
+        column = _original_column(prepared.text, prepared.shape, prepared.bindings, line, column)
+    return _syntax_error(prepared, match.group(3), line, column)
+
+
+def resolve_engine(engine: QueryEngine) -> QueryEngine:
+    """``AUTO`` made definite; :class:`QueryError` for pyoxigraph where it cannot be imported."""
+    if engine is not QueryEngine.AUTO:
+        if engine is QueryEngine.OXIGRAPH and importlib.util.find_spec("pyoxigraph") is None:
+            raise QueryError("pyoxigraph is not installed", hint="pip install 'exilekg[fast]'")
+        return engine
+    return QueryEngine.OXIGRAPH if importlib.util.find_spec("pyoxigraph") is not None else QueryEngine.RDFLIB
+
+
+def open_dumps(dumps: Sequence[Dump], engine: QueryEngine) -> Source:
+    """``dumps`` read into the engine's store."""
+    if resolve_engine(engine) is QueryEngine.OXIGRAPH:
+        return OxigraphSource(dumps)
+    return RdflibSource(dumps)

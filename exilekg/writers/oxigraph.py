@@ -1,0 +1,187 @@
+"""Turtle and TriG, written by pyoxigraph from the N-Triples or N-Quads text the line writer makes.
+
+Small outputs are converted in-process; large ones in worker processes
+(:mod:`exilekg.writers._oxworker`) that run on the other core while the build maps.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import IO
+
+from exilekg.errors import SerializationError
+from exilekg.formats import RdfFormat
+from exilekg.progress import Progress
+from exilekg.terms import PREFIXES
+from exilekg.writers import _oxworker
+from exilekg.writers.base import LABELS
+from exilekg.writers.lines import LineWriter
+
+__all__ = ["IN_PROCESS_LIMIT", "WORKER_FORMATS", "Conversion"]
+
+WORKER_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.TRIG: "trig"}
+
+IN_PROCESS_LIMIT = 4 << 20
+"""Characters of N-Triples or N-Quads text below which Turtle or TriG is written in-process.
+
+Beyond it (some 30,000 quads) the text is handed to a process of its own as it is written, so
+that pyoxigraph parses and writes on another core while this one maps: on a million triples,
+that takes Turtle and TriG (three to four seconds each) off the build's time. Below it, starting
+a process would cost more than it saves."""
+
+_WORKER_NICENESS = 10
+
+
+def _yield_to_the_build(pid: int) -> None:
+    """Let the build's own process have the CPU first: the workers catch up on the cores it leaves.
+
+    The build's process is the one everything waits for; with two workers and two cores, equal
+    shares slowed its mapping by a third, while the workers need less than the other core.
+    """
+    if hasattr(os, "setpriority"):
+        with suppress(OSError):  # a worker that has already ended, or a platform that refuses
+            os.setpriority(os.PRIO_PROCESS, pid, _WORKER_NICENESS)
+
+
+def _file_descriptor(out: IO[str]) -> int | None:
+    """The descriptor a worker process can write ``out`` through, or None (an in-memory stream)."""
+    try:
+        return out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
+class Conversion:
+    """Turtle or TriG, converted by pyoxigraph from the N-Triples or N-Quads text the line writer makes.
+
+    Parsing that text back is done in Rust, and measured faster than making a pyoxigraph term in
+    Python for every quad. The text is kept in memory until it passes :data:`IN_PROCESS_LIMIT`;
+    then (when ``out`` is a file, on a POSIX system) a worker process (:mod:`exilekg.writers._oxworker`)
+    is started with ``out`` as its standard output, and the text is appended to a spool file the
+    worker reads as it grows. A file rather than a pipe: the build never waits for the worker.
+    """
+
+    def __init__(self, out: IO[str], fmt: RdfFormat, spool_dir: Path | None) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.spool_dir = spool_dir
+        self.pending: list[str] = []
+        self.pending_size = 0
+        self.descriptor = _file_descriptor(out) if os.name == "posix" else None
+        self.worker: subprocess.Popen[bytes] | None = None
+        self.errors: IO[bytes] | None = None
+        self.spool: IO[str] | None = None
+        self.spool_path: Path | None = None
+        self.lines: LineWriter | None = None
+        """The writer of the text, whose counts are this output's progress."""
+
+    # the line writer's target
+
+    def write(self, text: str) -> None:
+        if self.spool is not None:
+            self.spool.write(text)
+            return
+        self.pending.append(text)
+        self.pending_size += len(text)
+        if self.pending_size > IN_PROCESS_LIMIT and self.descriptor is not None:
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        assert self.descriptor is not None
+        # Named so that the worker opens it with an offset of its own; the leftover pattern of
+        # exilekg.pipeline (".exilekg.ttl.*.tmp") matches it if a killed build leaves it behind.
+        name = f".exilekg.{self.fmt.extension}.source."
+        fd, path = tempfile.mkstemp(prefix=name, suffix=".tmp", dir=self.spool_dir)
+        self.spool_path = Path(path)
+        self.spool = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        pending, self.pending, self.pending_size = self.pending, [], 0
+        self.spool.write("".join(pending))
+        self.spool.flush()
+        self.out.flush()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in _wait
+        self.worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-P",  # the worker's folder must not shadow modules on sys.path
+                _oxworker.__file__,
+                WORKER_FORMATS[self.fmt],
+                json.dumps(PREFIXES),
+                path,
+            ],
+            stdin=subprocess.PIPE,  # closed once all the text is in the spool
+            stdout=self.descriptor,
+            stderr=self.errors,
+        )
+        _yield_to_the_build(self.worker.pid)
+
+    def _wait(self) -> None:
+        assert self.worker is not None and self.errors is not None and self.spool is not None
+        try:
+            self.spool.close()  # flushes the last of the text before the worker is told it is all there
+            with suppress(OSError):
+                assert self.worker.stdin is not None
+                self.worker.stdin.close()
+            code = self.worker.wait()
+            self.errors.seek(0)
+            message = self.errors.read().decode("utf-8", "replace").strip()
+        finally:
+            self._release()
+        if code != 0:
+            raise SerializationError(
+                f"pyoxigraph could not write {LABELS[self.fmt]}: {message or f'exit status {code}'}"
+            )
+
+    def _release(self) -> None:
+        if self.errors is not None:
+            self.errors.close()
+        if self.spool is not None:
+            with suppress(OSError):
+                self.spool.close()
+        if self.spool_path is not None:
+            self.spool_path.unlink(missing_ok=True)
+        if self.worker is not None and self.worker.stdin is not None:
+            with suppress(OSError):
+                self.worker.stdin.close()
+
+    # finishing
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self._wait()
+            return
+        source = "".join(self.pending).encode("utf-8")
+        self.pending = []
+        try:
+            binary = getattr(self.out, "buffer", None)
+            if binary is not None:  # a file: pyoxigraph writes its bytes straight into it
+                self.out.flush()
+                _oxworker.convert(source, binary, WORKER_FORMATS[self.fmt], PREFIXES)
+                binary.flush()
+            else:
+                buffer = io.BytesIO()
+                _oxworker.convert(source, buffer, WORKER_FORMATS[self.fmt], PREFIXES)
+                self.out.write(buffer.getvalue().decode("utf-8"))
+        except (ValueError, SyntaxError) as exc:  # pyoxigraph refused a term validation let through
+            raise SerializationError(f"pyoxigraph could not write {LABELS[self.fmt]}: {exc}") from exc
+
+    def finish(self, progress: Progress) -> None:
+        total = None
+        if self.lines is not None:  # Turtle holds the distinct triples, TriG every quad
+            total = self.lines.count if self.fmt.supports_datasets else self.lines.triples
+        progress.stage(f"write {LABELS[self.fmt]}", total, "triples")
+        self.close()
+        if total is not None:
+            progress.advance(total)
+
+    def abort(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.kill()
+            self.worker.wait()
+        self._release()
