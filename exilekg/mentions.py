@@ -3,12 +3,14 @@
 One pass over each text, whatever the number of names. Texts in a language without inflection
 to speak of (English, German, French ...) are folded as evidence phrases are (diacritics, quotes,
 whitespace) and searched with one Aho-Corasick automaton (pyahocorasick) of every folded name.
-Russian and Ukrainian texts (the document's ``language``) are read word by word instead, each
-word compared with the names' words through its dictionary forms
-(:mod:`exilekg.language.morphology`), so «Навального», «Навальному» and «Навальный» are all
-mentions of a person named «Алексей Навальный» and «Фонда борьбы с коррупцией» of «Фонд борьбы
-с коррупцией»; the stored ``exact`` is always the text's own words, and offsets are code points
-of the stored text.
+Russian and Ukrainian texts (the document's ``language``) are matched word by word instead:
+every name's word is expanded once into every form of its paradigm
+(:mod:`exilekg.language.morphology`), one automaton of those forms finds the text's words that
+are one, and a name matches where its words follow each other, so «Навального», «Навальному»
+and «Навальный» are all mentions of a person named «Алексей Навальный» and «Фонда борьбы с
+коррупцией» of «Фонд борьбы с коррупцией». The text's own words are never analysed: a corpus
+has far more distinct words than its names have forms. The stored ``exact`` is always the
+text's own words, and offsets are code points of the stored text.
 
 Rules, the same in every language:
 
@@ -44,7 +46,7 @@ from exilekg.anchor import CONTEXT_CHARS, NormalizedText, normalize_phrase
 from exilekg.corpus import Corpus, Record
 from exilekg.kinds import ENTITY_KINDS
 from exilekg.language import INFLECTED, base_language
-from exilekg.language.morphology import Morphology, fold_word, morphology
+from exilekg.language.morphology import Morphology, morphology
 
 __all__ = [
     "AmbiguousMention",
@@ -145,7 +147,7 @@ def _person_parts(words: list[str], morph: Morphology | None) -> tuple[str, list
         return None
     last = words[-1]
     patronymic = last.casefold().endswith(("вич", "вна", "ична", "ічна", "івна")) or (
-        morph is not None and morph.info(last).name_part == "Patr"
+        morph is not None and morph.name_part(last) == "Patr"
     )
     if patronymic and len(words) >= 3:  # «Навальный Алексей Анатольевич»: the surname first
         return words[0], [words[1], words[0]]
@@ -260,7 +262,7 @@ class MentionFinder:
         lang = base_language(language)
         index = self._word_index(lang) if lang in INFLECTED else None
         if index is not None:
-            candidates = index.candidates(text.text)
+            candidates = index.candidates(text)
             names = index.names
         else:
             candidates = self._folded_candidates(text, genitive_s=lang == "de")
@@ -287,8 +289,10 @@ class MentionFinder:
                 continue
             # "Nawalnys": a German genitive is the name.
             genitive = genitive_s and folded[end : end + 1] == "s"
-            if end < size and folded[end].isalnum() and not (
-                genitive and (end + 1 == size or not folded[end + 1].isalnum())
+            if (
+                end < size
+                and folded[end].isalnum()
+                and not (genitive and (end + 1 == size or not folded[end + 1].isalnum()))
             ):
                 continue
             if names[number].adjective and _in_compound(folded, start, end):
@@ -323,9 +327,11 @@ class _WordIndex:
         self.morph = morph
         names = _collect(entities, _WORD.findall, "\u0001".join, morph)
         self.names: list[_Name] = list(names.by_key.values())
-        # First word's key -> (keys of the other words, case rules of all words, name number).
-        self.first: dict[str, list[tuple[tuple[str, ...], tuple[int, ...], int]]] = {}
-        vocabulary: set[str] = set()
+        # A one-word name's key -> (its case rule, name number); the keys of a longer name's
+        # first two words -> (keys of its other words, case rules of all words, name number).
+        self.single: dict[str, list[tuple[tuple[int, ...], int]]] = {}
+        self.pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[int, ...], int]]] = {}
+        forms: dict[str, dict[str, None]] = {}
         for number, key in enumerate(names.by_key):
             words = key.split("\u0001")
             rules = tuple(
@@ -333,49 +339,97 @@ class _WordIndex:
             )
             if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
                 rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
-            options = [morph.name_keys(w) for w in words]
+            readings = [morph.name_readings(w) for w in words]
+            for word_readings in readings:
+                for reading, word_forms in word_readings:
+                    for form in word_forms:
+                        forms.setdefault(form, {})[reading] = None
+            options = [tuple(k for k, _ in r) for r in readings]
             for variant in _product(options):
-                self.first.setdefault(variant[0], []).append((variant[1:], rules, number))
-                vocabulary.update(variant)
-        self.vocabulary = frozenset(vocabulary)
-        self._relevant: dict[str, tuple[str, ...]] = {}
+                if len(variant) == 1:
+                    self.single.setdefault(variant[0], []).append((rules, number))
+                else:
+                    self.pairs.setdefault((variant[0], variant[1]), []).append((variant[2:], rules, number))
+        # Every form of every name's word, folded as texts are and lowercased, in one automaton
+        # whose values number (length, keys of the names' words it is a form of) entries.
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.entries: list[tuple[int, tuple[str, ...]]] = []
+        merged: dict[str, dict[str, None]] = {}
+        for form, keys in forms.items():
+            merged.setdefault(NormalizedText(form).folded.lower(), {}).update(keys)
+        for number, (form, keys) in enumerate(merged.items()):
+            self.automaton.add_word(form, number)
+            self.entries.append((len(form), tuple(keys)))
+        if self.entries:
+            self.automaton.make_automaton()
 
-    def _keys(self, word: str) -> tuple[str, ...]:
-        """The keys of ``word`` that some name's word has (most words have none)."""
-        found = self._relevant.get(word)
-        if found is None:
-            vocabulary = self.vocabulary
-            own = fold_word(word)
-            if own in vocabulary or _CYRILLIC.search(word):
-                found = tuple(k for k in self.morph.keys(word) if k in vocabulary)
-            else:
-                found = ()
-            self._relevant[word] = found
+    def _words(self, text: NormalizedText) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """The text's words that are a form of some name's word, in order: (start, end, the
+        word as written, keys). One pass of an automaton of every form over the folded text."""
+        folded = text.folded
+        low = folded.lower()
+        if len(low) != len(folded):  # "İ" lowercases to two characters: keep positions
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+        size = len(low)
+        raw = text.text
+        found: list[tuple[int, int, str, tuple[str, ...]]] = []
+        for last, number in self.automaton.iter(low):
+            length, keys = self.entries[number]
+            end = last + 1
+            start = end - length
+            if (start > 0 and _word_char(low, start - 1)) or (end < size and _word_char(low, end)):
+                continue
+            if not (text.on_boundary(start) and text.on_boundary(end)):
+                continue
+            o_start, o_end = text.span(start, end)
+            found.append((o_start, o_end, raw[o_start:o_end], keys))
         return found
 
-    def candidates(self, text: str) -> list[_Candidate]:
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-        keys = [self._keys(w) for _, _, w in words]
-        first = self.first
+    def candidates(self, text: NormalizedText) -> list[_Candidate]:
+        words = self._words(text)
+        raw = text.text
+        single, pairs = self.single, self.pairs
         found: list[_Candidate] = []
-        for i, word_keys in enumerate(keys):
+        for i, (start, end, word, word_keys) in enumerate(words):
             for key in word_keys:
-                for rest, rules, number in first.get(key, ()):
-                    if not _fits(words[i][2], rules[0]):
-                        continue
-                    j = i
-                    for wanted, rule in zip(rest, rules[1:], strict=True):
-                        j += 1
-                        if (
-                            j >= len(words)
-                            or wanted not in keys[j]
-                            or not _fits(words[j][2], rule)
-                            or not _GAP.fullmatch(text, words[j - 1][1], words[j][0])
-                        ):
-                            break
-                    else:
-                        found.append(_Candidate(words[i][0], words[j][1], number))
+                for rules, number in single.get(key, ()):
+                    if _fits(word, rules[0]):
+                        found.append(_Candidate(start, end, number))
+            # The next word of a longer name must be the text's next word: only spaces and
+            # quotes between them.
+            if i + 1 == len(words) or not _GAP.fullmatch(raw, end, words[i + 1][0]):
+                continue
+            for key in word_keys:
+                for second in words[i + 1][3]:
+                    for rest, rules, number in pairs.get((key, second), ()):
+                        if not (_fits(word, rules[0]) and _fits(words[i + 1][2], rules[1])):
+                            continue
+                        j = i + 1
+                        for wanted, rule in zip(rest, rules[2:], strict=True):
+                            j += 1
+                            if (
+                                j >= len(words)
+                                or wanted not in words[j][3]
+                                or not _fits(words[j][2], rule)
+                                or not _GAP.fullmatch(raw, words[j - 1][1], words[j][0])
+                            ):
+                                break
+                        else:
+                            found.append(_Candidate(start, words[j][1], number))
         return found
+
+
+def _word_char(text: str, position: int) -> bool:
+    """Whether ``text[position]`` continues a word as :data:`_WORD` reads words: a letter, a
+    digit, or an apostrophe or hyphen between letters ("Кара-Мурза" is one word)."""
+    char = text[position]
+    if char.isalnum() or char == "_":
+        return True
+    if char in "'’ʼ-‐":
+        before = position > 0 and (text[position - 1].isalnum() or text[position - 1] == "_")
+        after = position + 1 < len(text) and (text[position + 1].isalnum() or text[position + 1] == "_")
+        return before and after
+    return False
 
 
 def _fits(word: str, rule: int) -> bool:
@@ -421,8 +475,9 @@ def _resolve(
             c
             for c in candidates
             if names[c.name].persons
-            and any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)
-                    for o in outer)
+            and any(
+                o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer
+            )
         ]
         chosen = sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
     # Who the document names in full: an unshared name that is not a person's one word.
