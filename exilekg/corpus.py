@@ -37,6 +37,7 @@ __all__ = [
     "read_file",
     "read_json",
     "read_records",
+    "read_text",
 ]
 
 DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
@@ -191,6 +192,8 @@ class Corpus:
                 hint="put the article's text there, or give the right folder with --texts",
             ) from None
         except CorpusError as exc:
+            if exc.line is not None:
+                raise  # a bad byte of the text: its line in the text file says more
             raise CorpusError(
                 f"the text file {_excerpt(name)} of document {_excerpt(document.id or '')}: {exc.message}",
                 path=document.source.path,
@@ -346,6 +349,19 @@ def _check_size(
             path=path,
             hint="split it, or raise the limit with --max-file-size (ReadPolicy(max_file_size=...))",
         )
+
+
+def read_text(
+    path: Path | str,
+    *,
+    inside: Sequence[Path | str],
+    policy: ReadPolicy = DEFAULT_POLICY,
+    error: type[ExilekgError] = CorpusError,
+) -> str:
+    """The text of the file ``path``, read by :func:`read_file` and decoded as UTF-8 (a
+    byte-order mark dropped); ``error`` names a UTF-16 file or the line of a bad byte."""
+    path = Path(path)
+    return _decode(read_file(path, inside=inside, policy=policy, error=error), path, error)
 
 
 def read_json(

@@ -3,14 +3,13 @@ verified, mentions, and the names in the texts that no record covers yet."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from exilekg.corpus import Corpus, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, read_corpus, read_json
 from exilekg.errors import CorpusError
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
@@ -75,15 +74,13 @@ class Stats:
         }
 
 
-def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
+def load_left_out_names(corpus_dir: Path, policy: ReadPolicy | None = None) -> list[LeftOutName]:
     """The corpus's ``left-out-names.json``: names deliberately without a record, with reasons."""
     path = corpus_dir / LEFT_OUT_FILE
-    if not path.is_file():
-        return []
     try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"cannot read the list of left-out names: {exc}", path=path) from None
+        items = read_json(path, inside=(corpus_dir,), policy=policy or ReadPolicy())
+    except FileNotFoundError:
+        return []
     out: list[LeftOutName] = []
     for index, item in enumerate(items if isinstance(items, list) else []):
         if not (
@@ -101,16 +98,19 @@ def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
     return out
 
 
-def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None) -> Stats:
-    """Counts for a corpus folder, validating it and reading its texts when there are any."""
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+def corpus_stats(
+    corpus_dir: Path | str, *, texts_dir: Path | str | None = None, policy: ReadPolicy | None = None
+) -> Stats:
+    """Counts for a corpus folder, validating it and reading its texts when there are any
+    (within ``policy``, as :func:`~exilekg.corpus.read_corpus` reads them)."""
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     report = validate(corpus)
     stats = Stats(
         evidence_total=report.evidence_total,
         evidence_verified=report.evidence_verified,
         texts_read=corpus.has_texts,
         problems=len(report.problems),
-        left_out=load_left_out_names(Path(corpus_dir)),
+        left_out=load_left_out_names(Path(corpus_dir), policy),
     )
     seen: set[str] = set()
     for record in corpus.records:

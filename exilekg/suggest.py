@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from exilekg.corpus import read_records
+from exilekg.corpus import ReadPolicy, Record, read_records, read_text
 from exilekg.errors import CorpusError
 
 __all__ = ["CorpusNames", "KnownNames", "Suggestion", "name_spans", "read_corpus", "suggest"]
@@ -409,13 +409,16 @@ class CorpusNames(NamedTuple):
     known_names: list[str]
 
 
-def read_corpus(corpus_dir: Path, *, texts_dir: Path | None = None) -> CorpusNames:
+def read_corpus(
+    corpus_dir: Path, *, texts_dir: Path | None = None, policy: ReadPolicy | None = None
+) -> CorpusNames:
     """The texts and entity names of ``corpus_dir``, read straight from its JSON files.
 
     Names are every entity's ``name``, ``alternateNames`` and ``localNames`` values
     (Cyrillic spellings too, so that Russian texts match), including records written
     inline in documents; texts are the files the documents name, in ``texts_dir``
-    (default ``<corpus_dir>/texts``).
+    (default ``<corpus_dir>/texts``). Files are read within ``policy``, as
+    :func:`exilekg.corpus.read_corpus` reads them.
     """
     texts_folder = texts_dir if texts_dir is not None else corpus_dir / "texts"
     if not corpus_dir.is_dir():
@@ -424,12 +427,15 @@ def read_corpus(corpus_dir: Path, *, texts_dir: Path | None = None) -> CorpusNam
         )
     texts: dict[str, str] = {}
     names: list[str] = []
-    documents, records = read_records(corpus_dir)
+    policy = policy if policy is not None else ReadPolicy()
+    documents, records = read_records(corpus_dir, policy=policy)
     for stored in (*documents, *records):
         if stored.kind == "Document":
             document_id, file_name = stored.data.get("id"), stored.data.get("text")
             if isinstance(document_id, str) and isinstance(file_name, str):
-                texts[document_id] = _read_text(texts_folder / file_name, stored.source.path)
+                texts[document_id] = _read_text(
+                    texts_folder / file_name, stored, (texts_folder, corpus_dir), policy
+                )
             continue
         names.extend(_entity_names(stored.data))
     return CorpusNames(texts, names)
@@ -447,17 +453,22 @@ def _entity_names(data: Mapping[str, object]) -> Iterator[str]:
             yield item["value"]
 
 
-def _read_text(path: Path, document: Path) -> str:
+def _read_text(path: Path, document: Record, inside: tuple[Path, ...], policy: ReadPolicy) -> str:
     try:
-        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        return read_text(path, inside=inside, policy=policy)
     except FileNotFoundError:
         raise CorpusError(
             f"the text file {path.name!r} is not in {path.parent}",
-            path=document,
-            pointer="/text",
+            path=document.source.path,
+            pointer=document.source.pointer + "/text",
             hint="put the article's text there, or give the right folder with --texts",
         ) from None
-    except OSError as exc:
-        raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise CorpusError("the file is not valid UTF-8", path=path, hint="save it as UTF-8") from None
+    except CorpusError as exc:
+        if exc.line is not None:
+            raise  # a bad byte of the text: its line in the text file says more
+        raise CorpusError(
+            f"the text file of document {document.id!r}: {exc.message}",
+            path=document.source.path,
+            pointer=document.source.pointer + "/text",
+            hint=exc.hint,
+        ) from None

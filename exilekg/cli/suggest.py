@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy
 from exilekg.suggest import read_corpus, suggest
 
 __all__ = ["suggest_command"]
@@ -26,9 +28,10 @@ __all__ = ["suggest_command"]
     show_default=True,
     help="List only names mentioned at least this often in a document.",
 )
-def suggest_command(corpus_dir: Path, texts_dir: Path | None, min_count: int) -> None:
+@read_options
+def suggest_command(corpus_dir: Path, texts_dir: Path | None, min_count: int, policy: ReadPolicy) -> None:
     """List, per document of CORPUS_DIR, the names its text uses that match no entity, most frequent first."""
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     for document_id, suggestions in suggest(corpus.texts, corpus.known_names, min_count=min_count).items():
         click.echo(document_id)
         if not suggestions:
