@@ -286,7 +286,7 @@ def read_file(
     real = os.path.realpath(given)
     if not policy.follow_symlinks and not _inside(real, [os.path.realpath(f) for f in folders]):
         raise error(
-            f"a symbolic link that leads out of the folder (to {real})",
+            f"a symbolic link that leads out of {' and '.join(folders)} (to {real})",
             path=path,
             hint="copy the file into the folder, or pass --follow-symlinks if the link is meant",
         )
