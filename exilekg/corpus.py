@@ -275,8 +275,9 @@ def read_file(
     """
     path = Path(path)
     # Lexically, before any link is followed: a name must not climb out by itself.
-    given = os.path.normpath(Path.cwd() / path)
-    folders = [os.path.normpath(Path.cwd() / folder) for folder in inside]
+    here = os.getcwd()  # noqa: PTH109 -- strings throughout: this runs once per file of a corpus
+    given = os.path.normpath(os.path.join(here, path))  # noqa: PTH118
+    folders = [os.path.normpath(os.path.join(here, folder)) for folder in inside]  # noqa: PTH118
     if not _inside(given, folders):
         raise error(
             f"the path leads out of {folders[0] if len(folders) == 1 else ' and '.join(folders)}",
@@ -284,7 +285,9 @@ def read_file(
             hint="name a file inside the folder (no '..', no absolute path)",
         )
     real = os.path.realpath(given)
-    if not policy.follow_symlinks and not _inside(real, [os.path.realpath(f) for f in folders]):
+    # A path with no link in it is where it says it is: the folders need resolving only otherwise.
+    linked = real != given
+    if linked and not policy.follow_symlinks and not _inside(real, [os.path.realpath(f) for f in folders]):
         raise error(
             f"a symbolic link that leads out of {' and '.join(folders)} (to {real})",
             path=path,
@@ -297,7 +300,7 @@ def read_file(
             hint="a corpus reads only ordinary files: replace the link with the file itself",
         )
     try:
-        before = Path(real).stat()
+        before = os.stat(real)  # noqa: PTH116
         if not stat.S_ISREG(before.st_mode):
             raise error(
                 f"{_kind_of(before.st_mode)}, not a regular file: not read",
@@ -324,8 +327,12 @@ def read_file(
             )
         chunks: list[bytes] = []
         total = 0
+        # One read takes the whole file as stat saw it; more reads only for a file that grew, or
+        # one whose size stat cannot know (procfs-like files are refused above, but be safe).
+        want = before.st_size + 1
         while True:
-            chunk = os.read(fd, min(_CHUNK, policy.max_file_size + 1 - total))
+            chunk = os.read(fd, min(want, policy.max_file_size + 1 - total))
+            want = _CHUNK
             if not chunk:
                 break
             chunks.append(chunk)
@@ -465,6 +472,7 @@ def _too_long(policy: ReadPolicy, digits: int, offset: int = -1) -> _Limit:
     )
 
 
+_ORJSON_DIGITS = 20
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?', re.DOTALL)
 
 
@@ -510,10 +518,12 @@ def _parse(text: str, strings: dict[str, str], policy: ReadPolicy = DEFAULT_POLI
     conversion limit nor its recursion limit can be reached.
     """
     try:
-        try:
-            return _share(orjson.loads(text), strings, floats=False, policy=policy)
-        except (orjson.JSONDecodeError, _MaybeRounded):
-            pass
+        # orjson's integers have at most 20 digits (64 bits); a stricter limit is json.loads's to check.
+        if policy.max_integer_digits >= _ORJSON_DIGITS:
+            try:
+                return _share(orjson.loads(text), strings, floats=False, policy=policy)
+            except (orjson.JSONDecodeError, _MaybeRounded):
+                pass
         try:
             value = json.loads(text, parse_int=_integer_parser(policy))
         except RecursionError:
@@ -541,56 +551,50 @@ def _share(value: Any, strings: dict[str, str], *, floats: bool, policy: ReadPol
     """``value`` with its strings replaced by those of ``strings``, changed in place.
 
     A loop rather than recursion, so that nesting as deep as the parser takes cannot
-    exhaust the stack here; it also checks the nesting and integer limits.
+    exhaust the stack here. It walks one level of nesting at a time, which counts the
+    depth for the limit at no cost per value.
     """
     setdefault = strings.setdefault
-    max_depth = policy.max_json_depth
-    bound = 10**policy.max_integer_digits
     kind = type(value)
     if kind is str:
         return setdefault(value, value)
     if kind is float and not floats:
         raise _MaybeRounded
-    if kind is int and not -bound < value < bound:
-        raise _too_long(policy, len(str(abs(value))))
-    stack = [(value, 1)] if kind in _CONTAINERS else []
-    if stack and max_depth < 1:
-        raise _too_deep(policy)
-    while stack:
-        node, depth = stack.pop()
-        if type(node) is dict:
-            fresh_keys = False
-            for key, item in node.items():
-                fresh_keys = fresh_keys or setdefault(key, key) is not key
-                kind = type(item)
-                if kind is str:
-                    node[key] = setdefault(item, item)
-                elif kind in _CONTAINERS:
-                    if depth >= max_depth:
-                        raise _too_deep(policy)
-                    stack.append((item, depth + 1))
-                elif kind is float and not floats:
-                    raise _MaybeRounded
-                elif kind is int and not -bound < item < bound:
-                    raise _too_long(policy, len(str(abs(item))))
-            if fresh_keys:
-                # A key is swapped only by inserting it anew: the dict is refilled, same order.
-                items = [(setdefault(key, key), item) for key, item in node.items()]
-                node.clear()
-                node.update(items)
-        else:
-            for index, item in enumerate(node):
-                kind = type(item)
-                if kind is str:
-                    node[index] = setdefault(item, item)
-                elif kind in _CONTAINERS:
-                    if depth >= max_depth:
-                        raise _too_deep(policy)
-                    stack.append((item, depth + 1))
-                elif kind is float and not floats:
-                    raise _MaybeRounded
-                elif kind is int and not -bound < item < bound:
-                    raise _too_long(policy, len(str(abs(item))))
+    level = [value] if kind in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > policy.max_json_depth:
+            raise _too_deep(policy)
+        deeper: list[Any] = []
+        push = deeper.append
+        for node in level:
+            if type(node) is dict:
+                fresh_keys = False
+                for key, item in node.items():
+                    fresh_keys = fresh_keys or setdefault(key, key) is not key
+                    kind = type(item)
+                    if kind is str:
+                        node[key] = setdefault(item, item)
+                    elif kind in _CONTAINERS:
+                        push(item)
+                    elif kind is float and not floats:
+                        raise _MaybeRounded
+                if fresh_keys:
+                    # A key is swapped only by inserting it anew: the dict is refilled, same order.
+                    items = [(setdefault(key, key), item) for key, item in node.items()]
+                    node.clear()
+                    node.update(items)
+            else:
+                for index, item in enumerate(node):
+                    kind = type(item)
+                    if kind is str:
+                        node[index] = setdefault(item, item)
+                    elif kind in _CONTAINERS:
+                        push(item)
+                    elif kind is float and not floats:
+                        raise _MaybeRounded
+        level = deeper
     return value
 
 
