@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from exilekg import __version__
+from exilekg.corpus import ReadPolicy
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import inline_context
@@ -623,13 +624,15 @@ def publish(
     base_url: str | None = None,
     texts_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    policy: ReadPolicy | None = None,
 ) -> PublishResult:
     """Write the static site of the build in ``out_dir`` to ``site_dir``.
 
     ``base_url`` is where the site will be hosted (default: the corpus base IRI);
     it makes the absolute URLs (canonical links, sitemap, server configuration),
     while the data keeps its IRIs. ``texts_dir`` holds the articles' texts (or a
-    corpus folder with them), for evidence shown in its sentence.
+    corpus folder with them), for evidence shown in its sentence; only its own regular files
+    are read, within ``policy`` (:class:`~exilekg.corpus.ReadPolicy`).
     """
     started = time.perf_counter()
     say = progress or (lambda _stage: None)
@@ -640,7 +643,7 @@ def publish(
     say("read")
     store = read_store(out)
     url = _normalise_base_url(base_url or store.base)
-    texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None)
+    texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None, policy or ReadPolicy())
     model = SiteModel(store, texts)
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", suffix=".tmp", dir=site.parent))

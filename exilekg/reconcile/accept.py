@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from exilekg.atomic import atomic_files
-from exilekg.corpus import Corpus, Record, Source, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, Record, Source, read_corpus, read_file
 from exilekg.errors import Location, Problem, ReconcileError, ValidationError
 from exilekg.kinds import ENTITY_KINDS
 from exilekg.reconcile.jsonedit import set_member
@@ -78,6 +78,7 @@ def accept_review(
     review_path: Path | str,
     *,
     auto_accept_match: float | None = None,
+    policy: ReadPolicy | None = None,
 ) -> AcceptReport:
     """Write the decisions of the review file at ``review_path`` into the corpus's records.
 
@@ -87,13 +88,14 @@ def accept_review(
     different link already in ``sameAs`` for that service, several accepted candidates for
     one entity, a rejected link still in ``sameAs``), listing all of them, and
     :class:`ValidationError` if the edited records would not validate; nothing is written then.
+    ``policy`` bounds how the corpus is read (:class:`~exilekg.corpus.ReadPolicy`).
     """
     review_path = Path(review_path)
     document = read_review(review_path)
     service = document["service"]
     space: str = service["identifierSpace"]
     url: str = service["url"]
-    corpus = read_corpus(corpus_dir)
+    corpus = read_corpus(corpus_dir, policy=policy)
     records: dict[str, list[Record]] = {}
     for record in corpus.records:
         if record.id is not None and record.kind in ENTITY_KINDS:
@@ -272,7 +274,7 @@ def _write(corpus: Corpus, edits: dict[str, _Edit], report: AcceptReport) -> Non
             ]
             if record.source.line is not None:  # JSON Lines: the record is its line
                 if path not in lines:
-                    lines[path] = path.read_text(encoding="utf-8").split("\n")
+                    lines[path] = _reread(path, corpus).decode("utf-8").split("\n")
                 line = lines[path][record.source.line - 1]
                 ending = "\r" if line.endswith("\r") else ""
                 line = line.removesuffix("\r")
@@ -282,7 +284,7 @@ def _write(corpus: Corpus, edits: dict[str, _Edit], report: AcceptReport) -> Non
             else:
                 text = texts.get(path)
                 if text is None:
-                    text = path.read_text(encoding="utf-8-sig")
+                    text = _reread(path, corpus).decode("utf-8-sig")
                 for key, value in members:
                     text = set_member(text, record.source.pointer, key, value)
                 texts[path] = text
@@ -314,3 +316,11 @@ def _inside(location: Location, source: Source) -> bool:
         return location.line == source.line
     pointer = location.pointer or ""
     return bool(pointer == source.pointer or pointer.startswith(source.pointer + "/"))
+
+
+def _reread(path: Path, corpus: Corpus) -> bytes:
+    """A record file read again for editing, within the limits it was first read with."""
+    try:
+        return read_file(path, inside=(corpus.root,), policy=corpus.policy)
+    except FileNotFoundError:
+        raise ReconcileError("the record file vanished before it could be edited", path=path) from None
