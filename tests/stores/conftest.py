@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from ..servers import free_port, oxigraph_server, stop, wait_until_up
 
 
 def missing(what: str, how: str) -> None:
@@ -28,57 +21,15 @@ def missing(what: str, how: str) -> None:
     pytest.skip(f"{what} is not installed ({how})")
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the store exited with status {process.returncode}")
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the store did not answer at {url} within {seconds} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def oxigraph_server() -> Iterator[str]:
-    """An in-memory Oxigraph server on 127.0.0.1, stopped by its pid afterwards."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        missing("the oxigraph server", "pip install oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/query", process, 30)
-        yield url
-    finally:
-        stop(process)
-
-
 @pytest.fixture(scope="session")
 def oxigraph_url() -> Iterator[str]:
-    yield from oxigraph_server()
+    yield from oxigraph_server(missing)
 
 
 @pytest.fixture(scope="module")
 def own_oxigraph_url() -> Iterator[str]:
     """An Oxigraph server of the test module's own, for data the shared one must not hold."""
-    yield from oxigraph_server()
+    yield from oxigraph_server(missing)
 
 
 VIRTUOSO_INI = """\
