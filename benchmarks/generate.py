@@ -647,7 +647,7 @@ def triples_per_article(seed: int = 1) -> float:
     from exilekg.corpus import read_corpus
     from exilekg.map import map_corpus
     from exilekg.mentions import find_mentions
-    from exilekg.validate import validate
+    from exilekg.validation import validate
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = read_corpus(generate(SAMPLE_ARTICLES, Path(tmp) / "sample", seed))

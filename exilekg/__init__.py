@@ -1,7 +1,7 @@
 """exilekg: a linked-data knowledge graph of the Russian political opposition in exile.
 
 The pipeline, one module per stage: :mod:`~exilekg.corpus` reads a corpus folder,
-:mod:`~exilekg.validate` checks it, :mod:`~exilekg.map` turns it into a stream
+:mod:`~exilekg.validation` checks it, :mod:`~exilekg.map` turns it into a stream
 of quads, :mod:`~exilekg.writers` writes them; :func:`build` (:mod:`~exilekg.pipeline`)
 runs them all.
 
@@ -12,8 +12,6 @@ command line's ``--help``) costs nothing until something is asked of it.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from exilekg._version import __version__
@@ -41,7 +39,7 @@ if TYPE_CHECKING:
     from exilekg.map import map_corpus
     from exilekg.pipeline import BuildResult, build, build_dataset
     from exilekg.terms import IRI, Literal, Quad
-    from exilekg.validate import ValidationReport, validate
+    from exilekg.validation import ValidationReport, validate
     from exilekg.writers import WriterEngine, dump, serialize, to_dataset
 
 _LAZY: dict[str, str] = {
@@ -70,8 +68,8 @@ _LAZY: dict[str, str] = {
     "IRI": "exilekg.terms",
     "Literal": "exilekg.terms",
     "Quad": "exilekg.terms",
-    "ValidationReport": "exilekg.validate",
-    "validate": "exilekg.validate",
+    "ValidationReport": "exilekg.validation",
+    "validate": "exilekg.validation",
     "WriterEngine": "exilekg.writers",
     "dump": "exilekg.writers",
     "serialize": "exilekg.writers",
@@ -126,20 +124,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
-
-
-class _Package(types.ModuleType):
-    """The package, whose exported functions a submodule of the same name never replaces.
-
-    Importing a submodule binds it on its package; ``exilekg.validate`` is both a function
-    (exported here) and a module, so without this a lazily loaded package would hand out the
-    module once something had imported it.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -1,7 +1,7 @@
 """Reading a corpus folder: corpus.json, documents/*.json, records/*.json(l) and the texts.
 
 Reading checks only that files can be read and parsed; whether the records make
-sense is :mod:`exilekg.validate`'s job. Every record remembers where it came from
+sense is :mod:`exilekg.validation`'s job. Every record remembers where it came from
 so that any later error can name the file, the JSON pointer and the line.
 """
 

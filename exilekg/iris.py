@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exilekg.model import KINDS
+from exilekg.kinds import KINDS
 from exilekg.terms import IRI
 
 __all__ = ["Minter"]
@@ -21,8 +21,7 @@ class Minter:
     base: str
 
     def record(self, kind: str, record_id: str) -> IRI:
-        segment = "document" if kind == "Document" else KINDS[kind].segment
-        return IRI(f"{self.base}{segment}/{record_id}")
+        return IRI(f"{self.base}{KINDS[kind].segment}/{record_id}")
 
     def document(self, document_id: str) -> IRI:
         return IRI(f"{self.base}document/{document_id}")

@@ -21,7 +21,9 @@ from pyld import jsonld
 from referencing import Registry, Resource
 
 from exilekg.errors import Location, Problem, SerializationError
-from exilekg.resources import CONTEXT_IRI, context_path, schemas_dir
+from exilekg.kinds import KINDS
+from exilekg.resources import CONTEXT_IRI, context_path, output_schema_uri, output_schemas
+from exilekg.terms import IRI, prefixed_name
 
 __all__ = [
     "OUTPUT_SCHEMAS",
@@ -31,6 +33,7 @@ __all__ = [
     "expand_to_dataset",
     "inline_context",
     "raise_for_output",
+    "written_type",
 ]
 
 
@@ -80,36 +83,30 @@ def expand_to_dataset(document: dict[str, Any]) -> rdflib.Dataset:
     return dataset
 
 
+def written_type(cls: IRI) -> str:
+    """A class as our JSON-LD writes it in ``@type``: schema.org's bare (the context's ``@vocab``),
+    others with their prefix (``exilekg:Relation``)."""
+    return prefixed_name(cls).removeprefix("schema:")
+
+
 OUTPUT_SCHEMAS: dict[str, str] = {
-    "Person": "person",
-    "Organization": "organization",
-    "Place": "place",
-    "Event": "event",
-    "Article": "work",
-    "CreativeWork": "work",
+    **{written_type(kind.default_class): kind.output_schema for kind in KINDS.values()},
     "Dataset": "dataset",
-    "exilekg:Relation": "relation",
-    "exilekg:Designation": "designation",
-    "Observation": "observation",
-    "Quotation": "quotation",
-    "Claim": "claim",
     "oa:Annotation": "annotation",
     "oa:SpecificResource": "target",
     "oa:TextQuoteSelector": "quote-selector",
     "oa:TextPositionSelector": "position-selector",
 }
-"""The output schema (in ``schemas/output/``) each node type must satisfy; every node satisfies ``node``."""
+"""The output schema (in ``schemas/output/``) each node type must satisfy; every node satisfies ``node``.
+A record's node meets its kind's (every record has its kind's class, whatever its type)."""
 
 
 @cache
 def _validator(name: str) -> Any:
-    folder = schemas_dir() / "output"
-    resources = []
-    for path in sorted(folder.glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], Resource.from_contents(schema)))
-    registry = Registry().with_resources(resources)
-    schema = registry.contents(f"https://w3id.org/exilekg/schemas/output/{name}.schema.json")
+    registry = Registry().with_resources(
+        (uri, Resource.from_contents(schema)) for uri, schema in output_schemas().items()
+    )
+    schema = registry.contents(output_schema_uri(name))
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 

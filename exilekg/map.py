@@ -9,7 +9,7 @@ evidence annotations, and the mentions found in its text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,10 @@ from typing import Any
 from exilekg.anchor import Anchor
 from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
+from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
 from exilekg.mentions import Mention, find_mentions
-from exilekg.model import DOCUMENT_CLASSES, ENTITY_KINDS, RELATIONS, class_for
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
-from exilekg.validate import EvidenceKey, ValidationReport
+from exilekg.validation import EvidenceKey, ValidationReport
 
 __all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
 
@@ -214,9 +214,10 @@ class Mapper:
     def document_metadata(self, d: IRI, data: dict[str, Any]) -> Iterator[Quad]:
         g = self.corpus_graph
         genre = data.get("genre", "other")
-        yield d, RDF.type, DOCUMENT_CLASSES[genre], g
-        if genre != "other":
-            yield d, RDF.type, SCHEMA.Article, g
+        specific = class_for(DOCUMENT.name, genre)
+        yield d, RDF.type, specific, g
+        if specific != DOCUMENT.default_class:
+            yield d, RDF.type, DOCUMENT.default_class, g
         yield d, SCHEMA.identifier, text(data["id"]), g
         yield d, SCHEMA.headline, text(data["headline"]), g
         yield d, SCHEMA.name, text(data["headline"]), g
@@ -493,13 +494,10 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
 _STATING = frozenset({"Relation", "Designation"})
 """Fact kinds that state a triple whose subject is another record."""
 
-_FACT_MAPPERS = {
-    "Relation": Mapper.relation,
-    "Designation": Mapper.designation,
-    "Observation": Mapper.observation,
-    "Quotation": Mapper.quotation,
-    "Claim": Mapper.claim,
+_FACT_MAPPERS: dict[str, Callable[[Mapper, IRI, dict[str, Any]], Iterator[tuple[IRI, IRI, Term]]]] = {
+    kind.name: getattr(Mapper, str(kind.mapper)) for kind in FACT_KINDS.values()
 }
+"""Each fact kind's mapper, as the kind table names it."""
 
 
 def map_corpus(
@@ -510,7 +508,7 @@ def map_corpus(
     """The quads of a validated corpus, in a deterministic order: with a report, exactly the build's.
 
     ``map_corpus(corpus, report)``, ``report`` the corpus's
-    :class:`~exilekg.validate.ValidationReport`, yields the quads ``exilekg build`` writes:
+    :class:`~exilekg.validation.ValidationReport`, yields the quads ``exilekg build`` writes:
     evidence with its position selectors (from ``report.anchors``) and the documents' mentions
     (found by :func:`exilekg.mentions.find_mentions`, a document at a time as mapping reaches
     it). Given instead the anchors alone, or nothing, it maps without what is not given:

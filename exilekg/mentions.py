@@ -22,7 +22,7 @@ import ahocorasick
 
 from exilekg.anchor import CONTEXT_CHARS, NormalizedText, normalize_phrase
 from exilekg.corpus import Corpus, Record
-from exilekg.model import ENTITY_KINDS
+from exilekg.kinds import ENTITY_KINDS
 
 __all__ = ["DocumentMentions", "Mention", "MentionFinder", "entity_names", "find_mentions"]
 

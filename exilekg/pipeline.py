@@ -20,11 +20,11 @@ from exilekg.corpus import Corpus, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.terms import RDF, Quad
-from exilekg.validate import ValidationReport, validate
+from exilekg.validation import ValidationReport, validate
 from exilekg.writers import BATCH, QuadSink, WriterEngine, to_dataset
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]

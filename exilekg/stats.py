@@ -12,11 +12,11 @@ from typing import Any
 
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
 from exilekg.mentions import entity_names, find_mentions
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
 from exilekg.suggest import suggest
-from exilekg.validate import ValidationReport, validate
+from exilekg.validation import ValidationReport, validate
 from exilekg.writers import BATCH
 from exilekg.writers.lines import TripleRuns
 

@@ -70,7 +70,16 @@ def test_a_submodule_never_hides_the_function_of_the_same_name() -> None:
     import importlib
 
     for name in ("build", "validate", "serialize", "dump"):
-        for module in ("exilekg.pipeline", "exilekg.validate", "exilekg.writers"):
+        for module in ("exilekg.pipeline", "exilekg.validation", "exilekg.writers"):
             importlib.import_module(module)
         assert callable(getattr(exilekg, name)), name
         assert not isinstance(getattr(exilekg, name), type(exilekg)), name
+
+
+def test_no_submodule_is_named_like_an_exported_function() -> None:
+    import importlib.util
+    import inspect
+
+    for name in exilekg.__all__:
+        if inspect.isfunction(getattr(exilekg, name)):
+            assert importlib.util.find_spec(f"exilekg.{name}") is None, name

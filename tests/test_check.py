@@ -36,7 +36,7 @@ from exilekg.cli import cli
 from exilekg.mentions import find_mentions
 from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, XSD, Literal
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 from .conftest import EXAMPLE, REPO
 

@@ -701,7 +701,9 @@ def test_ingest_writes_record_and_byte_identical_text(corpus: Path, tmp_path: Pa
     assert result.extraction.record["authors"] == ["irina-smirnova"]
     [author] = result.records
     assert json.loads(author.read_text(encoding="utf-8")) == {
-        "kind": "Person", "id": "irina-smirnova", "name": "Ирина Смирнова"
+        "kind": "Person",
+        "id": "irina-smirnova",
+        "name": "Ирина Смирнова",
     }
     record = json.loads(content)
     assert list(record) == [key for key in DOCUMENT_KEYS if key in record]
@@ -720,7 +722,7 @@ def test_ingest_keeps_a_byte_order_mark_in_the_copy(corpus: Path, tmp_path: Path
 
 def test_ingested_corpus_passes_the_core_validation(corpus: Path, tmp_path: Path) -> None:
     from exilekg.corpus import read_corpus
-    from exilekg.validate import validate
+    from exilekg.validation import validate
 
     sources = [copy_article(name, tmp_path / "in") for name in ARTICLE_FILES]
     ingest(sources, corpus)
@@ -804,7 +806,7 @@ def test_second_article_by_the_same_author_refers_to_the_first(corpus: Path, tmp
     # Deleting the first draft leaves the second valid: the author is a record of its own.
     first.document.unlink()
     from exilekg.corpus import read_corpus
-    from exilekg.validate import validate
+    from exilekg.validation import validate
 
     assert [str(p) for p in validate(read_corpus(corpus)).problems] == []
 

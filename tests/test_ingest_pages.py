@@ -22,7 +22,7 @@ from exilekg.cli import cli
 from exilekg.corpus import read_corpus
 from exilekg.errors import IngestError
 from exilekg.ingest import USER_AGENT, ingest, init_corpus
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 from .test_ingest import schema_errors
 

@@ -58,3 +58,23 @@ def test_repeated_records_and_direct_triples_are_mapped_once(example_copy: Path)
     author = f"{base}person/lena-kovacs"
     assert [q[2] for q in quads if q[:2] == (author, SCHEMA.name)] == [Literal("Lena Kovacs")]
     assert len(quads) == len(set(quads))
+
+
+@pytest.mark.parametrize(
+    ("kind", "record", "classes"),
+    [
+        ("Place", {"name": "Oskar Brandt Square", "type": "venue"}, [SCHEMA.EventVenue, SCHEMA.Place]),
+        ("Place", {"name": "the West", "type": "other"}, [SCHEMA.Place]),
+        ("Event", {"name": "Vigil", "type": "commemoration"}, [EXILEKG.Commemoration, SCHEMA.Event]),
+        ("CreativeWork", {"name": "Appeal", "type": "petition"}, [EXILEKG.Appeal, SCHEMA.CreativeWork]),
+    ],
+)
+def test_each_type_gets_its_class_and_its_kinds(
+    example_copy: Path, kind: str, record: dict[str, str], classes: list[IRI]
+) -> None:
+    path = example_copy / "records" / "more.json"
+    path.write_text(json.dumps([{"kind": kind, "id": "new-record", **record}]), encoding="utf-8")
+    quads = list(map_corpus(read_corpus(example_copy)))
+    segment = {"Place": "place", "Event": "event", "CreativeWork": "work"}[kind]
+    node = f"https://example.org/exilekg/{segment}/new-record"
+    assert [q[2] for q in quads if q[:2] == (node, RDF.type)] == classes

@@ -18,7 +18,7 @@ from exilekg.check import check_file, check_shacl
 from exilekg.corpus import read_corpus
 from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.stats import corpus_stats
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 from .conftest import SEED_CORPUS
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from exilekg import read_corpus, validate
 from exilekg.corpus import Record, Source
-from exilekg.validate import _BAD_CHARS, _WHOLE_RECORD, DATE_FIELDS, _field_plan, _fields, _suspects
+from exilekg.validation.characters import BAD_CHARS, suspects
+from exilekg.validation.fields import DATE_FIELDS, WHOLE_RECORD, field_plan, find_fields
 
 VALID_PERSON = {"kind": "Person", "id": "p1", "name": "Ann"}
 VALID_ORG = {"kind": "Organization", "id": "o1", "name": "Org", "type": "ngo"}
@@ -292,10 +293,10 @@ def test_every_string_with_a_bad_character_is_suspected(text: str, as_name: bool
         for i in range(600)
     ]
     records[555] = Record(data, Source(Path("r.json"), "/555"), "Person")
-    suspects = _suspects(records)
-    if _BAD_CHARS.search(text):
-        assert id(records[555]) in suspects
-    assert suspects <= {id(records[555])}
+    flagged = suspects(records)
+    if BAD_CHARS.search(text):
+        assert id(records[555]) in flagged
+    assert flagged <= {id(records[555])}
 
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
@@ -319,7 +320,7 @@ def test_field_plans_hold_every_date_and_language_field_of_their_schema(name: st
                 collect(value)
 
     collect(json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
-    plan = _field_plan(name)
+    plan = field_plan(name)
     planned = {str(path[-1]) for path in plan.deep} | set(plan.top)
     assert declared <= planned
     assert not plan.open  # every object of the schemas is closed
@@ -332,4 +333,6 @@ def test_field_plans_find_what_a_walk_of_the_whole_record_finds() -> None:
         corpus = read_corpus(root)
         for record in corpus.all_records():
             schema = "document" if record.kind == "Document" else record.kind.lower()
-            assert _fields(record.data, _field_plan(schema)) == _fields(record.data, _WHOLE_RECORD), record.id
+            assert find_fields(record.data, field_plan(schema)) == find_fields(record.data, WHOLE_RECORD), (
+                record.id
+            )

@@ -14,7 +14,7 @@ from exilekg.corpus import read_corpus
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.progress import Progress
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 __all__ = ["StageBars", "build_command", "validate_command"]
 

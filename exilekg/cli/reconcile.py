@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from exilekg.cli.build import StageBars
-from exilekg.model import ENTITY_KINDS, RELATIONS
+from exilekg.kinds import ENTITY_KINDS, RELATIONS
 from exilekg.progress import Progress
 from exilekg.reconcile import (
     WIKIDATA_ENDPOINT,

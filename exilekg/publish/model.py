@@ -8,38 +8,33 @@ exception: SVG markup made by :mod:`exilekg.publish.figures`.
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from exilekg.model import ENTITY_KINDS, FACT_KINDS
+from exilekg.kinds import kind_of_segment
+from exilekg.phrasing import Phrasing, Word
 from exilekg.publish.figures import Bar, Neighbour, bar_chart, neighbourhood_diagram
+from exilekg.publish.links import ENTITY_SEGMENTS, EVIDENCE_NUMBER, SiteLinks
 from exilekg.publish.store import Store
 from exilekg.publish.texts import Snippet, TextLibrary, snippet_from_quote, snippet_from_text
-from exilekg.publish.vocab import class_label, predicate_label, prefixed
+from exilekg.publish.views import (
+    Connection,
+    EvidenceItem,
+    FactItem,
+    Figure,
+    Link,
+    MentionGroup,
+    ObservationPoint,
+    Property,
+    RecordView,
+    Series,
+)
+from exilekg.publish.vocab import predicate_label
 from exilekg.reconcile.spec import same_as_label
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, Literal, Term
 
-__all__ = [
-    "ENTITY_SEGMENTS",
-    "FACT_SEGMENTS",
-    "Connection",
-    "EvidenceItem",
-    "FactItem",
-    "Figure",
-    "Link",
-    "MentionGroup",
-    "Property",
-    "RecordView",
-    "Series",
-    "SiteModel",
-]
-
-ENTITY_SEGMENTS: tuple[str, ...] = tuple(kind.segment for kind in ENTITY_KINDS.values())
-FACT_SEGMENTS: tuple[str, ...] = tuple(kind.segment for kind in FACT_KINDS.values())
+__all__ = ["SNIPPETS_PER_DOCUMENT", "SiteModel"]
 
 SNIPPETS_PER_DOCUMENT = 3
 """Mentions shown in context per article on an entity's page; the count gives the rest."""
@@ -56,286 +51,17 @@ _NOT_CONNECTIONS = frozenset({RDF.type, PROV.wasDerivedFrom, SCHEMA.mentions, SC
 _REIFYING = frozenset({RDF.subject, RDF.object})
 """A relation record's links to its two ends: an entity's page shows the direct link instead."""
 
-_EVIDENCE_NUMBER = re.compile(r"/evidence/(\d+)$")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A value as shown: its text, and where it leads (a page of the site, or outside)."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    lang: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Property:
-    label: str
-    href: str | None
-    values: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    anchor: str | None
-    document: Link
-    published: str | None
-    snippet: Snippet
-    verified: bool
-
-
-@dataclass(frozen=True)
-class FactItem:
-    kind: str
-    link: Link
-    sentence: tuple[Link, ...]
-    notes: tuple[str, ...]
-    evidence: tuple[EvidenceItem, ...]
-
-
-@dataclass(frozen=True)
-class Connection:
-    subject: Link
-    predicate: str
-    object: Link
-
-
-@dataclass(frozen=True)
-class MentionGroup:
-    document: Link
-    count: int
-    snippets: tuple[Snippet, ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A chart or diagram with the same figures as a table: ``rows`` of cells."""
-
-    title: str
-    svg: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Link, ...], ...]
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ObservationPoint:
-    iri: IRI
-    value: float
-    value_text: str
-    date: str | None
-    population: str | None
-    about: str | None
-
-
-@dataclass
-class Series:
-    """Observations of one measure (and answer, in one unit) over years or groups."""
-
-    measure: str
-    answer: str | None
-    unit: str
-    points: list[ObservationPoint] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return f"{self.measure} — “{self.answer}”" if self.answer else self.measure
-
-    def bar_labels(self) -> list[str]:
-        varying = [
-            name
-            for name in ("date", "population", "about")
-            if len({getattr(p, name) for p in self.points}) > 1
-        ] or [name for name in ("date", "population", "about") if getattr(self.points[0], name)]
-        labels = []
-        for point in self.points:
-            parts = [str(getattr(point, name)) for name in varying[:2] if getattr(point, name)]
-            labels.append(" · ".join(parts) or "value")
-        return labels
-
-
-@dataclass
-class RecordView:
-    """Everything one record's page shows."""
-
-    iri: IRI
-    path: str
-    segment: str
-    title: str
-    kind: str
-    types: tuple[str, ...]
-    names: tuple[Link, ...]
-    description: str | None
-    statement: tuple[Link, ...]
-    quote: str | None
-    properties: tuple[Property, ...]
-    evidence: tuple[EvidenceItem, ...]
-    facts: tuple[FactItem, ...]
-    connections: tuple[Connection, ...]
-    diagram: str | None
-    figures: tuple[Figure, ...]
-    mentions: tuple[MentionGroup, ...]
-    mentioned: tuple[tuple[Link, int], ...]
-    graphs: tuple[Link, ...]
-    identifier: str | None
-    parts: tuple[tuple[str, str, tuple[Property, ...]], ...] = ()
-    """Nodes of the page with an anchor of their own (``#image-1``): anchor id, heading, properties."""
-    same_as: tuple[Link, ...] = ()
-    """The same thing elsewhere (``schema:sameAs``): Wikidata items as "Wikidata Q…"."""
-
 
 def _sort_text(text: str) -> str:
     return text.casefold()
 
 
-class SiteModel:
-    """The graph seen as a site: paths, labels, links and the content of every page."""
+class SiteModel(SiteLinks):
+    """The graph seen as a site: what every page shows (paths, links and labels: :class:`SiteLinks`)."""
 
     def __init__(self, store: Store, texts: TextLibrary) -> None:
-        self.store = store
+        super().__init__(store)
         self.texts = texts
-        self.page_set = set(store.pages())
-        self._labels: dict[IRI, str] = {}
-
-    # -- paths and links ------------------------------------------------------------------------
-
-    def path(self, page: IRI) -> str:
-        """The page's path below the site root, without extension: ``person/anna-petrova``."""
-        return self.store.local_path(page) or ""
-
-    def segment(self, page: IRI) -> str:
-        return self.store.segment(page)
-
-    def kind(self, iri: IRI) -> str:
-        """A node's kind for colours and grouping: an entity segment, ``document``, ``fact`` or ``other``."""
-        segment = self.segment(iri) if self.store.owner(iri) == iri else ""
-        if segment in ENTITY_SEGMENTS or segment == "document":
-            return segment
-        if segment in FACT_SEGMENTS:
-            return "fact"
-        return "other"
-
-    @staticmethod
-    def relative(from_file: str, to_file: str) -> str:
-        """The relative URL from one site file to another (both relative to the site root)."""
-        return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
-
-    def anchor(self, iri: str) -> str | None:
-        """The id of the place on its owner's page that describes a node, or None for the page itself."""
-        owner = self.store.owner(iri)
-        if owner is None or owner == iri:
-            return None
-        rest = iri[len(owner) :]
-        number = _EVIDENCE_NUMBER.search(rest.split("#", 1)[0])
-        if number:
-            return f"evidence-{number.group(1)}"
-        if "/mention/" in rest:
-            return "mentions"
-        if rest.startswith("#"):
-            fragment = rest[1:]
-            if fragment.startswith("class-"):
-                return "classes"
-            if fragment.startswith("distribution-"):
-                return "dumps"
-            return fragment
-        return None
-
-    def href(self, from_file: str, iri: str) -> str | None:
-        owner = self.store.owner(iri)
-        if owner is None or owner not in self.page_set:
-            if iri.startswith(str(EXILEKG)) and len(iri) > len(str(EXILEKG)):
-                return self.relative(from_file, "vocab.html") + "#" + iri[len(str(EXILEKG)) :]
-            return None
-        url = self.relative(from_file, f"{self.path(owner)}.html")
-        anchor = self.anchor(iri)
-        return f"{url}#{anchor}" if anchor else url
-
-    def link(self, from_file: str, term: Term) -> Link:
-        if isinstance(term, Literal):
-            note = None
-            if term.datatype and not term.datatype.endswith(("#string", "#integer", "#decimal")):
-                note = prefixed(term.datatype)
-            return Link(term.value, lang=term.language, note=note)
-        href = self.href(from_file, term)
-        if href is not None:
-            return Link(self.label(term), href)
-        if term.startswith(("http://", "https://")):
-            return Link(str(term), str(term), external=True)
-        return Link(str(term))
-
-    def predicate_href(self, from_file: str, predicate: IRI) -> str | None:
-        if predicate.startswith(str(EXILEKG)):
-            return self.href(from_file, predicate)
-        if predicate.startswith(str(SCHEMA)):
-            return f"https://schema.org/{predicate[len(str(SCHEMA)) :]}"
-        return None
-
-    # -- labels ---------------------------------------------------------------------------------
-
-    def label(self, iri: IRI) -> str:
-        if iri not in self._labels:
-            self._labels[iri] = self._make_label(iri)
-        return self._labels[iri]
-
-    def _make_label(self, iri: IRI) -> str:
-        s = self.store
-        name = s.text(iri, SCHEMA.name) or s.text(iri, SCHEMA.headline) or s.text(iri, SCHEMA.caption)
-        segment = self.segment(iri) if s.owner(iri) == iri else ""
-        if segment == "relation":
-            subject, predicate, obj = (s.value(iri, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-            if isinstance(subject, IRI) and isinstance(predicate, IRI) and isinstance(obj, IRI):
-                return f"{self.label(subject)} {predicate_label(predicate)} {self.label(obj)}"
-        if segment == "designation":
-            designees = s.iris(iri, EXILEKG.designee)
-            role = s.text(iri, SCHEMA.roleName) or "designation"
-            if designees:
-                return f"{self.label(designees[0])}: {role}"
-            return role
-        if segment == "observation":
-            measure = s.text(iri, SCHEMA.variableMeasured) or "observation"
-            answer = s.text(iri, EXILEKG.answer)
-            value = s.text(iri, SCHEMA.value) or "?"
-            unit = s.text(iri, SCHEMA.unitText) or ""
-            date = s.text(iri, SCHEMA.observationDate)
-            text = f"{measure}{f' — “{answer}”' if answer else ''}: {value} {unit}".rstrip()
-            return f"{text} ({date})" if date else text
-        if segment == "quotation":
-            speakers = s.iris(iri, SCHEMA.spokenByCharacter)
-            quote = _clip(s.text(iri, SCHEMA.text) or "", 90)
-            return f"“{quote}” — {self.label(speakers[0])}" if speakers else f"“{quote}”"
-        if segment == "claim":
-            return _clip(s.text(iri, SCHEMA.text) or "claim", 110)
-        if name:
-            return name
-        if segment == "graph" or (self.store.local_path(iri) or "").startswith("graph/"):
-            sources = s.iris(iri, PROV.wasDerivedFrom)
-            return f"Graph of “{self.label(sources[0])}”" if sources else "Corpus graph"
-        path = self.store.local_path(iri)
-        return path.rsplit("/", 1)[-1] if path else str(iri)
-
-    def type_labels(self, iri: IRI) -> tuple[str, ...]:
-        return tuple(sorted({class_label(t) for t in self.store.types(iri)}))
-
-    def kind_label(self, iri: IRI) -> str:
-        segment = self.segment(iri)
-        labels = {
-            "person": "Person",
-            "organization": "Organisation",
-            "place": "Place",
-            "event": "Event",
-            "work": "Work",
-            "document": "Article",
-            "relation": "Relation",
-            "designation": "Designation",
-            "observation": "Statistic",
-            "quotation": "Quotation",
-            "claim": "Claim",
-            "dataset": "Dataset",
-            "graph": "Graph",
-        }
-        return labels.get(segment, segment.title())
 
     # -- documents and their texts --------------------------------------------------------------
 
@@ -389,7 +115,7 @@ class SiteModel:
             source, snippet = self.snippet(annotation)
             if source is None or snippet is None or (document is not None and source != document):
                 continue
-            number = _EVIDENCE_NUMBER.search(annotation)
+            number = EVIDENCE_NUMBER.search(annotation)
             items.append(
                 (
                     int(number.group(1)) if number else 0,
@@ -409,56 +135,19 @@ class SiteModel:
     def sentence(self, from_file: str, fact: IRI) -> tuple[tuple[Link, ...], tuple[str, ...]]:
         """A fact as words with links, and its notes (role, dates, population)."""
         s = self.store
-        segment = self.segment(fact)
-
-        def links(predicate: IRI) -> list[Link]:
-            return [self.link(from_file, o) for o in s.values(fact, predicate)]
-
-        notes: list[str] = []
+        kind = kind_of_segment(self.segment(fact))
         words: list[Link] = []
-        if segment == "relation":
-            predicate = s.value(fact, RDF.predicate)
-            words = [
-                *links(RDF.subject),
-                Link(predicate_label(predicate) if isinstance(predicate, IRI) else "—"),
-            ]
-            words += links(RDF.object)
-            role = s.text(fact, SCHEMA.roleName)
-            if role:
-                notes.append(f"role: {role}")
-        elif segment == "designation":
-            words = [
-                *links(EXILEKG.designee),
-                Link("designated"),
-                Link(f"“{s.text(fact, SCHEMA.roleName) or ''}”"),
-            ]
-            by = links(EXILEKG.designatedBy)
-            if by:
-                words += [Link("by"), *by]
-        elif segment == "observation":
-            measure = s.text(fact, SCHEMA.variableMeasured) or ""
-            answer = s.text(fact, EXILEKG.answer)
-            value = f"{s.text(fact, SCHEMA.value) or '?'} {s.text(fact, SCHEMA.unitText) or ''}".rstrip()
-            words = [Link(f"{measure}{f' — “{answer}”' if answer else ''}: {value}")]
-            about = links(SCHEMA.observationAbout)
-            if about:
-                words += [Link("about"), *about]
-            population = s.text(fact, EXILEKG.population)
-            if population:
-                notes.append(f"population: {population}")
-            producers = [self.label(p) for p in s.iris(fact, EXILEKG.producer)]
-            if producers:
-                notes.append(f"by {', '.join(producers)}")
-        elif segment == "quotation":
-            words = [
-                Link(f"“{s.text(fact, SCHEMA.text) or ''}”"),
-                Link("—"),
-                *links(SCHEMA.spokenByCharacter),
-            ]
-        elif segment == "claim":
-            words = [*links(SCHEMA.author), Link("claims"), Link(f"“{s.text(fact, SCHEMA.text) or ''}”")]
-        else:
+        notes: list[str] = []
+        if kind is None or not kind.phrasing.sentence:
             words = [Link(self.label(fact))]
+        else:
+            phrasing = kind.phrasing
+            for word in phrasing.sentence:
+                words += self._words(from_file, fact, phrasing, word)
+            for note in phrasing.notes:
+                text = self._fill(note, fact, phrasing)
+                if text is not None:
+                    notes.append(text)
         start, end = s.text(fact, SCHEMA.startDate), s.text(fact, SCHEMA.endDate)
         if start and end:
             notes.append(f"{start} – {end}")
@@ -471,6 +160,23 @@ class SiteModel:
             if date:
                 notes.append(date)
         return tuple(words), tuple(notes)
+
+    def _words(self, from_file: str, fact: IRI, phrasing: Phrasing, word: Word) -> Sequence[Link]:
+        """One word of a sentence as links: ``{slot*}`` one per value; a run of words all or none."""
+        run = word if isinstance(word, tuple) else (word,)
+        out: list[Link] = []
+        for template in run:
+            slot = template.links
+            if slot is not None:
+                values = self.store.values(fact, phrasing.slots[slot].predicate)
+                found = [self.link(from_file, value) for value in values]
+            else:
+                text = self._fill(template, fact, phrasing)
+                found = [] if text is None else [Link(text)]
+            if not found and isinstance(word, tuple):
+                return ()
+            out += found
+        return out
 
     def fact_item(self, from_file: str, fact: IRI, document: IRI | None = None) -> FactItem:
         words, notes = self.sentence(from_file, fact)
@@ -520,26 +226,24 @@ class SiteModel:
             if (
                 isinstance(obj, IRI)
                 and obj != page
-                and predicate not in _NOT_CONNECTIONS
-                and s.owner(obj) == obj
                 and obj in self.page_set
-                and self.kind(obj) != "other"
+                and self._connects(predicate, obj)
                 and (is_fact or predicate not in _REIFYING)
             ):
                 edges[(page, predicate, obj)] = None
         for subject, predicate in s.incoming(page):
-            if (
-                subject != page
-                and predicate not in _NOT_CONNECTIONS
-                and predicate not in _REIFYING
-                and s.owner(subject) == subject
-                and self.kind(subject) != "other"
-            ):
+            if subject != page and predicate not in _REIFYING and self._connects(predicate, subject):
                 edges[(subject, predicate, page)] = None
         return sorted(
             edges,
             key=lambda e: (e[0] != page, self.kind(e[2] if e[0] == page else e[0]), predicate_label(e[1]), e),
         )
+
+    def _connects(self, predicate: IRI, other: IRI) -> bool:
+        """Whether ``predicate`` links a page to the record ``other`` (not one of its parts)."""
+        if predicate in _NOT_CONNECTIONS:
+            return False
+        return self.store.owner(other) == other and self.kind(other) != "other"
 
     def diagram(self, from_file: str, page: IRI, edges: list[tuple[IRI, IRI, IRI]]) -> str | None:
         if not edges:
@@ -694,8 +398,9 @@ class SiteModel:
         quote = None
         if kind == "fact":
             statement, _ = self.sentence(here, page)
-        if segment in ("quotation", "claim"):
-            quote = s.text(page, SCHEMA.text)
+        record_kind = kind_of_segment(segment)
+        if record_kind is not None and record_kind.phrasing.quote is not None:
+            quote = s.text(page, record_kind.phrasing.slots[record_kind.phrasing.quote].predicate)
         edges = self.connections(page)
         connections = tuple(
             Connection(self.link(here, a), predicate_label(p), self.link(here, b)) for a, p, b in edges
@@ -771,10 +476,6 @@ class SiteModel:
                 for value in s.values(page, predicate):
                     if isinstance(value, Literal):
                         yield value.value, value.language, page
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _mention_start(annotation: IRI) -> int:

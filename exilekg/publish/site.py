@@ -32,11 +32,13 @@ from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import inline_context
 from exilekg.map import LICENSES
-from exilekg.publish.model import ENTITY_SEGMENTS, Link, SiteModel
+from exilekg.publish.links import ENTITY_SEGMENTS
+from exilekg.publish.model import SiteModel
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
 from exilekg.publish.server import sub_node_pattern
 from exilekg.publish.store import Store, Triple, read_store
 from exilekg.publish.texts import TextLibrary
+from exilekg.publish.views import Link
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
 from exilekg.resources import context_path
 from exilekg.terms import DCAT, DCTERMS, IRI, SCHEMA, VOID

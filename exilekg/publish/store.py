@@ -23,7 +23,7 @@ from pathlib import Path
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
-from exilekg.model import KINDS
+from exilekg.kinds import KINDS
 from exilekg.rdf import Dump, Statement, build_dumps, read_statements
 from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
 from exilekg.writers import ntriples_term

@@ -22,11 +22,11 @@ from typing import Any
 from exilekg.atomic import atomic_files
 from exilekg.corpus import Corpus, Record, Source, read_corpus
 from exilekg.errors import Location, Problem, ReconcileError, ValidationError
-from exilekg.model import ENTITY_KINDS
+from exilekg.kinds import ENTITY_KINDS
 from exilekg.reconcile.jsonedit import set_member
 from exilekg.reconcile.review import read_review
 from exilekg.reconcile.spec import WIKIDATA_IDENTIFIER_SPACE, in_identifier_space
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 __all__ = ["AcceptReport", "accept_review"]
 

@@ -39,7 +39,7 @@ import iuliia
 from rapidfuzz import fuzz, process
 
 from exilekg.errors import ReconcileError
-from exilekg.model import ENTITY_KINDS
+from exilekg.kinds import ENTITY_KINDS
 from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, VOID, Literal
 
 __all__ = ["MATCH_GAP", "MATCH_SCORE", "PROPERTIES", "Entity", "EntityIndex", "fold", "readings"]

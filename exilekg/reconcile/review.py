@@ -27,7 +27,7 @@ from typing import Any
 from exilekg.atomic import atomic_files
 from exilekg.corpus import Corpus, Record, read_corpus
 from exilekg.errors import ReconcileError
-from exilekg.model import ENTITY_KINDS
+from exilekg.kinds import ENTITY_KINDS
 from exilekg.progress import Progress, as_progress
 from exilekg.reconcile.client import CachedResult, ReconciliationClient
 from exilekg.reconcile.spec import Candidate, Manifest, ServiceVocabulary, vocabulary_for

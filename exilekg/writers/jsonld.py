@@ -6,7 +6,6 @@ default settings, fetching nothing), or names a hosted context by URL when asked
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import IO, Any
@@ -18,7 +17,7 @@ from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import OUTPUT_SCHEMAS, context_value, raise_for_output
 from exilekg.progress import Progress
-from exilekg.resources import schemas_dir
+from exilekg.resources import OUTPUT_SCHEMA_BASE, output_schemas
 from exilekg.terms import IRI, PREFIXES, RDF, SCHEMA, XSD, Quad, Term
 from exilekg.writers.base import LABELS, QuadWriter
 
@@ -201,11 +200,8 @@ class _OutputCheck:
 
 @cache
 def _output_registry() -> Any:
-    resources = []
-    for path in sorted((schemas_dir() / "output").glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], schema))
-    return jsonschema_rs.Registry(resources), dict(resources)
+    contents = output_schemas()
+    return jsonschema_rs.Registry(list(contents.items())), contents
 
 
 def _rust_validator(names: frozenset[str]) -> Any:
@@ -215,7 +211,7 @@ def _rust_validator(names: frozenset[str]) -> Any:
     only added for nodes without a typed schema.
     """
     registry, contents = _output_registry()
-    base = "https://w3id.org/exilekg/schemas/output/"
+    base = OUTPUT_SCHEMA_BASE
     refs = sorted(names)
     for name in refs:
         if contents[f"{base}{name}.schema.json"].get("$ref") != "node.schema.json":

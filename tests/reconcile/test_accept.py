@@ -20,7 +20,7 @@ from exilekg.reconcile import (
     accept_review,
     reconcile_corpus,
 )
-from exilekg.validate import validate
+from exilekg.validation import validate
 
 from .conftest import NEWSROOM
 

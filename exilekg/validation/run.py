@@ -1,0 +1,71 @@
+"""The order of the checks: each record's characters and schema first, then, for the records that
+passed, its dates and languages, names and references, and last the evidence in the texts."""
+
+from __future__ import annotations
+
+from exilekg.corpus import Corpus, Record
+from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
+from exilekg.validation.characters import check_characters, suspects
+from exilekg.validation.evidence import check_texts
+from exilekg.validation.fields import check_fields, check_name_lengths, find_fields, plan_of
+from exilekg.validation.references import check_references, index_ids
+from exilekg.validation.report import ValidationReport, short
+from exilekg.validation.schemas import schema_name, schema_problems
+
+__all__ = ["validate"]
+
+
+def validate(corpus: Corpus) -> ValidationReport:
+    """Check ``corpus`` and return every problem found (never raises for bad records)."""
+    report = ValidationReport()
+    meta = Record(corpus.meta, corpus.meta_source, "Corpus")
+    check_characters(report, meta)  # corpus.json's strings reach the dumps too (title, description ...)
+    schema_problems(report, meta, "corpus")
+    records = list(corpus.all_records())
+    suspected = suspects(records)
+    failed = {id(record) for record in records if not _well_formed(report, record, suspected)}
+    """``id`` of the records with problems so far: deeper checks would only echo them."""
+
+    index = index_ids(report, corpus)
+    for record in records:
+        if id(record) in failed:
+            continue
+        data = record.data
+        fields = find_fields(data, plan_of(record))
+        if fields:
+            check_fields(report, record, fields)
+        if record.kind in ENTITY_KINDS:
+            check_name_lengths(report, record)
+        check_references(report, record, index)
+        if record.kind in FACT_KINDS and "evidence" not in data and "curatorNote" not in data:
+            report.add(
+                record.source,
+                "",
+                f"the {record.kind} {record.id!r} has no evidence",
+                'add "evidence": [{"document": ..., "exact": "a few words of it"}], '
+                'or "curatorNote": "why it is known without a source"',
+                code="evidence",
+            )
+    check_texts(report, corpus, failed)
+    # Imported here: the ingest package's header rules judge what looks like boilerplate, and
+    # the ingest package itself validates what it writes, so a top-level import would be circular.
+    from exilekg.ingest.plausibility import document_warnings
+
+    report.warnings.extend(document_warnings(corpus))
+    return report
+
+
+def _well_formed(report: ValidationReport, record: Record, suspected: set[int]) -> bool:
+    """Whether ``record`` has a known kind, meets its schema and holds only characters RDF can carry."""
+    clean = id(record) not in suspected or check_characters(report, record)
+    if record.kind == "Document":
+        return schema_problems(report, record, schema_name(record.kind)) and clean
+    if record.inline:
+        return clean  # an inline record is checked by its document's schema
+    if record.kind in ENTITY_KINDS or record.kind in FACT_KINDS:
+        return schema_problems(report, record, schema_name(record.kind)) and clean
+    kinds = ", ".join([*ENTITY_KINDS, *FACT_KINDS])
+    got = record.data.get("kind")
+    message = "the record has no 'kind'" if got is None else f"unknown kind {short(got)}"
+    report.add(record.source, "/kind" if got is not None else "", message, f"use one of: {kinds}")
+    return False
