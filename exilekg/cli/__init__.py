@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "suggest": ("exilekg.cli.suggest", "suggest_command", "List the names the texts use without a record."),
     "stats": ("exilekg.cli.stats", "stats_command", "Entities, facts, evidence and graph size of a corpus."),
     "load": ("exilekg.cli.load", "load_command", "Load an output folder or a dump into a SPARQL store."),
+    "store": ("exilekg.cli.store", "store_group", "Drop staging graphs that killed loads left in a store."),
     "query": ("exilekg.cli.query", "query_command", "Run QUERY on SOURCE and print the answer."),
     "queries": ("exilekg.cli.query", "queries_command", "List the named queries, or print one in full."),
     "publish": ("exilekg.cli.publish", "publish_command", "Write the static site of a build."),

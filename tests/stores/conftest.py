@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -72,13 +73,30 @@ DefaultGraph = http://localhost:{http_port}/dataspace
 """
 
 
-@pytest.fixture(scope="session")
-def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@dataclass
+class Virtuoso:
+    url: str
+    isql_port: int
+
+    def isql(self, script: str) -> None:
+        """Run SQL as dba with Virtuoso's own client."""
+        isql = shutil.which("isql-vt")
+        assert isql is not None
+        subprocess.run(
+            [isql, f"127.0.0.1:{self.isql_port}", "dba", "dba"],
+            input=script.encode(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
+
+
+def virtuoso_server(folder: Path, grants: str) -> Iterator[Virtuoso]:
+    """A Virtuoso of its own on 127.0.0.1 in ``folder``, given ``grants`` as dba, stopped by its pid."""
     binary = shutil.which("virtuoso-t")
-    isql = shutil.which("isql-vt")
-    if binary is None or isql is None:
+    if binary is None or shutil.which("isql-vt") is None:
         missing("Virtuoso", "apt-get install virtuoso-opensource-7-bin, as .ci/install-stores.sh does")
-    folder = tmp_path_factory.mktemp("virtuoso")
     isql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=folder, isql_port=isql_port, http_port=http_port))
@@ -89,24 +107,29 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{http_port}/sparql"
-        wait_until_up(url, process, 60)
-        # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
-        grants = (
-            'GRANT SPARQL_UPDATE TO "SPARQL";\n'
-            'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
-        )
-        subprocess.run(
-            [str(isql), f"127.0.0.1:{isql_port}", "dba", "dba"],
-            input=grants.encode(),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-        )
-        yield url
+        server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", isql_port)
+        wait_until_up(server.url, process, 60)
+        if grants:
+            server.isql(grants)
+        yield server
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
+    grants = (
+        'GRANT SPARQL_UPDATE TO "SPARQL";\nGRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
+    )
+    for server in virtuoso_server(tmp_path_factory.mktemp("virtuoso"), grants):
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def stock_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A Virtuoso as installed: its anonymous SPARQL user may read, not update; dba may do all."""
+    yield from virtuoso_server(tmp_path_factory.mktemp("stock-virtuoso"), "")
 
 
 def virtuoso_log(folder: Path) -> str:
