@@ -124,7 +124,7 @@ def _distribution(
         yield dist, VOID.triples, _count(result.triples), g
     digest = result.digests.get(fmt)
     if digest is not None:
-        yield dist, DCAT.byteSize, Literal(str(digest.size), XSD.nonNegativeInteger), g
+        yield dist, DCAT.byteSize, _count(digest.size), g  # xsd:integer: a store would make a derived type one
         yield dist, SPDX.checksum, IRI(f"{dist}-sha256"), g
         if result.build_id is not None:
             yield dist, PROV.wasGeneratedBy, _build_node(IRI(str(dist).split("#", 1)[0]), result.build_id), g
