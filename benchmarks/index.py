@@ -81,19 +81,26 @@ def main(argv: list[str] | None = None) -> None:
         for name, out, extra in (("no index", plain, ["--no-index"]), ("index", indexed, [])):
             shutil.rmtree(out, ignore_errors=True)
             builds[name] = timed(exilekg("build", str(corpus), "--out", str(out), "--quiet", *extra))
-            print(f"build, {name}: {builds[name]['seconds']:.2f} s, {builds[name]['peak_mb']:.0f} MB", flush=True)
+            print(
+                f"build, {name}: {builds[name]['seconds']:.2f} s, {builds[name]['peak_mb']:.0f} MB",
+                flush=True,
+            )
         organization = an_organization(plain)
         runs: dict[str, list[dict[str, Any]]] = {"dumps": [], "index": []}
         for _ in range(args.repeat):
             for name, out in (("dumps", plain), ("index", indexed)):
-                command = exilekg("query", str(out), QUERY, "--param", f"organization={organization}", "-f", "csv")
+                command = exilekg(
+                    "query", str(out), QUERY, "--param", f"organization={organization}", "-f", "csv"
+                )
                 runs[name].append(timed(command))
         answers = {name: {run["output"] for run in found} for name, found in runs.items()}
         if len(answers["dumps"] | answers["index"]) != 1:
             raise SystemExit("the index and the dumps answered differently")
         query_s = {name: statistics.median(r["seconds"] for r in found) for name, found in runs.items()}
         query_mb = {name: max(r["peak_mb"] for r in found) for name, found in runs.items()}
-        index_mb = sum(f.stat().st_size for f in (indexed / "exilekg.index").rglob("*") if f.is_file()) / 2**20
+        index_mb = (
+            sum(f.stat().st_size for f in (indexed / "exilekg.index").rglob("*") if f.is_file()) / 2**20
+        )
         row = {
             "triples": triples,
             "build_no_index_s": builds["no index"]["seconds"],
@@ -121,7 +128,9 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
     if args.json is not None:
-        report: dict[str, Any] = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+        report: dict[str, Any] = (
+            json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+        )
         report["index"] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

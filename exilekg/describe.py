@@ -9,8 +9,8 @@ from exilekg.check import checked
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.iris import Minter
-from exilekg.map import date_literal
 from exilekg.manifest import SPDX
+from exilekg.map import date_literal
 from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, PROV, RDF, SCHEMA, VOID, XSD, Literal, Quad
 from exilekg.writers import dump, serialize
 from exilekg.writers.base import LABELS
@@ -124,7 +124,12 @@ def _distribution(
         yield dist, VOID.triples, _count(result.triples), g
     digest = result.digests.get(fmt)
     if digest is not None:
-        yield dist, DCAT.byteSize, _count(digest.size), g  # xsd:integer: a store would make a derived type one
+        yield (
+            dist,
+            DCAT.byteSize,
+            _count(digest.size),
+            g,
+        )  # xsd:integer: a store would make a derived type one
         yield dist, SPDX.checksum, IRI(f"{dist}-sha256"), g
         if result.build_id is not None:
             yield dist, PROV.wasGeneratedBy, _build_node(IRI(str(dist).split("#", 1)[0]), result.build_id), g

@@ -15,7 +15,6 @@ fall back to the dumps.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +25,15 @@ import pyoxigraph as ox
 from exilekg.errors import ExilekgError, OutputError
 from exilekg.manifest import ensure_consistent, read_manifest
 
-__all__ = ["BUILD_ID_FILE", "INDEX_NAME", "IndexedDump", "index_path", "open_index", "remove_index", "write_index"]
+__all__ = [
+    "BUILD_ID_FILE",
+    "INDEX_NAME",
+    "IndexedDump",
+    "index_path",
+    "open_index",
+    "remove_index",
+    "write_index",
+]
 
 INDEX_NAME = "exilekg.index"
 BUILD_ID_FILE = "build-id"
@@ -71,8 +78,8 @@ def install(out_dir: Path, made: Path) -> Path:
     old: Path | None = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{INDEX_NAME}.", suffix=".tmp", dir=out_dir))
-        os.replace(target, old / "old")
-    os.replace(made, target)
+        target.replace(old / "old")
+    made.replace(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return target
@@ -83,7 +90,7 @@ def remove_index(out_dir: Path) -> None:
     target = index_path(out_dir)
     if target.exists():
         aside = Path(tempfile.mkdtemp(prefix=f".{INDEX_NAME}.", suffix=".tmp", dir=out_dir))
-        os.replace(target, aside / "old")
+        target.replace(aside / "old")
         shutil.rmtree(aside, ignore_errors=True)
 
 

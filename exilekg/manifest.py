@@ -7,9 +7,10 @@ built twice gets the same id (and byte-identical outputs), and any change to a d
 The query index (:mod:`exilekg.index`) records the build id it was made from.
 
 :func:`check_outputs` compares a folder with its ``void.ttl``: a dump ``void.ttl`` does not list
-(left by an earlier build, or copied in) or one whose size is not the size it lists means that the folder's outputs come from different builds. Sizes, not
-digests, are compared on each read, so that opening a large build stays instant; the digests are
-there for ``sha256sum`` and for :func:`verify_outputs`.
+(left by an earlier build, or copied in) or one whose size is not the size it lists means that the
+folder's outputs come from different builds. Sizes, not digests, are compared on each read, so that
+opening a large build stays instant; the digests are there for ``sha256sum`` and for
+:func:`verify_outputs`.
 """
 
 from __future__ import annotations
@@ -134,9 +135,13 @@ def check_outputs(out_dir: Path) -> list[str]:
         if not path.is_file():  # a dump left out is no mix: the others still belong together
             continue
         if listed is None:
-            problems.append(f"{name} is not an output of the build void.ttl describes (an earlier build left it)")
+            problems.append(
+                f"{name} is not an output of the build void.ttl describes (an earlier build left it)"
+            )
         elif path.stat().st_size != listed.size:
-            problems.append(f"{name} has changed since the build void.ttl describes ({listed.size} bytes listed)")
+            problems.append(
+                f"{name} has changed since the build void.ttl describes ({listed.size} bytes listed)"
+            )
     return problems
 
 
@@ -148,7 +153,11 @@ def verify_outputs(out_dir: Path) -> list[str]:
         return problems
     for name, listed in sorted(manifest.outputs.items()):
         path = out_dir / name
-        if path.is_file() and path.stat().st_size == listed.size and digest_file(path).sha256 != listed.sha256:
+        if (
+            path.is_file()
+            and path.stat().st_size == listed.size
+            and digest_file(path).sha256 != listed.sha256
+        ):
             problems.append(f"{name} does not have the SHA-256 void.ttl lists for it")
     return problems
 

@@ -21,8 +21,8 @@ from exilekg.corpus import Corpus, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
-from exilekg.index import make_index, remove_index
 from exilekg.index import install as install_index
+from exilekg.index import make_index, remove_index
 from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_file
@@ -312,7 +312,12 @@ def _make_index(
     base = str(next(iter(_void_space(files.written(void_path)))))
     loads = [
         (files.written(final), OXIGRAPH_FORMATS[fmt], final.resolve().as_uri(), graph),
-        (files.written(void_path), OXIGRAPH_FORMATS[RdfFormat.TURTLE], void_path.resolve().as_uri(), f"{base}void"),
+        (
+            files.written(void_path),
+            OXIGRAPH_FORMATS[RdfFormat.TURTLE],
+            void_path.resolve().as_uri(),
+            f"{base}void",
+        ),
     ]
     return make_index(out, loads, ident)
 

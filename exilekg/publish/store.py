@@ -23,8 +23,8 @@ from pathlib import Path
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
-from exilekg.kinds import KINDS
 from exilekg.index import open_index
+from exilekg.kinds import KINDS
 from exilekg.rdf import Dump, Statement, build_dumps, oxigraph_statements, read_statements
 from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
 from exilekg.writers import ntriples_term
