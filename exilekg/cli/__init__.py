@@ -28,6 +28,7 @@ INTERNAL_ERROR_STATUS = 70
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("exilekg.cli.build", "build_command", "Validate a corpus, map it to RDF and write the dumps."),
     "validate": ("exilekg.cli.build", "validate_command", "Check a corpus and print every problem."),
+    "index": ("exilekg.cli.build", "index_command", "Write the query index of an existing build."),
     "check": ("exilekg.cli.check", "check_command", "Check RDF files against schema.org and exilekg."),
     "init": ("exilekg.cli.init", "init_command", "Create an empty corpus folder to ingest articles into."),
     "ingest": ("exilekg.cli.ingest", "ingest_command", "Draft a document record for each article."),

@@ -148,6 +148,13 @@ def _progress(quiet: bool) -> Progress | None:
     help="Name this hosted JSON-LD context in exilekg.jsonld instead of carrying the context inline "
     "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
 )
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Write the query index exilekg.index/ beside the dumps, which query, publish and stats open "
+    "instead of parsing them.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 @read_options
 def build_command(
@@ -156,6 +163,7 @@ def build_command(
     out_dir: Path,
     formats: tuple[str, ...],
     jsonld_context: str | None,
+    index: bool,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:
@@ -172,6 +180,7 @@ def build_command(
         progress=_progress(quiet),
         jsonld_context=jsonld_context,
         policy=policy,
+        index=index,
     )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
@@ -202,3 +211,16 @@ def validate_command(corpus_dir: Path, texts_dir: Path | None, policy: ReadPolic
         count = len(report.problems)
         raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} found")
     click.echo(f"ok: {report.evidence_verified} of {report.evidence_total} evidence phrases located")
+
+
+@click.command("index")
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def index_command(out_dir: Path) -> None:
+    """Write the query index of the build in OUT_DIR (exilekg.index/), from its dumps.
+
+    For a folder built with --no-index; a build writes its index itself. The index is tied to the
+    build: when the dumps are rebuilt without it, readers ignore it and parse the dumps.
+    """
+    from exilekg.index import write_index
+
+    click.echo(f"wrote {write_index(out_dir)}")

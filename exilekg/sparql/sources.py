@@ -39,7 +39,7 @@ from exilekg.sparql.prepare import (
 from exilekg.sparql.results import QueryResult, ResultTerm, _graph, _select, result_term
 from exilekg.terms import IRI, VOID, Literal
 
-__all__ = ["OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
+__all__ = ["IndexSource", "OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
 
 
 class QueryEngine(enum.Enum):
@@ -362,6 +362,15 @@ class OxigraphSource(Source):
         )
 
 
+class IndexSource(OxigraphSource):
+    """A build's query index (:mod:`exilekg.index`), opened read-only: the same store as
+    :class:`OxigraphSource` over the folder's dumps, without parsing them."""
+
+    def __init__(self, store: ox.Store, folder: Path) -> None:
+        self.store = store
+        self.folder = folder
+
+
 def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
     located = _locate_syntax_error(prepared)
     if located is not None:
@@ -382,6 +391,19 @@ def resolve_engine(engine: QueryEngine) -> QueryEngine:
             raise QueryError("pyoxigraph is not installed", hint="pip install 'exilekg[fast]'")
         return engine
     return QueryEngine.OXIGRAPH if importlib.util.find_spec("pyoxigraph") is not None else QueryEngine.RDFLIB
+
+
+def open_index_source(folder: Path, engine: QueryEngine) -> IndexSource | None:
+    """The build folder's query index as a source, when it has a current one and the engine is
+    pyoxigraph's; None otherwise (the dumps are read)."""
+    if resolve_engine(engine) is not QueryEngine.OXIGRAPH:
+        return None
+    from exilekg.index import open_index
+    from exilekg.manifest import ensure_consistent
+
+    ensure_consistent(folder, QueryError)
+    store = open_index(folder)
+    return None if store is None else IndexSource(store, folder)
 
 
 def open_dumps(dumps: Sequence[Dump], engine: QueryEngine) -> Source:
