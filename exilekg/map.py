@@ -19,6 +19,7 @@ from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
 from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
 from exilekg.mentions import Mention, find_mentions
+from exilekg.quantities import QUALIFIERS
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
@@ -369,7 +370,13 @@ class Mapper:
     def observation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
         yield f, RDF.type, SCHEMA.Observation
         yield f, SCHEMA.variableMeasured, text(data["measure"])
-        yield f, SCHEMA.value, number_literal(data["value"])
+        # schema:Observation is a schema:QuantitativeValue: value, minValue and maxValue fit it as
+        # they are; only the qualifier ("about", "more than") needs the exilekg vocabulary.
+        for field_name, prop in _QUANTITY_FIELDS:
+            if field_name in data:
+                yield f, prop, number_literal(data[field_name])
+        if "qualifier" in data:
+            yield f, EXILEKG.valueQualifier, QUALIFIERS[data["qualifier"]].iri
         yield f, SCHEMA.unitText, text(data["unit"])
         if "answer" in data:
             yield f, EXILEKG.answer, text(data["answer"])
@@ -490,6 +497,8 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "Event": (("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)),
     "CreativeWork": (("datePublished", SCHEMA.datePublished),),
 }
+
+_QUANTITY_FIELDS = (("value", SCHEMA.value), ("minValue", SCHEMA.minValue), ("maxValue", SCHEMA.maxValue))
 
 _STATING = frozenset({"Relation", "Designation"})
 """Fact kinds that state a triple whose subject is another record."""
