@@ -147,6 +147,12 @@ def _progress(quiet: bool) -> Progress | None:
     help="Name this hosted JSON-LD context in exilekg.jsonld instead of carrying the context inline "
     "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
 )
+@click.option(
+    "--require-texts",
+    is_flag=True,
+    help="Fail, writing nothing, when a document's text is not there (the graph would lack its "
+    "mentions and evidence positions).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 def build_command(
     corpus_dir: Path,
@@ -154,6 +160,7 @@ def build_command(
     out_dir: Path,
     formats: tuple[str, ...],
     jsonld_context: str | None,
+    require_texts: bool,
     quiet: bool,
 ) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
@@ -168,7 +175,16 @@ def build_command(
         formats=chosen,
         progress=_progress(quiet),
         jsonld_context=jsonld_context,
+        require_texts=require_texts,
     )
+    for line in result.left_out:
+        click.echo(f"left out of the graph: {line}", err=True)
+    if result.left_out:
+        click.echo(
+            "  to include them: give the articles' folder with --texts DIR "
+            "(--require-texts makes a build without them fail)",
+            err=True,
+        )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
     for warning in result.report.warnings:
