@@ -362,10 +362,27 @@ class Mapper:
         yield f, SCHEMA.roleName, text(data["label"])
         for by in self.refs(data.get("designatedBy")):
             yield f, EXILEKG.designatedBy, by
+        if "legalBasis" in data:
+            yield f, EXILEKG.legalBasis, text(data["legalBasis"])
+        if "register" in data:
+            yield f, EXILEKG.register, text(data["register"])
         if "date" in data:
             yield f, SCHEMA.startDate, date_literal(data["date"])
         if "endDate" in data:
             yield f, SCHEMA.endDate, date_literal(data["endDate"])
+
+    def epithet(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        # Rhetoric is not a Role a state gives: no link from the labelled back to it, unlike a
+        # designation, so that "what is X's status" never finds a label.
+        yield f, RDF.type, EXILEKG.Epithet
+        yield f, EXILEKG.appliedTo, self.iri(data["subject"])
+        yield f, SCHEMA.name, text(data["label"])
+        for user in self.refs(data.get("usedBy")):
+            yield f, EXILEKG.usedBy, user
+        if "usedByText" in data:
+            yield f, EXILEKG.usedByText, text(data["usedByText"])
+        if "date" in data:
+            yield f, SCHEMA.dateCreated, date_literal(data["date"])
 
     def observation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
         yield f, RDF.type, SCHEMA.Observation
