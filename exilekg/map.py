@@ -154,6 +154,8 @@ class Mapper:
             if record.kind == "Designation":
                 yield subject, EXILEKG.designation, self.iri(data["id"]), g
                 continue
+            if data.get("former"):
+                continue  # an ended relation is stated only as its Relation node: see relation()
             predicate = RELATIONS[data["relation"]].predicate
             if (predicate, data["object"]) not in given:
                 given.add((predicate, data["object"]))
@@ -345,7 +347,10 @@ class Mapper:
         yield f, RDF.subject, s
         yield f, RDF.predicate, relation.predicate
         yield f, RDF.object, o
-        # The direct triple (s, predicate, o) is emitted in the run of s: see stated().
+        # The direct triple (s, predicate, o) is emitted in the run of s: see stated(). A former
+        # relation has none: "s worksFor o" would say it holds now.
+        if data.get("former"):
+            yield f, EXILEKG.former, Literal("true", XSD.boolean)
         if "roleName" in data:
             yield f, SCHEMA.roleName, text(data["roleName"])
         if "startDate" in data:

@@ -154,6 +154,8 @@ class SiteModel(SiteLinks):
                 text = self._fill(note, fact, phrasing)
                 if text is not None:
                     notes.append(text)
+        if s.text(fact, EXILEKG.former) == "true":
+            notes.append("former: no longer so")
         start, end = s.text(fact, SCHEMA.startDate), s.text(fact, SCHEMA.endDate)
         if start and end:
             notes.append(f"{start} – {end}")
