@@ -19,7 +19,7 @@ from exilekg.atomic import AtomicFiles, atomic_files
 from exilekg.check import checked
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
-from exilekg.errors import OutputError
+from exilekg.errors import CorpusError, OutputError
 from exilekg.formats import RdfFormat
 from exilekg.index import install as install_index
 from exilekg.index import make_index, remove_index
@@ -75,6 +75,8 @@ class BuildResult:
     """The id ``void.ttl`` and the query index carry (see :mod:`exilekg.manifest`)."""
     index: Path | None = None
     """The query index written beside the dumps (see :mod:`exilekg.index`), if one was."""
+    left_out: list[str] = field(default_factory=list)
+    """The parts of the graph the build could not make, and why (documents without their texts)."""
 
     def summary(self) -> str:
         return (
@@ -169,8 +171,13 @@ def build(
     jsonld_context: str | None = None,
     policy: ReadPolicy | None = None,
     index: bool = True,
+    require_texts: bool = False,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
+
+    Without the documents' texts the graph lacks their mention annotations and the position
+    selectors of evidence: :attr:`BuildResult.left_out` says so, and ``require_texts=True``
+    makes such a build fail with :class:`~exilekg.errors.CorpusError` before writing anything.
 
     Raises :class:`~exilekg.errors.ValidationError` (with every problem) before
     writing anything when the corpus is invalid, and :class:`~exilekg.errors.OutputError`
@@ -192,7 +199,16 @@ def build(
     try:
         with _collector_paused():
             return _build(
-                corpus_dir, out_dir, texts_dir, formats, reporter, engine, jsonld_context, policy, index
+                corpus_dir,
+                out_dir,
+                texts_dir,
+                formats,
+                reporter,
+                engine,
+                jsonld_context,
+                policy,
+                index,
+                require_texts,
             )
     finally:
         reporter.finish()
@@ -208,10 +224,18 @@ def _build(
     jsonld_context: str | None,
     policy: ReadPolicy | None,
     index: bool,
+    require_texts: bool,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
     corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
+    left_out = texts_left_out(corpus)
+    if left_out and require_texts:
+        raise CorpusError(
+            f"{'; '.join(left_out)}, and --require-texts was given",
+            path=corpus.root,
+            hint="give the articles' folder with --texts DIR (or put the texts in texts/ beside the records)",
+        )
     reporter.stage("validate")
     report = validate(corpus)
     report.raise_for_problems()
@@ -223,7 +247,29 @@ def _build(
     except OSError as exc:
         raise OutputError.from_os_error(exc) from exc
     result.seconds = time.perf_counter() - started
+    result.left_out = left_out
     return result
+
+
+def texts_left_out(corpus: Corpus) -> list[str]:
+    """What a build of ``corpus`` cannot make for want of texts, in words; empty when every document
+    has its text."""
+    without = [doc.id or "" for doc in corpus.documents if not corpus.has_texts or "text" not in doc.data]
+    if not without:
+        return []
+    which = (
+        f"all {len(without)} documents"
+        if len(without) == len(corpus.documents)
+        else (
+            f"{len(without)} of {len(corpus.documents)} documents ({', '.join(without[:5])}"
+            f"{', ...' if len(without) > 5 else ''})"
+        )
+    )
+    reason = "no texts folder" if not corpus.has_texts else "no text file named"
+    return [
+        f"mentions of entities in {which} ({reason})",
+        f"the position selectors and verification of the evidence in {which}",
+    ]
 
 
 def _write(

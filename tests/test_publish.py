@@ -396,7 +396,7 @@ def test_pages_show_facts_evidence_in_context_and_mentions(site: Path) -> None:
     observation = (site / "observation" / "nrc-2025-against-war.html").read_text(encoding="utf-8")
     assert 'class="pygal-chart"' in observation
     assert (
-        '<th scope="row"><a href="nrc-2023-against-war.html">2023</a></th><td class="num">33 percent</td>'
+        '<th scope="row"><a href="nrc-2023-against-war.html">2023</a></th><td class="num">33%</td>'
         in observation
     )
 

@@ -155,6 +155,12 @@ def _progress(quiet: bool) -> Progress | None:
     help="Write the query index exilekg.index/ beside the dumps, which query, publish and stats open "
     "instead of parsing them.",
 )
+@click.option(
+    "--require-texts",
+    is_flag=True,
+    help="Fail, writing nothing, when a document's text is not there (the graph would lack its "
+    "mentions and evidence positions).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 @read_options
 def build_command(
@@ -164,6 +170,7 @@ def build_command(
     formats: tuple[str, ...],
     jsonld_context: str | None,
     index: bool,
+    require_texts: bool,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:
@@ -181,7 +188,16 @@ def build_command(
         jsonld_context=jsonld_context,
         policy=policy,
         index=index,
+        require_texts=require_texts,
     )
+    for line in result.left_out:
+        click.echo(f"left out of the graph: {line}", err=True)
+    if result.left_out:
+        click.echo(
+            "  to include them: give the articles' folder with --texts DIR "
+            "(--require-texts makes a build without them fail)",
+            err=True,
+        )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
     for warning in result.report.warnings:

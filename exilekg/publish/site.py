@@ -81,8 +81,8 @@ INDEXES: tuple[IndexPage, ...] = (
     IndexPage(
         "facts.html",
         "Facts",
-        ("relation", "designation", "quotation", "claim"),
-        "Relations, designations, quotations and claims, each with its sources.",
+        ("relation", "designation", "epithet", "quotation", "claim"),
+        "Relations, designations, labels (rhetoric), quotations and claims, each with its sources.",
     ),
 )
 """The index pages of records by kind; statistics, the A–Z and the vocabulary have their own."""

@@ -157,7 +157,10 @@ def query(
     prepared = prepare(query, params)  # a bad query fails before any dump is read
     opened = open_source(source, engine=engine, timeout=timeout)
     try:
-        return replace(opened.execute(opened.fitted(prepared)), base=opened.uri_space)
+        result = opened.execute(opened.fitted(prepared))
+        if len(result) == 0 and prepared.entities:
+            opened.check_entities(prepared)
+        return replace(result, base=opened.uri_space)
     finally:
         if opened is not source:
             opened.close()
