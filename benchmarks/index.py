@@ -4,7 +4,7 @@
 
 On a corpus of about that many triples (benchmarks/generate.py, kept in ``--work`` and reused):
 
-- ``exilekg build CORPUS --out A --no-index`` and ``exilekg build CORPUS --out B`` (the index
+- ``exilekg build CORPUS --out A`` and ``exilekg build CORPUS --out B --index`` (the index
   written too), each end to end in a child process, wall time and peak RSS (``os.wait4``): the
   ratio is what the index adds to a build;
 - ``exilekg query DIR members --param organization=IRI`` end to end, process start included, on
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         corpus = corpus_for(args.work, triples, args.seed)
         plain, indexed = args.work / f"index-{triples}-plain", args.work / f"index-{triples}-indexed"
         builds = {}
-        for name, out, extra in (("no index", plain, ["--no-index"]), ("index", indexed, [])):
+        for name, out, extra in (("no index", plain, []), ("index", indexed, ["--index"])):
             shutil.rmtree(out, ignore_errors=True)
             builds[name] = timed(exilekg("build", str(corpus), "--out", str(out), "--quiet", *extra))
             print(

@@ -170,7 +170,7 @@ def build(
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
     policy: ReadPolicy | None = None,
-    index: bool = True,
+    index: bool = False,
     require_texts: bool = False,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
@@ -192,8 +192,9 @@ def build(
 
     ``void.ttl`` lists the dumps with their SHA-256 digests and the build's id; dumps of formats
     this build did not write are removed, so the folder holds one build's outputs. With ``index``
-    (the default) the query index ``exilekg.index/`` is written too (see :mod:`exilekg.index`);
-    without it, an earlier build's index is removed.
+    the query index ``exilekg.index/`` is written too (see :mod:`exilekg.index`); without it
+    (the default: writing the index costs about twice the rest of a large build), an earlier
+    build's index is removed.
     """
     reporter = as_progress(progress)
     try:

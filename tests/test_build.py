@@ -98,7 +98,7 @@ def test_no_blank_nodes_in_any_output(example_build: Path) -> None:
 def test_format_subset(tmp_path: Path) -> None:
     result = build(EXAMPLE, tmp_path, formats=[RdfFormat.NQUADS])
     assert set(result.outputs) == {RdfFormat.NQUADS}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.index", "exilekg.nq", "void.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.nq", "void.ttl"]
 
 
 def test_failed_build_leaves_earlier_outputs_untouched(example_copy: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def test_build_prints_a_summary(tmp_path: Path) -> None:
 def test_build_format_subset(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path), "--format", "nt", "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.index", "exilekg.nt", "void.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.nt", "void.ttl"]
 
 
 def test_validate_clean_corpus() -> None:

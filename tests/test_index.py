@@ -68,7 +68,7 @@ def test_void_lists_each_dump_with_its_digest_and_the_build_id(example_build: Pa
 
 
 def test_the_same_corpus_gets_the_same_build_id(example_build: Path, tmp_path: Path) -> None:
-    result = build(EXAMPLE, tmp_path)
+    result = build(EXAMPLE, tmp_path, index=True)
     first = read_manifest(example_build)
     assert first is not None and result.build_id == first.build_id
     assert (tmp_path / "void.ttl").read_bytes() == (example_build / "void.ttl").read_bytes()
@@ -83,13 +83,13 @@ def test_index_answers_as_the_dumps_on_the_seeds(seed_build: Path) -> None:
 
 
 def test_index_answers_as_a_turtle_only_dump(tmp_path: Path) -> None:
-    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE])
+    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE], index=True)
     assert _answers_agree(tmp_path) > 0
 
 
 def test_subset_build_removes_the_earlier_builds_other_dumps(tmp_path: Path) -> None:
-    build(EXAMPLE, tmp_path)
-    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE])
+    build(EXAMPLE, tmp_path, index=True)
+    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE], index=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.index", "exilekg.ttl", "void.ttl"]
     assert check_outputs(tmp_path) == []
     with open_source(tmp_path) as source:
@@ -131,9 +131,9 @@ def test_a_stale_index_is_not_opened(example_build: Path, tmp_path: Path) -> Non
 
 
 def test_no_index_build_removes_an_earlier_index(tmp_path: Path) -> None:
-    build(EXAMPLE, tmp_path)
+    build(EXAMPLE, tmp_path, index=True)
     assert (tmp_path / INDEX_NAME).is_dir()
-    result = build(EXAMPLE, tmp_path, index=False)
+    result = build(EXAMPLE, tmp_path)
     assert result.index is None and not (tmp_path / INDEX_NAME).exists()
     with open_source(tmp_path) as source:
         assert not isinstance(source, IndexSource)

@@ -150,10 +150,10 @@ def _progress(quiet: bool) -> Progress | None:
 )
 @click.option(
     "--index/--no-index",
-    default=True,
+    default=False,
     show_default=True,
-    help="Write the query index exilekg.index/ beside the dumps, which query, publish and stats open "
-    "instead of parsing them.",
+    help="Also write the query index exilekg.index/ beside the dumps, which query and publish open "
+    "instead of parsing them (or run `exilekg index OUT` later).",
 )
 @click.option(
     "--require-texts",
