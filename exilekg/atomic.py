@@ -37,7 +37,7 @@ _TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>[0-9]+))?\.(?P<random>[a-z
 
 LEGACY_AGE = 24 * 3600.0
 """Seconds after its last change that a temporary file without a process id in its name (as
-versions before 0.2 named them) is taken for a leftover: nothing says whether its writer lives."""
+earlier versions named them) is taken for a leftover: nothing says whether its writer lives."""
 
 
 def _umask() -> int:
