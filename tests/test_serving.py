@@ -113,7 +113,7 @@ def test_the_reconciliation_server_logs_a_reset_in_one_line(
         # A body announced but never sent: the server is reading it when the client resets.
         client.sendall(
             b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 100000\r\n\r\n{\"q0\": "
+            b'Content-Length: 100000\r\n\r\n{"q0": '
         )
         address = client.getsockname()[:2]
         time.sleep(0.2)
