@@ -60,17 +60,53 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_RUNS = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*|\s+|.", re.DOTALL)
-"""Runs of printable ASCII (single spaces inside) fold to themselves; whitespace runs fold
-to one space; anything else is folded a character at a time."""
+_RUNS = re.compile(r"\s+|\S+(?: \S+)*")
+"""Whitespace runs fold to one space; a run of anything else (single spaces inside) maps
+linearly when each of its characters folds to exactly one other than a space, as nearly every
+run does, and is folded a character at a time otherwise."""
+
+_UNEVEN: set[str] = set()
+"""Characters met so far whose folding is not one character, or is a space ("¾", "¸", "ﬁ", a
+lone combining mark): a run holding one is folded a character at a time."""
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table of :func:`_fold_char`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char)
+        if len(folded) != 1 or (folded == " " and char != " "):
+            _UNEVEN.add(char)
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+# The scripts and punctuation of the corpus's languages, whose folding is known in advance so
+# that a run of them is folded by replacing the few characters that change (Cyrillic's «й» and
+# «ё», Latin's accented letters, curly quotes) instead of looking every character up.
+_COMMON = "\x00-\u052f\u2000-\u206f"
+_CHANGED = {c: _fold_char(c) for c in map(chr, [*range(0x530), *range(0x2000, 0x2070)])}
+_CHANGED = {c: f for c, f in _CHANGED.items() if f != c and not c.isspace()}
+_CHANGES = re.compile("[" + "".join(map(re.escape, _CHANGED)) + "]")
+_UNEVEN_COMMON = re.compile(
+    "[" + "".join(re.escape(c) for c, f in _CHANGED.items() if len(f) != 1 or f == " ") + "]"
+)
+_UNCOMMON = re.compile(f"[^{_COMMON}]")
+
+
+def _fold_common(match: re.Match[str]) -> str:
+    return _CHANGED[match.group()]
 
 
 class NormalizedText:
     """A text folded for matching, with a map from folded positions back to the original.
 
-    The map is kept as segments rather than one entry per character: a run of plain
-    ASCII maps linearly, so folding a long English text costs a handful of regex
-    matches per line instead of a Python step per character.
+    The map is kept as segments rather than one entry per character: a run of text that
+    folds character for character maps linearly, so folding a long text, English or Russian,
+    costs a handful of regex matches per paragraph instead of a Python step per character.
     """
 
     __slots__ = ("_folded_starts", "_inside", "_segments", "folded", "text")
@@ -88,34 +124,43 @@ class NormalizedText:
         last_space = True  # leading whitespace folds away entirely
         for match in _RUNS.finditer(text):
             run = match.group()
-            first = run[0]
-            if first.isspace():
+            if run[0].isspace():
                 if not last_space:
                     segments.append((length, match.start(), False))
                     out.append(" ")
                     length += 1
                     last_space = True
                 continue
-            if len(run) > 1 or ("!" <= first <= "~" and first != "`"):
+            # Printable ASCII but the backtick folds to itself; translating it would cost more.
+            if run.isascii() and "`" not in run:
+                folded, even = run, True
+            elif _UNCOMMON.search(run) is None:
+                even = _UNEVEN_COMMON.search(run) is None
+                folded = _CHANGES.sub(_fold_common, run) if even else run
+            else:
+                folded = run.translate(_FOLD_TABLE)
+                even = _UNEVEN.isdisjoint(run)
+            if even:
                 segments.append((length, match.start(), True))
-                out.append(run)
-                length += len(run)
+                out.append(folded)
+                length += len(folded)
                 last_space = False
                 continue
-            continued = False
-            for c in _fold_char(first):
-                if c == " ":
-                    if last_space:
-                        continue
-                    last_space = True
-                else:
-                    last_space = False
-                if continued:
-                    inside.append(length)
-                segments.append((length, match.start(), False))
-                out.append(c)
-                length += 1
-                continued = True
+            for offset, char in enumerate(run):
+                continued = False
+                for c in _fold_char(char):
+                    if c == " ":
+                        if last_space:
+                            continue
+                        last_space = True
+                    else:
+                        last_space = False
+                    if continued:
+                        inside.append(length)
+                    segments.append((length, match.start() + offset, False))
+                    out.append(c)
+                    length += 1
+                    continued = True
         self.folded = "".join(out)
         self._segments = segments
         self._folded_starts = [seg[0] for seg in segments]

@@ -18,7 +18,7 @@ from exilekg.anchor import Anchor
 from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
 from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
-from exilekg.mentions import Mention, find_mentions
+from exilekg.mentions import AmbiguousMention, Mention, MentionList, find_mentions
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
@@ -444,6 +444,37 @@ class Mapper:
             yield position, RDF.type, OA.TextPositionSelector, g
             yield position, OA.start, Literal(str(mention.start), XSD.integer), g
             yield position, OA.end, Literal(str(mention.end), XSD.integer), g
+        if isinstance(mentions, MentionList):
+            for occurrence in mentions.ambiguous:
+                yield from self.ambiguous_mention(doc_id, occurrence)
+
+    def ambiguous_mention(self, doc_id: str, occurrence: AmbiguousMention) -> Iterator[Quad]:
+        """A name several entities carry: questioned, with each candidate as a body, and no
+        ``schema:mentions`` (nothing is resolved silently)."""
+        g = self.mint.document_graph(doc_id)
+        ann = self.mint.mention(doc_id, occurrence.start, occurrence.end)
+        target = Minter.part(ann, "target")
+        quote = Minter.part(ann, "quote")
+        position = Minter.part(ann, "position")
+        yield ann, RDF.type, OA.Annotation, g
+        yield ann, RDF.type, EXILEKG.AmbiguousMention, g
+        yield ann, OA.motivatedBy, OA.questioning, g
+        for candidate in occurrence.candidates:
+            yield ann, OA.hasBody, self.iri(candidate), g
+        yield ann, OA.hasTarget, target, g
+        yield target, RDF.type, OA.SpecificResource, g
+        yield target, OA.hasSource, self.mint.document(doc_id), g
+        yield target, OA.hasSelector, quote, g
+        yield target, OA.hasSelector, position, g
+        yield quote, RDF.type, OA.TextQuoteSelector, g
+        yield quote, OA.exact, Literal(occurrence.exact), g
+        if occurrence.prefix:
+            yield quote, OA.prefix, Literal(occurrence.prefix), g
+        if occurrence.suffix:
+            yield quote, OA.suffix, Literal(occurrence.suffix), g
+        yield position, RDF.type, OA.TextPositionSelector, g
+        yield position, OA.start, Literal(str(occurrence.start), XSD.integer), g
+        yield position, OA.end, Literal(str(occurrence.end), XSD.integer), g
 
     def evidence(self, record: Record, body: IRI) -> Iterator[Quad]:
         rid = record.data["id"]

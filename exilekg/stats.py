@@ -3,7 +3,6 @@ verified, mentions, and the names in the texts that no record covers yet."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -11,27 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from exilekg.corpus import Corpus, read_corpus
-from exilekg.errors import CorpusError
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
-from exilekg.mentions import entity_names, find_mentions
-from exilekg.suggest import suggest
+from exilekg.mentions import find_mentions
+from exilekg.suggest import LEFT_OUT_FILE, LeftOutName, load_left_out_names, suggest_corpus
 from exilekg.validation import ValidationReport, validate
 from exilekg.writers import BATCH
 from exilekg.writers.lines import TripleRuns
 
-__all__ = ["LeftOutName", "Stats", "corpus_stats", "load_left_out_names"]
-
-LEFT_OUT_FILE = "left-out-names.json"
-
-
-@dataclass(frozen=True)
-class LeftOutName:
-    """A name in the texts that deliberately has no record, and why."""
-
-    name: str
-    reason: str
-    document: str | None = None
+__all__ = ["LEFT_OUT_FILE", "LeftOutName", "Stats", "corpus_stats", "load_left_out_names"]
 
 
 @dataclass
@@ -40,6 +27,9 @@ class Stats:
     facts: Counter[str] = field(default_factory=Counter)
     facts_per_document: dict[str, Counter[str]] = field(default_factory=dict)
     mentions_per_document: dict[str, int] = field(default_factory=dict)
+    ambiguous: dict[str, list[tuple[str, tuple[str, ...], int]]] = field(default_factory=dict)
+    """Per document, each name several entities share and the text does not settle: the
+    text's words, the candidate entities, and how often."""
     evidence_total: int = 0
     evidence_verified: int = 0
     texts_read: bool = False
@@ -63,6 +53,10 @@ class Stats:
                 d: dict(sorted(c.items())) for d, c in sorted(self.facts_per_document.items())
             },
             "mentionsPerDocument": dict(sorted(self.mentions_per_document.items())),
+            "ambiguousMentions": {
+                d: [{"exact": e, "candidates": list(c), "occurrences": n} for e, c, n in items]
+                for d, items in sorted(self.ambiguous.items())
+            },
             "evidence": {"total": self.evidence_total, "verified": self.evidence_verified},
             "textsRead": self.texts_read,
             "problems": self.problems,
@@ -73,32 +67,6 @@ class Stats:
             "quads": self.quads,
             "triples": self.triples,
         }
-
-
-def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
-    """The corpus's ``left-out-names.json``: names deliberately without a record, with reasons."""
-    path = corpus_dir / LEFT_OUT_FILE
-    if not path.is_file():
-        return []
-    try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"cannot read the list of left-out names: {exc}", path=path) from None
-    out: list[LeftOutName] = []
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if not (
-            isinstance(item, dict)
-            and isinstance(item.get("name"), str)
-            and isinstance(item.get("reason"), str)
-        ):
-            raise CorpusError(
-                "each left-out name needs a 'name' and a 'reason'",
-                path=path,
-                pointer=f"/{index}",
-                hint='write {"name": "...", "reason": "...", "document": "optional id"}',
-            )
-        out.append(LeftOutName(item["name"], item["reason"], item.get("document")))
-    return out
 
 
 def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None) -> Stats:
@@ -127,8 +95,14 @@ def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None)
     if report.ok:
         for doc, mentions in find_mentions(corpus).items():
             stats.mentions_per_document[doc] = len(mentions)
+            shared = Counter((a.exact, a.candidates) for a in mentions.ambiguous)
+            if shared:
+                stats.ambiguous[doc] = [(e, c, n) for (e, c), n in sorted(shared.items())]
         stats.quads, stats.triples = _graph_size(corpus, report)
-    stats.unrecorded_names = _unrecorded(corpus, stats.left_out)
+    if corpus.has_texts:
+        for doc, names in suggest_corpus(corpus, left_out=stats.left_out).items():
+            if names:
+                stats.unrecorded_names[doc] = [(s.name, s.frequency) for s in names]
     return stats
 
 
@@ -148,20 +122,3 @@ def _evidence_documents(data: dict[str, Any]) -> list[str]:
     if not isinstance(items, list):
         return []
     return [i["document"] for i in items if isinstance(i, dict) and isinstance(i.get("document"), str)]
-
-
-def _unrecorded(corpus: Corpus, left_out: list[LeftOutName]) -> dict[str, list[tuple[str, int]]]:
-    """Name-like spans the texts hold that match no record and are not listed as left out."""
-    texts: dict[str, str] = {}
-    for document in corpus.documents:
-        text = corpus.text(document) if document.id is not None else None
-        if text is not None and document.id is not None:
-            texts[document.id] = text.text
-    known = [name for _, _, names in entity_names(corpus) for name in names]
-    excluded = {(item.document, item.name) for item in left_out}
-    result: dict[str, list[tuple[str, int]]] = {}
-    for doc, names in suggest(texts, known).items():
-        kept = [(n, c) for n, c in names if (doc, n) not in excluded and (None, n) not in excluded]
-        if kept:
-            result[doc] = kept
-    return result

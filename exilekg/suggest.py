@@ -1,463 +1,439 @@
 """Suggesting names an article mentions that the corpus has no record for yet.
 
-A curator adding an article wants to know which people, organisations and places
-it names that are not yet entities of the corpus. :func:`suggest` finds name-like
-spans in each text and keeps those that match no known name:
+A curator adding an article wants to know which people, organisations and places it names
+that are not yet entities of the corpus. :func:`suggest_corpus` finds name-like spans in each
+text (:func:`exilekg.language.names.find_names`, by the document's language) and keeps those
+that no mention covers: a span is known when the mentions of the corpus's entities
+(:mod:`exilekg.mentions`, inflection and all) cover every word of it, so "Russia" is hidden
+only where "Free Russia Forum" occurs, not in every document once that forum has a record.
 
-* runs of capitalised words (Latin or Cyrillic), with lowercase particles such as
-  "of", "for", "the", "de", "von" allowed between them ("Institute for the Study
-  of War"); a possessive ends the run and is dropped ("Putin's" gives "Putin");
-* organisation names in quotes, when title-like ("International Congress of Foreign
-  Agents", «Мемориал»);
-* acronyms (FBK, PACE, ФБК).
-
-Capitals that say nothing are skipped: common words starting a sentence ("The",
-"In", "This" ...) and, at a sentence start, any word the text also writes in
-lowercase ("Politician Boris Alder" gives "Boris Alder"); a single capitalised word
-at a sentence start unless the text capitalises it mid-sentence too; month and day
-names; titles before a name ("President"); nationality adjectives standing alone
-("Russian"); and spans found only in titles (title-case lines such as headlines,
-long linked or quoted titles of works), whose every word is capitalised anyway.
-
-A span is known when, compared without diacritics and case, it is a known name or
-a run of whole words inside one ("Navalny" is known from "Alexei Navalny").
+One line per name: each name is given in its dictionary form (the nominative for Russian and
+Ukrainian: «Алексея Навального» and «Навальному» are counted under «Алексей Навальный»), a
+surname alone is counted under the full name the document uses, spellings that differ only in
+diacritics or case are counted together, and the names of ``left-out-names.json`` are left out.
+A name in one script that spells, in the other, the name of a known entity («Навальный» in a
+Russian text, Alexei Navalny in the corpus) is proposed as that entity's local name.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
-from exilekg.corpus import read_records
+from exilekg.anchor import NormalizedText, normalize_phrase
+from exilekg.atomic import write_text
+from exilekg.corpus import Corpus, Record
 from exilekg.errors import CorpusError
+from exilekg.kinds import ENTITY_KINDS
+from exilekg.language import INFLECTED, base_language
+from exilekg.language.morphology import morphology
+from exilekg.language.names import NameSpan, find_names, name_spans, words_of
+from exilekg.language.transliteration import latin_spelling, same_name
+from exilekg.mentions import MentionFinder, entity_names
 
-__all__ = ["CorpusNames", "KnownNames", "Suggestion", "name_spans", "read_corpus", "suggest"]
+__all__ = [
+    "LEFT_OUT_FILE",
+    "LeftOutName",
+    "Suggestion",
+    "Transliteration",
+    "draft_records",
+    "load_left_out_names",
+    "name_spans",
+    "suggest",
+    "suggest_corpus",
+    "transliteration_patch",
+]
+
+LEFT_OUT_FILE = "left-out-names.json"
 
 
-class Suggestion(NamedTuple):
-    """A name the text uses (its most frequent spelling) and how often it occurs."""
+@dataclass(frozen=True)
+class LeftOutName:
+    """A name in the texts that deliberately has no record, and why."""
+
+    name: str
+    reason: str
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class Transliteration:
+    """A name that spells, in another script, a name of a known entity."""
+
+    entity: str
+    language: str | None
+    """The document's language: the local name's language tag."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A name a text uses that no record covers: its dictionary form and how often it occurs."""
 
     name: str
     frequency: int
+    forms: tuple[str, ...] = ()
+    """The text's own spellings, most frequent first."""
+    kind: str | None = None
+    """"Person", "Organization" or "Place" when a recogniser or the context says so."""
+    first: tuple[int, int] = (0, 0)
+    """Code-point offsets of its first occurrence."""
+    looks_like: tuple[Transliteration, ...] = ()
 
 
-_PARTICLES = frozenset(
-    {"of", "for", "the", "de", "del", "della", "der", "den", "di", "du", "da", "dos", "van", "von", "la",
-     "le", "ul", "al", "el", "bin", "ibn", "on", "and"}
-)  # fmt: skip
-# "and" and "on" join names ("Ministry of Defence and Security") but also join two names
-# ("Germany and France"), so they are allowed only inside quotes.
-_QUOTE_ONLY_PARTICLES = frozenset({"and", "on"})
-_SENTENCE_STOPWORDS = frozenset(
-    {"The", "A", "An", "In", "On", "At", "To", "Of", "For", "From", "With", "By", "As", "This", "That",
-     "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our",
-     "My", "Your", "But", "And", "Or", "If", "When", "While", "After", "Before", "Although", "Though",
-     "However", "Yet", "So", "Also", "Even", "Such", "Many", "Some", "Most", "All", "Both", "Each", "Every",
-     "One", "Two", "There", "Here", "What", "Who", "How", "Why", "Where", "Which", "Since", "Until",
-     "According", "Among", "Despite", "Under", "Over", "Then", "Now", "Meanwhile", "Moreover", "Furthermore",
-     "Instead", "Still", "Later", "Earlier", "Today", "Yesterday", "Tomorrow", "Last", "Next", "First",
-     "Second", "Finally", "Recently", "Previously", "Currently", "Soon", "Thus", "Therefore", "Indeed",
-     "Perhaps", "Maybe", "Already", "Again", "Only", "Just", "Not", "No", "Several", "Other", "Another",
-     "During", "Through", "Across", "Against", "Between", "Within", "Without", "Because", "Whether",
-     "Unless", "Once", "Like", "Unlike", "Nobody", "Everyone", "Someone", "Nothing", "В", "Во", "На", "И",
-     "Но", "А", "Это", "Как", "По", "Для", "Он", "Она", "Они", "Мы", "Я", "Что", "Так", "Также", "Однако",
-     "При", "После", "До", "Из", "С", "К", "О", "У", "Его", "Ее", "Её", "Их", "Если", "Когда", "Хотя", "Все",
-     "Эти", "Этот", "Эта"}
-)  # fmt: skip
-# "Jan" is left out: in this region it is as often a first name as January.
-_CALENDAR = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-     "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januar",
-     "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "montag", "dienstag", "mittwoch",
-     "donnerstag", "freitag", "samstag", "sonntag", "январь", "февраль", "март", "апрель", "май", "июнь",
-     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь", "понедельник", "вторник", "среда",
-     "четверг", "пятница", "суббота", "воскресенье"}
-)  # fmt: skip
-
-_WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w))*")
-_QUOTED = re.compile(r"“([^”\n]{2,300})”|\"([^\"\n]{2,300})\"|«([^»\n]{2,300})»|„([^“”\n]{2,300})[“”]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_SENTENCE_END = re.compile(r"[.!?…:“«„\"]")  # quoted speech starts a sentence too
-_CONTRACTIONS = frozenset({"m", "ll", "re", "ve", "d", "t"})
-_TITLES = frozenset(
-    {"President", "Prime", "Minister", "Chancellor", "Politician", "Senator", "Deputy", "General", "Colonel",
-     "Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "Professor", "Prof", "Judge", "Mayor", "Governor"}
-)  # fmt: skip
-# Nationality adjectives of the region are capitalised in English and crowd every list, yet name
-# no entity on their own ("Russian", "Soviet"); inside a longer name they still count.
-_DEMONYMS = frozenset(
-    {"russian", "russians", "ukrainian", "ukrainians", "belarusian", "belarusians", "georgian", "georgians",
-     "armenian", "armenians", "european", "europeans", "american", "americans", "british", "german",
-     "germans", "french", "polish", "latvian", "latvians", "lithuanian", "lithuanians", "estonian",
-     "estonians", "czech", "jewish", "arab", "soviet", "western", "eastern", "westerners", "kazakh",
-     "israeli"}
-)  # fmt: skip
+def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
+    """The corpus's ``left-out-names.json``: names deliberately without a record, with reasons."""
+    path = corpus_dir / LEFT_OUT_FILE
+    if not path.is_file():
+        return []
+    try:
+        items = json.loads(path.read_bytes().decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot read the list of left-out names: {exc}", path=path) from None
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
+    out: list[LeftOutName] = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        named = isinstance(item, dict) and isinstance(item.get("name"), str)
+        if not (named and isinstance(item.get("reason"), str)):
+            raise CorpusError(
+                "each left-out name needs a 'name' and a 'reason'",
+                path=path,
+                pointer=f"/{index}",
+                hint='write {"name": "...", "reason": "...", "document": "optional id"}',
+            )
+        out.append(LeftOutName(item["name"], item["reason"], item.get("document")))
+    return out
 
 
-# --------------------------------------------------------------------------- spans
+# --------------------------------------------------------------------------- one text
 
 
-class _Token(NamedTuple):
-    text: str
-    start: int
-    end: int
-    sentence_start: bool
-    possessive: bool
+@dataclass
+class _Group:
+    name: str
+    forms: Counter[str] = field(default_factory=Counter)
+    absorbed: Counter[str] = field(default_factory=Counter)
+    """Forms of shorter names counted under this one (a surname alone)."""
+    first: tuple[int, int] = (0, 0)
+    kinds: Counter[str] = field(default_factory=Counter)
 
 
-class _Line(NamedTuple):
-    """A line of text with Markdown and URLs blanked out, and the ranges that are titles of works."""
-
-    text: str
-    titles: list[tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    """What the whole text says about its words' usual case."""
-
-    mid_sentence_capitals: frozenset[str]
-    lowercase: frozenset[str]
-
-    def is_common(self, word: str) -> bool:
-        """Whether the text also uses ``word`` in lowercase (singular or plural): a common word."""
-        folded = word.casefold()
-        return bool({folded, folded + "s", folded.removesuffix("s")} & self.lowercase)
-
-
-def _split_apostrophe(word: str) -> tuple[str, str]:
-    match = re.fullmatch(r"(.+?)['’](\w*)", word)
-    return (match.group(1), match.group(2)) if match else (word, "")
-
-
-def _tokens(line: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = 0
-    previous_text = ""
-    for match in _WORD.finditer(line):
-        word = match.group(0)
-        if not word[0].isalpha():
-            continue  # superscript digits match \w, but they are footnote marks
-        gap = line[previous_end : match.start()]
-        # "F. Kennedy": a period after a single capital is an initial, not a sentence end.
-        ends_sentence = _SENTENCE_END.search(gap) is not None and not (
-            len(previous_text) == 1 and previous_text.isupper() and gap.strip() == "."
-        )
-        base, suffix = _split_apostrophe(word)
-        possessive = base != word and suffix.casefold() in {"s", ""}
-        if possessive:
-            word = base
-        elif base != word and suffix.casefold() in _CONTRACTIONS:
-            word = word.casefold()  # "I’m", "Don’t" are never part of a name
-        tokens.append(_Token(word, match.start(), match.end(), not tokens or ends_sentence, possessive))
-        previous_end, previous_text = match.end(), word
-    return tokens
-
-
-def _is_capitalised(word: str) -> bool:
-    return word[0].isupper()
-
-
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _is_title_case(text: str, *, max_words: int = 15) -> bool:
-    """Most longer words capitalised: a headline, subheading or the title of a work."""
-    words = _WORD.findall(text)
-    if not 1 < len(words) <= max_words:
-        return False
-    significant = [w for w in words if w.casefold() not in _PARTICLES and len(w) > 3]
-    return bool(significant) and sum(_is_capitalised(w) for w in significant) >= 0.6 * len(significant)
-
-
-def _prepare(raw: str) -> _Line:
-    """The line as plain text, keeping offsets stable after Markdown links are reduced to their text."""
-    parts: list[str] = []
-    titles: list[tuple[int, int]] = []
-    position = length = 0
-    for match in _LINK.finditer(raw):
-        parts.append(raw[position : match.start()])
-        length += match.start() - position
-        label = match.group(1)
-        if len(_WORD.findall(label)) >= 6 and _is_title_case(label, max_words=30):
-            titles.append((length, length + len(label)))  # a linked title, such as a related article
-        parts.append(label)
-        length += len(label)
-        position = match.end()
-    parts.append(raw[position:])
-    text = "".join(parts)
-    # Same-length blanks keep every offset valid while hiding what is not prose.
-    text = re.sub(
-        r"https?://\S+|\*\*|__|[¹²³⁴⁵⁶⁷⁸⁹⁰]|\((?:CC[ -][^)]*|CC0[^)]*|[Pp]ublic [Dd]omain)\)",
-        lambda m: " " * len(m.group(0)),
-        text,
-    )
-    text = re.sub(r"^(\s*)(#{1,6}|[-*•>]|\d+[.)])(?=\s)", lambda m: m.group(1) + " " * len(m.group(2)), text)
-    stripped = text.strip()
-    one_sentence = not re.search(r"[.!?;]\s+\S", stripped) and not stripped.endswith((".", ";", ",", ":"))
-    if stripped and one_sentence and _is_title_case(stripped):
-        titles.append((0, len(text)))
-    for match in _QUOTED.finditer(text):
-        group = next(i for i in range(1, 5) if match.group(i) is not None)
-        if len(_WORD.findall(match.group(group))) > 8 and _is_title_case(match.group(group), max_words=40):
-            titles.append((match.start(group), match.end(group)))  # a quoted title of an article or book
-    return _Line(text, titles)
-
-
-def _runs(line: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[list[_Token]]:
-    """Runs of capitalised tokens joined by spaces, particles allowed between them."""
-    run: list[_Token] = []
-    pending: list[_Token] = []  # particles waiting for a capitalised word to follow
-    for token in tokens:
-        if any(start <= token.start < end for start, end in masked):
-            continue
-        previous = (pending or run)[-1] if run else None
-        gap = line[previous.end : token.start] if previous else ""
-        # "J. R. Tolman": initials join a name across their periods.
-        initial = previous is not None and len(previous.text) == 1 and re.fullmatch(r"\.\s+", gap) is not None
-        joined = bool(run) and (gap.isspace() or initial)
-        if run and (not joined or run[-1].possessive):
-            yield run
-            run, pending = [], []
-        if _is_capitalised(token.text):
-            run.extend(pending)
-            run.append(token)
-            pending = []
-        elif run and token.text in _PARTICLES and token.text not in _QUOTE_ONLY_PARTICLES:
-            pending.append(token)
+def _covered(span: NameSpan, covered: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The parts of ``span`` (word runs) that no mention covers."""
+    words = [m.span() for m in re.finditer(r"\w+(?:['’\-]\w+)*", text[span.start : span.end])]
+    free = [
+        (span.start + a, span.start + b)
+        for a, b in words
+        if not any(s < span.start + b and span.start + a < e for s, e in covered)  # "Navalnys"
+    ]
+    if len(free) == len(words):
+        return [(span.start, span.end)]
+    runs: list[tuple[int, int]] = []
+    for a, b in free:
+        if runs and re.fullmatch(r"[\s\"'«»“”„-]*", text[runs[-1][1] : a]):
+            runs[-1] = (runs[-1][0], b)
         else:
-            if run:
-                yield run
-            run, pending = [], []
-    if run:
-        yield run
+            runs.append((a, b))
+    return runs
 
 
-def _trim(run: list[_Token], vocabulary: _Vocabulary) -> list[_Token]:
-    """The run without what only looks like part of a name at its edges."""
-    start, end = 0, len(run)
-    while start < end and _drop_first(run, start, end, vocabulary):
-        start += 1
-    while end > start and (
-        run[end - 1].text.casefold() in _CALENDAR or not _is_capitalised(run[end - 1].text)
-    ):
-        end -= 1
-    return run[start:end]
-
-
-def _drop_first(run: list[_Token], start: int, end: int, vocabulary: _Vocabulary) -> bool:
-    token = run[start]
-    word = token.text
-    at_sentence_start = token.sentence_start or (start > 0 and run[start - 1].sentence_start)
-    if not _is_capitalised(word) or word.casefold() in _CALENDAR:
-        return True
-    if at_sentence_start and word in _SENTENCE_STOPWORDS:
-        return True
-    if end - start > 1 and word in _TITLES:
-        return True
-    # "Politician Dmitry Gudkov" at a sentence start: a word the text also writes in lowercase.
-    return (
-        end - start > 1
-        and token.sentence_start
-        and word not in vocabulary.mid_sentence_capitals
-        and vocabulary.is_common(word)
+def _dictionary_form(text: str, language: str | None, kind: str | None) -> str:
+    morph = morphology(language)
+    if morph is None or not re.search(r"[\u0400-\u04ff]", text):
+        return text
+    words = re.findall(r"\w+(?:['’\-]\w+)*|\S", text)
+    nominative = morph.nominative(
+        [w for w in words if w[0].isalnum()], person=None if kind is None else kind == "Person"
     )
+    out, index = [], 0
+    for word in words:
+        if word[0].isalnum():
+            out.append(nominative[index])
+            index += 1
+        else:
+            out.append(word)
+    return re.sub(r"\s+([»\"”)])", r"\1", re.sub(r"([«\"„(])\s+", r"\1", " ".join(out)))
 
 
-def _quoted_names(line: str) -> Iterator[tuple[str, int, int]]:
-    """Names in quotes: title-like, up to eight words ("Free Russia Forum", «Мемориал»)."""
-    for match in _QUOTED.finditer(line):
-        group = next(i for i in range(1, 5) if match.group(i) is not None)
-        inner = match.group(group).strip().rstrip(".,;:")
-        words = _WORD.findall(inner)
-        if not words or len(words) > 8 or not _is_capitalised(words[0]):
+def _document_suggestions(
+    text: str, language: str | None, finder: MentionFinder, min_count: int
+) -> list[Suggestion]:
+    lang = base_language(language)
+    found = finder.find(NormalizedText(text), language)
+    covered = [(m.start, m.end) for m in found] + [(a.start, a.end) for a in found.ambiguous]
+    groups: dict[tuple[str, ...], _Group] = {}
+    for span in find_names(text, language):
+        for start, end in _covered(span, covered, text):
+            form = text[start:end]
+            if len(form) < 2 or (form != text[span.start : span.end] and not form[:1].isupper()):
+                continue
+            name = _dictionary_form(form, lang, span.kind) if lang in INFLECTED else form
+            key = words_of(name)
+            if not key:
+                continue
+            group = groups.setdefault(key, _Group(name, first=(start, end)))
+            group.forms[form] += 1
+            if span.kind:
+                group.kinds[span.kind] += 1
+    _merge_short_forms(groups, german=lang == "de")
+    out = []
+    for group in groups.values():
+        frequency = sum(group.forms.values()) + sum(group.absorbed.values())
+        if frequency < min_count:
             continue
-        cyrillic = any("\u0400" <= c <= "\u04ff" for c in inner)
-        # Russian capitalises only a name's first word («Новая газета»); English capitalises each.
-        title_like = (
-            len(words) <= 5 if cyrillic else all(_is_capitalised(w) or w in _PARTICLES for w in words)
-        )
-        if title_like and (len(words) > 1 or _is_acronym(words[0]) or cyrillic):
-            start = match.start(group) + (len(match.group(group)) - len(match.group(group).lstrip()))
-            yield inner, start, start + len(inner)
+        own = tuple(sorted(group.forms, key=lambda f: (-group.forms[f], f)))
+        forms = own + tuple(sorted(set(group.absorbed) - set(own), key=lambda f: (-group.absorbed[f], f)))
+        name = group.name if lang in INFLECTED else own[0]
+        kind = group.kinds.most_common(1)[0][0] if group.kinds else _guess_kind(name, text, group.first)
+        out.append(Suggestion(name, frequency, forms, kind, group.first))
+    return sorted(out, key=lambda s: (-s.frequency, s.name.casefold(), s.name))
 
 
-def _line_spans(line: _Line, vocabulary: _Vocabulary) -> Iterator[tuple[str, bool]]:
-    """(span, whether it lies in a title) for each name-like span of the line."""
-
-    def in_title(start: int, end: int) -> bool:
-        return any(t_start <= start and end <= t_end for t_start, t_end in line.titles)
-
-    quoted = list(_quoted_names(line.text))
-    for name, start, end in quoted:
-        yield name, in_title(start, end)
-    masked = [(start, end) for _, start, end in quoted]
-    for run in _runs(line.text, _tokens(line.text), masked):
-        trimmed = _trim(run, vocabulary)
-        if not trimmed or not _keep(trimmed, vocabulary):
+def _merge_short_forms(groups: dict[tuple[str, ...], _Group], *, german: bool) -> None:
+    """A surname alone under the one full name ending in it; a German genitive under its name."""
+    for key in list(groups):
+        if german and len(key) == 1 and key[0].endswith("s") and (key[0][:-1],) in groups:
+            _absorb(groups, key, (key[0][:-1],))
             continue
-        start, end = trimmed[0].start, trimmed[-1].start + len(trimmed[-1].text)
-        yield line.text[start:end], in_title(start, end)
+        if len(key) != 1:
+            continue
+        longer = [k for k in groups if len(k) > 1 and k[-1] == key[0]]
+        if len(longer) == 1:
+            _absorb(groups, key, longer[0])
 
 
-def _keep(span: list[_Token], vocabulary: _Vocabulary) -> bool:
-    if len(span) > 1:
-        return True
-    word = span[0].text
-    if len(word) < 2 or word.casefold() in _DEMONYMS or word in _SENTENCE_STOPWORDS:
-        return False
-    # A capital that only ever starts a sentence is no evidence of a name.
-    return not span[0].sentence_start or _is_acronym(word) or word in vocabulary.mid_sentence_capitals
+def _absorb(groups: dict[tuple[str, ...], _Group], key: tuple[str, ...], into: tuple[str, ...]) -> None:
+    short = groups.pop(key)
+    target = groups[into]
+    target.absorbed.update(short.forms)
+    target.absorbed.update(short.absorbed)
+    target.kinds.update(short.kinds)
+    target.first = min(target.first, short.first)
 
 
-def _vocabulary(lines: list[_Line]) -> _Vocabulary:
-    capitals: set[str] = set()
-    lowercase: set[str] = set()
-    for line in lines:
-        for token in _tokens(line.text):
-            if not _is_capitalised(token.text):
-                lowercase.add(token.text.casefold())
-            elif not token.sentence_start and not any(s <= token.start < e for s, e in line.titles):
-                capitals.add(token.text)
-    return _Vocabulary(frozenset(capitals), frozenset(lowercase))
+_ORGANISATION_WORDS = re.compile(
+    r"(?i)\b(foundation|fund|institute|center|centre|committee|council|party|forum|movement|"
+    r"agency|ministry|union|association|congress|parliament|times|news|media|network|group|"
+    r"stiftung|partei|zeitung|verein|bund|фонд|комитет|комітет|совет|рада|партия|партія|движение|"
+    r"рух|союз|газета|центр|институт|інститут|министерство|міністерство|общество|товариство)\b"
+)
+_PLACE_BEFORE = re.compile(r"(?i)(?:^|\W)(in|to|from|at|nach|aus|im|в|во|из|у|до|з|із)\s+$")
 
 
-def name_spans(text: str) -> list[str]:
-    """The name-like spans of ``text`` in order of appearance, known or not.
-
-    A span inside a title (a title-case line such as a headline, a linked or quoted
-    title of a work) counts only when the prose uses it too: in a title every word
-    is capitalised, so capitals say nothing there.
-    """
-    lines = [_prepare(raw) for raw in text.splitlines() if raw.strip()]
-    vocabulary = _vocabulary(lines)
-    spans = [found for line in lines for found in _line_spans(line, vocabulary)]
-    in_prose = {_words(span) for span, titled in spans if not titled}
-    return [span for span, titled in spans if not titled or _words(span) in in_prose]
+_ORGANISATION_TYPES = [
+    (re.compile(r"(?i)\b(foundation|fund|stiftung|фонд)\b"), "foundation"),
+    (re.compile(r"(?i)\b(party|partei|партия|партія)\b"), "party"),
+    (re.compile(r"(?i)\b(movement|рух|движение)\b"), "movement"),
+    (re.compile(r"(?i)\b(times|news|media|zeitung|газета|медиа)\b"), "media"),
+    (re.compile(r"(?i)\b(institute|center|centre|інститут|институт|центр)\b"), "research"),
+    (re.compile(r"(?i)\b(ministry|министерство|міністерство)\b"), "government"),
+]
 
 
-# --------------------------------------------------------------------------- known names
+def _guess_kind(name: str, text: str, first: tuple[int, int]) -> str:
+    if _ORGANISATION_WORDS.search(name) or name.isupper():
+        return "Organization"
+    if _PLACE_BEFORE.search(text[max(0, first[0] - 8) : first[0]]):
+        return "Place"
+    return "Person" if len(name.split()) in (2, 3) else "Organization"
 
 
-def _words(name: str) -> tuple[str, ...]:
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return tuple(re.findall(r"\w+", folded.replace("’", "'")))
+# --------------------------------------------------------------------------- the corpus
 
 
-@dataclass(frozen=True)
-class KnownNames:
-    """The names of the corpus's entities, ready for matching spans against."""
-
-    phrases: frozenset[tuple[str, ...]]
-    """Every run of whole words of every known name, normalised."""
-
-    @classmethod
-    def of(cls, names: Iterable[str]) -> KnownNames:
-        phrases: set[tuple[str, ...]] = set()
-        for name in names:
-            words = _words(name)
-            phrases.update(words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1))
-        return cls(frozenset(phrases))
-
-    def __contains__(self, span: object) -> bool:
-        return isinstance(span, str) and _words(span) in self.phrases
+def _entities(corpus: Corpus) -> list[tuple[str, str, list[str]]]:
+    return list(entity_names(corpus))
 
 
-def suggest(
-    texts: Mapping[str, str], known_names: Iterable[str], *, min_count: int = 1
+def _transliterations(
+    suggestions: list[Suggestion], entities: list[tuple[str, str, list[str]]], language: str | None
+) -> list[Suggestion]:
+    out = []
+    for s in suggestions:
+        words = re.findall(r"\w+", s.name)
+        cyrillic = bool(re.search(r"[\u0400-\u04ff]", s.name))
+        matches: list[str] = []
+        for entity, kind, names in entities:
+            for name in names:
+                if bool(re.search(r"[\u0400-\u04ff]", name)) == cyrillic:
+                    continue
+                other = re.findall(r"\w+", name)
+                if same_name(words, other) or (
+                    len(words) == 1 and kind == "Person" and len(other) > 1 and same_name(words, other[-1:])
+                ):
+                    matches.append(entity)
+                    break
+        if matches:
+            s = Suggestion(s.name, s.frequency, s.forms, s.kind, s.first,
+                           tuple(Transliteration(e, base_language(language)) for e in matches))  # fmt: skip
+        out.append(s)
+    return out
+
+
+def _left_out(name: str, forms: Iterable[str], document: str, left_out: Iterable[LeftOutName]) -> bool:
+    keys = {words_of(name), *(words_of(f) for f in forms)}
+    return any(item.document in (None, document) and words_of(item.name) in keys for item in left_out)
+
+
+def suggest_corpus(
+    corpus: Corpus, *, min_count: int = 1, left_out: Iterable[LeftOutName] | None = None
 ) -> dict[str, list[Suggestion]]:
-    """For each document id of ``texts``, the names it mentions that match no known name.
+    """For each document of ``corpus`` with a text, the names it uses that match no entity.
 
-    Spellings that differ only in diacritics or case are counted together under the
-    most frequent one. Each list is sorted by count, most frequent first, then
-    alphabetically; names seen fewer than ``min_count`` times are left out.
+    Each list is sorted by count, most frequent first, then alphabetically; names seen fewer
+    than ``min_count`` times, and the names of ``left_out`` (by default the corpus's
+    ``left-out-names.json``), are left out.
     """
-    known = KnownNames.of(known_names)
+    skipped = list(left_out) if left_out is not None else load_left_out_names(corpus.root)
+    entities = _entities(corpus)
+    finder = MentionFinder(entities)
     result: dict[str, list[Suggestion]] = {}
-    for document_id, text in texts.items():
-        spellings: dict[tuple[str, ...], Counter[str]] = {}
-        for span in name_spans(text):
-            if span not in known:
-                spellings.setdefault(_words(span), Counter())[span] += 1
-        found = [
-            Suggestion(min(forms, key=lambda s: (-forms[s], s)), sum(forms.values()))
-            for forms in spellings.values()
-        ]
-        result[document_id] = sorted(
-            (s for s in found if s.frequency >= min_count),
-            key=lambda s: (-s.frequency, s.name.casefold(), s.name),
-        )
+    for document in corpus.documents:
+        if document.id is None:
+            continue
+        text = corpus.text(document)
+        if text is None:
+            continue
+        language = document.data.get("language")
+        found = _document_suggestions(text.text, language, finder, min_count)
+        found = [s for s in found if not _left_out(s.name, s.forms, document.id, skipped)]
+        result[document.id] = _transliterations(found, entities, language)
     return result
 
 
-# --------------------------------------------------------------------------- reading a corpus
-
-
-class CorpusNames(NamedTuple):
-    """What :func:`suggest` needs from a corpus: document texts by id, and the entities' names."""
-
-    texts: dict[str, str]
-    known_names: list[str]
-
-
-def read_corpus(corpus_dir: Path, *, texts_dir: Path | None = None) -> CorpusNames:
-    """The texts and entity names of ``corpus_dir``, read straight from its JSON files.
-
-    Names are every entity's ``name``, ``alternateNames`` and ``localNames`` values
-    (Cyrillic spellings too, so that Russian texts match), including records written
-    inline in documents; texts are the files the documents name, in ``texts_dir``
-    (default ``<corpus_dir>/texts``).
-    """
-    texts_folder = texts_dir if texts_dir is not None else corpus_dir / "texts"
-    if not corpus_dir.is_dir():
-        raise CorpusError(
-            "no such corpus folder", path=corpus_dir, hint="give the folder that holds corpus.json"
+def suggest(
+    texts: Mapping[str, str],
+    entities: Iterable[tuple[str, str, list[str]]],
+    *,
+    languages: Mapping[str, str] | None = None,
+    min_count: int = 1,
+) -> dict[str, list[Suggestion]]:
+    """For each document id of ``texts``, the names it mentions that match no entity of
+    ``entities`` ((id, kind, names) triples), the text read as in ``languages[id]``."""
+    listed = list(entities)
+    finder = MentionFinder(listed)
+    return {
+        doc: _transliterations(
+            _document_suggestions(text, (languages or {}).get(doc), finder, min_count),
+            listed,
+            (languages or {}).get(doc),
         )
-    texts: dict[str, str] = {}
-    names: list[str] = []
-    documents, records = read_records(corpus_dir)
-    for stored in (*documents, *records):
-        if stored.kind == "Document":
-            document_id, file_name = stored.data.get("id"), stored.data.get("text")
-            if isinstance(document_id, str) and isinstance(file_name, str):
-                texts[document_id] = _read_text(texts_folder / file_name, stored.source.path)
-            continue
-        names.extend(_entity_names(stored.data))
-    return CorpusNames(texts, names)
+        for doc, text in texts.items()
+    }
 
 
-def _entity_names(data: Mapping[str, object]) -> Iterator[str]:
-    name, alternates, local = data.get("name"), data.get("alternateNames"), data.get("localNames")
-    if isinstance(name, str):
-        yield name
-    for value in alternates if isinstance(alternates, list) else []:
-        if isinstance(value, str):
-            yield value
-    for item in local if isinstance(local, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("value"), str):
-            yield item["value"]
+# --------------------------------------------------------------------------- curating
 
 
-def _read_text(path: Path, document: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
-        raise CorpusError(
-            f"the text file {path.name!r} is not in {path.parent}",
-            path=document,
-            pointer="/text",
-            hint="put the article's text there, or give the right folder with --texts",
-        ) from None
-    except OSError as exc:
-        raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise CorpusError("the file is not valid UTF-8", path=path, hint="save it as UTF-8") from None
+def _records(corpus: Corpus) -> dict[str, Record]:
+    return {r.id: r for r in corpus.records if r.id is not None and r.kind in ENTITY_KINDS}
+
+
+def transliteration_patch(corpus: Corpus, suggestions: Mapping[str, list[Suggestion]]) -> dict[str, Any]:
+    """JSON Patches (RFC 6902), one per record file, adding every name that spells a known
+    entity's name in another script as that entity's local name (``{"records/people.json":
+    [{"op": "add", "path": "/3/localNames/-", "value": {...}}]}``)."""
+    records = _records(corpus)
+    patches: dict[str, list[dict[str, Any]]] = {}
+    added: dict[str, set[str]] = {}
+    for found in suggestions.values():
+        for s in found:
+            for match in s.looks_like:
+                record = records.get(match.entity)
+                if record is None or record.source.line is not None or match.language is None:
+                    continue  # a JSON Lines record has no pointer to patch: add the name by hand
+                if s.name in added.setdefault(match.entity, set()):
+                    continue
+                added[match.entity].add(s.name)
+                file = record.source.path.relative_to(corpus.root).as_posix()
+                value = {"value": s.name, "language": match.language}
+                pointer = record.source.pointer
+                ops = patches.setdefault(file, [])
+                has_list = "localNames" in record.data or any(
+                    op["path"].startswith(f"{pointer}/localNames") for op in ops
+                )
+                if has_list:
+                    ops.append({"op": "add", "path": f"{pointer}/localNames/-", "value": value})
+                else:
+                    ops.append({"op": "add", "path": f"{pointer}/localNames", "value": [value]})
+    return patches
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", normalize_phrase(latin_spelling(name)).casefold()).strip("-")[:100]
+    base = base or "entity"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug
+
+
+def draft_records(corpus: Corpus, suggestions: Mapping[str, list[Suggestion]]) -> list[dict[str, Any]]:
+    """Skeleton entity records for the suggested names, for a curator to review: the kind the
+    recogniser or the context gives, the name in its dictionary form (in Latin, the Cyrillic as a
+    local name), other spellings as alternate names, and one evidence phrase."""
+    taken = {r.id for r in corpus.all_records() if r.id is not None}
+    languages = {d.id: base_language(d.data.get("language")) for d in corpus.documents}
+    drafts: list[dict[str, Any]] = []
+    seen: set[tuple[str, ...]] = set()
+    for document_id, found in suggestions.items():
+        text = next((corpus.text(d) for d in corpus.documents if d.id == document_id), None)
+        for s in found:
+            key = words_of(s.name)
+            if s.looks_like or key in seen or text is None:
+                continue
+            seen.add(key)
+            drafts.append(_draft(s, document_id, languages.get(document_id), text.normalized, taken))
+    return drafts
+
+
+def _draft(
+    s: Suggestion, document: str, language: str | None, text: NormalizedText, taken: set[str]
+) -> dict[str, Any]:
+    kind = s.kind or "Organization"
+    cyrillic = bool(re.search(r"[\u0400-\u04ff]", s.name))
+    record: dict[str, Any] = {"kind": kind, "id": _slug(s.name, taken), "name": latin_spelling(s.name)}
+    if kind == "Organization":
+        record["type"] = next((t for pattern, t in _ORGANISATION_TYPES if pattern.search(s.name)), "other")
+    elif kind == "Place":
+        record["type"] = "other"
+    alternates = [f for f in s.forms if words_of(f) != words_of(s.name)] if language not in INFLECTED else []
+    if alternates:
+        record["alternateNames"] = alternates
+    if cyrillic:
+        record["localNames"] = [{"value": s.name, "language": language or "ru"}]
+    exact = text.text[s.first[0] : s.first[1]]
+    evidence: dict[str, Any] = {"document": document, "exact": exact}
+    hits = text.find_all(normalize_phrase(exact))
+    if len(hits) > 1:
+        starts = [text.span(h, h + len(normalize_phrase(exact)))[0] for h in hits]
+        evidence["occurrence"] = starts.index(s.first[0]) + 1 if s.first[0] in starts else 1
+    record["evidence"] = [evidence]
+    return record
+
+
+def write_json(path: Path, value: Any) -> None:
+    """``value`` as indented UTF-8 JSON, written atomically."""
+    write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def iter_lines(suggestions: Mapping[str, list[Suggestion]]) -> Iterator[str]:
+    """The CLI's listing: per document its id, then one line per name."""
+    for document_id, found in suggestions.items():
+        yield document_id
+        if not found:
+            yield "  (no unknown names)"
+        for s in found:
+            line = f"  {s.frequency:4d}  {s.name}"
+            others = [f for f in s.forms if f != s.name]
+            if others and len(others) <= 4:
+                line += f"  ({', '.join(others)})"
+            for match in s.looks_like:
+                line += f"  looks like {match.entity} (transliteration): add it as a local name"
+            yield line

@@ -81,7 +81,9 @@ def reference_fold(text: str) -> tuple[str, list[int]]:
 
 @settings(max_examples=500, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from(list("ab Z.'`\"\n\t\u00a0’“éе\u0308ﬁ  \u2003-–")), max_size=60)
+    st.text(
+        alphabet=st.sampled_from(list("ab Z.'`\"\n\t\u00a0’“éе\u0308ﬁ  \u2003-–йЁ«»¸ǅ¾\u2028😀")), max_size=60
+    )
     | st.text()
 )
 def test_segmented_folding_matches_the_per_character_definition(text: str) -> None:

@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from exilekg.cli.suggest import suggest_command
+from exilekg.corpus import read_corpus
 from exilekg.errors import CorpusError
 from exilekg.ingest import ingest
-from exilekg.suggest import KnownNames, Suggestion, name_spans, read_corpus, suggest
+from exilekg.suggest import name_spans, suggest, suggest_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "example-corpus"
@@ -87,13 +88,11 @@ def test_titles_of_cited_works_are_not_names() -> None:
 # --------------------------------------------------------------------------- known names
 
 
-def test_known_names_match_whole_words_without_diacritics_or_case() -> None:
-    known = KnownNames.of(["Alexei Navalny", "Free Voices Foundation"])
-    assert "Alexeï Navalny" in known
-    assert "NAVALNY" in known
-    assert "Voices Foundation" in known
-    assert "Navaln" not in known
-    assert "Alexei Navalny Jr" not in known
+def listed(
+    texts: dict[str, str], entities: list[tuple[str, str, list[str]]], **kw: object
+) -> dict[str, list[tuple[str, int]]]:
+    found = suggest(texts, entities, **kw)  # type: ignore[arg-type]
+    return {doc: [(s.name, s.frequency) for s in names] for doc, names in found.items()}
 
 
 def test_suggest_sorts_by_frequency_then_name_and_groups_spellings() -> None:
@@ -104,19 +103,52 @@ def test_suggest_sorts_by_frequency_then_name_and_groups_spellings() -> None:
         ),
         "doc-b": "Nobody was named here.",
     }
-    result = suggest(texts, [])
-    assert result["doc-a"] == [
-        Suggestion("Anna Petrova", 3),
-        Suggestion("Boris Alder", 3),
-        Suggestion("Carl Berg", 2),
-    ]
-    assert result["doc-b"] == []
+    assert listed(texts, []) == {
+        "doc-a": [("Anna Petrova", 3), ("Boris Alder", 3), ("Carl Berg", 2)],
+        "doc-b": [],
+    }
 
 
 def test_suggest_leaves_out_known_names_and_rare_ones() -> None:
     texts = {"doc": "Alexeï Navalny and Navalny's team met Olga Brandt, Olga Brandt and Ivo Lenz."}
-    assert suggest(texts, ["Alexei Navalny"]) == {"doc": [("Olga Brandt", 2), ("Ivo Lenz", 1)]}
-    assert suggest(texts, ["Alexei Navalny"], min_count=2) == {"doc": [("Olga Brandt", 2)]}
+    entities = [("navalny", "Person", ["Alexei Navalny"])]
+    assert listed(texts, entities) == {"doc": [("Olga Brandt", 2), ("Ivo Lenz", 1)]}
+    assert listed(texts, entities, min_count=2) == {"doc": [("Olga Brandt", 2)]}
+
+
+def test_a_surname_alone_is_counted_under_the_full_name() -> None:
+    texts = {"doc": "Olga Brandt spoke first. Later Brandt left, and Brandt's team stayed."}
+    assert listed(texts, []) == {"doc": [("Olga Brandt", 3)]}
+
+
+def test_a_name_inside_a_longer_name_is_hidden_only_where_the_longer_name_occurs() -> None:
+    entities = [("frf", "Organization", ["Free Russia Forum"])]
+    texts = {"forum": "The Free Russia Forum met in Vilnius.", "country": "Exiles left Russia in 2022."}
+    assert listed(texts, entities) == {"forum": [("Vilnius", 1)], "country": [("Russia", 1)]}
+
+
+def test_suggest_corpus_knows_inline_and_json_lines_records(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    (root / "records" / "extra.jsonl").write_text(
+        '{"kind": "Person", "id": "olga-brandt", "name": "Olga Brandt"}\n', encoding="utf-8"
+    )
+    text = next((root / "texts").glob("*.txt"))
+    text.write_text(text.read_text("utf-8") + "\nOlga Brandt and Ivo Lenz came.\n", "utf-8")
+    for document in (root / "documents").glob("*.json"):
+        record = json.loads(document.read_text("utf-8"))
+        record.pop("sha256", None)
+        document.write_text(json.dumps(record), "utf-8")
+    names = {s.name for found in suggest_corpus(read_corpus(root)).values() for s in found}
+    assert "Ivo Lenz" in names and "Olga Brandt" not in names
+
+
+def test_suggest_corpus_names_a_missing_text(corpus: Path) -> None:
+    victim = next((corpus / "texts").glob("*.txt"))
+    victim.unlink()
+    with pytest.raises(CorpusError, match=victim.name) as caught:
+        suggest_corpus(read_corpus(corpus))
+    assert caught.value.path is not None and caught.value.path.parent.name == "documents"
 
 
 # --------------------------------------------------------------------------- corpus
@@ -127,31 +159,6 @@ def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
     shutil.copytree(EXAMPLE, root)
     return root
-
-
-def test_read_corpus_takes_names_from_records_inline_records_and_jsonl(corpus: Path) -> None:
-    (corpus / "records" / "extra.jsonl").write_text(
-        '{"kind": "Person", "id": "olga-brandt", "name": "Olga Brandt", "alternateNames": ["O. Brandt"]}\n',
-        encoding="utf-8",
-    )
-    names = read_corpus(corpus)
-    assert {"Olga Brandt", "O. Brandt", "Anna Petrova", "Анна Петрова", "Lena Kovacs"} <= set(
-        names.known_names
-    )
-    documents = sorted(p.stem for p in (corpus / "documents").glob("*.json"))
-    assert sorted(names.texts) == documents
-    text_name = json.loads((corpus / "documents" / f"{documents[0]}.json").read_text(encoding="utf-8"))[
-        "text"
-    ]
-    assert names.texts[documents[0]] == (corpus / "texts" / text_name).read_text(encoding="utf-8")
-
-
-def test_read_corpus_names_a_missing_text(corpus: Path) -> None:
-    victim = next((corpus / "texts").glob("*.txt"))
-    victim.unlink()
-    with pytest.raises(CorpusError, match=victim.name) as caught:
-        read_corpus(corpus)
-    assert caught.value.path is not None and caught.value.path.parent.name == "documents"
 
 
 def cli() -> click.Group:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from exilekg.suggest import read_corpus, suggest
+from exilekg.corpus import read_corpus
+from exilekg.suggest import draft_records, iter_lines, suggest_corpus, transliteration_patch, write_json
 
 __all__ = ["suggest_command"]
 
@@ -26,12 +27,38 @@ __all__ = ["suggest_command"]
     show_default=True,
     help="List only names mentioned at least this often in a document.",
 )
-def suggest_command(corpus_dir: Path, texts_dir: Path | None, min_count: int) -> None:
-    """List, per document of CORPUS_DIR, the names its text uses that match no entity, most frequent first."""
+@click.option(
+    "--drafts",
+    "drafts_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write skeleton entity records for the names listed to this JSON file, to review and "
+    "move into records/.",
+)
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write JSON Patches (RFC 6902) that add each transliterated name as its entity's local "
+    "name, one patch per record file.",
+)
+def suggest_command(
+    corpus_dir: Path,
+    texts_dir: Path | None,
+    min_count: int,
+    drafts_file: Path | None,
+    patch_file: Path | None,
+) -> None:
+    """List, per document of CORPUS_DIR, the names its text uses that match no entity, most
+    frequent first, in their dictionary form; names listed in left-out-names.json are left out."""
     corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
-    for document_id, suggestions in suggest(corpus.texts, corpus.known_names, min_count=min_count).items():
-        click.echo(document_id)
-        if not suggestions:
-            click.echo("  (no unknown names)")
-        for name, frequency in suggestions:
-            click.echo(f"  {frequency:4d}  {name}")
+    suggestions = suggest_corpus(corpus, min_count=min_count)
+    for line in iter_lines(suggestions):
+        click.echo(line)
+    if drafts_file is not None:
+        drafts = draft_records(corpus, suggestions)
+        write_json(drafts_file, drafts)
+        click.echo(f"{len(drafts)} draft records written to {drafts_file}", err=True)
+    if patch_file is not None:
+        patch = transliteration_patch(corpus, suggestions)
+        write_json(patch_file, patch)
+        click.echo(f"{sum(map(len, patch.values()))} local names to add written to {patch_file}", err=True)
