@@ -56,6 +56,14 @@ def _workers(out: Path) -> list[int]:
     return found
 
 
+def _reading(pid: int) -> bool:
+    """Whether a worker has its spool open: it has then asked to die with its build."""
+    try:
+        return any(".source." in str(fd.readlink()) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def _build_command(corpus: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "exilekg", "build", str(corpus), "--out", str(out)]
 
@@ -94,6 +102,9 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_no_temporary_file(
             time.sleep(chance.uniform(0, 0.5))  # somewhere in the middle of writing
             workers = _workers(out) or workers
             if round_ == 0:
+                ready = time.monotonic() + 60
+                while not all(map(_reading, workers)) and time.monotonic() < ready:
+                    time.sleep(0.01)
                 # Workers that cannot run when their build dies: only the kernel can end them, so
                 # this round fails for workers that merely notice their build is gone, and finish.
                 for pid in workers:
