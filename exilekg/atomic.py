@@ -183,6 +183,14 @@ class AtomicFiles:
         self.pending.append((stream, tmp, path))
         return stream
 
+    def written(self, path: Path) -> Path:
+        """The temporary file that becomes ``path``, flushed so far, for reading before commit."""
+        for stream, tmp, target in self.pending:
+            if target == path:
+                stream.flush()
+                return tmp
+        raise KeyError(path)
+
     def commit(self) -> None:
         for stream, _, _ in self.pending:
             stream.flush()

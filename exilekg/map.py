@@ -19,6 +19,7 @@ from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
 from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
 from exilekg.mentions import AmbiguousMention, Mention, MentionList, find_mentions
+from exilekg.quantities import QUALIFIERS
 from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
@@ -153,6 +154,8 @@ class Mapper:
             if record.kind == "Designation":
                 yield subject, EXILEKG.designation, self.iri(data["id"]), g
                 continue
+            if data.get("former"):
+                continue  # an ended relation is stated only as its Relation node: see relation()
             predicate = RELATIONS[data["relation"]].predicate
             if (predicate, data["object"]) not in given:
                 given.add((predicate, data["object"]))
@@ -344,7 +347,10 @@ class Mapper:
         yield f, RDF.subject, s
         yield f, RDF.predicate, relation.predicate
         yield f, RDF.object, o
-        # The direct triple (s, predicate, o) is emitted in the run of s: see stated().
+        # The direct triple (s, predicate, o) is emitted in the run of s: see stated(). A former
+        # relation has none: "s worksFor o" would say it holds now.
+        if data.get("former"):
+            yield f, EXILEKG.former, Literal("true", XSD.boolean)
         if "roleName" in data:
             yield f, SCHEMA.roleName, text(data["roleName"])
         if "startDate" in data:
@@ -361,15 +367,38 @@ class Mapper:
         yield f, SCHEMA.roleName, text(data["label"])
         for by in self.refs(data.get("designatedBy")):
             yield f, EXILEKG.designatedBy, by
+        if "legalBasis" in data:
+            yield f, EXILEKG.legalBasis, text(data["legalBasis"])
+        if "register" in data:
+            yield f, EXILEKG.register, text(data["register"])
         if "date" in data:
             yield f, SCHEMA.startDate, date_literal(data["date"])
         if "endDate" in data:
             yield f, SCHEMA.endDate, date_literal(data["endDate"])
 
+    def epithet(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
+        # Rhetoric is not a Role a state gives: no link from the labelled back to it, unlike a
+        # designation, so that "what is X's status" never finds a label.
+        yield f, RDF.type, EXILEKG.Epithet
+        yield f, EXILEKG.appliedTo, self.iri(data["subject"])
+        yield f, SCHEMA.name, text(data["label"])
+        for user in self.refs(data.get("usedBy")):
+            yield f, EXILEKG.usedBy, user
+        if "usedByText" in data:
+            yield f, EXILEKG.usedByText, text(data["usedByText"])
+        if "date" in data:
+            yield f, SCHEMA.dateCreated, date_literal(data["date"])
+
     def observation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
         yield f, RDF.type, SCHEMA.Observation
         yield f, SCHEMA.variableMeasured, text(data["measure"])
-        yield f, SCHEMA.value, number_literal(data["value"])
+        # schema:Observation is a schema:QuantitativeValue: value, minValue and maxValue fit it as
+        # they are; only the qualifier ("about", "more than") needs the exilekg vocabulary.
+        for field_name, prop in _QUANTITY_FIELDS:
+            if field_name in data:
+                yield f, prop, number_literal(data[field_name])
+        if "qualifier" in data:
+            yield f, EXILEKG.valueQualifier, QUALIFIERS[data["qualifier"]].iri
         yield f, SCHEMA.unitText, text(data["unit"])
         if "answer" in data:
             yield f, EXILEKG.answer, text(data["answer"])
@@ -521,6 +550,8 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "Event": (("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)),
     "CreativeWork": (("datePublished", SCHEMA.datePublished),),
 }
+
+_QUANTITY_FIELDS = (("value", SCHEMA.value), ("minValue", SCHEMA.minValue), ("maxValue", SCHEMA.maxValue))
 
 _STATING = frozenset({"Relation", "Designation"})
 """Fact kinds that state a triple whose subject is another record."""

@@ -142,6 +142,9 @@ class Slot:
     predicate: IRI
     is_property: bool = False
     """The value is itself a property (a Relation's ``rdf:predicate``): shown by its words."""
+    quantity: bool = False
+    """The slot is a figure: its value, bounds, qualifier and unit in words ("about 33%", "over
+    150 people", "35–40%"; :func:`exilekg.quantities.quantity_text`), not one property's value."""
 
 
 Word = Template | tuple[Template, ...]

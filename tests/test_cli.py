@@ -21,7 +21,7 @@ def test_build_prints_a_summary(tmp_path: Path) -> None:
 def test_build_format_subset(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path), "--format", "nt", "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.nt", "void.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.index", "exilekg.nt", "void.ttl"]
 
 
 def test_validate_clean_corpus() -> None:
@@ -62,6 +62,27 @@ def test_build_without_texts_says_what_was_not_checked(example_copy: Path, tmp_p
     result = CliRunner().invoke(cli, ["build", str(example_copy), "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert "not checked: evidence phrases" in result.output
+    assert "left out of the graph: mentions of entities in all 2 documents (no texts folder)" in result.output
+    assert "--texts DIR" in result.output
+
+
+def test_build_with_require_texts_fails_without_them_and_writes_nothing(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    shutil.rmtree(example_copy / "texts")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(example_copy), "--out", str(out), "--require-texts"])
+    assert result.exit_code == 1, result.output
+    assert "--require-texts was given" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_build_with_texts_leaves_nothing_out(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(tmp_path), "--require-texts"])
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.output
 
 
 def test_version() -> None:

@@ -160,8 +160,9 @@ def test_construct_and_describe_give_turtle(example_build: Path) -> None:
 def test_a_hostile_parameter_matches_nothing(example_build: Path) -> None:
     for name in ("about", "members", "mentions"):
         key = next(iter(CASES[name]))
-        output = ok("query", example_build, name, "--param", f'{key}=x" }} ?s ?p ?o . {{ #', "-f", "json")
-        assert json.loads(output)["results"]["bindings"] == [], name
+        hostile = 'x" }} ?s ?p ?o . {{ #'
+        output = fails("query", example_build, name, "--param", f"{key}={hostile}", "-f", "json")
+        assert f"no entity matches {key}={hostile!r}" in output, name
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -204,3 +205,25 @@ def test_bad_sources(tmp_path: Path) -> None:
     assert "cannot reach the SPARQL endpoint" in output
     output = fails("query", "http://127.0.0.1:9/sparql", "ASK { ?s ?p ?o }", "--engine", "rdflib")
     assert "applies to dumps" in output
+
+
+# -- answers that say when they could not answer ------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_an_entity_parameter_that_names_nothing_fails_with_did_you_mean(
+    example_build: Path, engine: str
+) -> None:
+    output = fails(
+        "query", example_build, "members", "--param", "organization=Free Voice Foundation", "--engine", engine
+    )
+    assert "no entity matches organization='Free Voice Foundation'" in output
+    assert "did you mean 'Free Voices Foundation'" in output
+    output = fails("query", example_build, "statistics", "--param", "producer=Northern", "--engine", engine)
+    assert "did you mean 'Northern Research Centre'" in output
+
+
+def test_an_entity_parameter_that_names_a_record_answers_even_with_no_rows(example_build: Path) -> None:
+    # A record that exists but has no figures: an empty answer, not an error.
+    output = ok("query", example_build, "statistics", "--param", "producer=anna-petrova")
+    assert "(0 rows" in output

@@ -119,3 +119,19 @@ def test_the_seed_build_conforms_to_the_shacl_shapes(seed_build: Path) -> None:
     pytest.importorskip("pyshacl", reason="SHACL needs the exilekg[shacl] extra")
     result = check_shacl(seed_build / "exilekg.nq")
     assert result.violations == [], [str(v) for v in result.violations[:5]]
+
+
+def test_every_designation_names_its_legal_basis_or_listing_body() -> None:
+    # A designation is a legal status; a label without either is rhetoric (an Epithet).
+    designations = [r for r in _records() if r.get("kind") == "Designation"]
+    assert designations
+    lacking = [r["id"] for r in designations if not (r.get("legalBasis") or r.get("designatedBy"))]
+    assert not lacking, f"designations without a legal basis or a listing body: {lacking}"
+
+
+def test_rhetoric_is_an_epithet_with_who_uses_it() -> None:
+    epithets = [r for r in _records() if r.get("kind") == "Epithet"]
+    assert {r["label"] for r in epithets} >= {"traitors", "fugitives"}
+    assert all(r.get("usedBy") or r.get("usedByText") for r in epithets), epithets
+    labels = {r["label"].casefold() for r in _records() if r.get("kind") == "Designation"}
+    assert not labels & {"traitor", "traitors", "fugitive", "fugitives"}, labels

@@ -57,6 +57,8 @@ class Bar:
     value: float
     href: str | None = None
     highlight: bool = False
+    text: str | None = None
+    """The figure as printed on the bar ("about 33", "35–40"), when it is not the bare number."""
 
 
 def _attr(value: str) -> str:
@@ -225,6 +227,8 @@ def bar_chart(bars: Sequence[Bar], unit: str, ident: str) -> str:
     values: list[dict[str, Any]] = []
     for bar in reversed(bars) if horizontal else bars:
         value: dict[str, Any] = {"value": bar.value, "color": "#e15759" if bar.highlight else "#4e79a7"}
+        if bar.text is not None:
+            value["formatter"] = lambda _value, text=bar.text: text
         if bar.href:
             value["xlink"] = {"href": bar.href, "target": "_self"}
         values.append(value)

@@ -11,6 +11,7 @@ from exilekg.phrasing import Phrasing, Slot, Template
 from exilekg.publish.store import Store
 from exilekg.publish.views import Link
 from exilekg.publish.vocab import class_label, predicate_label, prefixed
+from exilekg.quantities import qualifier_of_iri, quantity_text
 from exilekg.terms import EXILEKG, IRI, PROV, SCHEMA, Literal, Term
 
 __all__ = ["ENTITY_SEGMENTS", "EVIDENCE_NUMBER", "FACT_SEGMENTS", "SiteLinks"]
@@ -129,6 +130,8 @@ class SiteLinks:
 
     def _texts(self, iri: IRI, slot: Slot) -> list[str]:
         """A slot's values as a phrase shows them: a literal's text, a record's label, a property's words."""
+        if slot.quantity:
+            return [text] if (text := self.quantity(iri)) else []
         texts = []
         for value in self.store.values(iri, slot.predicate):
             if isinstance(value, Literal):
@@ -136,6 +139,18 @@ class SiteLinks:
             else:
                 texts.append(predicate_label(value) if slot.is_property else self.label(value))
         return texts
+
+    def quantity(self, iri: IRI, unit: bool = True) -> str | None:
+        """An observation's figure in words, with its unit unless ``unit`` is false."""
+        s = self.store
+        qualifier = s.iris(iri, EXILEKG.valueQualifier)
+        return quantity_text(
+            s.text(iri, SCHEMA.value),
+            s.text(iri, SCHEMA.minValue),
+            s.text(iri, SCHEMA.maxValue),
+            qualifier_of_iri(qualifier[0]) if qualifier else None,
+            s.text(iri, SCHEMA.unitText) if unit else None,
+        )
 
     def _fill(self, template: Template, iri: IRI, phrasing: Phrasing) -> str | None:
         return template.fill(lambda slot: self._texts(iri, phrasing.slots[slot]))

@@ -52,6 +52,12 @@ _REIFYING = frozenset({RDF.subject, RDF.object})
 """A relation record's links to its two ends: an entity's page shows the direct link instead."""
 
 
+def _with_unit(figure: str, unit: str) -> str:
+    if unit in ("percent", "%"):
+        return f"{figure}%"
+    return f"{figure} {unit}".rstrip()
+
+
 def _sort_text(text: str) -> str:
     return text.casefold()
 
@@ -148,6 +154,8 @@ class SiteModel(SiteLinks):
                 text = self._fill(note, fact, phrasing)
                 if text is not None:
                     notes.append(text)
+        if s.text(fact, EXILEKG.former) == "true":
+            notes.append("former: no longer so")
         start, end = s.text(fact, SCHEMA.startDate), s.text(fact, SCHEMA.endDate)
         if start and end:
             notes.append(f"{start} – {end}")
@@ -276,11 +284,14 @@ class SiteModel(SiteLinks):
         observations = [p for p in sorted(self.page_set) if self.segment(p) == "observation"]
         for obs in observations:
             measure = s.text(obs, SCHEMA.variableMeasured)
-            value_text = s.text(obs, SCHEMA.value)
-            if measure is None or value_text is None:
+            # A bound or a range is charted at the number the text gives first (its lower bound
+            # for a range) and labelled as the text gives it ("over 150", "35–40").
+            number = s.text(obs, SCHEMA.value) or s.text(obs, SCHEMA.minValue) or s.text(obs, SCHEMA.maxValue)
+            value_text = self.quantity(obs, unit=False)
+            if measure is None or number is None or value_text is None:
                 continue
             try:
-                value = float(value_text)
+                value = float(number)
             except ValueError:
                 continue
             answer = s.text(obs, EXILEKG.answer)
@@ -315,12 +326,12 @@ class SiteModel(SiteLinks):
     def figure(self, from_file: str, series: Series, number: int, highlight: IRI | None = None) -> Figure:
         labels = series.bar_labels()
         bars = [
-            Bar(label, point.value, self.href(from_file, point.iri), point.iri == highlight)
+            Bar(label, point.value, self.href(from_file, point.iri), point.iri == highlight, point.value_text)
             for label, point in zip(labels, series.points, strict=True)
         ]
         svg = bar_chart(bars, series.unit, f"chart-{number}") if len(bars) > 1 else ""
         rows = tuple(
-            (Link(label, self.href(from_file, point.iri)), Link(f"{point.value_text} {series.unit}".rstrip()))
+            (Link(label, self.href(from_file, point.iri)), Link(_with_unit(point.value_text, series.unit)))
             for label, point in zip(labels, series.points, strict=True)
         )
         return Figure(series.title, svg, ("Group", series.unit or "value"), rows)

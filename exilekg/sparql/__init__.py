@@ -73,12 +73,21 @@ from exilekg.sparql.endpoint import Endpoint
 from exilekg.sparql.named import NamedQuery, QueryParam, named_queries, named_query
 from exilekg.sparql.prepare import ParamValue, QueryKind, prepare, refuse_reaching_out, sparql_term
 from exilekg.sparql.results import OutputFormat, QueryResult, ResultTerm, Value
-from exilekg.sparql.sources import OxigraphSource, QueryEngine, RdflibSource, Source, open_dumps
+from exilekg.sparql.sources import (
+    IndexSource,
+    OxigraphSource,
+    QueryEngine,
+    RdflibSource,
+    Source,
+    open_dumps,
+    open_index_source,
+)
 from exilekg.terms import BlankNode
 
 __all__ = [
     "BlankNode",
     "Endpoint",
+    "IndexSource",
     "NamedQuery",
     "OutputFormat",
     "OxigraphSource",
@@ -116,8 +125,11 @@ def open_source(
     """A source to run several queries on: dumps are read once. Use it in a ``with`` block to
     close it afterwards.
 
-    ``engine`` applies to dumps; an endpoint runs its own. ``allow_service`` lets queries run
-    in-process follow ``SERVICE`` clauses to other hosts (a :class:`Source` given keeps its own).
+    ``engine`` applies to dumps; an endpoint runs its own. A build folder with a current query
+    index (``exilekg.index/``, see :mod:`exilekg.index`) is queried there, read-only, unless
+    ``engine`` is rdflib; its answers are those of its dumps.
+    ``allow_service`` lets queries run in-process follow ``SERVICE`` clauses to other hosts (a
+    :class:`Source` given keeps its own).
     """
     if isinstance(source, Source):
         if engine is not QueryEngine.AUTO and source.engine is not engine:
@@ -133,6 +145,10 @@ def open_source(
     items: Sequence[str | os.PathLike[str]] = [source] if isinstance(source, str | os.PathLike) else source
     if not items:
         raise QueryError("no source to query", hint="give an output folder, dump files or an endpoint URL")
+    if len(items) == 1 and Path(items[0]).is_dir():
+        indexed = open_index_source(Path(items[0]), engine, allow_service=allow_service)
+        if indexed is not None:
+            return indexed
     dumps = find_dumps([Path(item) for item in items], error=QueryError)
     return open_dumps(dumps, engine, allow_service=allow_service)
 
@@ -162,7 +178,10 @@ def query(
         refuse_reaching_out(prepared)  # before any dump is read, too
     opened = open_source(source, engine=engine, timeout=timeout, allow_service=allow_service)
     try:
-        return replace(opened.execute(opened.fitted(prepared)), base=opened.uri_space)
+        result = opened.execute(opened.fitted(prepared))
+        if len(result) == 0 and prepared.entities:
+            opened.check_entities(prepared)
+        return replace(result, base=opened.uri_space)
     finally:
         if opened is not source:
             opened.close()

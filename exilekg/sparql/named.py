@@ -21,6 +21,12 @@ class QueryParam:
     description: str
     optional: bool = False
 
+    @property
+    def entity(self) -> bool:
+        """Whether the parameter names a record ("record id, name or IRI" in its description): a
+        value that matches no record makes the query fail with "did you mean", not answer nothing."""
+        return "record id" in self.description
+
 
 @dataclass(frozen=True)
 class NamedQuery:

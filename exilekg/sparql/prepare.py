@@ -283,6 +283,8 @@ class Prepared:
     """How errors name the query: a named query's name, a file's name, or "the query"."""
     shipped: bool = False
     """A query of ``exilekg/queries/``."""
+    entities: tuple[str, ...] = ()
+    """The bound parameters that name a record (:attr:`~exilekg.sparql.named.QueryParam.entity`)."""
 
 
 def _query_text(query_arg: str | Path | NamedQuery) -> NamedQuery:
@@ -352,7 +354,8 @@ def prepare(query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue]
                 hint=f"its variables: {', '.join(sorted(shape.variables)) or 'none'}",
             )
     bindings = {name: _param_term(name, value) for name, value in given.items()}
-    return Prepared(named.text, shape, bindings, named.path, label, _is_shipped(named))
+    entities = tuple(p.name for p in named.params if p.entity and p.name in bindings)
+    return Prepared(named.text, shape, bindings, named.path, label, _is_shipped(named), entities)
 
 
 def without_graphs(prepared: Prepared) -> Prepared:

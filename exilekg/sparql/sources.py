@@ -6,6 +6,7 @@ offers: :meth:`Source.run`, the graph's URI space, and use as a context manager.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import importlib.util
 from abc import ABC, abstractmethod
@@ -40,7 +41,7 @@ from exilekg.sparql.prepare import (
 from exilekg.sparql.results import QueryResult, ResultTerm, _graph, _select, result_term
 from exilekg.terms import IRI, VOID, Literal
 
-__all__ = ["OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
+__all__ = ["IndexSource", "OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
 
 
 class QueryEngine(enum.Enum):
@@ -57,6 +58,33 @@ _URI_SPACE_QUERY = f"""SELECT ?space ?dataset ?graph WHERE {{
 }} LIMIT 100"""
 
 _Triple = tuple[ResultTerm, ResultTerm, ResultTerm]
+
+_KEYS = "<http://schema.org/identifier>|<http://schema.org/name>|<http://schema.org/alternateName>|<http://schema.org/headline>"
+
+_ENTITY_QUERY = f"""SELECT ?node WHERE {{
+  GRAPH ?g {{ ?node ?property ?key }}
+  FILTER(?node = ?value
+         || (?property IN ({_KEYS.replace("|", ", ")}) && LCASE(STR(?key)) = LCASE(STR(?value))))
+}} LIMIT 1"""
+"""A record that a parameter value names: its id, a name, a headline, or its IRI."""
+
+
+def _text(term: Any) -> str:
+    return str(term.value) if isinstance(term, Literal) else str(term)
+
+
+def _close_names(text: str, known: Sequence[str]) -> list[str]:
+    """Up to three of ``known`` that ``text`` may have meant: names holding it, then similar ones."""
+    wanted = text.casefold()
+    by_fold: dict[str, str] = {}
+    for name in known:  # one spelling per name, whatever its case
+        by_fold.setdefault(name.casefold(), name)
+    holding = [name for fold, name in by_fold.items() if wanted and wanted in fold]
+    similar = [by_fold[f] for f in difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.6)]
+    return list(dict.fromkeys(sorted(holding, key=len) + similar))[:3]
+
+
+_NAMES_QUERY = f"SELECT DISTINCT ?key WHERE {{ GRAPH ?g {{ ?node {_KEYS} ?key }} }}"
 
 
 class Source(ABC):
@@ -134,9 +162,34 @@ class Source(ABC):
     def run(
         self, query_arg: str | Path | NamedQuery, params: Mapping[str, ParamValue] | None = None
     ) -> QueryResult:
-        """Run a query (a named query, a ``.rq`` file or SPARQL text) with ``params`` here."""
-        result = self.execute(self.fitted(prepare(query_arg, params)))
+        """Run a query (a named query, a ``.rq`` file or SPARQL text) with ``params`` here.
+
+        A query that finds nothing while one of its entity parameters names no record fails
+        with :class:`QueryError` ("no entity matches ...; did you mean ...").
+        """
+        prepared = prepare(query_arg, params)
+        result = self.execute(self.fitted(prepared))
+        if len(result) == 0 and prepared.entities:
+            self.check_entities(prepared)
         return replace(result, base=self.uri_space)
+
+    def check_entities(self, prepared: Prepared) -> None:
+        """Raise :class:`QueryError` for the first entity parameter that names no record here."""
+        for name in prepared.entities:
+            value = prepared.bindings[name]
+            found = self.execute(self.fitted(replace(prepare(_ENTITY_QUERY, {"value": value}), shipped=True)))
+            if len(found):
+                continue
+            names = self.execute(self.fitted(replace(prepare(_NAMES_QUERY), shipped=True)))
+            known = sorted({_text(row[0]) for row in names.terms if row[0] is not None})
+            text = _text(value)
+            close = _close_names(text, known)
+            guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            raise QueryError(
+                f"no entity matches {name}={text!r}",
+                hint=f"{guess}give a record id, a name or an IRI of the graph "
+                "(exilekg query SOURCE about --param entity=... shows a record)",
+            )
 
 
 # -- rdflib ----------------------------------------------------------------------------------------
@@ -373,6 +426,16 @@ class OxigraphSource(Source):
         )
 
 
+class IndexSource(OxigraphSource):
+    """A build's query index (:mod:`exilekg.index`), opened read-only: the same store as
+    :class:`OxigraphSource` over the folder's dumps, without parsing them."""
+
+    def __init__(self, store: ox.Store, folder: Path, *, allow_service: bool = False) -> None:
+        self.store = store
+        self.folder = folder
+        self.allow_service = allow_service
+
+
 def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
     located = _locate_syntax_error(prepared)
     if located is not None:
@@ -393,6 +456,21 @@ def resolve_engine(engine: QueryEngine) -> QueryEngine:
             raise QueryError("pyoxigraph is not installed", hint="pip install 'exilekg[fast]'")
         return engine
     return QueryEngine.OXIGRAPH if importlib.util.find_spec("pyoxigraph") is not None else QueryEngine.RDFLIB
+
+
+def open_index_source(
+    folder: Path, engine: QueryEngine, *, allow_service: bool = False
+) -> IndexSource | None:
+    """The build folder's query index as a source, when it has a current one and the engine is
+    pyoxigraph's; None otherwise (the dumps are read)."""
+    if resolve_engine(engine) is not QueryEngine.OXIGRAPH:
+        return None
+    from exilekg.index import open_index
+    from exilekg.manifest import ensure_consistent
+
+    ensure_consistent(folder, QueryError)
+    store = open_index(folder)
+    return None if store is None else IndexSource(store, folder, allow_service=allow_service)
 
 
 def open_dumps(dumps: Sequence[Dump], engine: QueryEngine, *, allow_service: bool = False) -> Source:

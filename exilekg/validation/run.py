@@ -10,6 +10,7 @@ from exilekg.validation.evidence import check_texts
 from exilekg.validation.fields import check_fields, check_name_lengths, find_fields, plan_of
 from exilekg.validation.references import check_references, index_ids
 from exilekg.validation.report import ValidationReport, short
+from exilekg.validation.rules import check_rules
 from exilekg.validation.schemas import schema_name, schema_problems
 
 __all__ = ["validate"]
@@ -37,6 +38,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         if record.kind in ENTITY_KINDS:
             check_name_lengths(report, record)
         check_references(report, record, index)
+        check_rules(report, record)
         if record.kind in FACT_KINDS and "evidence" not in data and "curatorNote" not in data:
             report.add(
                 record.source,

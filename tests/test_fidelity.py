@@ -1,0 +1,136 @@
+"""Facts as the text qualifies them: each modelling case's graph against its golden graph.
+
+The fixture corpus ``tests/fixtures/fidelity`` is one short invented article with a case of each:
+a lower bound ("more than 40"), an upper bound ("fewer than 10"), an approximation ("about a
+quarter"), a range over two groups ("20-25% of readers aged 18-30 and 31-45"), a former role
+("previously the owner"), a rhetorical label and a legal designation. A case's graph is every
+triple whose subject is the fact, plus the triples other nodes state about it or for it; it is
+compared by isomorphism with ``tests/golden/cases/<case>.nt``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic, to_isomorphic
+
+from exilekg import build
+from exilekg.cli import cli
+from exilekg.quantities import quantity_text
+
+from .conftest import REPO, parse_dataset
+
+FIXTURE = REPO / "tests" / "fixtures" / "fidelity"
+GOLDEN = REPO / "tests" / "golden" / "cases"
+BASE = "https://example.org/fidelity/"
+CASES = {
+    "lower-bound": "observation/exiled-journalists",
+    "upper-bound": "observation/met-editors",
+    "approximation": "observation/lantern-share",
+    "range-over-groups": "observation/trust-18-45",
+    "former-role": "relation/brandt-owned-lantern",
+    "rhetorical-label": "epithet/exiles-called-deserters",
+    "designation": "designation/lantern-undesirable",
+}
+EVIDENCE = rdflib.URIRef("https://w3id.org/exilekg/vocab#Evidence")
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> rdflib.Graph:
+    out = tmp_path_factory.mktemp("fidelity")
+    build(FIXTURE, out)
+    merged = rdflib.Graph()
+    for s, p, o, _ in parse_dataset(out / "exilekg.nq").quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return merged
+
+
+def case_graph(graph: rdflib.Graph, fact: rdflib.URIRef) -> rdflib.Graph:
+    """The fact's own triples and the links to it, without its evidence annotations."""
+    found = rdflib.Graph()
+    for triple in graph.triples((fact, None, None)):
+        found.add(triple)
+    for s, p, o in graph.triples((None, None, fact)):
+        if (s, rdflib.RDF.type, EVIDENCE) not in graph:
+            found.add((s, p, o))
+    return found
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_case_maps_to_its_golden_graph(graph: rdflib.Graph, case: str) -> None:
+    got = case_graph(graph, rdflib.URIRef(BASE + CASES[case]))
+    golden = rdflib.Graph().parse(GOLDEN / f"{case}.nt", format="nt")
+    if not isomorphic(got, golden):
+        only_got = sorted(str(t) for t in to_isomorphic(got) - to_isomorphic(golden))
+        only_golden = sorted(str(t) for t in to_isomorphic(golden) - to_isomorphic(got))
+        pytest.fail(f"{case}: only in the build {only_got}; only in the golden graph {only_golden}")
+
+
+def test_a_former_relation_states_no_direct_triple(graph: rdflib.Graph) -> None:
+    owner = rdflib.URIRef("https://w3id.org/exilekg/vocab#owner")
+    assert not list(graph.triples((rdflib.URIRef(BASE + "organization/lantern"), owner, None)))
+
+
+def test_an_epithet_is_no_designation(graph: rdflib.Graph) -> None:
+    designation = rdflib.URIRef("https://w3id.org/exilekg/vocab#Designation")
+    designations = set(graph.subjects(rdflib.RDF.type, designation))
+    assert designations == {rdflib.URIRef(BASE + "designation/lantern-undesirable")}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("4074", None, None, None, "applicants"), "4,074 applicants"),
+        (("33", None, None, "approximately", "percent"), "about 33%"),
+        ((None, "150", None, "moreThan", "people"), "over 150 people"),
+        ((None, "10000", None, "atLeast", "people"), "at least 10,000 people"),
+        ((None, None, "10", "lessThan", "percent"), "under 10%"),
+        ((None, None, "20", None, None), "at most 20"),
+        ((None, "35", "40", None, "percent"), "35–40%"),
+        (("0.5", None, None, None, None), "0.5"),
+        ((None, None, None, None, "percent"), None),
+    ],
+)
+def test_quantity_text(args: tuple[str | None, ...], expected: str | None) -> None:
+    assert quantity_text(*args) == expected
+
+
+def test_the_statistics_query_phrases_each_figure_once(tmp_path: Path) -> None:
+    build(FIXTURE, tmp_path)
+    result = CliRunner().invoke(cli, ["query", str(tmp_path), "statistics", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    figures = [line.split(",")[4] for line in result.output.splitlines()[1:]]
+    assert sorted(figures) == ["20–25%", "about 25%", "over 40 people", "under 10%"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"value": 5, "minValue": 4}, "either value or minValue/maxValue"),
+        ({"minValue": 9, "maxValue": 3}, "maxValue 3 is below minValue 9"),
+        ({"value": 5, "qualifier": "moreThan"}, "needs minValue alone"),
+        ({"minValue": 5, "qualifier": "approximately"}, "goes with value or a range"),
+        ({}, "value"),
+    ],
+)
+def test_a_figure_with_fields_that_do_not_go_together_is_refused(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    import json
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, corpus)
+    path = corpus / "records" / "records.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    figure = next(r for r in records if r["id"] == "lantern-share")
+    for key in ("value", "minValue", "maxValue", "qualifier"):
+        figure.pop(key, None)
+    figure.update(change)
+    path.write_text(json.dumps(records), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(corpus)])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
