@@ -15,7 +15,7 @@ from pathlib import Path
 
 import rdflib
 
-from exilekg.atomic import AtomicFiles, atomic_files
+from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
 from exilekg.check import checked
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
@@ -133,13 +133,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Delete temporary files a killed build left behind (``.exilekg.nq.<random>.tmp``)."""
-    if not out.is_dir():
-        return
-    names = [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"]
-    for name in names:
-        for leftover in out.glob(f".{name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+    """Delete the temporary files an earlier, killed build left in ``out`` (never a live build's)."""
+    remove_leftovers(out, [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"])
     remove_index_leftovers(out)
 
 
