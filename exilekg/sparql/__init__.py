@@ -143,7 +143,7 @@ def query(
     opened = open_source(source, engine=engine, timeout=timeout)
     try:
         result = opened.execute(opened.fitted(prepared))
-        if len(result) == 0 and prepared.entities:
+        if len(result) == 0 and prepared.entities and opened.engine is not None:
             opened.check_entities(prepared)
         return replace(result, base=opened.uri_space)
     finally:
