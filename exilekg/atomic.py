@@ -9,16 +9,35 @@ give (``mkstemp``'s 0600 would hide dumps from a web server), then renamed over 
 from __future__ import annotations
 
 import os
+import re
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
-__all__ = ["TEMPORARY_GLOB", "AtomicFiles", "atomic_files", "atomic_path", "write_bytes", "write_text"]
+__all__ = [
+    "LEGACY_AGE",
+    "TEMPORARY_GLOB",
+    "AtomicFiles",
+    "atomic_files",
+    "atomic_path",
+    "remove_leftovers",
+    "temporary_file",
+    "write_bytes",
+    "write_text",
+]
 
 TEMPORARY_GLOB = ".*.*.tmp"
-"""What the temporary files look like (``.exilekg.nq.<random>.tmp``), to find those a killed run left."""
+"""What the temporary files look like (``.exilekg.nq.<pid>.<random>.tmp``): to find a killed run's."""
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>[0-9]+))?\.(?P<random>[a-z0-9_]+)\.tmp")
+
+LEGACY_AGE = 24 * 3600.0
+"""Seconds after its last change that a temporary file without a process id in its name (as
+earlier versions named them) is taken for a leftover: nothing says whether its writer lives."""
 
 
 def _umask() -> int:
@@ -27,10 +46,115 @@ def _umask() -> int:
     return mask
 
 
-def _temporary(path: Path) -> tuple[int, Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def temporary_file(folder: Path | None, name: str) -> tuple[int, Path]:
+    """A new temporary file for ``name`` in ``folder`` (the system's temporary folder if None),
+    open for writing: its descriptor and path.
+
+    The name, ``.{name}.{pid}.{random}.tmp``, carries the writing process's id, so that
+    :func:`remove_leftovers` can tell the file of a killed run from that of a live one.
+    """
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     return fd, Path(tmp)
+
+
+def _temporary(path: Path) -> tuple[int, Path]:
+    return temporary_file(path.parent, path.name)
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (which may hold spaces and
+    parentheses, so is cut at its last ``)``): the state first; None where there is no such file."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[-1].split()
+
+
+def _boot_time() -> float | None:
+    try:
+        for line in Path("/proc/stat").read_text(encoding="ascii").splitlines():
+            if line.startswith("btime "):
+                return float(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _started(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), where ``/proc`` tells; else None."""
+    boot = _boot_time()
+    if boot is None:
+        return None
+    fields = _proc_stat(pid)
+    try:
+        return None if fields is None else boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _writer_alive(pid: int, changed: float) -> bool:
+    """Whether the process that wrote a file last changed at ``changed`` may still be running."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and another user's
+        pass
+    except OSError:
+        return True
+    if sys.platform.startswith("linux"):
+        fields = _proc_stat(pid)
+        if fields is None or fields[:1] == ["Z"]:
+            return False  # gone meanwhile, or killed and not yet reaped by its parent
+        started = _started(pid)
+        # A process started after the file last changed cannot have written it: the id was
+        # reused by another process after the writer died (a second's slack for clock rounding).
+        if started is not None and started > changed + 1.0:
+            return False
+    return True
+
+
+def remove_leftovers(folder: Path, names: Iterable[str]) -> list[Path]:
+    """Delete the temporary files of ``names`` in ``folder`` that a killed run left; the deleted paths.
+
+    Only files of this module's pattern (``.{name}.{pid}.{random}.tmp``, or
+    ``.{name}.{anything}.{pid}.{random}.tmp`` for the spools of a name) whose writing process is
+    no longer running are deleted: a live run's files in the same folder are never touched. A
+    file named without a process id is deleted once unchanged for :data:`LEGACY_AGE` seconds.
+    """
+    if not folder.is_dir():
+        return []
+    wanted = tuple(names)
+    removed: list[Path] = []
+    now = time.time()
+    for candidate in sorted(folder.glob(TEMPORARY_GLOB)):
+        match = _TEMPORARY.fullmatch(candidate.name)
+        if match is None:
+            continue
+        name = match.group("name")
+        if not any(name == w or name.startswith(f"{w}.") for w in wanted):
+            continue
+        try:
+            info = candidate.lstat()
+        except FileNotFoundError:
+            continue
+        if not candidate.is_file() or candidate.is_symlink():
+            continue
+        pid = match.group("pid")
+        if pid is None:
+            stale = now - info.st_mtime > LEGACY_AGE
+        else:
+            stale = not _writer_alive(int(pid), info.st_mtime)
+        if stale:
+            with suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 class AtomicFiles:
@@ -58,6 +182,14 @@ class AtomicFiles:
         stream = os.fdopen(fd, "wb")
         self.pending.append((stream, tmp, path))
         return stream
+
+    def written(self, path: Path) -> Path:
+        """The temporary file that becomes ``path``, flushed so far, for reading before commit."""
+        for stream, tmp, target in self.pending:
+            if target == path:
+                stream.flush()
+                return tmp
+        raise KeyError(path)
 
     def commit(self) -> None:
         for stream, _, _ in self.pending:

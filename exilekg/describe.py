@@ -9,8 +9,9 @@ from exilekg.check import checked
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.iris import Minter
+from exilekg.manifest import SPDX
 from exilekg.map import date_literal
-from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, RDF, SCHEMA, VOID, XSD, Literal, Quad
+from exilekg.terms import DCAT, DCTERMS, IRI, PREFIXES, PROV, RDF, SCHEMA, VOID, XSD, Literal, Quad
 from exilekg.writers import dump, serialize
 from exilekg.writers.base import LABELS
 
@@ -65,8 +66,19 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
     for graph, count in sorted(result.graphs.items()):
         yield IRI(graph), RDF.type, VOID.Dataset, g
         yield IRI(graph), VOID.triples, _count(count), g
+    if result.build_id is not None:
+        # The build's manifest: which outputs belong to it (see exilekg.manifest).
+        node = _build_node(ds, result.build_id)
+        yield node, RDF.type, PROV.Activity, g
+        yield node, DCTERMS.identifier, Literal(result.build_id), g
     for dist, fmt, download in dists:
         yield from _distribution(dist, fmt, download, meta, result, g)
+        digest = result.digests.get(fmt)
+        if digest is not None:
+            checksum = IRI(f"{dist}-sha256")
+            yield checksum, RDF.type, SPDX.Checksum, g
+            yield checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, g
+            yield checksum, SPDX.checksumValue, Literal(digest.sha256, XSD.hexBinary), g
 
 
 def _dataset(
@@ -94,6 +106,8 @@ def _dataset(
     yield ds, VOID.triples, _count(result.triples), g
     yield ds, VOID.entities, _count(result.subjects), g
     yield ds, VOID.documents, _count(result.documents), g
+    if result.build_id is not None:
+        yield ds, PROV.wasGeneratedBy, _build_node(ds, result.build_id), g
 
 
 def _distribution(
@@ -108,6 +122,21 @@ def _distribution(
     yield dist, DCTERMS.license, IRI(meta["license"]), g
     if not fmt.supports_datasets:  # a triple-only dump holds the distinct triples
         yield dist, VOID.triples, _count(result.triples), g
+    digest = result.digests.get(fmt)
+    if digest is not None:
+        yield (
+            dist,
+            DCAT.byteSize,
+            _count(digest.size),
+            g,
+        )  # xsd:integer: a store would make a derived type one
+        yield dist, SPDX.checksum, IRI(f"{dist}-sha256"), g
+        if result.build_id is not None:
+            yield dist, PROV.wasGeneratedBy, _build_node(IRI(str(dist).split("#", 1)[0]), result.build_id), g
+
+
+def _build_node(ds: IRI, build_id: str) -> IRI:
+    return IRI(f"{ds}#build-{build_id}")
 
 
 def _agent(node: IRI, agent: dict[str, Any], g: IRI) -> Iterator[Quad]:

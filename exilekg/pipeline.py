@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,13 +15,17 @@ from pathlib import Path
 
 import rdflib
 
-from exilekg.atomic import atomic_files
+from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
 from exilekg.check import checked
-from exilekg.corpus import Corpus, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import CorpusError, OutputError
 from exilekg.formats import RdfFormat
+from exilekg.index import install as install_index
+from exilekg.index import make_index, remove_index
+from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
+from exilekg.manifest import OutputDigest, build_id, digest_file
 from exilekg.map import map_corpus
 from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.terms import RDF, Quad
@@ -64,6 +69,12 @@ class BuildResult:
     quads: int = 0
     subjects: int = 0
     """Distinct subjects with an IRI under the corpus's base: VoID's entities of the dataset."""
+    digests: dict[RdfFormat, OutputDigest] = field(default_factory=dict)
+    """Each dump's SHA-256 and size, as ``void.ttl`` lists them."""
+    build_id: str | None = None
+    """The id ``void.ttl`` and the query index carry (see :mod:`exilekg.manifest`)."""
+    index: Path | None = None
+    """The query index written beside the dumps (see :mod:`exilekg.index`), if one was."""
     left_out: list[str] = field(default_factory=list)
     """The parts of the graph the build could not make, and why (documents without their texts)."""
 
@@ -122,13 +133,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Delete temporary files a killed build left behind (``.exilekg.nq.<random>.tmp``)."""
-    if not out.is_dir():
-        return
-    names = [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"]
-    for name in names:
-        for leftover in out.glob(f".{name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+    """Delete the temporary files an earlier, killed build left in ``out`` (never a live build's)."""
+    remove_leftovers(out, [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"])
+    remove_index_leftovers(out)
 
 
 def _count_kinds(corpus: Corpus) -> tuple[int, int]:
@@ -157,6 +164,8 @@ def build(
     progress: Progress | StageCallback | None = None,
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
+    policy: ReadPolicy | None = None,
+    index: bool = False,
     require_texts: bool = False,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
@@ -173,13 +182,29 @@ def build(
     ``engine=WriterEngine.RDFLIB`` writes every format with rdflib's serializers (the
     reference the default engine is tested against; a hundred times slower).
     ``jsonld_context`` names a hosted JSON-LD context by URL in ``exilekg.jsonld`` instead
-    of carrying the context inline.
+    of carrying the context inline. ``policy`` bounds what reading the corpus may do
+    (:class:`~exilekg.corpus.ReadPolicy`: file size, JSON nesting, links out of the corpus).
+
+    ``void.ttl`` lists the dumps with their SHA-256 digests and the build's id; dumps of formats
+    this build did not write are removed, so the folder holds one build's outputs. With ``index``
+    the query index ``exilekg.index/`` is written too (see :mod:`exilekg.index`); without it
+    (the default: writing the index costs about twice the rest of a large build), an earlier
+    build's index is removed.
     """
     reporter = as_progress(progress)
     try:
         with _collector_paused():
             return _build(
-                corpus_dir, out_dir, texts_dir, formats, reporter, engine, jsonld_context, require_texts
+                corpus_dir,
+                out_dir,
+                texts_dir,
+                formats,
+                reporter,
+                engine,
+                jsonld_context,
+                policy,
+                index,
+                require_texts,
             )
     finally:
         reporter.finish()
@@ -193,11 +218,13 @@ def _build(
     reporter: Progress,
     engine: WriterEngine,
     jsonld_context: str | None,
-    require_texts: bool = False,
+    policy: ReadPolicy | None,
+    index: bool,
+    require_texts: bool,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     left_out = texts_left_out(corpus)
     if left_out and require_texts:
         raise CorpusError(
@@ -210,7 +237,9 @@ def _build(
     report.raise_for_problems()
     out = Path(out_dir)
     try:
-        result = _write(corpus, report, out, tuple(dict.fromkeys(formats)), reporter, engine, jsonld_context)
+        result = _write(
+            corpus, report, out, tuple(dict.fromkeys(formats)), reporter, engine, jsonld_context, index
+        )
     except OSError as exc:
         raise OutputError.from_os_error(exc) from exc
     result.seconds = time.perf_counter() - started
@@ -247,6 +276,7 @@ def _write(
     reporter: Progress,
     engine: WriterEngine,
     jsonld_context: str | None,
+    index: bool,
 ) -> BuildResult:
     _remove_leftovers(out)
     counter = _Counter(str(corpus.meta["base"]))
@@ -286,6 +316,66 @@ def _write(
             quads=sink.quads,
             subjects=counter.subjects,
         )
+        # The manifest: each dump's digest, read back from its temporary file before the rename.
+        result.digests = {fmt: digest_file(files.written(path)) for fmt, path in outputs.items()}
+        result.build_id = build_id({path.name: result.digests[fmt] for fmt, path in outputs.items()})
         reporter.stage("describe")
-        describe_dataset(corpus, result, files.open(out / "void.ttl"))
+        void_path = out / "void.ttl"
+        describe_dataset(corpus, result, files.open(void_path))
+        made = _make_index(out, files, outputs, void_path, result.build_id, reporter) if index else None
+    try:
+        if made is not None:
+            result.index = install_index(out, made)
+        else:
+            remove_index(out)
+    finally:
+        if made is not None and made.exists():
+            shutil.rmtree(made, ignore_errors=True)
+    # Dumps of formats this build did not write are an earlier build's: they would be served with
+    # this void.ttl as if they were its outputs.
+    for fmt in ALL_FORMATS:
+        if fmt not in outputs:
+            (out / output_name(fmt)).unlink(missing_ok=True)
     return result
+
+
+def _make_index(
+    out: Path,
+    files: AtomicFiles,
+    outputs: dict[RdfFormat, Path],
+    void_path: Path,
+    ident: str,
+    reporter: Progress,
+) -> Path:
+    """The query index of what is about to be committed: the dump ``exilekg query`` would read
+    from the folder (the first of :data:`~exilekg.rdf.DUMP_PREFERENCE`) and ``void.ttl``, read
+    from their temporary files under their final names' base IRIs and graphs."""
+    from exilekg.rdf.read import DUMP_PREFERENCE, OXIGRAPH_FORMATS
+
+    reporter.stage("index")
+    fmt = next(f for f in DUMP_PREFERENCE if f in outputs)
+    final = outputs[fmt]
+    graph = None if fmt.supports_datasets else final.resolve().as_uri()
+    base = str(next(iter(_void_space(files.written(void_path)))))
+    loads = [
+        (files.written(final), OXIGRAPH_FORMATS[fmt], final.resolve().as_uri(), graph),
+        (
+            files.written(void_path),
+            OXIGRAPH_FORMATS[RdfFormat.TURTLE],
+            void_path.resolve().as_uri(),
+            f"{base}void",
+        ),
+    ]
+    return make_index(out, loads, ident)
+
+
+def _void_space(path: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    from exilekg.terms import VOID
+
+    return [
+        t.object.value
+        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == str(VOID.uriSpace)
+    ]

@@ -5,23 +5,33 @@ triples (one request series per named graph, since stores such as Virtuoso take
 no N-Quads there) and SPARQL over HTTP to count and to swap graphs. Store quirks
 handled here: Virtuoso hangs on POSTed ``application/sparql-query`` (queries go
 as GET or form POST), answers counts as ``typed-literal``, keeps its Graph Store
-endpoint at ``/sparql-graph-crud`` (``-auth`` with digest authentication), and
-sees its own system triples in queries without ``GRAPH``; Oxigraph's endpoints
-are ``/query``, ``/update`` and ``/store``.
+endpoint at ``/sparql-graph-crud`` (``-auth`` with digest authentication, and
+updates at ``/sparql-auth``), answers a missing permission with HTTP 500 and
+``SR186``, and sees its own system triples in queries without ``GRAPH``;
+Oxigraph's endpoints are ``/query``, ``/update`` and ``/store``.
 
-``replace=True`` is safe: every graph is first loaded into a staging graph and
-counted; only when all staged graphs are complete do they replace their targets
-(``MOVE``). A load that fails leaves the target graphs as they were and drops
-the staging graphs it made.
+``replace=True`` is all or nothing, even if the client dies: every graph is first
+loaded into a staging graph and counted; only when all staged graphs are complete
+do they replace their targets, all in one SPARQL Update request (``MOVE`` after
+``MOVE``, joined by ``;``), which the store applies as a whole or not at all. Staging
+graphs are named ``urn:exilekg:staging:<UTC time>:<host>-<pid>:<load id>:<n>``, so
+that a later load (or :func:`cleanup`) can tell leftovers of a dead load (older than
+``stale_after``, or made on this machine by a process that is gone) from the live
+staging graphs of a load running beside it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
+import re
+import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +44,33 @@ from exilekg.sparql.endpoint import Auth, Endpoint, safe_url
 from exilekg.terms import IRI, BlankNode
 from exilekg.writers import ntriples_term
 
-__all__ = ["Auth", "Endpoint", "LoadReport", "count_triples", "load", "select", "update"]
+__all__ = [
+    "STAGING_PREFIX",
+    "Auth",
+    "Endpoint",
+    "LoadReport",
+    "StagingGraph",
+    "cleanup",
+    "count_triples",
+    "load",
+    "select",
+    "staging_graphs",
+    "update",
+]
 
 STAGING_PREFIX = "urn:exilekg:staging:"
-"""Staging graphs are named ``urn:exilekg:staging:<uuid>``; a later load removes stale ones."""
+"""The marker every staging graph's IRI starts with; see :class:`StagingGraph` for the rest."""
+
+STALE_AFTER = 3600.0
+"""Seconds after which a staging graph is taken as a dead load's leftover wherever it was made."""
+
+_STAGING = re.compile(
+    re.escape(STAGING_PREFIX)
+    + r"(?P<time>\d{8}T\d{6}(?:\.\d{1,6})?Z):(?P<host>[0-9a-f]+)-(?P<pid>\d+):(?P<load>[0-9a-f-]+):\d+"
+)
+_TIME_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+_DROP_BATCH = 500
+"""Staging graphs dropped per request when cleaning up."""
 
 SentCallback = Callable[[int, int], None]
 """Told how many triples a load has sent so far, and how many it will send in all."""
@@ -70,38 +103,70 @@ class _Client:
     ) -> None:
         self.endpoint = endpoint
         self.auth = auth.requests_auth() if auth else None
+        self.auth_user = auth.user if auth else None
         self.http = session or requests.Session()
         self.retries = retries
         self.timeout = timeout
         self.requests = 0
 
-    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One HTTP request, retried with backoff on connection errors and 5xx; 4xx raise at once."""
+    def send(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> requests.Response:
+        """One HTTP request, retried with backoff on connection errors, time-outs and 5xx (unless
+        ``retry`` is false); 4xx answers and permission errors raise at once."""
         delay = 0.5
-        for attempt in range(self.retries + 1):
+        attempts = self.retries + 1 if retry else 1
+        for attempt in range(attempts):
             self.requests += 1
             try:
                 response = self.http.request(method, url, auth=self.auth, timeout=self.timeout, **kwargs)
             except requests.ConnectionError as exc:
                 problem = f"connection failed ({type(exc).__name__})"
             except requests.Timeout:
-                problem = "the request timed out"
+                problem = f"the request timed out after {self.timeout:g} s"
             else:
                 if response.status_code < 400:
                     return response
-                message = response.text.strip()[:500]
+                message = _message(response)
+                denied = _permission_denied(response.status_code, message)
+                if denied:
+                    raise StoreError(
+                        f"{method} {safe_url(url)} was refused: permission denied "
+                        f"(HTTP {response.status_code}: {message})",
+                        hint=self._grant_hint(),
+                    )
                 if response.status_code < 500:
                     raise StoreError(
                         f"{method} {safe_url(url)} was refused with HTTP {response.status_code}: {message}",
                         hint=_hint_for(response.status_code),
                     )
                 problem = f"HTTP {response.status_code}: {message}"
-            if attempt < self.retries:
+            if attempt < attempts - 1:
                 time.sleep(delay)
                 delay *= 2
         raise StoreError(
-            f"{method} {safe_url(url)} failed after {self.retries + 1} attempt(s): {problem}",
-            hint="check that the store is running and reachable",
+            f"{method} {safe_url(url)} failed after {attempts} attempt(s): {problem}",
+            hint="check that the store is running and reachable"
+            + (", or give a longer --timeout" if "timed out" in problem else ""),
+        )
+
+    def _grant_hint(self) -> str:
+        """How to give the user the load runs as the right to update the store."""
+        if self.endpoint.product != "virtuoso":
+            return "give credentials of a user that may update the store with --user and --password"
+        user = self.auth_user or "SPARQL"
+        grants = (
+            f'GRANT SPARQL_UPDATE TO "{user}"; '
+            f'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "{user}"; '
+            f'GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "{user}";'
+        )
+        if self.auth_user is None:
+            return (
+                "Virtuoso's anonymous SPARQL user may not update: give a user that may "
+                "(--user dba --auth digest, which sends updates to /sparql-auth), or let the "
+                f"anonymous user update by running, as dba in isql-vt: {grants}"
+            )
+        return (
+            f"user {user} may not update: as dba in isql-vt run {grants} "
+            f"(Virtuoso 7.2.8 and later also need DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 3);)"
         )
 
     def _url(self, url: str | None, what: str) -> str:
@@ -125,10 +190,11 @@ class _Client:
             raise StoreError(f"the store's answer is not SPARQL JSON results ({exc})") from None
         return bindings
 
-    def update(self, statement: str) -> None:
+    def update(self, statement: str, *, retry: bool = True) -> None:
         # A form POST: Virtuoso reads it, and it hangs on application/sparql-update bodies too.
         field_name = "query" if self.endpoint.product == "virtuoso" else "update"
-        self.send("POST", self._url(self.endpoint.update_url, "SPARQL Update"), data={field_name: statement})
+        url = self._url(self.endpoint.update_url, "SPARQL Update")
+        self.send("POST", url, retry=retry, data={field_name: statement})
 
     def count(self, graph: str) -> int:
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -142,6 +208,23 @@ class _Client:
             data=body.encode("utf-8"),
             headers={"Content-Type": "text/turtle; charset=utf-8"},
         )
+
+
+def _message(response: requests.Response) -> str:
+    """The store's answer in one line: Virtuoso's without the query it echoes, HTML without tags."""
+    text = response.content.decode("utf-8", "replace").split("SPARQL query:")[0]
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= 500 else text[:499] + "…"
+
+
+_PERMISSION = re.compile(r"\bSR186\b|\bSECURITY\b|permission denied|no permission", re.IGNORECASE)
+
+
+def _permission_denied(status: int, message: str) -> bool:
+    """Whether an answer says the user may not do this: Virtuoso answers HTTP 500 with ``SR186``
+    (or 403 with ``SECURITY``) where a GRANT is missing; retrying cannot help."""
+    return status in (403, 500) and _PERMISSION.search(message) is not None
 
 
 def _hint_for(status: int) -> str:
@@ -204,6 +287,7 @@ def load(
     chunk_triples: int = 5000,
     retries: int = 4,
     timeout: float = 120.0,
+    stale_after: float = STALE_AFTER,
     progress: SentCallback | None = None,
     session: requests.Session | None = None,
 ) -> LoadReport:
@@ -213,9 +297,12 @@ def load(
     ``chunk_triples``; ``graph`` puts everything into one graph (required for
     N-Triples and Turtle). Afterwards every graph is counted in the store. With
     ``replace`` the graphs' old content is replaced only once all new content
-    has been loaded completely; otherwise triples are added. Each request may take
-    ``timeout`` seconds, and is tried ``retries`` more times on a connection error,
-    a time-out or a 5xx answer.
+    has been loaded completely, by one SPARQL Update request for all graphs;
+    otherwise triples are added. Each request may take ``timeout`` seconds, and is
+    tried ``retries`` more times on a connection error, a time-out or a 5xx answer
+    (never the request that replaces the graphs, nor one refused for lack of
+    permission). First, staging graphs of dead loads are dropped: those older than
+    ``stale_after`` seconds, and those made on this machine by a process that is gone.
     """
     started = time.perf_counter()
     data = _read_source(source if isinstance(source, rdflib.Dataset) else Path(source), graph)
@@ -226,7 +313,7 @@ def load(
     )
     client = _Client(where, auth, session, retries, timeout)
     sender = _Sender(client, chunk_triples, sum(len(v) for v in data.values()), progress)
-    _drop_stale_staging(client)
+    _cleanup(client, stale_after)
     if replace:
         _replace_graphs(sender, data)
     else:
@@ -268,13 +355,15 @@ class _Sender:
 
 
 def _replace_graphs(sender: _Sender, data: dict[str, list[str]]) -> None:
-    """Each graph into a staging graph, counted; then every staging graph MOVEd onto its target.
-    Whatever fails, the staging graphs made are dropped."""
+    """Each graph into a staging graph, counted; then all targets replaced by one update request.
+    Whatever fails before that request is answered, the staging graphs made are dropped; if the
+    client dies instead, they are left to a later load's :func:`cleanup`."""
     client = sender.client
+    names = _StagingNames()
     staged: dict[str, str] = {}
     try:
         for target, lines in data.items():
-            stage = staged[target] = f"{STAGING_PREFIX}{uuid.uuid4()}"
+            stage = staged[target] = names.next()
             sender.send(stage, lines, put_first=True)
             found = client.count(stage)
             if found != len(lines):
@@ -282,24 +371,182 @@ def _replace_graphs(sender: _Sender, data: dict[str, list[str]]) -> None:
                     f"the store holds {found} triples of graph <{target}> after loading {len(lines)}",
                     hint="the store dropped or merged triples; see its log",
                 )
-        for target, stage in staged.items():
-            client.update(f"MOVE <{stage}> TO <{target}>")
+        _swap(client, staged, names.prefix)
     except BaseException:
-        for stage in staged.values():
-            with contextlib.suppress(StoreError):  # a later load removes stale staging graphs
-                client.update(f"DROP SILENT GRAPH <{stage}>")
+        with contextlib.suppress(StoreError):  # a later load removes what is left
+            _drop(client, staged.values())
         raise
 
 
-def _drop_stale_staging(client: _Client) -> None:
+def _swap(client: _Client, staged: dict[str, str], prefix: str) -> None:
+    """Every staging graph MOVEd onto its target in one request: one transaction on Oxigraph, one
+    request that a client's death cannot cut on any store. Never retried: had the store applied
+    it, a second MOVE from the emptied staging graphs would empty the targets (Virtuoso does so
+    without an error). When the answer is lost, the staging graphs left tell what happened."""
+    statement = " ;\n".join(f"MOVE <{stage}> TO <{target}>" for target, stage in staged.items())
+    try:
+        client.update(statement, retry=False)
+    except StoreError as failure:
+        try:
+            left = {g.iri for g in _list_staging(client) if g.iri.startswith(prefix)}
+        except StoreError:
+            raise failure from None
+        mine = set(staged.values())
+        remaining = mine & left
+        if not remaining:
+            return  # applied: only the store's answer was lost
+        if remaining != mine:
+            raise StoreError(
+                f"the store replaced {len(mine) - len(remaining)} of {len(mine)} graphs, then failed: "
+                f"{failure.message}",
+                hint="this store does not apply one update request as a whole; load again with --replace",
+            ) from None
+        raise
+
+
+@dataclass(frozen=True)
+class StagingGraph:
+    """A staging graph found in a store, read from its name
+    ``urn:exilekg:staging:<UTC time>:<host>-<pid>:<load id>:<n>``."""
+
+    iri: str
+    created: datetime | None
+    """When the load that made it started; None for a name without a time (older exilekg)."""
+    host: str | None
+    """A digest of the machine (and process namespace) the load ran on."""
+    pid: int | None
+    load_id: str | None
+
+    @classmethod
+    def parse(cls, iri: str) -> StagingGraph:
+        match = _STAGING.fullmatch(iri)
+        if match is None:
+            return cls(iri, None, None, None, None)
+        text = match["time"]
+        created = datetime.strptime(text if "." in text else text[:-1] + ".0Z", _TIME_FORMAT)
+        return cls(iri, created.replace(tzinfo=UTC), match["host"], int(match["pid"]), match["load"])
+
+    def age(self, now: datetime | None = None) -> float | None:
+        """Seconds since the load that made it started."""
+        if self.created is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.created).total_seconds()
+
+    def stale_because(self, older_than: float, now: datetime | None = None) -> str | None:
+        """Why this is a dead load's leftover, or None if its load may still be running."""
+        age = self.age(now)
+        if age is None:
+            return "its name carries no time (made by an older exilekg)"
+        if self.host == _host_id() and self.pid is not None and not _alive(self.pid):
+            return f"process {self.pid} on this machine, which made it, is gone"
+        if age > older_than:
+            return f"made {_duration(age)} ago"
+        return None
+
+
+class _StagingNames:
+    """The staging graph names of one load: its start, its machine and process, and a load id."""
+
+    def __init__(self) -> None:
+        created = datetime.now(UTC).strftime(_TIME_FORMAT)
+        self.prefix = f"{STAGING_PREFIX}{created}:{_host_id()}-{os.getpid()}:{uuid.uuid4()}:"
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return f"{self.prefix}{self.count - 1}"
+
+
+_HOST_ID: list[str] = []
+
+
+def _host_id() -> str:
+    """This machine and process namespace, as a short digest: a process id means the same
+    process only within one (a container has its own)."""
+    if not _HOST_ID:
+        parts = [socket.gethostname()]
+        with contextlib.suppress(OSError):
+            parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+        with contextlib.suppress(OSError):
+            parts.append(str(Path("/proc/self/ns/pid").stat().st_ino))
+        _HOST_ID.append(hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12])
+    return _HOST_ID[0]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine is running; a zombie (killed, not yet waited for) is not.
+    Where this cannot be known, it is taken as running, so that only age makes its graphs stale."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _list_staging(client: _Client) -> list[StagingGraph]:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), %s)) }"
     rows = client.select(query % f'"{STAGING_PREFIX}"')
-    for row in rows:
-        client.update(f"DROP SILENT GRAPH <{IRI(row['g']['value'])}>")
+    return sorted((StagingGraph.parse(str(IRI(row["g"]["value"]))) for row in rows), key=lambda g: g.iri)
 
 
-def _endpoint(url: str | Endpoint, auth: Auth | None) -> Endpoint:
-    return url if isinstance(url, Endpoint) else Endpoint.detect(url, auth=auth)
+def _drop(client: _Client, graphs: Iterable[str]) -> None:
+    """Drop graphs, a few hundred per update request."""
+    names = list(graphs)
+    for start in range(0, len(names), _DROP_BATCH):
+        batch = names[start : start + _DROP_BATCH]
+        client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in batch))
+
+
+def _cleanup(client: _Client, older_than: float) -> list[StagingGraph]:
+    now = datetime.now(UTC)
+    stale = [g for g in _list_staging(client) if g.stale_because(older_than, now) is not None]
+    _drop(client, (g.iri for g in stale))
+    return stale
+
+
+def staging_graphs(
+    url: str | Endpoint, *, auth: Auth | None = None, timeout: float = 60.0
+) -> list[StagingGraph]:
+    """Every staging graph in the store, of live loads and of dead ones."""
+    return _list_staging(_Client(_endpoint(url, auth, timeout), auth, None, 2, timeout))
+
+
+def cleanup(
+    url: str | Endpoint,
+    *,
+    older_than: float = STALE_AFTER,
+    auth: Auth | None = None,
+    timeout: float = 60.0,
+    dry_run: bool = False,
+) -> list[StagingGraph]:
+    """Drop the staging graphs that dead loads left in the store, and return them: those older than
+    ``older_than`` seconds, those made on this machine by a process that is gone, and those named
+    without a time. Staging graphs of a load that may still run are kept. ``dry_run`` drops nothing."""
+    client = _Client(_endpoint(url, auth, timeout), auth, None, 2, timeout)
+    if dry_run:
+        now = datetime.now(UTC)
+        return [g for g in _list_staging(client) if g.stale_because(older_than, now) is not None]
+    return _cleanup(client, older_than)
+
+
+def _endpoint(url: str | Endpoint, auth: Auth | None, timeout: float = 60.0) -> Endpoint:
+    return url if isinstance(url, Endpoint) else Endpoint.detect(url, auth=auth, timeout=timeout)
 
 
 def select(url: str | Endpoint, query: str, *, auth: Auth | None = None) -> list[dict[str, Any]]:

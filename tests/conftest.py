@@ -46,7 +46,7 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("example-build")
-    build(EXAMPLE, out)
+    build(EXAMPLE, out, index=True)  # with the index: query tests read it, as users with one do
     return out
 
 
@@ -65,5 +65,5 @@ def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     from exilekg.pipeline import build
 
     out = tmp_path_factory.mktemp("seed-build")
-    build(SEED_CORPUS, out, texts_dir=seeds_dir)
+    build(SEED_CORPUS, out, texts_dir=seeds_dir, index=True)
     return out

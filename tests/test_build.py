@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,7 @@ from rdflib.compare import isomorphic
 import exilekg
 import exilekg.pipeline as exilekg_build
 from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, read_corpus
+from exilekg.atomic import LEGACY_AGE
 from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.terms import IRI, Literal, Quad
 from exilekg.writers import ntriples_term
@@ -104,14 +109,14 @@ def test_format_subset(tmp_path: Path) -> None:
 def test_failed_build_leaves_earlier_outputs_untouched(example_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(example_copy, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     facts = example_copy / "records" / "facts.json"
     facts.write_text(
         facts.read_text(encoding="utf-8").replace('"anna-petrova"', '"nobody"', 1), encoding="utf-8"
     )
     with pytest.raises(ValidationError):
         build(example_copy, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
@@ -121,7 +126,7 @@ def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
     # gains a schema.org property that does not exist.
     out = tmp_path / "out"
     build(EXAMPLE, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     mapped = exilekg_build.map_corpus
 
     def faulty(*args: Any, **kwargs: Any) -> Iterator[Quad]:
@@ -133,7 +138,7 @@ def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
     monkeypatch.setattr(exilekg_build, "map_corpus", faulty)
     with pytest.raises(SerializationError, match="favouriteColour"):
         build(EXAMPLE, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_build_without_texts_says_what_it_could_not_check(example_copy: Path, tmp_path: Path) -> None:
@@ -156,15 +161,67 @@ def test_build_dataset_gives_an_rdflib_dataset() -> None:
     assert rdflib.URIRef("https://example.org/exilekg/graph/document/riga-congress") in graphs
 
 
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
 def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
-    tmp_path.mkdir(exist_ok=True)
-    leftover = tmp_path / ".exilekg.nq.abc123.tmp"
+    dead = _dead_pid()
+    leftovers = [
+        tmp_path / f".exilekg.nq.{dead}.abc123.tmp",
+        tmp_path / f".exilekg.ttl.source.{dead}.x_1y2z3.tmp",
+        tmp_path / f".void.ttl.{dead}.q9q9q9q9.tmp",
+    ]
+    for leftover in leftovers:
+        leftover.write_text("half a dump")
+    unrelated = [tmp_path / ".notes.tmp", tmp_path / f".notes.txt.{dead}.abc.tmp"]
+    for path in unrelated:
+        path.write_text("mine")
+    build(EXAMPLE, tmp_path)
+    assert [p for p in leftovers if p.exists()] == []
+    assert all(p.exists() for p in unrelated)
+
+
+def test_a_live_builds_temporary_files_are_kept(tmp_path: Path) -> None:
+    # Another build writing into the same folder right now: its files must survive this build.
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
+        try:
+            live = tmp_path / f".exilekg.nq.{other.pid}.abc123.tmp"
+            live.write_text("being written")
+            build(EXAMPLE, tmp_path)
+            assert live.read_text() == "being written"
+        finally:
+            other.kill()
+    other.wait()
+    build(EXAMPLE, tmp_path)  # now its writer is dead
+    assert not live.exists()
+
+
+def test_a_file_older_than_its_writers_process_is_a_leftover(tmp_path: Path) -> None:
+    # The pid in the name now belongs to a process started after the file last changed:
+    # the id was reused, the writer is gone.
+    leftover = tmp_path / f".exilekg.nq.{os.getppid()}.abc123.tmp"
     leftover.write_text("half a dump")
-    unrelated = tmp_path / ".notes.tmp"
-    unrelated.write_text("mine")
+    if not Path(f"/proc/{os.getppid()}/stat").exists():
+        pytest.skip("no /proc to tell when a process started")
+    os.utime(leftover, (1_000_000, 1_000_000))
     build(EXAMPLE, tmp_path)
     assert not leftover.exists()
-    assert unrelated.exists()
+
+
+def test_temporary_files_without_a_pid_are_removed_only_when_old(tmp_path: Path) -> None:
+    fresh = tmp_path / ".exilekg.nq.abc123.tmp"
+    old = tmp_path / ".exilekg.nt.def456.tmp"
+    for path in (fresh, old):
+        path.write_text("of an earlier version")
+    stale = time.time() - LEGACY_AGE - 60
+    os.utime(old, (stale, stale))
+    build(EXAMPLE, tmp_path)
+    assert fresh.exists()
+    assert not old.exists()
 
 
 # -- what the dumps hold ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from exilekg.corpus import read_corpus
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy, read_corpus
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.progress import Progress
@@ -148,20 +149,30 @@ def _progress(quiet: bool) -> Progress | None:
     "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
 )
 @click.option(
+    "--index/--no-index",
+    default=False,
+    show_default=True,
+    help="Also write the query index exilekg.index/ beside the dumps, which query and publish open "
+    "instead of parsing them (or run `exilekg index OUT` later).",
+)
+@click.option(
     "--require-texts",
     is_flag=True,
     help="Fail, writing nothing, when a document's text is not there (the graph would lack its "
     "mentions and evidence positions).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
+@read_options
 def build_command(
     corpus_dir: Path,
     texts_dir: Path | None,
     out_dir: Path,
     formats: tuple[str, ...],
     jsonld_context: str | None,
+    index: bool,
     require_texts: bool,
     quiet: bool,
+    policy: ReadPolicy,
 ) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
 
@@ -175,6 +186,8 @@ def build_command(
         formats=chosen,
         progress=_progress(quiet),
         jsonld_context=jsonld_context,
+        policy=policy,
+        index=index,
         require_texts=require_texts,
     )
     for line in result.left_out:
@@ -200,9 +213,10 @@ def build_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the articles' texts (default: texts/ beside the records).",
 )
-def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
+@read_options
+def validate_command(corpus_dir: Path, texts_dir: Path | None, policy: ReadPolicy) -> None:
     """Check CORPUS_DIR and print every problem; exit 1 if there is any."""
-    report = validate(read_corpus(corpus_dir, texts_dir=texts_dir))
+    report = validate(read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy))
     for line in report.skipped:
         click.echo(f"not checked: {line}", err=True)
     for problem in report.problems:
@@ -213,3 +227,16 @@ def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
         count = len(report.problems)
         raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} found")
     click.echo(f"ok: {report.evidence_verified} of {report.evidence_total} evidence phrases located")
+
+
+@click.command("index")
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def index_command(out_dir: Path) -> None:
+    """Write the query index of the build in OUT_DIR (exilekg.index/), from its dumps.
+
+    For a folder built with --no-index; a build writes its index itself. The index is tied to the
+    build: when the dumps are rebuilt without it, readers ignore it and parse the dumps.
+    """
+    from exilekg.index import write_index
+
+    click.echo(f"wrote {write_index(out_dir)}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from exilekg.stores import Auth, load
+from exilekg.cli.store import DURATION, auth_from
+from exilekg.stores import STALE_AFTER, load
 
 __all__ = ["load_command"]
 
@@ -21,7 +22,9 @@ __all__ = ["load_command"]
 )
 @click.option("--graph", help="Load everything into this graph IRI (needed for .nt and .ttl dumps).")
 @click.option(
-    "--replace", is_flag=True, help="Replace each graph's content, only once the new content is complete."
+    "--replace",
+    is_flag=True,
+    help="Replace the graphs' content, all at once in one update, only once all new content is loaded.",
 )
 @click.option("--user", help="User name for HTTP authentication.")
 @click.option("--password", envvar="EXILEKG_PASSWORD", help="Password (or set EXILEKG_PASSWORD).")
@@ -36,6 +39,13 @@ __all__ = ["load_command"]
     type=click.FloatRange(min=0.1),
     help="Seconds each request may take before it is retried.",
 )
+@click.option(
+    "--stale-after",
+    type=DURATION,
+    default=f"{STALE_AFTER:g}s",
+    show_default="1h",
+    help="Drop other loads' staging graphs older than this first (those of dead processes here at once).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def load_command(
     source: Path,
@@ -47,15 +57,12 @@ def load_command(
     scheme: str,
     chunk: int,
     timeout: float,
+    stale_after: float,
     quiet: bool,
 ) -> None:
     """Load SOURCE (an output folder or a dump file) into the store at --endpoint, one named graph
     at a time with the Graph Store Protocol, and check each graph's triple count afterwards."""
-    auth = None
-    if user is not None:
-        if password is None:
-            password = click.prompt("Password", hide_input=True, err=True)
-        auth = Auth(user, password or "", "digest" if scheme == "digest" else "basic")
+    auth = auth_from(user, password, scheme)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=1, label="loading", file=sys.stderr if show else None) as bar:
 
@@ -72,6 +79,7 @@ def load_command(
             auth=auth,
             chunk_triples=chunk,
             timeout=timeout,
+            stale_after=stale_after,
             progress=progress,
         )
     click.echo(

@@ -50,6 +50,12 @@ def _params(ctx: click.Context, option: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1), help="Endpoint timeout, s."
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a query run on dumps follow SERVICE clauses to other hosts (refused by default: "
+    "they send the query, and values from the data, away).",
+)
 def query_command(
     source: tuple[str, ...],
     query_arg: str,
@@ -57,6 +63,7 @@ def query_command(
     fmt: str | None,
     engine: str,
     timeout: float,
+    allow_service: bool,
 ) -> None:
     """Run QUERY on SOURCE and print the answer.
 
@@ -67,7 +74,9 @@ def query_command(
     QUERY is the name of a named query (`exilekg queries` lists them), a .rq file, or SPARQL text.
     """
     given = source[0] if len(source) == 1 else list(source)
-    with open_source(given, engine=QueryEngine(engine), timeout=timeout) as opened:
+    with open_source(
+        given, engine=QueryEngine(engine), timeout=timeout, allow_service=allow_service
+    ) as opened:
         result = opened.run(query_arg, params)
         if len(result) == 0 and result.kind is not QueryKind.ASK and not opened.holds_triples:
             click.echo(

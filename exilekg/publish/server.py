@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from exilekg.errors import PublishError
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS, negotiate
 from exilekg.publish.store import RECORD_SEGMENTS
+from exilekg.serving import LocalServer, QuietHandler, serve_forever
 
 __all__ = ["Resolution", "SiteServer", "make_server", "resolve", "serve_forever", "sub_node_pattern"]
 
@@ -96,7 +94,7 @@ def resolve(root: Path, url_path: str, accept: str | None) -> Resolution:
     return Resolution(HTTPStatus.NOT_FOUND)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: SiteServer
     server_version = "exilekg-serve"
 
@@ -125,31 +123,13 @@ class _Handler(BaseHTTPRequestHandler):
             with found.file.open("rb") as body:
                 shutil.copyfileobj(body, self.wfile)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if not self.server.quiet:
-            super().log_message(format, *args)
 
-
-class SiteServer(ThreadingHTTPServer):
+class SiteServer(LocalServer):
     """A threading HTTP server over one published site folder."""
-
-    daemon_threads = True
 
     def __init__(self, root: Path, host: str, port: int, quiet: bool = False) -> None:
         self.root = root.resolve()
-        self.quiet = quiet
-        super().__init__((host, port), _Handler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/"
-
-    def start_in_thread(self) -> threading.Thread:
-        """Serve in a daemon thread (for tests and embedding); stop with ``shutdown()``."""
-        thread = threading.Thread(target=self.serve_forever, name="exilekg-serve", daemon=True)
-        thread.start()
-        return thread
+        super().__init__((host, port), _Handler, quiet=quiet)
 
 
 def make_server(
@@ -167,13 +147,3 @@ def make_server(
         return SiteServer(root, host, port, quiet=quiet)
     except OSError as exc:
         raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-
-
-def serve_forever(server: SiteServer) -> None:
-    """Serve until interrupted, then close the socket."""
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()

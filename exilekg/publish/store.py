@@ -23,8 +23,9 @@ from pathlib import Path
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
+from exilekg.index import open_index
 from exilekg.kinds import KINDS
-from exilekg.rdf import Dump, Statement, build_dumps, read_statements
+from exilekg.rdf import Dump, Statement, build_dumps, oxigraph_statements, read_statements
 from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
 from exilekg.writers import ntriples_term
 
@@ -138,13 +139,16 @@ class Store:
 
 def _quads(dump: Dump, graph: IRI | None) -> Iterator[Quad]:
     """The dump's quads; a triple-only dump's (and void.ttl's) in ``graph``."""
-    statements: Iterator[Statement] = read_statements(dump, error=PublishError)
+    return _checked(read_statements(dump, error=PublishError), graph, dump.path)
+
+
+def _checked(statements: Iterator[Statement], graph: IRI | None, path: Path) -> Iterator[Quad]:
     for s, p, o, g in statements:
         target = graph or g
         if isinstance(s, BlankNode) or isinstance(o, BlankNode) or not isinstance(target, IRI):
             raise PublishError(
                 "cannot publish this dump: it holds a blank node or a triple outside any named graph",
-                path=dump.path,
+                path=path,
                 hint="publish the folder a current `exilekg build` wrote",
             )
         yield s, p, o, target
@@ -162,7 +166,8 @@ def _base(void: list[Quad], path: Path) -> str:
 
 
 def read_store(out_dir: Path | str) -> Store:
-    """The quads of the build in ``out_dir`` (its best dump) plus its ``void.ttl``."""
+    """The quads of the build in ``out_dir`` (its best dump) plus its ``void.ttl``: from its query
+    index when it has a current one (:mod:`exilekg.index`), else parsed from the files."""
     out = Path(out_dir)
     void_path = out / "void.ttl"
     if not void_path.is_file():
@@ -175,8 +180,13 @@ def read_store(out_dir: Path | str) -> Store:
     void_dump = Dump(void_path, RdfFormat.TURTLE, None)
     void = list(_quads(void_dump, IRI("urn:exilekg:void")))
     base = _base(void, void_path)
-    quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
-    quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
+    index = open_index(out)
+    if index is not None:
+        # The index holds the dump and void.ttl (in {base}void) as read here, already parsed.
+        quads = list(_checked(oxigraph_statements(index.quads_for_pattern(None, None, None)), None, out))
+    else:
+        quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
+        quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
     # A sorted store makes every page the same for the same build, whatever order the dump's
     # parser gives, so a republished site differs only where the data does.
     quads.sort(key=lambda q: (q[0], q[1], ntriples_term(q[2]), q[3]))

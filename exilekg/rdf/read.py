@@ -101,7 +101,13 @@ def graph_name(path: Path) -> str:
 
 
 def build_dumps(folder: Path, *, error: type[ExilekgError] = ExilekgError) -> list[Dump]:
-    """A build folder's best dump (by :data:`DUMP_PREFERENCE`) and its ``void.ttl``."""
+    """A build folder's best dump (by :data:`DUMP_PREFERENCE`) and its ``void.ttl``.
+
+    Raises ``error`` when the folder's dumps come from different builds (see :mod:`exilekg.manifest`).
+    """
+    from exilekg.manifest import ensure_consistent
+
+    ensure_consistent(folder, error)
     found: list[Dump] = []
     for fmt in DUMP_PREFERENCE:
         candidate = folder / f"exilekg.{fmt.extension}"

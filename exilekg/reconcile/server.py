@@ -23,7 +23,6 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from exilekg import __version__
 from exilekg.errors import ReconcileError
 from exilekg.reconcile.index import PROPERTIES, EntityIndex
 from exilekg.reconcile.spec import SCHEMA_ORG_SPACE
+from exilekg.serving import LocalServer, QuietHandler, serve_forever
 
 __all__ = ["ReconciliationServer", "make_reconcile_server", "manifest", "serve_reconcile_forever"]
 
@@ -70,7 +70,7 @@ def manifest(index: EntityIndex, settings: ServiceSettings) -> dict[str, Any]:
     }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: ReconciliationServer
     server_version = f"exilekg-reconcile/{__version__}"
     protocol_version = "HTTP/1.1"
@@ -189,10 +189,6 @@ class _Handler(BaseHTTPRequestHandler):
             {"Location": self.server.settings.site + entity.id},
         )
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if not self.server.quiet:
-            super().log_message(format, *args)
-
 
 class _BadRequest(Exception):
     pass
@@ -215,20 +211,19 @@ def _int(params: dict[str, list[str]], name: str) -> int:
         raise _BadRequest(f"the parameter {name} is not a whole number") from None
 
 
-class ReconciliationServer(ThreadingHTTPServer):
+class ReconciliationServer(LocalServer):
     """A threading HTTP server answering reconciliation queries from one :class:`EntityIndex`."""
 
-    daemon_threads = True
+    thread_name = "exilekg-reconcile"
 
     def __init__(
         self, index: EntityIndex, host: str, port: int, *, name: str, site: str | None, quiet: bool = False
     ) -> None:
         self.index = index
-        self.quiet = quiet
         self.queries_answered = 0
         self.seconds_answering = 0.0
         self._lock = threading.Lock()
-        super().__init__((host, port), _Handler)
+        super().__init__((host, port), _Handler, quiet=quiet)
         bound_host, bound_port = self.server_address[:2]
         root = f"http://{bound_host!s}:{bound_port}/"
         self.settings = ServiceSettings(name=name, root=root, site=site or index.base)
@@ -290,12 +285,6 @@ class ReconciliationServer(ThreadingHTTPServer):
             ]
         }
 
-    def start_in_thread(self) -> threading.Thread:
-        """Serve in a daemon thread (for tests and embedding); stop with ``shutdown()``."""
-        thread = threading.Thread(target=self.serve_forever, name="exilekg-reconcile", daemon=True)
-        thread.start()
-        return thread
-
 
 def make_reconcile_server(
     source: Path | str | EntityIndex,
@@ -322,11 +311,5 @@ def make_reconcile_server(
         raise ReconcileError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def serve_reconcile_forever(server: ReconciliationServer) -> None:
-    """Serve until interrupted, then close the socket."""
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+serve_reconcile_forever = serve_forever
+"""Serve until interrupted (Ctrl-C), then close the socket: :func:`exilekg.serving.serve_forever`."""

@@ -50,6 +50,12 @@ and the renderings ``to_table``, ``to_csv``, ``to_tsv`` (SPARQL 1.1 CSV and TSV)
 is a set of triples, and also reads as a table of ``subject``, ``predicate`` and ``object``; an
 ``ASK`` result has ``boolean``.
 
+**Queries that reach out.** A ``SERVICE`` clause makes rdflib and pyoxigraph send the query, with
+values from the data, to another host; a query run in-process that has one is refused with a
+:class:`QueryError` unless ``allow_service=True`` is given (``--allow-service`` on the command
+line), so that a shared ``.rq`` file cannot send anything away. ``LOAD`` (which fetches a document)
+is an update, and updates are never run. An endpoint runs queries with its own engine and rules.
+
 A malformed query raises :class:`QueryError` with the line and column rdflib's parser finds, for
 every engine and for endpoints (their own message where rdflib accepts the query).
 """
@@ -65,14 +71,23 @@ from exilekg.errors import QueryError
 from exilekg.rdf import find_dumps
 from exilekg.sparql.endpoint import Endpoint
 from exilekg.sparql.named import NamedQuery, QueryParam, named_queries, named_query
-from exilekg.sparql.prepare import ParamValue, QueryKind, prepare, sparql_term
+from exilekg.sparql.prepare import ParamValue, QueryKind, prepare, refuse_reaching_out, sparql_term
 from exilekg.sparql.results import OutputFormat, QueryResult, ResultTerm, Value
-from exilekg.sparql.sources import OxigraphSource, QueryEngine, RdflibSource, Source, open_dumps
+from exilekg.sparql.sources import (
+    IndexSource,
+    OxigraphSource,
+    QueryEngine,
+    RdflibSource,
+    Source,
+    open_dumps,
+    open_index_source,
+)
 from exilekg.terms import BlankNode
 
 __all__ = [
     "BlankNode",
     "Endpoint",
+    "IndexSource",
     "NamedQuery",
     "OutputFormat",
     "OxigraphSource",
@@ -101,12 +116,20 @@ def _is_url(value: object) -> bool:
 
 
 def open_source(
-    source: SourceLike, *, engine: QueryEngine = QueryEngine.AUTO, timeout: float = 60.0
+    source: SourceLike,
+    *,
+    engine: QueryEngine = QueryEngine.AUTO,
+    timeout: float = 60.0,
+    allow_service: bool = False,
 ) -> Source:
     """A source to run several queries on: dumps are read once. Use it in a ``with`` block to
     close it afterwards.
 
-    ``engine`` applies to dumps; an endpoint runs its own.
+    ``engine`` applies to dumps; an endpoint runs its own. A build folder with a current query
+    index (``exilekg.index/``, see :mod:`exilekg.index`) is queried there, read-only, unless
+    ``engine`` is rdflib; its answers are those of its dumps.
+    ``allow_service`` lets queries run in-process follow ``SERVICE`` clauses to other hosts (a
+    :class:`Source` given keeps its own).
     """
     if isinstance(source, Source):
         if engine is not QueryEngine.AUTO and source.engine is not engine:
@@ -122,7 +145,12 @@ def open_source(
     items: Sequence[str | os.PathLike[str]] = [source] if isinstance(source, str | os.PathLike) else source
     if not items:
         raise QueryError("no source to query", hint="give an output folder, dump files or an endpoint URL")
-    return open_dumps(find_dumps([Path(item) for item in items], error=QueryError), engine)
+    if len(items) == 1 and Path(items[0]).is_dir():
+        indexed = open_index_source(Path(items[0]), engine, allow_service=allow_service)
+        if indexed is not None:
+            return indexed
+    dumps = find_dumps([Path(item) for item in items], error=QueryError)
+    return open_dumps(dumps, engine, allow_service=allow_service)
 
 
 def query(
@@ -132,15 +160,23 @@ def query(
     params: Mapping[str, ParamValue] | None = None,
     engine: QueryEngine = QueryEngine.AUTO,
     timeout: float = 60.0,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run ``query`` (a named query, a ``.rq`` file or SPARQL text) on ``source`` with ``params``.
 
     A source given as a path or URL is opened for this query and closed afterwards; a
     :class:`Source` is left open. Raises :class:`QueryError` for a malformed or unknown query or a
-    missing or unknown parameter, and :class:`StoreError` when an endpoint cannot be reached.
+    missing or unknown parameter, or for a ``SERVICE`` clause run in-process without
+    ``allow_service=True``, and :class:`StoreError` when an endpoint cannot be reached.
     """
     prepared = prepare(query, params)  # a bad query fails before any dump is read
-    opened = open_source(source, engine=engine, timeout=timeout)
+    if (
+        not allow_service
+        and not (isinstance(source, Source) and source.allow_service)
+        and not _is_url(source)
+    ):
+        refuse_reaching_out(prepared)  # before any dump is read, too
+    opened = open_source(source, engine=engine, timeout=timeout, allow_service=allow_service)
     try:
         result = opened.execute(opened.fitted(prepared))
         if len(result) == 0 and prepared.entities and opened.engine is not None:

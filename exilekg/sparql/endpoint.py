@@ -77,9 +77,14 @@ class Layout:
 
 
 def _virtuoso(sparql_url: str, auth: Auth | None) -> Layout:
+    """Virtuoso's layout: with credentials, updates and Graph Store requests go to its
+    authenticated endpoints (``/sparql-auth``, ``/sparql-graph-crud-auth``), where they run as
+    that user; without, to ``/sparql`` and ``/sparql-graph-crud`` as its anonymous ``SPARQL`` user,
+    which a stock Virtuoso lets read only."""
     root = sparql_url[: -len("/sparql")]
-    crud = "/sparql-graph-crud-auth" if auth is not None else "/sparql-graph-crud"
-    return Layout(sparql_url, sparql_url, root + crud, "virtuoso")
+    if auth is not None:
+        return Layout(sparql_url, root + "/sparql-auth", root + "/sparql-graph-crud-auth", "virtuoso")
+    return Layout(sparql_url, sparql_url, root + "/sparql-graph-crud", "virtuoso")
 
 
 class Endpoint(Source):
@@ -88,7 +93,8 @@ class Endpoint(Source):
     ``url`` is a query endpoint (Virtuoso's ``/sparql``, Oxigraph's ``/query``, any other) or the
     root of an Oxigraph server, as ``exilekg load`` and ``exilekg query`` take it. Its layout is
     found once, when first needed: a URL ending in ``/sparql`` is Virtuoso's (Graph Store at
-    ``/sparql-graph-crud``, ``-auth`` with credentials); one ending in ``/query`` is Oxigraph's
+    ``/sparql-graph-crud``; with credentials, updates at ``/sparql-auth`` and the Graph Store at
+    ``/sparql-graph-crud-auth``); one ending in ``/query`` is Oxigraph's
     (``/update``, ``/store`` beside it); any other is probed with ``ASK {}`` at its ``/query``,
     then its ``/sparql``. An Oxigraph server given by its root is queried with the union of the
     named graphs as default graph, as in-process. Give ``update_url`` and ``graph_store_url``

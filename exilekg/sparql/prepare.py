@@ -16,7 +16,15 @@ from exilekg.errors import QueryError
 from exilekg.sparql.named import QUERIES_DIR, NamedQuery, _shipped_queries, named_query, parse_header
 from exilekg.terms import IRI, RDF, XSD, Literal
 
-__all__ = ["ParamValue", "Prepared", "QueryKind", "prepare", "sparql_term", "without_graphs"]
+__all__ = [
+    "ParamValue",
+    "Prepared",
+    "QueryKind",
+    "prepare",
+    "refuse_reaching_out",
+    "sparql_term",
+    "without_graphs",
+]
 
 
 class QueryKind(enum.Enum):
@@ -97,6 +105,11 @@ def _form_index(tokens: list[_Token]) -> int:
     if i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in QueryKind.__members__:
         return i
     word = tokens[i].text.upper() if i < len(tokens) else ""
+    if word == "LOAD":
+        raise QueryError(
+            "LOAD is not run here: it would fetch a document from another host, and exilekg only queries",
+            hint="load data into a store with `exilekg load` or the store's own tools",
+        )
     if word in _UPDATE_WORDS:
         raise QueryError(
             "SPARQL updates are not run here: exilekg only queries",
@@ -435,3 +448,66 @@ def _locate_syntax_error(prepared: Prepared) -> QueryError | None:
                 )
         return _syntax_error(prepared, f"unknown prefix {prefix}: (no PREFIX declares it)", None, None)
     return None
+
+
+# -- queries that would reach other hosts ---------------------------------------------------------
+
+
+def _services(node: object) -> list[object]:
+    """The ``SERVICE`` clauses of an rdflib parse tree: each one's endpoint (an IRI or a variable)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: list[object] = []
+    todo = [node]
+    seen: set[int] = set()  # the tree shares nodes (and may reach one twice): visit each once
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                found.append(item.get("term"))
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
+            todo.extend(item)  # type: ignore[arg-type]
+    return found
+
+
+def _endpoint_name(term: object) -> str:
+    if isinstance(term, rdflib.URIRef):
+        return f"<{term}>"
+    if isinstance(term, rdflib.Variable):
+        return f"?{term}"
+    return str(term)
+
+
+def refuse_reaching_out(prepared: Prepared) -> None:
+    """Raise :class:`QueryError` if running ``prepared`` in-process would send requests to other
+    hosts: a ``SERVICE`` clause (federated query), which rdflib and pyoxigraph both follow.
+
+    The clauses are found in the query's parse tree (rdflib's parser), so that the word in a string,
+    an IRI or a comment, or a variable or prefixed name like it, is not taken for one; only a query
+    with the keyword among its tokens is parsed. A query rdflib's parser does not accept (one only
+    pyoxigraph reads) is refused when the keyword is among its tokens. ``LOAD``, the other statement
+    that fetches, is an update: never run here.
+    """
+    import pyparsing
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    words = [t for t in _tokens(prepared.text) if t.kind == "word" and t.text.upper() == "SERVICE"]
+    if not words:  # no clause can be without its keyword: spare the (slow) parse
+        return
+    try:
+        endpoints = _services(parseQuery(prepared.text))
+    except pyparsing.ParseBaseException:
+        endpoints = ["an endpoint"] * len(words)
+    if not endpoints:
+        return
+    named = sorted({_endpoint_name(e) for e in endpoints})
+    raise QueryError(
+        f"{prepared.label} has a SERVICE clause ({', '.join(named)}): running it would send the query, "
+        "and values from the data, to another host",
+        path=prepared.path,
+        hint="if you trust the query and that host, allow it with --allow-service (allow_service=True)",
+    )

@@ -35,13 +35,14 @@ from exilekg.sparql.prepare import (
     _syntax_error,
     _with_values,
     prepare,
+    refuse_reaching_out,
     sparql_term,
     without_graphs,
 )
 from exilekg.sparql.results import QueryResult, ResultTerm, _graph, _select, result_term
 from exilekg.terms import IRI, VOID, Literal
 
-__all__ = ["OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
+__all__ = ["IndexSource", "OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
 
 
 class QueryEngine(enum.Enum):
@@ -95,6 +96,10 @@ class Source(ABC):
     A context manager: ``with open_source(...) as source:`` closes it (an endpoint's HTTP
     connections, a store's memory) on the way out.
     """
+
+    allow_service = False
+    """Whether queries run in-process may follow ``SERVICE`` clauses to other hosts (off by
+    default: a shared ``.rq`` file must not send data away). An endpoint runs its own engine."""
 
     @abstractmethod
     def execute(self, prepared: Prepared) -> QueryResult:
@@ -221,8 +226,9 @@ def _rdflib_triple(triple: tuple[Any, Any, Any]) -> _Triple:
 class RdflibSource(Source):
     """Dumps in an rdflib Dataset whose default graph is the union of its named graphs."""
 
-    def __init__(self, dumps: Sequence[Dump]) -> None:
+    def __init__(self, dumps: Sequence[Dump], *, allow_service: bool = False) -> None:
         self.dataset = into_rdflib(dumps, rdflib.Dataset(default_union=True), error=QueryError)
+        self.allow_service = allow_service
 
     @property
     def engine(self) -> QueryEngine:
@@ -254,6 +260,8 @@ class RdflibSource(Source):
 
     def execute(self, prepared: Prepared) -> QueryResult:
         parsed = self._parse(prepared)
+        if not self.allow_service:
+            refuse_reaching_out(prepared)
         bindings = {name: to_rdflib(term) for name, term in prepared.bindings.items()}
         kind = prepared.shape.kind
         try:
@@ -390,8 +398,9 @@ def _oxigraph_triple(triple: ox.Triple) -> _Triple:
 class OxigraphSource(Source):
     """Dumps in an in-memory pyoxigraph Store, queried with the union default graph."""
 
-    def __init__(self, dumps: Sequence[Dump]) -> None:
+    def __init__(self, dumps: Sequence[Dump], *, allow_service: bool = False) -> None:
         self.store = into_oxigraph(dumps, ox.Store(), error=QueryError)
+        self.allow_service = allow_service
 
     @property
     def engine(self) -> QueryEngine:
@@ -401,6 +410,8 @@ class OxigraphSource(Source):
         self.store = ox.Store()
 
     def execute(self, prepared: Prepared) -> QueryResult:
+        if not self.allow_service:
+            refuse_reaching_out(prepared)
         shape = prepared.shape
         text = prepared.text
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
@@ -428,6 +439,16 @@ class OxigraphSource(Source):
         )
 
 
+class IndexSource(OxigraphSource):
+    """A build's query index (:mod:`exilekg.index`), opened read-only: the same store as
+    :class:`OxigraphSource` over the folder's dumps, without parsing them."""
+
+    def __init__(self, store: ox.Store, folder: Path, *, allow_service: bool = False) -> None:
+        self.store = store
+        self.folder = folder
+        self.allow_service = allow_service
+
+
 def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
     located = _locate_syntax_error(prepared)
     if located is not None:
@@ -450,8 +471,23 @@ def resolve_engine(engine: QueryEngine) -> QueryEngine:
     return QueryEngine.OXIGRAPH if importlib.util.find_spec("pyoxigraph") is not None else QueryEngine.RDFLIB
 
 
-def open_dumps(dumps: Sequence[Dump], engine: QueryEngine) -> Source:
-    """``dumps`` read into the engine's store."""
+def open_index_source(
+    folder: Path, engine: QueryEngine, *, allow_service: bool = False
+) -> IndexSource | None:
+    """The build folder's query index as a source, when it has a current one and the engine is
+    pyoxigraph's; None otherwise (the dumps are read)."""
+    if resolve_engine(engine) is not QueryEngine.OXIGRAPH:
+        return None
+    from exilekg.index import open_index
+    from exilekg.manifest import ensure_consistent
+
+    ensure_consistent(folder, QueryError)
+    store = open_index(folder)
+    return None if store is None else IndexSource(store, folder, allow_service=allow_service)
+
+
+def open_dumps(dumps: Sequence[Dump], engine: QueryEngine, *, allow_service: bool = False) -> Source:
+    """``dumps`` read into the engine's store; ``allow_service`` lets queries follow ``SERVICE``."""
     if resolve_engine(engine) is QueryEngine.OXIGRAPH:
-        return OxigraphSource(dumps)
-    return RdflibSource(dumps)
+        return OxigraphSource(dumps, allow_service=allow_service)
+    return RdflibSource(dumps, allow_service=allow_service)

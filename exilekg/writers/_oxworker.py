@@ -1,27 +1,40 @@
 """Turtle or TriG from N-Triples or N-Quads text, written by pyoxigraph.
 
 :mod:`exilekg.writers.oxigraph` calls :func:`convert` in-process for small outputs and, for large
-ones, runs this file as a process of its own (``python -P _oxworker.py FORMAT PREFIXES SPOOL``,
-the output file as stdout), so that a build's Turtle and TriG are written on another core while
-it maps the corpus and writes JSON-LD. The build appends the text to the spool file as it goes
-and closes the worker's stdin once the text is complete; the worker reads the file as it grows,
-so the build never waits for it. The file imports nothing of exilekg: the process starts in the
-time pyoxigraph takes to import, not the whole library's.
+ones, runs this file as a process of its own (``python -P _oxworker.py FORMAT PREFIXES SPOOL
+PARENT``, the output file as stdout), so that a build's Turtle and TriG are written on another
+core while it maps the corpus and writes JSON-LD. The build appends the text to the spool file as
+it goes and, once the text is complete, writes :data:`COMPLETE` to the worker's stdin and closes
+it; the worker reads the file as it grows, so the build never waits for it. The file imports
+nothing of exilekg: the process starts in the time pyoxigraph takes to import, not the whole
+library's.
+
+A worker dies with its build. On Linux the kernel kills it when its parent does
+(``PR_SET_PDEATHSIG``); everywhere, a stdin that ends without :data:`COMPLETE` means the build
+died (its end of the pipe closed with it), and the worker stops at once instead of writing
+Turtle from half the text into a file nobody will rename.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import os
 import select
+import signal
 import sys
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-__all__ = ["FORMATS", "convert", "main"]
+__all__ = ["COMPLETE", "FORMATS", "BuildGone", "convert", "die_with_parent", "main"]
+
+COMPLETE = b"complete\n"
+"""What the build writes to a worker's stdin once all the text is in the spool."""
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 FORMATS: dict[str, tuple[ox.RdfFormat, ox.RdfFormat]] = {
     "turtle": (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE),
@@ -40,27 +53,58 @@ def convert(source: IO[bytes] | bytes, target: IO[bytes], output: str, prefixes:
     ox.serialize(ox.parse(source, format=given), target, wanted, prefixes=prefixes)
 
 
+class BuildGone(Exception):
+    """The build that started this worker died before its text was complete."""
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies (Linux), and stop now if it already has."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no usable C library: the pipe still tells
+            pass
+    # The parent may have died before prctl took effect: this process was then handed to another.
+    if os.getppid() != parent:
+        raise BuildGone(f"the build (process {parent}) ended before this worker started")
+
+
 class GrowingFile(io.RawIOBase):
-    """A file another process is still appending to; it ends once ``done`` (a pipe) is closed."""
+    """A file another process is still appending to; it ends once ``done`` (a pipe) says
+    :data:`COMPLETE` and is closed, and raises :class:`BuildGone` if the pipe closes without."""
 
     def __init__(self, path: str, done: int) -> None:
         self.file = Path(path).open("rb", buffering=0)  # noqa: SIM115 -- closed with this reader
         self.done = done
+        self.said = b""
         self.finished = False
 
     def readable(self) -> bool:
         return True
 
+    def _listen(self, timeout: float) -> None:
+        ready, _, _ = select.select([self.done], [], [], timeout)
+        if not ready:
+            return
+        chunk = os.read(self.done, 4096)
+        if chunk:
+            self.said += chunk
+        elif self.said == COMPLETE:
+            self.finished = True
+        else:
+            raise BuildGone("the build ended before all its text was written")
+
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while True:
+            if not self.finished:
+                self._listen(0)  # a build killed while this worker is behind stops it here
             count = self.file.readinto(buffer)
             if count or self.finished:
                 return count or 0
             # Nothing new yet: wait for more text, or for the writer to say it has all been written
             # (after which one more read takes what was appended meanwhile).
-            ready, _, _ = select.select([self.done], [], [], 0.05)
-            if ready and not os.read(self.done, 4096):
-                self.finished = True
+            self._listen(0.05)
 
     def close(self) -> None:
         self.file.close()
@@ -68,14 +112,18 @@ class GrowingFile(io.RawIOBase):
 
 
 def main(argv: list[str]) -> int:
-    output, prefixes, spool = argv[1], json.loads(argv[2]), argv[3]
+    output, prefixes, spool, parent = argv[1], json.loads(argv[2]), argv[3], int(argv[4])
     try:
+        die_with_parent(parent)
         with GrowingFile(spool, sys.stdin.fileno()) as source:
             convert(io.BufferedReader(source, 1 << 20), sys.stdout.buffer, output, prefixes)
         sys.stdout.buffer.flush()
     except (ValueError, SyntaxError, OSError) as exc:
         # The parent reports this text as the reason its output could not be written.
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        return 1
+    except BuildGone as exc:  # nobody is left to read a message
+        sys.stderr.write(f"{exc}\n")
         return 1
     return 0
 

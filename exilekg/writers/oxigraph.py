@@ -16,6 +16,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
+from exilekg.atomic import temporary_file
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.progress import Progress
@@ -95,11 +96,11 @@ class Conversion:
 
     def _start_worker(self) -> None:
         assert self.descriptor is not None
-        # Named so that the worker opens it with an offset of its own; the leftover pattern of
-        # exilekg.pipeline (".exilekg.ttl.*.tmp") matches it if a killed build leaves it behind.
-        name = f".exilekg.{self.fmt.extension}.source."
-        fd, path = tempfile.mkstemp(prefix=name, suffix=".tmp", dir=self.spool_dir)
-        self.spool_path = Path(path)
+        # Named so that the worker opens it with an offset of its own; a build's clean-up
+        # (exilekg.atomic.remove_leftovers) finds it by this name if a killed build leaves it behind.
+        fd, spool_path = temporary_file(self.spool_dir, f"exilekg.{self.fmt.extension}.source")
+        self.spool_path = spool_path
+        path = str(spool_path)
         self.spool = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         pending, self.pending, self.pending_size = self.pending, [], 0
         self.spool.write("".join(pending))
@@ -114,6 +115,7 @@ class Conversion:
                 WORKER_FORMATS[self.fmt],
                 json.dumps(PREFIXES),
                 path,
+                str(os.getpid()),  # the worker dies with this process
             ],
             stdin=subprocess.PIPE,  # closed once all the text is in the spool
             stdout=self.descriptor,
@@ -125,8 +127,9 @@ class Conversion:
         assert self.worker is not None and self.errors is not None and self.spool is not None
         try:
             self.spool.close()  # flushes the last of the text before the worker is told it is all there
-            with suppress(OSError):
+            with suppress(OSError):  # a worker that failed has closed its end
                 assert self.worker.stdin is not None
+                self.worker.stdin.write(_oxworker.COMPLETE)
                 self.worker.stdin.close()
             code = self.worker.wait()
             self.errors.seek(0)

@@ -10,8 +10,6 @@ no Jakarta JSON Processing implementation for it (see ``jena_riot.py``).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import rdflib
 import requests
 from pyld import jsonld
 
-from ..stores.conftest import free_port, stop, wait_until_up
+from .. import servers
 from . import jena_riot
 from .conftest import JSONLD_DUMP, unavailable
 
@@ -88,21 +86,7 @@ def test_jena_riot_jsonld10_reader_reads_the_jsonld(build_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def oxigraph_server() -> Iterator[str]:
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        unavailable("the oxigraph server", "pip install oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/query", process, 30)
-        yield url
-    finally:
-        stop(process)
+    yield from servers.oxigraph_server(unavailable)
 
 
 def test_an_oxigraph_server_takes_the_jsonld(build_dir: Path, oxigraph_server: str) -> None:

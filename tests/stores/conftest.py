@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from ..servers import free_port, oxigraph_server, stop, wait_until_up
 
 
 def missing(what: str, how: str) -> None:
@@ -28,57 +22,15 @@ def missing(what: str, how: str) -> None:
     pytest.skip(f"{what} is not installed ({how})")
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the store exited with status {process.returncode}")
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the store did not answer at {url} within {seconds} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def oxigraph_server() -> Iterator[str]:
-    """An in-memory Oxigraph server on 127.0.0.1, stopped by its pid afterwards."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        missing("the oxigraph server", "pip install oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/query", process, 30)
-        yield url
-    finally:
-        stop(process)
-
-
 @pytest.fixture(scope="session")
 def oxigraph_url() -> Iterator[str]:
-    yield from oxigraph_server()
+    yield from oxigraph_server(missing)
 
 
 @pytest.fixture(scope="module")
 def own_oxigraph_url() -> Iterator[str]:
     """An Oxigraph server of the test module's own, for data the shared one must not hold."""
-    yield from oxigraph_server()
+    yield from oxigraph_server(missing)
 
 
 VIRTUOSO_INI = """\
@@ -121,13 +73,30 @@ DefaultGraph = http://localhost:{http_port}/dataspace
 """
 
 
-@pytest.fixture(scope="session")
-def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@dataclass
+class Virtuoso:
+    url: str
+    isql_port: int
+
+    def isql(self, script: str) -> None:
+        """Run SQL as dba with Virtuoso's own client."""
+        isql = shutil.which("isql-vt")
+        assert isql is not None
+        subprocess.run(
+            [isql, f"127.0.0.1:{self.isql_port}", "dba", "dba"],
+            input=script.encode(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
+
+
+def virtuoso_server(folder: Path, grants: str) -> Iterator[Virtuoso]:
+    """A Virtuoso of its own on 127.0.0.1 in ``folder``, given ``grants`` as dba, stopped by its pid."""
     binary = shutil.which("virtuoso-t")
-    isql = shutil.which("isql-vt")
-    if binary is None or isql is None:
+    if binary is None or shutil.which("isql-vt") is None:
         missing("Virtuoso", "apt-get install virtuoso-opensource-7-bin, as .ci/install-stores.sh does")
-    folder = tmp_path_factory.mktemp("virtuoso")
     isql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=folder, isql_port=isql_port, http_port=http_port))
@@ -138,24 +107,29 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{http_port}/sparql"
-        wait_until_up(url, process, 60)
-        # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
-        grants = (
-            'GRANT SPARQL_UPDATE TO "SPARQL";\n'
-            'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
-        )
-        subprocess.run(
-            [str(isql), f"127.0.0.1:{isql_port}", "dba", "dba"],
-            input=grants.encode(),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-        )
-        yield url
+        server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", isql_port)
+        wait_until_up(server.url, process, 60)
+        if grants:
+            server.isql(grants)
+        yield server
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # The anonymous SPARQL user may update, as the Graph Store endpoint without -auth needs.
+    grants = (
+        'GRANT SPARQL_UPDATE TO "SPARQL";\nGRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";\n'
+    )
+    for server in virtuoso_server(tmp_path_factory.mktemp("virtuoso"), grants):
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def stock_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A Virtuoso as installed: its anonymous SPARQL user may read, not update; dba may do all."""
+    yield from virtuoso_server(tmp_path_factory.mktemp("stock-virtuoso"), "")
 
 
 def virtuoso_log(folder: Path) -> str:

@@ -145,7 +145,7 @@ def test_the_store_reports_malformed_sparql_with_a_line(store: str) -> None:
 
 
 def test_an_endpoint_that_is_not_there() -> None:
-    from .conftest import free_port
+    from ..servers import free_port
 
     with pytest.raises(StoreError, match="cannot reach the SPARQL endpoint"):
         query(f"http://127.0.0.1:{free_port()}/sparql", "ASK { ?s ?p ?o }", timeout=5)

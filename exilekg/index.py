@@ -1,0 +1,154 @@
+"""The query index: a build's graph in a persistent pyoxigraph store beside its dumps.
+
+``exilekg build`` (or :func:`write_index` for a folder built earlier) leaves ``exilekg.index/``
+in the output folder: a RocksDB store holding exactly what ``exilekg query`` would read from the
+folder's dumps (its best dump, :data:`~exilekg.rdf.DUMP_PREFERENCE`, and ``void.ttl`` in
+``{base}void``), plus ``build-id``, the id of the build (:mod:`exilekg.manifest`) it was made
+from. Queries, ``publish`` and ``stats`` open it read-only instead of parsing the dumps, so
+answering takes milliseconds and memory that does not grow with the graph.
+
+The store is made in a temporary folder beside its target and renamed into place, so a reader
+sees a whole index or none; an index whose build id is not the one ``void.ttl`` names (the dumps
+were rebuilt without it, or a killed build replaced them) is stale, and is never opened: readers
+fall back to the dumps.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from exilekg.errors import ExilekgError, OutputError
+from exilekg.manifest import ensure_consistent, read_manifest
+
+__all__ = [
+    "BUILD_ID_FILE",
+    "INDEX_NAME",
+    "IndexedDump",
+    "index_path",
+    "open_index",
+    "remove_index",
+    "write_index",
+]
+
+INDEX_NAME = "exilekg.index"
+BUILD_ID_FILE = "build-id"
+
+IndexedDump = tuple[Path, "ox.RdfFormat", str, "str | None"]
+"""A file to load: where to read it now, its format, its base IRI, and the graph a triple-only
+file's triples go into (None for a format with graphs)."""
+
+
+def index_path(out_dir: Path) -> Path:
+    return out_dir / INDEX_NAME
+
+
+def _temporary_dir(out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{INDEX_NAME}.", suffix=".tmp", dir=out_dir))
+
+
+def make_index(out_dir: Path, files: Sequence[IndexedDump], build_id: str) -> Path:
+    """A new index of ``files`` in a temporary folder in ``out_dir`` (renamed by :func:`install`)."""
+    tmp = _temporary_dir(out_dir)
+    try:
+        store = ox.Store(str(tmp / "store"))
+        for path, fmt, base, graph in files:
+            store.bulk_load(
+                path=path, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph) if graph else None
+            )
+        store.optimize()
+        store.flush()
+        del store  # closes RocksDB, which a read-only opener needs
+        (tmp / BUILD_ID_FILE).write_text(build_id + "\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def install(out_dir: Path, made: Path) -> Path:
+    """Put the index made in ``made`` in place of the folder's index, whole: the old one is moved
+    aside first, so a reader finds the old index, none (and reads the dumps), or the new one."""
+    target = index_path(out_dir)
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{INDEX_NAME}.", suffix=".tmp", dir=out_dir))
+        target.replace(old / "old")
+    made.replace(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def remove_index(out_dir: Path) -> None:
+    """Delete the folder's index (a build that writes none leaves no stale one)."""
+    target = index_path(out_dir)
+    if target.exists():
+        aside = Path(tempfile.mkdtemp(prefix=f".{INDEX_NAME}.", suffix=".tmp", dir=out_dir))
+        target.replace(aside / "old")
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete the temporary index folders a killed build or ``index`` left behind."""
+    if out_dir.is_dir():
+        for leftover in out_dir.glob(f".{INDEX_NAME}.*.tmp"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _dump_files(out_dir: Path, error: type[ExilekgError]) -> list[IndexedDump]:
+    from exilekg.rdf import build_dumps
+    from exilekg.rdf.read import OXIGRAPH_FORMATS
+
+    return [
+        (dump.path, OXIGRAPH_FORMATS[dump.fmt], dump.base_iri, dump.graph)
+        for dump in build_dumps(out_dir, error=error)
+    ]
+
+
+def write_index(out_dir: Path | str) -> Path:
+    """(Re)make the query index of the build in ``out_dir`` from its dumps; its path.
+
+    Raises :class:`~exilekg.errors.OutputError` when the folder is not a build with a manifest
+    (``void.ttl`` with a build id) or its outputs come from different builds.
+    """
+    out = Path(out_dir)
+    manifest = read_manifest(out)
+    if manifest is None:
+        raise OutputError(
+            "no build manifest here: void.ttl is missing or names no build id",
+            path=out / "void.ttl",
+            hint="build into the folder with a current `exilekg build CORPUS --out DIR`",
+        )
+    ensure_consistent(out, OutputError)
+    remove_leftovers(out)
+    try:
+        return install(out, make_index(out, _dump_files(out, OutputError), manifest.build_id))
+    except OSError as exc:
+        raise OutputError.from_os_error(exc) from exc
+
+
+def index_build_id(out_dir: Path) -> str | None:
+    try:
+        return (index_path(out_dir) / BUILD_ID_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def open_index(out_dir: Path) -> ox.Store | None:
+    """The folder's index opened read-only, or None when it has none or it is stale."""
+    ident = index_build_id(out_dir)
+    if ident is None:
+        return None
+    manifest = read_manifest(out_dir)
+    if manifest is None or manifest.build_id != ident:
+        return None
+    try:
+        return ox.Store.read_only(str(index_path(out_dir) / "store"))
+    except OSError:
+        return None

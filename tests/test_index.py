@@ -1,0 +1,178 @@
+"""The build's manifest (void.ttl's digests and build id) and the query index beside the dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exilekg import RdfFormat, build
+from exilekg.cli import cli
+from exilekg.errors import OutputError, QueryError
+from exilekg.index import INDEX_NAME, open_index, write_index
+from exilekg.manifest import build_id, check_outputs, digest_file, read_manifest, verify_outputs
+from exilekg.pipeline import output_name
+from exilekg.publish.store import read_store
+from exilekg.rdf import build_dumps
+from exilekg.sparql import IndexSource, OxigraphSource, QueryEngine, named_queries, open_dumps, open_source
+
+from .conftest import EXAMPLE
+
+_PICK = {
+    "entity": "http://schema.org/Person",
+    "person": "http://schema.org/Person",
+    "organization": "http://schema.org/Organization",
+    "place": "http://schema.org/Country",
+    "producer": "http://schema.org/Organization",
+}
+
+
+def _first_of(source: OxigraphSource, cls: str) -> str:
+    found = source.run(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }} ORDER BY ?s LIMIT 1")
+    assert found.rows, cls
+    return str(found.rows[0]["s"])
+
+
+def _answers_agree(folder: Path) -> int:
+    """Every named query (required parameters bound to an entity of the build) answers the same on
+    the index as on the dumps; how many rows they gave in all."""
+    rows = 0
+    with open_source(folder) as indexed, open_dumps(build_dumps(folder), QueryEngine.OXIGRAPH) as dumps:
+        assert isinstance(indexed, IndexSource) and not isinstance(dumps, IndexSource)
+        for shipped in named_queries():
+            params = {p.name: _first_of(dumps, _PICK[p.name]) for p in shipped.params if not p.optional}
+            a, b = indexed.run(shipped, params), dumps.run(shipped, params)
+            assert a.vars == b.vars, shipped.name
+            assert Counter(a.terms) == Counter(b.terms), shipped.name
+            rows += len(a)
+        everything = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert Counter(indexed.run(everything).terms) == Counter(dumps.run(everything).terms)
+    return rows
+
+
+def test_void_lists_each_dump_with_its_digest_and_the_build_id(example_build: Path) -> None:
+    manifest = read_manifest(example_build)
+    assert manifest is not None
+    names = {output_name(fmt) for fmt in RdfFormat if (example_build / output_name(fmt)).is_file()}
+    assert set(manifest.outputs) == names
+    for name, listed in manifest.outputs.items():
+        data = (example_build / name).read_bytes()
+        assert listed.sha256 == hashlib.sha256(data).hexdigest() and listed.size == len(data)
+    assert manifest.build_id == build_id(manifest.outputs)
+    assert (example_build / INDEX_NAME / "build-id").read_text().strip() == manifest.build_id
+    assert check_outputs(example_build) == [] and verify_outputs(example_build) == []
+
+
+def test_the_same_corpus_gets_the_same_build_id(example_build: Path, tmp_path: Path) -> None:
+    result = build(EXAMPLE, tmp_path, index=True)
+    first = read_manifest(example_build)
+    assert first is not None and result.build_id == first.build_id
+    assert (tmp_path / "void.ttl").read_bytes() == (example_build / "void.ttl").read_bytes()
+
+
+def test_index_answers_as_the_dumps_on_the_example(example_build: Path) -> None:
+    assert _answers_agree(example_build) > 0
+
+
+def test_index_answers_as_the_dumps_on_the_seeds(seed_build: Path) -> None:
+    assert _answers_agree(seed_build) > 0
+
+
+def test_index_answers_as_a_turtle_only_dump(tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE], index=True)
+    assert _answers_agree(tmp_path) > 0
+
+
+def test_subset_build_removes_the_earlier_builds_other_dumps(tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path, index=True)
+    build(EXAMPLE, tmp_path, formats=[RdfFormat.TURTLE], index=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exilekg.index", "exilekg.ttl", "void.ttl"]
+    assert check_outputs(tmp_path) == []
+    with open_source(tmp_path) as source:
+        assert isinstance(source, IndexSource) and source.run("ASK { ?s ?p ?o }").boolean
+
+
+def test_a_dump_of_another_build_is_refused(example_build: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    build(EXAMPLE, tmp_path / "nq", formats=[RdfFormat.NQUADS])
+    shutil.copy(tmp_path / "nq" / "void.ttl", folder / "void.ttl")  # void.ttl of a build without .ttl
+    problems = check_outputs(folder)
+    assert any("exilekg.ttl is not an output" in p for p in problems)
+    with pytest.raises(QueryError, match="different builds"):
+        open_source(folder)
+    result = CliRunner().invoke(cli, ["query", str(folder), "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 1 and "different builds" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["publish", str(folder), "--site", str(tmp_path / "site")])
+    assert result.exit_code != 0 and "different builds" in result.output
+
+
+def test_a_changed_dump_is_refused(example_build: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    with (folder / "exilekg.nq").open("a", encoding="utf-8") as stream:
+        stream.write("<urn:x:a> <urn:x:b> <urn:x:c> <urn:x:g> .\n")
+    assert any("exilekg.nq has changed" in p for p in check_outputs(folder))
+    with pytest.raises(QueryError, match="different builds"):
+        open_source(folder)
+
+
+def test_a_stale_index_is_not_opened(example_build: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    (folder / INDEX_NAME / "build-id").write_text("0" * 32 + "\n", encoding="utf-8")
+    assert open_index(folder) is None
+    with open_source(folder) as source:  # the dumps, read as before
+        assert not isinstance(source, IndexSource) and source.run("ASK { ?s ?p ?o }").boolean
+
+
+def test_no_index_build_removes_an_earlier_index(tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path, index=True)
+    assert (tmp_path / INDEX_NAME).is_dir()
+    result = build(EXAMPLE, tmp_path)
+    assert result.index is None and not (tmp_path / INDEX_NAME).exists()
+    with open_source(tmp_path) as source:
+        assert not isinstance(source, IndexSource)
+
+
+def test_index_command_indexes_an_existing_build(tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path, index=False)
+    result = CliRunner().invoke(cli, ["index", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert open_index(tmp_path) is not None
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert _answers_agree(tmp_path) > 0
+
+
+def test_index_command_needs_a_manifest(tmp_path: Path) -> None:
+    build(EXAMPLE, tmp_path, index=False)
+    (tmp_path / "void.ttl").unlink()
+    with pytest.raises(OutputError, match="no build manifest"):
+        write_index(tmp_path)
+    result = CliRunner().invoke(cli, ["index", str(tmp_path)])
+    assert result.exit_code == 1 and "no build manifest" in result.output
+
+
+def test_query_cli_on_a_bare_dump_still_works(example_build: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", str(example_build / "exilekg.nq"), "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 0, result.output
+
+
+def test_publish_reads_the_index_as_it_reads_the_dumps(example_build: Path, tmp_path: Path) -> None:
+    from_index = read_store(example_build)
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    shutil.rmtree(folder / INDEX_NAME)
+    from_dumps = read_store(folder)
+    assert from_index.base == from_dumps.base and from_index.quads == from_dumps.quads
+
+
+def test_digest_file(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 3_000_000)
+    digest = digest_file(path)
+    assert digest.size == 3_000_000 and digest.sha256 == hashlib.sha256(b"x" * 3_000_000).hexdigest()
