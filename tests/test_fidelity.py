@@ -10,6 +10,7 @@ compared by isomorphism with ``tests/golden/cases/<case>.nt``.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,53 @@ def test_a_figure_with_fields_that_do_not_go_together_is_refused(
     result = CliRunner().invoke(cli, ["validate", str(corpus)])
     assert result.exit_code == 1, result.output
     assert message in result.output
+
+
+# -- the site shows each case ------------------------------------------------------------------------------
+
+SITE_CASES = {
+    "observation/exiled-journalists": "over 40 people",
+    "observation/met-editors": "under 10%",
+    "observation/lantern-share": "about 25%",
+    "observation/trust-18-45": "20–25%",
+    # A fact's notes show where it is listed: on the pages of what it is about.
+    "organization/lantern": "former: no longer so",
+    "organization/portmere-exiles": "rhetoric, not a legal status",
+    "organization/ministry-of-records": "legal basis: Foreign Influence Act",
+}
+
+
+@pytest.fixture(scope="module")
+def fidelity_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from exilekg.publish import publish
+
+    root = tmp_path_factory.mktemp("fidelity-site")
+    build(FIXTURE, root / "dist")
+    publish(root / "dist", root / "site", texts_dir=FIXTURE)
+    return root / "site"
+
+
+@pytest.mark.parametrize("page", sorted(SITE_CASES))
+def test_the_site_shows_each_case_as_the_text_gives_it(fidelity_site: Path, page: str) -> None:
+    text = html.unescape((fidelity_site / f"{page}.html").read_text(encoding="utf-8"))
+    assert SITE_CASES[page] in text, page
+
+
+def test_chromium_shows_each_case(fidelity_site: Path, tmp_path: Path) -> None:
+    from exilekg.publish import make_server
+
+    from .test_publish import _artifacts, _browse
+
+    running = make_server(fidelity_site, port=0, quiet=True)
+    running.start_in_thread()
+    try:
+        for page, expected in sorted(SITE_CASES.items()):
+            url = running.url + page
+            dom = _browse(url, tmp_path, "--dump-dom")
+            assert expected in html.unescape(dom), page
+            shot = _artifacts() / f"fidelity-{page.replace('/', '-')}.png"
+            _browse(url, tmp_path, f"--screenshot={shot}", "--window-size=1280,1400")
+            assert shot.stat().st_size > 10_000, page
+    finally:
+        running.shutdown()
+        running.server_close()
