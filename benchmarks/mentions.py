@@ -201,7 +201,8 @@ def main() -> None:
     print(f"{'Russian: fold texts':28}{t_ru_fold:10.2f}")
     print(f"{'Russian: find mentions':28}{t_ru_find:10.2f}")
     print(
-        f"{'Russian total':28}{t_russian:10.2f}   {t_russian / ours:.2f}x the English run; {ru_found} mentions"
+        f"{'Russian total':28}{t_russian:10.2f}   {t_russian / ours:.2f}x the English run;"
+        f" {ru_found} mentions"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from exilekg._version import __version__
 
 if TYPE_CHECKING:
-    from exilekg.corpus import Corpus, read_corpus
+    from exilekg.corpus import Corpus, ReadPolicy, read_corpus
     from exilekg.errors import (
         CheckError,
         CorpusError,
@@ -59,6 +59,7 @@ _LAZY: dict[str, str] = {
     "StoreError": "exilekg.errors",
     "ValidationError": "exilekg.errors",
     "Corpus": "exilekg.corpus",
+    "ReadPolicy": "exilekg.corpus",
     "read_corpus": "exilekg.corpus",
     "RdfFormat": "exilekg.formats",
     "map_corpus": "exilekg.map",
@@ -95,6 +96,7 @@ __all__ = [
     "Quad",
     "QueryError",
     "RdfFormat",
+    "ReadPolicy",
     "ReconcileError",
     "SerializationError",
     "StoreError",

@@ -16,7 +16,7 @@ import rdflib
 
 from exilekg.atomic import atomic_files
 from exilekg.check import checked
-from exilekg.corpus import Corpus, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import OutputError
 from exilekg.formats import RdfFormat
@@ -155,6 +155,7 @@ def build(
     progress: Progress | StageCallback | None = None,
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
+    policy: ReadPolicy | None = None,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
@@ -166,12 +167,13 @@ def build(
     ``engine=WriterEngine.RDFLIB`` writes every format with rdflib's serializers (the
     reference the default engine is tested against; a hundred times slower).
     ``jsonld_context`` names a hosted JSON-LD context by URL in ``exilekg.jsonld`` instead
-    of carrying the context inline.
+    of carrying the context inline. ``policy`` bounds what reading the corpus may do
+    (:class:`~exilekg.corpus.ReadPolicy`: file size, JSON nesting, links out of the corpus).
     """
     reporter = as_progress(progress)
     try:
         with _collector_paused():
-            return _build(corpus_dir, out_dir, texts_dir, formats, reporter, engine, jsonld_context)
+            return _build(corpus_dir, out_dir, texts_dir, formats, reporter, engine, jsonld_context, policy)
     finally:
         reporter.finish()
 
@@ -184,10 +186,11 @@ def _build(
     reporter: Progress,
     engine: WriterEngine,
     jsonld_context: str | None,
+    policy: ReadPolicy | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     reporter.stage("validate")
     report = validate(corpus)
     report.raise_for_problems()

@@ -9,7 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from exilekg.corpus import Corpus, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.map import map_corpus
 from exilekg.mentions import find_mentions
@@ -69,16 +69,19 @@ class Stats:
         }
 
 
-def corpus_stats(corpus_dir: Path | str, *, texts_dir: Path | str | None = None) -> Stats:
-    """Counts for a corpus folder, validating it and reading its texts when there are any."""
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+def corpus_stats(
+    corpus_dir: Path | str, *, texts_dir: Path | str | None = None, policy: ReadPolicy | None = None
+) -> Stats:
+    """Counts for a corpus folder, validating it and reading its texts when there are any
+    (within ``policy``, as :func:`~exilekg.corpus.read_corpus` reads them)."""
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     report = validate(corpus)
     stats = Stats(
         evidence_total=report.evidence_total,
         evidence_verified=report.evidence_verified,
         texts_read=corpus.has_texts,
         problems=len(report.problems),
-        left_out=load_left_out_names(Path(corpus_dir)),
+        left_out=load_left_out_names(Path(corpus_dir), corpus.policy),
     )
     seen: set[str] = set()
     for record in corpus.records:

@@ -27,7 +27,7 @@ from typing import Any
 
 from exilekg.anchor import NormalizedText, normalize_phrase
 from exilekg.atomic import write_text
-from exilekg.corpus import Corpus, Record
+from exilekg.corpus import Corpus, ReadPolicy, Record, read_json
 from exilekg.errors import CorpusError
 from exilekg.kinds import ENTITY_KINDS
 from exilekg.language import INFLECTED, base_language
@@ -85,17 +85,14 @@ class Suggestion:
     looks_like: tuple[Transliteration, ...] = ()
 
 
-def load_left_out_names(corpus_dir: Path) -> list[LeftOutName]:
-    """The corpus's ``left-out-names.json``: names deliberately without a record, with reasons."""
+def load_left_out_names(corpus_dir: Path, policy: ReadPolicy | None = None) -> list[LeftOutName]:
+    """The corpus's ``left-out-names.json``: names deliberately without a record, with reasons
+    (read within ``policy``, as :func:`~exilekg.corpus.read_corpus` reads a corpus)."""
     path = corpus_dir / LEFT_OUT_FILE
-    if not path.is_file():
-        return []
     try:
-        items = json.loads(path.read_bytes().decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"cannot read the list of left-out names: {exc}", path=path) from None
-    except OSError as exc:
-        raise CorpusError(f"cannot read the file: {exc.strerror}", path=path) from None
+        items = read_json(path, inside=(corpus_dir,), policy=policy or ReadPolicy())
+    except FileNotFoundError:
+        return []
     out: list[LeftOutName] = []
     for index, item in enumerate(items if isinstance(items, list) else []):
         named = isinstance(item, dict) and isinstance(item.get("name"), str)
@@ -289,7 +286,7 @@ def suggest_corpus(
     than ``min_count`` times, and the names of ``left_out`` (by default the corpus's
     ``left-out-names.json``), are left out.
     """
-    skipped = list(left_out) if left_out is not None else load_left_out_names(corpus.root)
+    skipped = list(left_out) if left_out is not None else load_left_out_names(corpus.root, corpus.policy)
     entities = _entities(corpus)
     finder = MentionFinder(entities)
     result: dict[str, list[Suggestion]] = {}

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pyoxigraph
 import pytest
 import rdflib
@@ -26,8 +27,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exilekg import CorpusError, ExilekgError, RdfFormat, ValidationError, build
-from exilekg.cli import cli
+from exilekg import CorpusError, ExilekgError, RdfFormat, ReconcileError, ValidationError, __version__, build
+from exilekg.cli import INTERNAL_ERROR_STATUS, ExilekgGroup, cli
+from exilekg.corpus import ReadPolicy, read_corpus
 from exilekg.jsonld import inline_context
 from exilekg.pipeline import ALL_FORMATS, output_name
 from exilekg.sourcemap import escape_pointer
@@ -784,3 +786,341 @@ def test_only_exilekg_errors_escape(tmp_path: Path) -> None:
     (tmp_path / "corpus").write_text("not a folder", encoding="utf-8")
     with pytest.raises(ExilekgError):
         build(tmp_path / "corpus", tmp_path / "out")
+
+
+# -- a corpus reads only its own files, within limits ---------------------------------------------------
+#
+# Each attack runs the real command line on a real corpus copy with real FIFOs, devices, /proc
+# files and symbolic links, and asserts the located message and that no output was written.
+
+SECRET = "exilekg-hostile-secret-8213"
+TEXT = Path("texts") / "riga-congress.txt"
+DOCUMENT = Path("documents") / "riga-congress.json"
+CORPUS_COMMANDS = ("validate", "build", "suggest", "stats")
+
+
+def _run(root: Path, command: str, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own, so that a hang is a failure and not a stuck suite."""
+    out = root.parent / "out"
+    args = {
+        "validate": ["validate", str(root)],
+        "build": ["build", str(root), "--out", str(out), "-q"],
+        "suggest": ["suggest", str(root)],
+        "stats": ["stats", str(root)],
+        "reconcile": ["reconcile", str(root), "--service", "http://127.0.0.1:9/never", "--no-cache", "-q"],
+    }[command]
+    env = {**os.environ, "EXILEKG_HOSTILE": SECRET, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "exilekg", *args, *extra],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"exilekg {command} hung on the hostile corpus")
+
+
+def _refused(root: Path, command: str, *needles: str, extra: tuple[str, ...] = ()) -> str:
+    result = _run(root, command, *extra)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output and SECRET not in output, output
+    for needle in needles:
+        assert needle in output, output
+    assert not (root.parent / "out").exists(), "a refused corpus wrote outputs"
+    return output
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [500, 10_000])
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+@pytest.mark.parametrize("command", [*CORPUS_COMMANDS, "reconcile"])
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, depth: int, name: str, command: str) -> None:
+    root = _example(tmp_path)
+    record = '{"kind": "Person", "id": "deep", "name": "Deep", "x": ' + _deep(depth) + "}"
+    path = root / "records" / name
+    path.write_text(record + "\n" if name.endswith(".jsonl") else f"[\n{record}\n]", encoding="utf-8")
+    line = 1 if name.endswith(".jsonl") else 2
+    # The level-65 bracket breaks the limit of 64: the record is level 1 in JSON Lines, 2 in a list.
+    column = record.index("[") + (64 if name.endswith(".jsonl") else 63)
+    _refused(root, command, f"{path}:{line}:{column}", "nested deeper than the limit of 64 levels", "hint:")
+
+
+def test_deep_nesting_in_corpus_json_and_a_document(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    meta = root / "corpus.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("{", '{"x": ' + _deep(10_000) + ",", 1))
+    _refused(root, "build", f"{meta}:1:", "nested deeper than the limit")
+    shutil.copy(EXAMPLE / "corpus.json", meta)
+    document = root / DOCUMENT
+    document.write_text(document.read_text(encoding="utf-8").replace("{", '{"x": ' + _deep(700) + ",", 1))
+    _refused(root, "validate", f"{document}:1:", "nested deeper than the limit")
+
+
+@pytest.mark.parametrize("digits", ["9" * 5000, "-" + "1" * 101])
+@pytest.mark.parametrize("name", ["big.json", "big.jsonl"])
+@pytest.mark.parametrize("command", [*CORPUS_COMMANDS, "reconcile"])
+def test_huge_integers_are_refused_with_their_line(
+    tmp_path: Path, digits: str, name: str, command: str
+) -> None:
+    root = _example(tmp_path)
+    record = '{"kind": "Person", "id": "big", "name": "Big", "x": 1.5, "y": ' + digits + "}"
+    path = root / "records" / name
+    path.write_text(record + "\n" if name.endswith(".jsonl") else f"[{record}]", encoding="utf-8")
+    column = record.index(digits) + 1 + (0 if name.endswith(".jsonl") else 1)
+    count = len(digits.lstrip("-"))
+    _refused(root, command, f"{path}:1:{column}", f"an integer of {count:,} digits", "limit of 100")
+
+
+def test_integers_beyond_64_bits_within_the_limit_still_build(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    _add_records(root, [{"kind": "Person", "id": "wide", "name": "Wide", "x": 10**40}])
+    with pytest.raises(ValidationError):  # "x" is no field of a Person: read, then refused by name
+        build(root, tmp_path / "out")
+
+
+@pytest.mark.parametrize("command", CORPUS_COMMANDS)
+def test_a_fifo_as_text_is_refused_without_blocking(tmp_path: Path, command: str) -> None:
+    root = _example(tmp_path)
+    (root / TEXT).unlink()
+    os.mkfifo(root / TEXT)
+    _refused(root, command, str(root / DOCUMENT), "/text", "a FIFO (named pipe), not a regular file")
+
+
+@pytest.mark.parametrize("command", [*CORPUS_COMMANDS, "reconcile"])
+def test_a_fifo_as_record_file_is_refused_without_blocking(tmp_path: Path, command: str) -> None:
+    root = _example(tmp_path)
+    os.mkfifo(root / "records" / "pipe.jsonl")
+    _refused(root, command, str(root / "records" / "pipe.jsonl"), "a FIFO (named pipe)")
+
+
+def test_a_fifo_as_corpus_json_is_refused(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    (root / "corpus.json").unlink()
+    os.mkfifo(root / "corpus.json")
+    _refused(root, "validate", str(root / "corpus.json"), "a FIFO")
+
+
+@pytest.mark.parametrize("follow", [False, True])
+@pytest.mark.parametrize("target", ["/dev/zero", "/proc/self/environ"])
+@pytest.mark.parametrize("command", CORPUS_COMMANDS)
+def test_devices_and_proc_files_as_texts_are_refused(
+    tmp_path: Path, target: str, follow: bool, command: str
+) -> None:
+    root = _example(tmp_path)
+    (root / TEXT).unlink()
+    (root / TEXT).symlink_to(target)
+    extra = ("--follow-symlinks",) if follow else ()
+    reason = "system file" if follow else "symbolic link that leads out of"
+    _refused(root, command, str(root / DOCUMENT), "/text", reason, extra=extra)
+
+
+@pytest.mark.parametrize("follow", [False, True])
+@pytest.mark.parametrize("target", ["/dev/zero", "/proc/self/environ"])
+def test_devices_and_proc_files_as_record_files_are_refused(
+    tmp_path: Path, target: str, follow: bool
+) -> None:
+    root = _example(tmp_path)
+    (root / "records" / "x.jsonl").symlink_to(target)
+    extra = ("--follow-symlinks",) if follow else ()
+    reason = "system file" if follow else "symbolic link that leads out of"
+    _refused(root, "build", str(root / "records" / "x.jsonl"), reason, extra=extra)
+
+
+def _outside(tmp_path: Path, name: str, content: str) -> Path:
+    target = tmp_path / "elsewhere" / name
+    target.parent.mkdir()
+    target.write_text(content, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("command", CORPUS_COMMANDS)
+def test_a_text_linked_out_of_the_corpus_is_refused_unless_links_are_followed(
+    tmp_path: Path, command: str
+) -> None:
+    root = _example(tmp_path)
+    target = _outside(tmp_path, "riga.txt", (root / TEXT).read_text(encoding="utf-8"))
+    (root / TEXT).unlink()
+    (root / TEXT).symlink_to(target)
+    _refused(root, command, str(root / DOCUMENT), f"leads out of {root / 'texts'}", "--follow-symlinks")
+    result = _run(root, command, "--follow-symlinks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_record_file_linked_out_of_the_corpus_is_refused(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    record = {"kind": "Person", "id": "outsider", "name": SECRET}
+    target = _outside(tmp_path, "people.jsonl", json.dumps(record) + "\n")
+    (root / "records" / "people.jsonl").symlink_to(target)
+    _refused(root, "build", str(root / "records" / "people.jsonl"), "leads out of")
+    result = _run(root, "build", "--follow-symlinks")
+    assert result.returncode == 0, result.stderr
+    assert SECRET in (tmp_path / "out" / "exilekg.nq").read_text(encoding="utf-8")
+
+
+def test_a_records_folder_linked_out_of_the_corpus_is_refused(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    shutil.move(root / "records", tmp_path / "records-elsewhere")
+    (root / "records").symlink_to(tmp_path / "records-elsewhere")
+    _refused(root, "validate", "leads out of", "--follow-symlinks")
+
+
+def test_links_inside_the_corpus_are_followed(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    shutil.move(root / TEXT, root / "riga.txt")
+    (root / TEXT).symlink_to(Path("..") / "riga.txt")
+    build(root, tmp_path / "out", formats=FAST_FORMATS)
+
+
+@pytest.mark.parametrize("name", ["../../elsewhere/riga.txt", "/etc/hostname"])
+def test_a_text_name_never_climbs_out_even_when_links_are_followed(tmp_path: Path, name: str) -> None:
+    root = _example(tmp_path)
+    _outside(tmp_path, "riga.txt", SECRET)
+    document = root / DOCUMENT
+    data = json.loads(document.read_text(encoding="utf-8"))
+    data["text"] = name
+    document.write_text(json.dumps(data), encoding="utf-8")
+    for command in CORPUS_COMMANDS:
+        output = _refused(root, command, str(document), "/text", extra=("--follow-symlinks",))
+        # The record schema may refuse such a name before any reading is tried.
+        assert "the path leads out of" in output or "is not well-formed" in output, output
+    corpus = read_corpus(root, policy=ReadPolicy(follow_symlinks=True))
+    with pytest.raises(CorpusError, match="the path leads out of") as caught:
+        corpus.text(next(d for d in corpus.documents if d.source.path == document))
+    assert (caught.value.path, caught.value.pointer) == (document, "/text")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    root = _example(tmp_path)
+    (root / TEXT).unlink()
+    with (root / TEXT).open("wb") as sparse:  # 300 MiB that take no disk space
+        sparse.truncate(300 * 1024 * 1024)
+    _refused(
+        root, "validate", str(root / DOCUMENT), "more than the limit of 268,435,456 bytes", "--max-file-size"
+    )
+    records = root / "records" / "entities.json"
+    size = records.stat().st_size
+    shutil.copy(EXAMPLE / TEXT, root / TEXT)
+    _refused(root, "build", f"{records}: the file is {size:,} bytes", extra=("--max-file-size", "1K"))
+    assert _run(root, "validate", "--max-file-size", "10M").returncode == 0
+    with pytest.raises(CorpusError, match="more than the limit of 100 bytes"):
+        build(root, tmp_path / "out", policy=ReadPolicy(max_file_size=100))
+
+
+def test_a_bad_max_file_size_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE), "--max-file-size", "lots"])
+    assert result.exit_code == 2 and "not a size such as" in result.output
+
+
+@pytest.mark.parametrize("change", ["vanish", "rewrite"])
+def test_a_text_that_changes_during_a_build_writes_nothing(tmp_path: Path, change: str) -> None:
+    root = _example(tmp_path)
+    out = tmp_path / "out"
+    build(root, out, formats=FAST_FORMATS)
+    before = _snapshot(out)
+    text = root / TEXT
+
+    def meddle(stage: str) -> None:
+        # Validation has read the text; the stages after it read it again.
+        if stage == "mentions":
+            if change == "vanish":
+                text.unlink()
+            else:
+                text.write_text(text.read_text(encoding="utf-8") + " More.", encoding="utf-8")
+
+    expected = "is not in" if change == "vanish" else "changed while the corpus was being read"
+    with pytest.raises(CorpusError, match=expected):
+        build(root, out, formats=FAST_FORMATS, progress=meddle)
+    assert _snapshot(out) == before
+
+
+def test_publish_texts_shows_no_text_from_outside_the_folder(tmp_path: Path, example_build: Path) -> None:
+    from exilekg.publish import publish
+
+    texts = tmp_path / "texts"
+    shutil.copytree(EXAMPLE / "texts", texts)
+    # The linked file holds the very text the build used, so only confinement keeps it out.
+    target = _outside(tmp_path, "riga.txt", (texts / "riga-congress.txt").read_text(encoding="utf-8"))
+    (texts / "riga-congress.txt").unlink()
+    (texts / "riga-congress.txt").symlink_to(target)
+    os.mkfifo(texts / "pipe.txt")
+    (texts / "zero.txt").symlink_to("/dev/zero")
+    result = publish(example_build, tmp_path / "site", texts_dir=texts)
+    warnings = "\n".join(result.warnings)
+    assert f"{texts / 'riga-congress.txt'}: a symbolic link that leads out of" in warnings
+    assert "riga-congress" not in "".join(
+        p.name for p in (tmp_path / "site").rglob("*") if "riga-congress.txt" in p.name
+    )
+    followed = publish(
+        example_build, tmp_path / "site2", texts_dir=texts, policy=ReadPolicy(follow_symlinks=True)
+    )
+    assert "riga-congress.txt: a symbolic link" not in "\n".join(followed.warnings)
+    command = CliRunner().invoke(
+        cli, ["publish", str(example_build), "--site", str(tmp_path / "site3"), "--texts", str(texts), "-q"]
+    )
+    assert command.exit_code == 0 and "leads out of" in command.output
+
+
+def test_a_review_file_gets_the_same_limits(tmp_path: Path) -> None:
+    from exilekg.reconcile.review import read_review
+
+    review = tmp_path / "review.json"
+    review.write_text('{"exilekgReview": 1, "x": ' + _deep(5000) + "}", encoding="utf-8")
+    with pytest.raises(ReconcileError, match="nested deeper than the limit") as caught:
+        read_review(review)
+    assert (caught.value.path, caught.value.line) == (review, 1)
+    review.unlink()
+    os.mkfifo(review)
+    with pytest.raises(ReconcileError, match="a FIFO"):
+        read_review(review)
+
+
+# -- no traceback for anything unexpected ---------------------------------------------------------------
+
+
+def _failing_group() -> click.Group:
+    """The command line's group with one more command whose code has a real bug in it."""
+
+    @click.group(cls=ExilekgGroup)
+    @click.option("--debug", is_flag=True)
+    def group(debug: bool) -> None:
+        pass
+
+    @group.command("divide")
+    def divide() -> None:
+        print(1 // len(SECRET[:0]))
+
+    return group
+
+
+def test_an_unexpected_error_is_one_line_with_a_report_hint() -> None:
+    result = CliRunner().invoke(_failing_group(), ["divide"])
+    assert result.exit_code == INTERNAL_ERROR_STATUS
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert lines[
+        0
+    ] == f"Error: unexpected error (a bug in exilekg {__version__}): ZeroDivisionError: " + repr(
+        "integer division or modulo by zero"
+    )
+    assert "please report this at" in lines[1] and "--debug" in lines[1]
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = CliRunner().invoke(_failing_group(), ["--debug", "divide"])
+    assert isinstance(result.exception, ZeroDivisionError)
+    process = subprocess.run(
+        [sys.executable, "-m", "exilekg", "--debug", "build", str(EXAMPLE), "--out", "/dev/null/x"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # --debug changes nothing for errors exilekg expects: still one located message.
+    assert process.returncode == 1 and "Traceback" not in process.stderr
+    assert "--debug" in CliRunner().invoke(cli, ["--help"]).output

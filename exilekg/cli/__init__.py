@@ -2,7 +2,9 @@
 
 Library errors become click errors here, in one place, so every command prints
 them as ``Error: <file>:<line> <pointer>: <message>`` plus a hint, without a
-traceback, and exits with status 1.
+traceback, and exits with status 1. Any other exception is a bug: it is printed as
+one line with a request to report it, and exits with status 70 (``EX_SOFTWARE``);
+``exilekg --debug`` shows its traceback instead.
 
 Commands load lazily (click's documented ``LazyGroup`` pattern): :data:`COMMANDS` names each
 command's module, and a module is imported only when its command runs, so ``exilekg --help``
@@ -18,7 +20,10 @@ import click
 
 from exilekg._version import __version__
 
-__all__ = ["COMMANDS", "ExilekgGroup", "cli", "main"]
+__all__ = ["COMMANDS", "INTERNAL_ERROR_STATUS", "ExilekgGroup", "InternalError", "cli", "main"]
+
+INTERNAL_ERROR_STATUS = 70
+"""The exit status of an unexpected error (``EX_SOFTWARE`` of sysexits.h)."""
 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("exilekg.cli.build", "build_command", "Validate a corpus, map it to RDF and write the dumps."),
@@ -68,18 +73,57 @@ class ExilekgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except Exception as exc:
             # The one place library errors become messages (imported here: --help needs none).
             from exilekg.errors import ExilekgError
 
             if isinstance(exc, ExilekgError):
                 raise click.ClickException(str(exc)) from None
-            raise
+            if ctx.params.get("debug"):
+                raise
+            raise InternalError(exc) from None
+
+
+class InternalError(click.ClickException):
+    """An exception exilekg did not expect: a bug, shown as one line with a request to report it."""
+
+    exit_code = INTERNAL_ERROR_STATUS
+
+    def __init__(self, exc: BaseException) -> None:
+        detail = " ".join(str(exc).split())
+        if len(detail) > 200:  # the message may quote input; a short excerpt is enough to report
+            detail = detail[:199] + "…"
+        text = type(exc).__name__ + (f": {detail!r}" if detail else "")
+        super().__init__(
+            f"unexpected error (a bug in exilekg {__version__}): {text}\n"
+            f"    hint: please report this at {_report_url()} with the command you ran; "
+            "`exilekg --debug ...` shows the traceback"
+        )
+
+
+def _report_url() -> str:
+    """Where to report a bug: the package's "Issues" project URL, else its home page."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("exilekg").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    found = dict(url.split(", ", 1) for url in urls if ", " in url)
+    return found.get("Issues") or found.get("Homepage") or "the exilekg issue tracker"
 
 
 @click.group(cls=ExilekgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exilekg")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="EXILEKG_DEBUG",
+    help="Show the traceback of an unexpected error instead of a one-line message.",
+)
+def cli(debug: bool) -> None:
     """Build, check, query and publish the exilekg knowledge graph."""
 
 

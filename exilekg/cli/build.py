@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from exilekg.corpus import read_corpus
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy, read_corpus
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.progress import Progress
@@ -148,6 +149,7 @@ def _progress(quiet: bool) -> Progress | None:
     "(serve vocab/context.jsonld there; exilekg publish does when the URL is under the site's base).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
+@read_options
 def build_command(
     corpus_dir: Path,
     texts_dir: Path | None,
@@ -155,6 +157,7 @@ def build_command(
     formats: tuple[str, ...],
     jsonld_context: str | None,
     quiet: bool,
+    policy: ReadPolicy,
 ) -> None:
     """Validate CORPUS_DIR, map it to RDF and write the dumps into --out.
 
@@ -168,6 +171,7 @@ def build_command(
         formats=chosen,
         progress=_progress(quiet),
         jsonld_context=jsonld_context,
+        policy=policy,
     )
     for line in result.report.skipped:
         click.echo(f"not checked: {line}", err=True)
@@ -184,9 +188,10 @@ def build_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the articles' texts (default: texts/ beside the records).",
 )
-def validate_command(corpus_dir: Path, texts_dir: Path | None) -> None:
+@read_options
+def validate_command(corpus_dir: Path, texts_dir: Path | None, policy: ReadPolicy) -> None:
     """Check CORPUS_DIR and print every problem; exit 1 if there is any."""
-    report = validate(read_corpus(corpus_dir, texts_dir=texts_dir))
+    report = validate(read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy))
     for line in report.skipped:
         click.echo(f"not checked: {line}", err=True)
     for problem in report.problems:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy
 from exilekg.publish import make_server, publish, serve_forever
 
 __all__ = ["publish_command", "serve_command"]
@@ -40,12 +42,23 @@ def _stage_printer(quiet: bool) -> Callable[[str], None] | None:
     help="Folder holding the articles' texts, or the corpus folder, to show evidence in its sentence.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@read_options
 def publish_command(
-    out_dir: Path, site_dir: Path, base_url: str | None, texts_dir: Path | None, quiet: bool
+    out_dir: Path,
+    site_dir: Path,
+    base_url: str | None,
+    texts_dir: Path | None,
+    quiet: bool,
+    policy: ReadPolicy,
 ) -> None:
     """Write the static site of the build in OUT_DIR to --site."""
     result = publish(
-        out_dir, site_dir, base_url=base_url, texts_dir=texts_dir, progress=_stage_printer(quiet)
+        out_dir,
+        site_dir,
+        base_url=base_url,
+        texts_dir=texts_dir,
+        progress=_stage_printer(quiet),
+        policy=policy,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from exilekg.cli.build import StageBars
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy
 from exilekg.kinds import ENTITY_KINDS, RELATIONS
 from exilekg.progress import Progress
 from exilekg.reconcile import (
@@ -130,6 +132,7 @@ def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
     "--limit", default=5, show_default=True, type=click.IntRange(min=1), help="Candidates asked for per name."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is drawn only on a terminal).")
+@read_options
 def reconcile_command(
     corpus_dir: Path,
     service: str,
@@ -149,6 +152,7 @@ def reconcile_command(
     no_properties: bool,
     limit: int,
     quiet: bool,
+    policy: ReadPolicy,
 ) -> None:
     """Link CORPUS_DIR's entities to a reconciliation service (Wikidata by default).
 
@@ -159,7 +163,7 @@ def reconcile_command(
     were matched.
     """
     if accept_file is not None:
-        report = accept_review(corpus_dir, accept_file, auto_accept_match=auto_accept)
+        report = accept_review(corpus_dir, accept_file, auto_accept_match=auto_accept, policy=policy)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(report.summary())
@@ -192,10 +196,11 @@ def reconcile_command(
         limit=limit,
         batch_size=batch_size,
         progress=_progress(quiet),
+        policy=policy,
     )
     click.echo(result.summary())
     if auto_accept is not None:
-        accepted = accept_review(corpus_dir, review, auto_accept_match=auto_accept)
+        accepted = accept_review(corpus_dir, review, auto_accept_match=auto_accept, policy=policy)
         for warning in accepted.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(accepted.summary())

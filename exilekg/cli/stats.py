@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy
 from exilekg.stats import Stats, corpus_stats
 
 __all__ = ["stats_command"]
@@ -54,10 +56,11 @@ def _print(stats: Stats) -> None:
     help="Folder of the articles' texts (default: texts/ beside the records).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats_command(corpus_dir: Path, texts_dir: Path | None, as_json: bool) -> None:
+@read_options
+def stats_command(corpus_dir: Path, texts_dir: Path | None, as_json: bool, policy: ReadPolicy) -> None:
     """Entities and facts per kind and per document of CORPUS_DIR, evidence verified, and the
     names its texts use that have no record (names listed in left-out-names.json excepted)."""
-    stats = corpus_stats(corpus_dir, texts_dir=texts_dir)
+    stats = corpus_stats(corpus_dir, texts_dir=texts_dir, policy=policy)
     if as_json:
         click.echo(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False))
     else:

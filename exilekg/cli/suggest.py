@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from exilekg.corpus import read_corpus
+from exilekg.cli.options import read_options
+from exilekg.corpus import ReadPolicy, read_corpus
 from exilekg.suggest import draft_records, iter_lines, suggest_corpus, transliteration_patch, write_json
 
 __all__ = ["suggest_command"]
@@ -41,16 +42,18 @@ __all__ = ["suggest_command"]
     help="Write JSON Patches (RFC 6902) that add each transliterated name as its entity's local "
     "name, one patch per record file.",
 )
+@read_options
 def suggest_command(
     corpus_dir: Path,
     texts_dir: Path | None,
     min_count: int,
     drafts_file: Path | None,
     patch_file: Path | None,
+    policy: ReadPolicy,
 ) -> None:
     """List, per document of CORPUS_DIR, the names its text uses that match no entity, most
     frequent first, in their dictionary form; names listed in left-out-names.json are left out."""
-    corpus = read_corpus(corpus_dir, texts_dir=texts_dir)
+    corpus = read_corpus(corpus_dir, texts_dir=texts_dir, policy=policy)
     suggestions = suggest_corpus(corpus, min_count=min_count)
     for line in iter_lines(suggestions):
         click.echo(line)

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from exilekg.atomic import atomic_files
-from exilekg.corpus import read_records
-from exilekg.errors import CorpusError, IngestError
+from exilekg.corpus import ReadPolicy, read_file, read_json, read_records
+from exilekg.errors import CorpusError, ExilekgError, IngestError
 from exilekg.ingest.draft import DOCUMENT_KEYS, Extraction
 from exilekg.ingest.fetch import Fetched, fetch_page, is_url
 from exilekg.ingest.header import extract_text
@@ -34,6 +34,9 @@ __all__ = ["DRAFTS_DIR", "HTML_SUFFIXES", "IngestResult", "ingest"]
 
 DRAFTS_DIR = Path(".exilekg") / "drafts"
 """Where, inside a corpus folder, the last draft of each document is kept for merging."""
+
+_NAMED = ReadPolicy(follow_symlinks=True)
+"""How files the user names are read: wherever a link leads, but regular files of bounded size only."""
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _SHARED = {"authors": "Person", "publisher": "Organization"}
@@ -137,14 +140,15 @@ def _error(origin: Path | str, message: str, hint: str) -> IngestError:
 
 
 def _read_file(path: Path) -> bytes:
+    # An article the user names: a link is followed, but only a regular file of bounded size is read.
     try:
-        return path.read_bytes()
+        return read_file(path, inside=(path.parent,), policy=_NAMED, error=IngestError)
     except FileNotFoundError:
         raise IngestError("no such file", path=path, hint="check the article's path") from None
-    except IsADirectoryError:
-        raise IngestError("a folder, not an article", path=path, hint="give the article files") from None
-    except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", path=path) from None
+    except IngestError as exc:
+        if path.is_dir():
+            raise IngestError("a folder, not an article", path=path, hint="give the article files") from None
+        raise exc from None
 
 
 def _decode_text(path: Path, raw: bytes) -> str:
@@ -283,10 +287,11 @@ def _share(draft: Extraction, corpus: _Corpus) -> tuple[Extraction, list[dict[st
     return replace(draft, record=record, notes=tuple(notes)), new
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def _read_json(path: Path, corpus_dir: Path) -> dict[str, Any] | None:
+    """A kept draft, or None when there is none or it cannot be read (it is only a hint for merging)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path, inside=(corpus_dir,))
+    except (OSError, ExilekgError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -347,7 +352,7 @@ def _place(source: _Source, corpus: _Corpus, corpus_dir: Path, overwrite: bool) 
     current = corpus.documents[previous][1]
     if overwrite:
         return _Plan(source, draft, draft.record, "replaced", text_name, shared)
-    base = _read_json(corpus_dir / DRAFTS_DIR / f"{document_id}.json")
+    base = _read_json(corpus_dir / DRAFTS_DIR / f"{document_id}.json", corpus_dir)
     merged, kept, updated = _merge(current, base, draft.record)
     status = "updated" if merged != current else "unchanged"
     return _Plan(source, draft, merged, status, text_name, shared, kept, updated)
@@ -370,7 +375,11 @@ def _check_text_file(plan: _Plan, texts: Path, overwrite: bool) -> None:
     target = texts / plan.text_name
     if plan.status != "new" or overwrite or not target.exists():
         return
-    if target.read_bytes() != plan.source.raw_text:
+    try:
+        held = read_file(target, inside=(texts,), policy=_NAMED, error=IngestError)
+    except FileNotFoundError:
+        return
+    if held != plan.source.raw_text:
         raise _error(
             plan.source.origin,
             f"{target} already holds a different text",

@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from exilekg import __version__
+from exilekg.corpus import ReadPolicy
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import inline_context
@@ -37,6 +38,7 @@ from exilekg.publish.model import SiteModel
 from exilekg.publish.negotiate import MEDIA_TYPES, VARIANTS
 from exilekg.publish.server import sub_node_pattern
 from exilekg.publish.store import Store, Triple, read_store
+from exilekg.publish.structured import page_jsonld
 from exilekg.publish.texts import TextLibrary
 from exilekg.publish.views import Link
 from exilekg.publish.vocab import class_label, prefixed, vocab_terms, vocab_ttl_path
@@ -222,6 +224,14 @@ class _Writer:
         )
         license_iri = self.store.value(dataset, SCHEMA.license) or self.store.value(dataset, DCTERMS.license)
         self.license = self._license_link(str(license_iri)) if license_iri else None
+        self.page_urls = {page: self.page_url(page) for page in model.page_set}
+
+    def page_url(self, page: IRI) -> str:
+        """Where the page of a record is on the site (its canonical URL, without extension)."""
+        return f"{self.base_url}{urllib.parse.quote(self.model.path(page))}"
+
+    def embedded(self, page: IRI, triples: list[Triple]) -> dict[str, Any]:
+        return page_jsonld(self.store, page, triples, self.page_urls, self.base_url)
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -279,9 +289,9 @@ class _Writer:
         self.render(
             f"{view.path}.html",
             "record.html",
-            f"{self.base_url}{urllib.parse.quote(view.path)}",
+            self.page_url(page),
             view=view,
-            jsonld=data,
+            jsonld=self.embedded(page, triples),
             alternates=self._alternates(view.path),
             holds=holds,
         )
@@ -385,7 +395,7 @@ class _Writer:
             base=s.base,
             base_url=self.base_url,
             example=(self.model.path(example), self.model.label(example)) if example else None,
-            jsonld=data,
+            jsonld=self.embedded(ds, triples),
             alternates=[
                 ("dataset.ttl", "text/turtle", "Turtle"),
                 ("dataset.jsonld", "application/ld+json", "JSON-LD"),
@@ -614,13 +624,15 @@ def publish(
     base_url: str | None = None,
     texts_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    policy: ReadPolicy | None = None,
 ) -> PublishResult:
     """Write the static site of the build in ``out_dir`` to ``site_dir``.
 
     ``base_url`` is where the site will be hosted (default: the corpus base IRI);
     it makes the absolute URLs (canonical links, sitemap, server configuration),
     while the data keeps its IRIs. ``texts_dir`` holds the articles' texts (or a
-    corpus folder with them), for evidence shown in its sentence.
+    corpus folder with them), for evidence shown in its sentence; only its own regular files
+    are read, within ``policy`` (:class:`~exilekg.corpus.ReadPolicy`).
     """
     started = time.perf_counter()
     say = progress or (lambda _stage: None)
@@ -631,7 +643,7 @@ def publish(
     say("read")
     store = read_store(out)
     url = _normalise_base_url(base_url or store.base)
-    texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None)
+    texts = TextLibrary(Path(texts_dir) if texts_dir is not None else None, policy or ReadPolicy())
     model = SiteModel(store, texts)
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.", suffix=".tmp", dir=site.parent))

@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exilekg.corpus import ReadPolicy, read_file
+from exilekg.errors import CorpusError
+
 __all__ = ["CONTEXT_CHARS", "Snippet", "TextLibrary", "snippet_from_quote", "snippet_from_text"]
 
 CONTEXT_CHARS = 200
 """At most this many characters of text on either side of a phrase."""
 
-_MAX_TEXT_BYTES = 50 * 1024 * 1024
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)]*\s+|\n\s*\n")
 _SPACES = re.compile(r"\s+")
 
@@ -100,6 +102,9 @@ class TextLibrary:
     """Texts by document id, looked up in ``folder`` (searched recursively; a corpus folder will do)."""
 
     folder: Path | None
+    policy: ReadPolicy = field(default_factory=ReadPolicy)
+    """How the folder's files are read: only regular files inside it (links that lead out are
+    skipped unless ``follow_symlinks``), none larger than ``max_file_size``."""
     warnings: list[str] = field(default_factory=list)
     _index: tuple[dict[str, Path], dict[str, Path]] | None = field(default=None, repr=False)
     _cache: dict[str, str | None] = field(default_factory=dict, repr=False)
@@ -110,8 +115,20 @@ class TextLibrary:
         return sorted(
             p
             for p in self.folder.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(self.folder).parts)
+            if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(self.folder).parts)
         )
+
+    def _read(self, path: Path) -> bytes | None:
+        """The file's bytes, or None (with a warning) when it may not be read: a text of the
+        site comes only from a regular file of the texts folder."""
+        assert self.folder is not None
+        try:
+            return read_file(path, inside=(self.folder,), policy=self.policy)
+        except FileNotFoundError:
+            return None
+        except CorpusError as exc:
+            self.warnings.append(f"{path}: {exc.message}; not used")
+            return None
 
     def _lookup(self) -> tuple[dict[str, Path], dict[str, Path]]:
         """Files by SHA-256 and by name, built once: hashing every file is the price of any name."""
@@ -119,9 +136,12 @@ class TextLibrary:
             by_hash: dict[str, Path] = {}
             by_name: dict[str, Path] = {}
             for path in self._files():
-                if path.suffix.lower() in {".json", ".jsonl"} or path.stat().st_size > _MAX_TEXT_BYTES:
+                if path.suffix.lower() in {".json", ".jsonl"}:
                     continue  # records, not texts
-                by_hash.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+                raw = self._read(path)
+                if raw is None:
+                    continue
+                by_hash.setdefault(hashlib.sha256(raw).hexdigest(), path)
                 by_name.setdefault(path.name, path)
             self._index = (by_hash, by_name)
         return self._index
@@ -143,8 +163,9 @@ class TextLibrary:
                     )
                 else:
                     path = named
-            if path is not None:
-                found = _decode(path.read_bytes())
+            raw = self._read(path) if path is not None else None
+            if path is not None and raw is not None:
+                found = _decode(raw)
                 if found is None:
                     self.warnings.append(
                         f"{path} is not valid UTF-8; document {document_id!r} shown without it"

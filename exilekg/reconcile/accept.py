@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from exilekg.atomic import atomic_files
-from exilekg.corpus import Corpus, Record, Source, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, Record, Source, read_corpus, read_file
 from exilekg.errors import Location, Problem, ReconcileError, ValidationError
 from exilekg.kinds import ENTITY_KINDS
 from exilekg.reconcile.jsonedit import set_member
@@ -79,6 +79,7 @@ def accept_review(
     review_path: Path | str,
     *,
     auto_accept_match: float | None = None,
+    policy: ReadPolicy | None = None,
 ) -> AcceptReport:
     """Write the decisions of the review file at ``review_path`` into the corpus's records.
 
@@ -88,12 +89,13 @@ def accept_review(
     different link already in ``sameAs`` for that service, several accepted candidates for
     one entity, a rejected link still in ``sameAs``), listing all of them, and
     :class:`ValidationError` if the edited records would not validate; nothing is written then.
+    ``policy`` bounds how the corpus is read (:class:`~exilekg.corpus.ReadPolicy`).
     """
     review_path = Path(review_path)
     document = read_review(review_path)
     service = document["service"]
     review = _Review(review_path, service["identifierSpace"], service["url"], auto_accept_match)
-    corpus = read_corpus(corpus_dir)
+    corpus = read_corpus(corpus_dir, policy=policy)
     records: dict[str, list[Record]] = {}
     for record in corpus.records:
         if record.id is not None and record.kind in ENTITY_KINDS:
@@ -336,9 +338,9 @@ def _write(corpus: Corpus, edits: dict[str, _Edit], report: AcceptReport) -> Non
                 if k in new and new.get(k) != record.data.get(k)
             ]
             if record.source.line is not None:  # JSON Lines: the record is its line
-                _edit_line(lines, record.source, members)
+                _edit_line(corpus, lines, record.source, members)
             else:
-                _edit_document(texts, record.source, members)
+                _edit_document(corpus, texts, record.source, members)
             replaced[id(record)] = dataclasses.replace(record, data=new)
     for path, split in lines.items():
         texts[path] = "\n".join(split)
@@ -363,12 +365,14 @@ def _check(corpus: Corpus, edits: dict[str, _Edit], replaced: dict[int, Record])
         raise ValidationError(problems)
 
 
-def _edit_line(lines: dict[Path, list[str]], source: Source, members: Sequence[tuple[str, Any]]) -> None:
+def _edit_line(
+    corpus: Corpus, lines: dict[Path, list[str]], source: Source, members: Sequence[tuple[str, Any]]
+) -> None:
     """Set ``members`` in the JSON Lines record at ``source``, keeping its line ending."""
     assert source.line is not None  # only JSON Lines records come here
     path = source.path
     if path not in lines:
-        lines[path] = path.read_text(encoding="utf-8").split("\n")
+        lines[path] = _reread(path, corpus).decode("utf-8").split("\n")
     line = lines[path][source.line - 1]
     ending = "\r" if line.endswith("\r") else ""
     line = line.removesuffix("\r")
@@ -377,11 +381,13 @@ def _edit_line(lines: dict[Path, list[str]], source: Source, members: Sequence[t
     lines[path][source.line - 1] = line + ending
 
 
-def _edit_document(texts: dict[Path, str], source: Source, members: Sequence[tuple[str, Any]]) -> None:
+def _edit_document(
+    corpus: Corpus, texts: dict[Path, str], source: Source, members: Sequence[tuple[str, Any]]
+) -> None:
     """Set ``members`` in the record at ``source``'s pointer inside a JSON document."""
     text = texts.get(source.path)
     if text is None:
-        text = source.path.read_text(encoding="utf-8-sig")
+        text = _reread(source.path, corpus).decode("utf-8-sig")
     for key, value in members:
         text = set_member(text, source.pointer, key, value)
     texts[source.path] = text
@@ -395,3 +401,11 @@ def _inside(location: Location, source: Source) -> bool:
         return location.line == source.line
     pointer = location.pointer or ""
     return bool(pointer == source.pointer or pointer.startswith(source.pointer + "/"))
+
+
+def _reread(path: Path, corpus: Corpus) -> bytes:
+    """A record file read again for editing, within the limits it was first read with."""
+    try:
+        return read_file(path, inside=(corpus.root,), policy=corpus.policy)
+    except FileNotFoundError:
+        raise ReconcileError("the record file vanished before it could be edited", path=path) from None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from exilekg.atomic import atomic_files
-from exilekg.corpus import Corpus, Record, read_corpus
+from exilekg.corpus import Corpus, ReadPolicy, Record, read_corpus, read_json
 from exilekg.errors import ReconcileError
 from exilekg.kinds import ENTITY_KINDS
 from exilekg.progress import Progress, as_progress
@@ -227,8 +227,11 @@ def reconcile_corpus(
     max_names: int = 3,
     batch_size: int | None = None,
     progress: Progress | Callable[[str], None] | None = None,
+    policy: ReadPolicy | None = None,
 ) -> ReconcileReport:
     """Ask ``client``'s service about every entity of the corpus and write the review file.
+
+    ``policy`` bounds how the corpus is read (:class:`~exilekg.corpus.ReadPolicy`).
 
     The review goes to ``review`` (default: ``reconcile-review.json`` in the corpus folder)
     with a Markdown table beside it (``.md``); both are written only once every answer is in
@@ -236,7 +239,7 @@ def reconcile_corpus(
     """
     started = time.monotonic()
     reporter = as_progress(progress)
-    corpus = read_corpus(corpus_dir)
+    corpus = read_corpus(corpus_dir, policy=policy)
     manifest = client.manifest()
     vocabulary = vocabulary_for(manifest, types=types, properties=properties)
     asks, skipped = build_queries(
@@ -377,17 +380,12 @@ def read_review(path: Path | str) -> dict[str, Any]:
     """A review file, checked for the members :func:`accept_review` needs."""
     path = Path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReconcileError(f"cannot read the review file: {exc.strerror}", path=path) from None
-    except json.JSONDecodeError as exc:
-        raise ReconcileError(
-            f"malformed JSON: {exc.msg}",
-            path=path,
-            line=exc.lineno,
-            column=exc.colno,
-            hint="fix the JSON syntax at that line and column",
-        ) from None
+        # Named by the user, so a link is followed; the file's size and JSON are bounded as a corpus's.
+        document = read_json(
+            path, inside=(path.parent,), policy=ReadPolicy(follow_symlinks=True), error=ReconcileError
+        )
+    except FileNotFoundError:
+        raise ReconcileError("no such review file", path=path, hint="give the review file's path") from None
     if not isinstance(document, dict) or document.get("exilekgReview") != REVIEW_FORMAT:
         raise ReconcileError(
             'not an exilekg review file (it has no "exilekgReview": 1)',
