@@ -338,9 +338,9 @@ def _write(corpus: Corpus, edits: dict[str, _Edit], report: AcceptReport) -> Non
                 if k in new and new.get(k) != record.data.get(k)
             ]
             if record.source.line is not None:  # JSON Lines: the record is its line
-                _edit_line(lines, record.source, members, corpus)
+                _edit_line(corpus, lines, record.source, members)
             else:
-                _edit_document(texts, record.source, members, corpus)
+                _edit_document(corpus, texts, record.source, members)
             replaced[id(record)] = dataclasses.replace(record, data=new)
     for path, split in lines.items():
         texts[path] = "\n".join(split)
@@ -366,7 +366,7 @@ def _check(corpus: Corpus, edits: dict[str, _Edit], replaced: dict[int, Record])
 
 
 def _edit_line(
-    lines: dict[Path, list[str]], source: Source, members: Sequence[tuple[str, Any]], corpus: Corpus
+    corpus: Corpus, lines: dict[Path, list[str]], source: Source, members: Sequence[tuple[str, Any]]
 ) -> None:
     """Set ``members`` in the JSON Lines record at ``source``, keeping its line ending."""
     assert source.line is not None  # only JSON Lines records come here
@@ -382,7 +382,7 @@ def _edit_line(
 
 
 def _edit_document(
-    texts: dict[Path, str], source: Source, members: Sequence[tuple[str, Any]], corpus: Corpus
+    corpus: Corpus, texts: dict[Path, str], source: Source, members: Sequence[tuple[str, Any]]
 ) -> None:
     """Set ``members`` in the record at ``source``'s pointer inside a JSON document."""
     text = texts.get(source.path)
