@@ -307,6 +307,10 @@ def measured_build(corpus: Path, out: Path, formats: str) -> dict[str, Any]:
     return build
 
 
+WORKER_COMPLETE = b"complete\n"
+"""``exilekg.writers._oxworker.COMPLETE``, written out: importing exilekg would grow this process."""
+
+
 def worker_peak(out: Path, prefixes: dict[str, str]) -> float:
     """The peak memory of a Turtle or TriG worker, run again on the text the build gave it.
 
@@ -320,8 +324,21 @@ def worker_peak(out: Path, prefixes: dict[str, str]) -> float:
     worker = str(Path(spec.origin).parent / "writers" / "_oxworker.py")
     peaks = []
     for output, source in (("turtle", "exilekg.nt"), ("trig", "exilekg.nq")):
-        command = [sys.executable, "-P", worker, output, json.dumps(prefixes), str(out / source)]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        # As the build starts it: this process is the parent it dies with, and the text is whole
+        # once the marker is on its stdin (a worker whose stdin closes without it stops).
+        command = [
+            sys.executable,
+            "-P",
+            worker,
+            output,
+            json.dumps(prefixes),
+            str(out / source),
+            str(os.getpid()),
+        ]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        assert process.stdin is not None
+        process.stdin.write(WORKER_COMPLETE)
+        process.stdin.close()
         _, status, usage = os.wait4(process.pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"the {output} worker failed on {out / source}")

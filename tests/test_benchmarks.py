@@ -78,3 +78,19 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert {t["met"] for t in report["targets"]} <= {True, False}
     assert "| triples |" in completed.stdout and "targets:" in completed.stdout
     assert report["machine"]["cores"] and report["machine"]["python"]
+
+
+def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> None:
+    import importlib.util
+
+    from exilekg.writers._oxworker import COMPLETE
+
+    spec = importlib.util.spec_from_file_location("benchmark_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    assert module.WORKER_COMPLETE == COMPLETE

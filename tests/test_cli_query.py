@@ -71,7 +71,7 @@ def test_queries_name_prints_the_query() -> None:
 def test_query_by_name_prints_an_aligned_table(example_build: Path) -> None:
     output = ok("query", example_build, "members", *params("members"))
     header, rule, row, footer = output.splitlines()
-    assert header.split() == ["member", "name", "relation", "roleName", "start", "end", "document"]
+    assert header.split() == ["member", "name", "relation", "roleName", "start", "end", "state", "document"]
     assert row.split("  ")[0] == "<person/anna-petrova>"
     assert "Anna Petrova" in row and "schema:memberOf" in row and "chair of the board" in row
     assert "<document/riga-congress>" in row

@@ -94,7 +94,16 @@ def test_fast_dumps_are_isomorphic_to_rdflib_dumps(builds: dict[str, Path], fmt:
 
 
 def test_both_engines_count_the_same_triples(builds: dict[str, Path]) -> None:
-    assert (builds["fast"] / "void.ttl").read_bytes() == (builds["rdflib"] / "void.ttl").read_bytes()
+    # void.ttl also lists each dump's digest, which differs: the engines lay the Turtle out apart.
+    def counts(path: Path) -> list[tuple[str, str]]:
+        graph = rdflib.Graph().parse(path, format="turtle")
+        void = "http://rdfs.org/ns/void#"
+        return sorted(
+            (str(p), str(o)) for _, p, o in graph if str(p).startswith(void) and isinstance(o, rdflib.Literal)
+        )
+
+    fast, reference = counts(builds["fast"] / "void.ttl"), counts(builds["rdflib"] / "void.ttl")
+    assert fast == reference and any(p.endswith("#triples") for p, _ in fast)
 
 
 HOSTILE: list[Quad] = [

@@ -99,6 +99,18 @@ def test_quantity_text(args: tuple[str | None, ...], expected: str | None) -> No
     assert quantity_text(*args) == expected
 
 
+def test_rhetoric_and_designations_are_answered_apart(tmp_path: Path) -> None:
+    build(FIXTURE, tmp_path)
+    rhetoric = CliRunner().invoke(cli, ["query", str(tmp_path), "rhetoric", "--format", "csv"])
+    assert rhetoric.exit_code == 0, rhetoric.output
+    rows = rhetoric.output.splitlines()[1:]
+    assert len(rows) == 1 and "deserters" in rows[0] and "state television hosts" in rows[0]
+    legal = CliRunner().invoke(cli, ["query", str(tmp_path), "designations", "--format", "csv"])
+    assert legal.exit_code == 0, legal.output
+    rows = legal.output.splitlines()[1:]
+    assert len(rows) == 1 and "undesirable organisation" in rows[0] and "deserters" not in legal.output
+
+
 def test_the_statistics_query_phrases_each_figure_once(tmp_path: Path) -> None:
     build(FIXTURE, tmp_path)
     result = CliRunner().invoke(cli, ["query", str(tmp_path), "statistics", "--format", "csv"])

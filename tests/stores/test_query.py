@@ -157,7 +157,7 @@ def test_the_cli_queries_the_store(store: str) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "member,name,relation,roleName,start,end,document"
+    assert lines[0] == "member,name,relation,roleName,start,end,state,document"
     assert lines[1].startswith(f"{BASE}person/anna-petrova,Anna Petrova,http://schema.org/memberOf,")
     assert len(lines) == 2
     table = CliRunner().invoke(cli, ["query", store, "people-in-place", "-p", "place=Latvia"])
