@@ -27,22 +27,16 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import anyascii
-import iuliia
 from rapidfuzz import fuzz, process
 
-from exilekg.errors import ReconcileError
-from exilekg.kinds import ENTITY_KINDS
-from exilekg.terms import EXILEKG, IRI, RDF, SCHEMA, VOID, Literal
+from exilekg.reconcile.entities import Entity, TypeInfo, _local_name, entities_of, entity_triples, types_of
+from exilekg.reconcile.folding import fold, readings
+from exilekg.terms import SCHEMA
 
-__all__ = ["MATCH_GAP", "MATCH_SCORE", "PROPERTIES", "Entity", "EntityIndex", "fold", "readings"]
+__all__ = ["MATCH_GAP", "MATCH_SCORE", "PROPERTIES", "Entity", "EntityIndex", "TypeInfo", "fold", "readings"]
 
 MATCH_SCORE = 90.0
 MATCH_GAP = 10.0
@@ -62,140 +56,6 @@ PROPERTIES: dict[str, tuple[str, str]] = {
 }
 """The properties a query may give: id to (name, description)."""
 
-_SOURCES: dict[str, str] = {
-    str(SCHEMA.homeLocation): str(SCHEMA.homeLocation),
-    str(EXILEKG.exiledIn): str(SCHEMA.homeLocation),
-    str(SCHEMA.location): str(SCHEMA.location),
-    str(SCHEMA.containedInPlace): str(SCHEMA.containedInPlace),
-    str(SCHEMA.memberOf): str(SCHEMA.memberOf),
-    str(SCHEMA.worksFor): str(SCHEMA.memberOf),
-    str(SCHEMA.affiliation): str(SCHEMA.memberOf),
-}
-"""Graph predicates and the query property each feeds."""
-
-_PLACE_PROPERTIES = {str(SCHEMA.homeLocation), str(SCHEMA.location), str(SCHEMA.containedInPlace)}
-
-_PREDICATES = (
-    RDF.type,
-    SCHEMA.name,
-    SCHEMA.alternateName,
-    SCHEMA.description,
-    SCHEMA.sameAs,
-    *(IRI(p) for p in _SOURCES),
-)
-
-
-_TYPE_TOKEN = f"<{RDF.type}>".encode()
-_ENTITY_SEGMENTS = {kind.segment.encode() for kind in ENTITY_KINDS.values()}
-
-
-def _wanted(line: bytes, tokens: set[bytes]) -> bool:
-    """Whether an N-Quads line states one of ``tokens`` (types only of entities and datasets)."""
-    start = line.find(b" ") + 1
-    if not start:
-        return False
-    predicate = line[start : line.find(b" ", start)]
-    if predicate not in tokens:
-        return False
-    if predicate != _TYPE_TOKEN:
-        return True
-    subject = line[: start - 1]
-    # <{base}{segment}/{id}>: relations, evidence and other nodes have types the index ignores.
-    parts = subject.rsplit(b"/", 2)
-    return len(parts) == 3 and (parts[1] in _ENTITY_SEGMENTS or parts[2] == b"dataset>")
-
-
-def _statements(dump: Any) -> Iterator[Any]:
-    """The statements of one dump whose predicate the index needs."""
-    import pyoxigraph
-
-    from exilekg.formats import RdfFormat
-    from exilekg.rdf import oxigraph_statements, parse_error, read_statements
-
-    wanted = {str(p) for p in _PREDICATES} | {str(VOID.uriSpace)}
-    if dump.fmt in (RdfFormat.NQUADS, RdfFormat.NTRIPLES) and str(dump.path) != "-":
-        tokens = {f"<{p}>".encode() for p in wanted}
-        try:
-            with dump.path.open("rb") as stream:
-                kept = b"".join(line for line in stream if _wanted(line, tokens))
-        except OSError as exc:
-            raise ReconcileError(f"cannot read the file: {exc.strerror or exc}", path=dump.path) from None
-        ox_format = (
-            pyoxigraph.RdfFormat.N_QUADS if dump.fmt is RdfFormat.NQUADS else pyoxigraph.RdfFormat.N_TRIPLES
-        )
-        try:
-            yield from oxigraph_statements(pyoxigraph.parse(kept, format=ox_format))
-        except SyntaxError as exc:
-            raise parse_error(ReconcileError, dump.path, exc) from None
-        return
-    for statement in read_statements(dump, error=ReconcileError):
-        if statement[1] in wanted:
-            yield statement
-
-
-def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
-
-
-_APOSTROPHES = re.compile(r"['’ʼ`´ʹ]")
-_NON_WORD = re.compile(r"[^\w]+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, no punctuation, apostrophes dropped, single spaces."""
-    text = text.casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _APOSTROPHES.sub("", text)
-    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
-
-
-def readings(text: str) -> list[str]:
-    """``text`` folded, and folded in each Latin transliteration that differs (anyascii; iuliia
-    Wikipedia for Cyrillic)."""
-    out = [fold(text)]
-    for variant in _transliterations(text):
-        folded = fold(variant)
-        if folded and folded not in out:
-            out.append(folded)
-    return [r for r in out if r]
-
-
-def _transliterations(text: str) -> Iterable[str]:
-    if text.isascii():
-        return
-    if _CYRILLIC.search(text):
-        yield iuliia.WIKIPEDIA.translate(text)
-    yield anyascii.anyascii(text)
-
-
-@dataclass
-class Entity:
-    """One entity of the graph, as the service shows it."""
-
-    iri: str
-    id: str
-    name: str
-    names: list[tuple[str, str | None]] = field(default_factory=list)
-    """Every name (the name first), with its language tag when it has one."""
-    types: list[str] = field(default_factory=list)
-    description: str | None = None
-    same_as: list[str] = field(default_factory=list)
-    links: dict[str, list[str]] = field(default_factory=dict)
-    """Query property id to the IRIs of the entities it leads to."""
-
-
-@dataclass(frozen=True)
-class TypeInfo:
-    id: str
-    name: str
-    broader: tuple[str, ...]
-
-
-def _local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
 class EntityIndex:
@@ -256,7 +116,6 @@ class EntityIndex:
         return self._prefix_table
 
     # -- construction from a build ---------------------------------------------------------------
-
     @classmethod
     def from_build(cls, source: Any) -> EntityIndex:
         """The entities of a build folder, dump files (any the project reads) or a SPARQL endpoint.
@@ -265,102 +124,15 @@ class EntityIndex:
         first cut down to the lines whose predicate the index needs: most of a build is facts,
         evidence and mentions, so 100,000 entities load in seconds rather than minutes.
         """
-        if isinstance(source, str) and _is_url(source):
-            return cls._from_endpoint(source)
-        from exilekg.rdf import find_dumps
-
-        paths = [Path(p) for p in (source if isinstance(source, list | tuple) else [source])]
-        statements: list[Any] = []
-        for dump in find_dumps(paths, error=ReconcileError):
-            statements.extend(_statements(dump))
-        spaces = [str(o.value) for _, p, o, _ in statements if p == VOID.uriSpace and isinstance(o, Literal)]
-        for s, p, o, g in statements:
-            if p == RDF.type and o == SCHEMA.Dataset and str(s).endswith("/dataset"):
-                candidate = str(s)[: -len("dataset")]
-                if g == f"{candidate}graph/corpus":
-                    spaces.append(candidate)
-        if not spaces:
-            raise ReconcileError(
-                "the graph says nothing of its URI space (no void:uriSpace and no {base}dataset)",
-                path=paths[0] if len(paths) == 1 else None,
-                hint="give the output folder of `exilekg build` (with its void.ttl)",
-            )
-        return cls.from_triples(((s, p, o) for s, p, o, _ in statements), base=spaces[0])
-
-    @classmethod
-    def _from_endpoint(cls, url: str) -> EntityIndex:
-        from exilekg.sparql import open_source
-
-        opened = open_source(url)
-        base = opened.uri_space
-        if not base:
-            raise ReconcileError(
-                f"the graph at {url} says nothing of its URI space (no void:uriSpace and no {{base}}dataset)",
-                hint="load the build with its void.ttl (exilekg load)",
-            )
-        values = " ".join(f"<{p}>" for p in _PREDICATES)
-        result = opened.run(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
-        return cls.from_triples(((s, p, o) for s, p, o in result.terms), base=base)
+        triples, base = entity_triples(source)
+        return cls.from_triples(triples, base=base)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[Any, Any, Any]], *, base: str) -> EntityIndex:
         """The entities among ``triples`` (subjects in the entity segments of ``base``)."""
-        prefixes = tuple(f"{base}{kind.segment}/" for kind in ENTITY_KINDS.values())
-        found: dict[str, Entity] = {}
-        alt: dict[str, list[tuple[str, str | None]]] = {}
-        raw_links: dict[str, dict[str, list[str]]] = {}
+        entities = entities_of(triples, base=base)
+        return cls(entities, base=base, types=types_of(entities))
 
-        def entity(iri: str) -> Entity:
-            known = found.get(iri)
-            if known is None:
-                known = found[iri] = Entity(iri, iri[len(base) :], "")
-            return known
-
-        for s, p, o in triples:
-            if not isinstance(s, str) or not s.startswith(prefixes) or "/" in s[len(base) :].split("/", 1)[1]:
-                continue
-            e = entity(s)
-            if p == RDF.type and isinstance(o, str):
-                e.types.append(str(o))
-            elif p == SCHEMA.name and isinstance(o, Literal):
-                e.name = o.value
-            elif p == SCHEMA.alternateName and isinstance(o, Literal):
-                alt.setdefault(s, []).append((o.value, o.language))
-            elif p == SCHEMA.description and isinstance(o, Literal):
-                e.description = o.value
-            elif p == SCHEMA.sameAs and isinstance(o, str) and not isinstance(o, Literal):
-                e.same_as.append(str(o))
-            elif str(p) in _SOURCES and isinstance(o, str) and not isinstance(o, Literal):
-                raw_links.setdefault(s, {}).setdefault(_SOURCES[str(p)], []).append(str(o))
-        entities = []
-        for iri in sorted(found):
-            e = found[iri]
-            if not e.name:
-                continue
-            others = alt.get(iri)
-            if others:
-                e.names = [(e.name, None), *sorted(set(others), key=lambda n: (n[1] or "", n[0]))]
-            else:
-                e.names = [(e.name, None)]
-            if len(e.types) > 1:
-                e.types = sorted(set(e.types))
-            if len(e.same_as) > 1:
-                e.same_as = sorted(set(e.same_as))
-            entities.append(e)
-        # A place's containing places count too: someone in Kreuzberg lives in Berlin and in Germany.
-        parents = {s: links.get(str(SCHEMA.containedInPlace), []) for s, links in raw_links.items()}
-        for e in entities:
-            for pid, targets in raw_links.get(e.iri, {}).items():
-                closure = list(dict.fromkeys(sorted(targets))) if len(targets) > 1 else list(targets)
-                if pid in _PLACE_PROPERTIES:
-                    stack = list(closure)
-                    while stack:
-                        for up in parents.get(stack.pop(), []):
-                            if up not in closure:
-                                closure.append(up)
-                                stack.append(up)
-                e.links[pid] = closure
-        return cls(entities, base=base, types=_types_of(entities))
 
     def _subtype_closure(self) -> dict[str, set[str]]:
         """Each type id to itself and every type below it."""
@@ -598,19 +370,3 @@ class EntityIndex:
             key=lambda t: (not fold(t.name).startswith(wanted), t.name),
         )
 
-
-def _types_of(entities: Iterable[Entity]) -> dict[str, TypeInfo]:
-    """The classes entities have, each with the kind's class above it (City below Place)."""
-    defaults = {str(kind.default_class) for kind in ENTITY_KINDS.values()}
-    by_class: dict[str, set[str]] = {}
-    for e in entities:
-        kinds = [t for t in e.types if t in defaults]
-        for t in e.types:
-            by_class.setdefault(t, set()).update(k for k in kinds if k != t)
-    for default in defaults:
-        by_class.setdefault(default, set())
-    names = {str(kind.default_class): kind.name for kind in ENTITY_KINDS.values()}
-    return {
-        t: TypeInfo(t, names.get(t) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(t)), tuple(sorted(up)))
-        for t, up in sorted(by_class.items())
-    }
