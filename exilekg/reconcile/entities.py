@@ -159,12 +159,7 @@ def entity_triples(source: Any) -> tuple[Triples, str]:
     statements: list[Any] = []
     for dump in find_dumps(paths, error=ReconcileError):
         statements.extend(_statements(dump))
-    spaces = [str(o.value) for _, p, o, _ in statements if p == VOID.uriSpace and isinstance(o, Literal)]
-    for s, p, o, g in statements:
-        if p == RDF.type and o == SCHEMA.Dataset and str(s).endswith("/dataset"):
-            candidate = str(s)[: -len("dataset")]
-            if g == f"{candidate}graph/corpus":
-                spaces.append(candidate)
+    spaces = _uri_spaces(statements)
     if not spaces:
         raise ReconcileError(
             "the graph says nothing of its URI space (no void:uriSpace and no {base}dataset)",
@@ -172,6 +167,17 @@ def entity_triples(source: Any) -> tuple[Triples, str]:
             hint="give the output folder of `exilekg build` (with its void.ttl)",
         )
     return ((s, p, o) for s, p, o, _ in statements), spaces[0]
+
+
+def _uri_spaces(statements: list[Any]) -> list[str]:
+    """The URI spaces the statements give: void:uriSpace, then each ``{base}dataset`` in its corpus graph."""
+    spaces = [str(o.value) for _, p, o, _ in statements if p == VOID.uriSpace and isinstance(o, Literal)]
+    for s, p, o, g in statements:
+        if p == RDF.type and o == SCHEMA.Dataset and str(s).endswith("/dataset"):
+            candidate = str(s)[: -len("dataset")]
+            if g == f"{candidate}graph/corpus":
+                spaces.append(candidate)
+    return spaces
 
 
 def _endpoint_triples(url: str) -> tuple[Triples, str]:
@@ -195,55 +201,71 @@ def entities_of(triples: Triples, *, base: str) -> list[Entity]:
     found: dict[str, Entity] = {}
     alt: dict[str, list[tuple[str, str | None]]] = {}
     raw_links: dict[str, dict[str, list[str]]] = {}
-
-    def entity(iri: str) -> Entity:
-        known = found.get(iri)
-        if known is None:
-            known = found[iri] = Entity(iri, iri[len(base) :], "")
-        return known
-
     for s, p, o in triples:
         if not isinstance(s, str) or not s.startswith(prefixes) or "/" in s[len(base) :].split("/", 1)[1]:
             continue
-        e = entity(s)
-        if p == RDF.type and isinstance(o, str):
-            e.types.append(str(o))
-        elif p == SCHEMA.name and isinstance(o, Literal):
-            e.name = o.value
-        elif p == SCHEMA.alternateName and isinstance(o, Literal):
-            alt.setdefault(s, []).append((o.value, o.language))
-        elif p == SCHEMA.description and isinstance(o, Literal):
-            e.description = o.value
-        elif p == SCHEMA.sameAs and isinstance(o, str) and not isinstance(o, Literal):
-            e.same_as.append(str(o))
-        elif str(p) in _SOURCES and isinstance(o, str) and not isinstance(o, Literal):
-            raw_links.setdefault(s, {}).setdefault(_SOURCES[str(p)], []).append(str(o))
-    entities = []
-    for iri in sorted(found):
-        e = found[iri]
-        if not e.name:
-            continue
-        others = alt.get(iri)
-        if others:
-            e.names = [(e.name, None), *sorted(set(others), key=lambda n: (n[1] or "", n[0]))]
-        else:
-            e.names = [(e.name, None)]
-        if len(e.types) > 1:
-            e.types = sorted(set(e.types))
-        if len(e.same_as) > 1:
-            e.same_as = sorted(set(e.same_as))
-        entities.append(e)
+        e = found.get(s)
+        if e is None:
+            e = found[s] = Entity(s, s[len(base) :], "")
+        _take(e, p, o, alt, raw_links)
+    entities = [_finished(found[iri], alt.get(iri)) for iri in sorted(found) if found[iri].name]
     # A place's containing places count too: someone in Kreuzberg lives in Berlin and in Germany.
     parents = {s: links.get(str(SCHEMA.containedInPlace), []) for s, links in raw_links.items()}
     for e in entities:
         for pid, targets in raw_links.get(e.iri, {}).items():
-            closure = list(dict.fromkeys(sorted(targets))) if len(targets) > 1 else list(targets)
-            if pid in _PLACE_PROPERTIES:
-                stack = list(closure)
-                while stack:
-                    for up in parents.get(stack.pop(), []):
-                        if up not in closure:
-                            closure.append(up)
-                            stack.append(up)
-            e.links[pid] = closure
+            e.links[pid] = _closure(targets, parents) if pid in _PLACE_PROPERTIES else _distinct(targets)
     return entities
+
+
+def _take(
+    e: Entity,
+    p: Any,
+    o: Any,
+    alt: dict[str, list[tuple[str, str | None]]],
+    raw_links: dict[str, dict[str, list[str]]],
+) -> None:
+    """Note one statement about the entity ``e``: a type, a name, a description or a link."""
+    if p == RDF.type and isinstance(o, str):
+        e.types.append(str(o))
+    elif isinstance(o, Literal):
+        if p == SCHEMA.name:
+            e.name = o.value
+        elif p == SCHEMA.alternateName:
+            alt.setdefault(e.iri, []).append((o.value, o.language))
+        elif p == SCHEMA.description:
+            e.description = o.value
+    elif not isinstance(o, str):
+        return
+    elif p == SCHEMA.sameAs:
+        e.same_as.append(str(o))
+    elif str(p) in _SOURCES:
+        raw_links.setdefault(e.iri, {}).setdefault(_SOURCES[str(p)], []).append(str(o))
+
+
+def _finished(e: Entity, others: list[tuple[str, str | None]] | None) -> Entity:
+    """``e`` with its names listed (the name first) and its types and links sorted, once each."""
+    if others:
+        e.names = [(e.name, None), *sorted(set(others), key=lambda n: (n[1] or "", n[0]))]
+    else:
+        e.names = [(e.name, None)]
+    if len(e.types) > 1:
+        e.types = sorted(set(e.types))
+    if len(e.same_as) > 1:
+        e.same_as = sorted(set(e.same_as))
+    return e
+
+
+def _distinct(targets: list[str]) -> list[str]:
+    return list(dict.fromkeys(sorted(targets))) if len(targets) > 1 else list(targets)
+
+
+def _closure(targets: list[str], parents: dict[str, list[str]]) -> list[str]:
+    """``targets`` and every place containing one of them, all the way up."""
+    closure = _distinct(targets)
+    stack = list(closure)
+    while stack:
+        for up in parents.get(stack.pop(), []):
+            if up not in closure:
+                closure.append(up)
+                stack.append(up)
+    return closure

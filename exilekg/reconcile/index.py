@@ -57,7 +57,6 @@ PROPERTIES: dict[str, tuple[str, str]] = {
 """The properties a query may give: id to (name, description)."""
 
 
-
 class EntityIndex:
     """Entities with their names, types and links, ready to answer queries fast."""
 
@@ -133,7 +132,6 @@ class EntityIndex:
         entities = entities_of(triples, base=base)
         return cls(entities, base=base, types=types_of(entities))
 
-
     def _subtype_closure(self) -> dict[str, set[str]]:
         """Each type id to itself and every type below it."""
         below: dict[str, set[str]] = {t: {t} for t in self.types}
@@ -173,16 +171,7 @@ class EntityIndex:
         total = len(self.keys) or 1
         ranked: list[tuple[int, str, list[tuple[int, float]]]] = []
         for token in tokens:
-            matches: list[tuple[int, float]] = []
-            exact = self._token_ids.get(token)
-            if exact is not None:
-                matches.append((exact, 100.0))
-            # A token the names hold is taken as written; near spellings are looked for only for
-            # one they do not (a typo, another transliteration).
-            if len(token) >= 3 and exact is None:
-                for index, score in self._near(token):
-                    if index != exact and len(self.postings[index]) <= self._common:
-                        matches.append((index, score))
+            matches = self._token_matches(token)
             size = sum(len(self.postings[i]) for i, _ in matches)
             ranked.append((size, token, matches))
         ranked.sort()
@@ -198,6 +187,17 @@ class EntityIndex:
         if len(weights) <= limit:
             return list(weights)
         return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+
+    def _token_matches(self, token: str) -> list[tuple[int, float]]:
+        """The vocabulary's tokens a query token stands for, with their similarity to it."""
+        exact = self._token_ids.get(token)
+        if exact is not None:
+            # A token the names hold is taken as written; near spellings are looked for only for
+            # one they do not (a typo, another transliteration).
+            return [(exact, 100.0)]
+        if len(token) < 3:
+            return []
+        return [(i, score) for i, score in self._near(token) if len(self.postings[i]) <= self._common]
 
     def _near(self, token: str) -> list[tuple[int, float]]:
         """Tokens of the vocabulary within rapidfuzz's ratio 75 of ``token`` (85 for short ones)."""
@@ -248,28 +248,34 @@ class EntityIndex:
         best = 0.0
         for value in values:
             if isinstance(value, dict):
-                ident = str(value.get("id", ""))
-                for target in targets:
-                    t = self.by_iri.get(target)
-                    ids = (
-                        {target, self.entities[t].id} | set(self.entities[t].same_as)
-                        if t is not None
-                        else {target}
-                    )
-                    if ident in ids or any(i.endswith("/" + ident) for i in ids if ident):
-                        return 100.0
+                if self._names_target(str(value.get("id", "")), targets):
+                    return 100.0
                 value = value.get("name")
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 continue
-            wanted = readings(str(value))
-            for target in targets:
-                t = self.by_iri.get(target)
-                if t is None:
-                    continue
-                for name_readings in self._names_of(t):
-                    for name in name_readings:
-                        for reading in wanted:
-                            best = max(best, fuzz.token_sort_ratio(reading, name))
+            best = max(best, self._name_similarity(readings(str(value)), targets))
+        return best
+
+    def _names_target(self, ident: str, targets: list[str]) -> bool:
+        """Whether ``ident`` is one of the targets (its IRI, service id, ``sameAs`` or a path's end)."""
+        for target in targets:
+            t = self.by_iri.get(target)
+            ids = {target, self.entities[t].id} | set(self.entities[t].same_as) if t is not None else {target}
+            if ident in ids or any(i.endswith("/" + ident) for i in ids if ident):
+                return True
+        return False
+
+    def _name_similarity(self, wanted: list[str], targets: list[str]) -> float:
+        """The best token-sort ratio of the readings ``wanted`` against any name of the targets."""
+        best = 0.0
+        for target in targets:
+            t = self.by_iri.get(target)
+            if t is None:
+                continue
+            for name_readings in self._names_of(t):
+                for name in name_readings:
+                    for reading in wanted:
+                        best = max(best, fuzz.token_sort_ratio(reading, name))
         return best
 
     def _type_ok(self, n: int, wanted: list[str], strict: str) -> bool:
@@ -283,19 +289,27 @@ class EntityIndex:
 
     def search(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The candidates for one v0.2 query, best first, as result objects."""
-        text = query.get("query")
-        limit = query.get("limit")
-        limit = (
-            int(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0 else 10
-        )
-        wanted = query.get("type") or []
-        wanted = [wanted] if isinstance(wanted, str) else [str(t) for t in wanted]
-        strict = str(query.get("type_strict") or "any")
-        props: list[tuple[str, list[Any]]] = []
-        for item in query.get("properties") or []:
-            if isinstance(item, dict) and isinstance(item.get("pid"), str) and "v" in item:
-                v = item["v"]
-                props.append((item["pid"], v if isinstance(v, list) else [v]))
+        text, limit, wanted, strict, props = _query_parts(query)
+        scored = self._scored(text, props)
+        results: list[tuple[float, int, dict[str, Any]]] = []
+        for n, name_score in scored.items():
+            if name_score < 40 or not self._type_ok(n, wanted, strict):
+                continue
+            final, features = self._weighed(n, name_score, props)
+            results.append((final, n, {"features": features}))
+        results.sort(key=lambda r: (-r[0], self.entities[r[1]].name, r[1]))
+        out: list[dict[str, Any]] = []
+        for rank, (score, n, extra) in enumerate(results[:limit]):
+            following = results[rank + 1][0] if rank + 1 < len(results) else 0.0
+            out.append(
+                self._candidate(
+                    n, score, rank == 0 and score >= MATCH_SCORE and score - following >= MATCH_GAP, extra
+                )
+            )
+        return out
+
+    def _scored(self, text: Any, props: list[tuple[str, list[Any]]]) -> dict[int, float]:
+        """The candidate entities of a query and their names' scores."""
         scored: dict[int, float] = {}
         if isinstance(text, str) and text.strip():
             direct = self.lookup(text.strip())
@@ -308,38 +322,36 @@ class EntityIndex:
             for n in range(len(self.entities)):
                 if all(self._property_score(n, pid, values) for pid, values in props):
                     scored[n] = 100.0
-        results: list[tuple[float, int, dict[str, Any]]] = []
-        for n, name_score in scored.items():
-            if name_score < 40 or not self._type_ok(n, wanted, strict):
+        return scored
+
+    def _weighed(
+        self, n: int, name_score: float, props: list[tuple[str, list[Any]]]
+    ) -> tuple[float, list[dict[str, Any]]]:
+        """The name's score averaged with each known property's, and the features that made it."""
+        features: list[dict[str, Any]] = [{"id": "name", "value": round(name_score, 2)}]
+        total, weight = name_score, 1.0
+        for pid, values in props:
+            score = self._property_score(n, pid, values)
+            if score is None:
                 continue
-            features: list[dict[str, Any]] = [{"id": "name", "value": round(name_score, 2)}]
-            total, weight = name_score, 1.0
-            for pid, values in props:
-                score = self._property_score(n, pid, values)
-                if score is None:
-                    continue
-                features.append({"id": pid, "value": round(score, 2)})
-                total += PROPERTY_WEIGHT * score
-                weight += PROPERTY_WEIGHT
-            final = total / weight
-            results.append((final, n, {"features": features}))
-        results.sort(key=lambda r: (-r[0], self.entities[r[1]].name, r[1]))
-        out: list[dict[str, Any]] = []
-        for rank, (score, n, extra) in enumerate(results[:limit]):
-            entity = self.entities[n]
-            following = results[rank + 1][0] if rank + 1 < len(results) else 0.0
-            candidate: dict[str, Any] = {
-                "id": entity.id,
-                "name": entity.name,
-                "score": round(score, 2),
-                "match": rank == 0 and score >= MATCH_SCORE and score - following >= MATCH_GAP,
-                "type": [self.type_json(t) for t in entity.types],
-                **extra,
-            }
-            if entity.description:
-                candidate["description"] = entity.description
-            out.append(candidate)
-        return out
+            features.append({"id": pid, "value": round(score, 2)})
+            total += PROPERTY_WEIGHT * score
+            weight += PROPERTY_WEIGHT
+        return total / weight, features
+
+    def _candidate(self, n: int, score: float, match: bool, extra: dict[str, Any]) -> dict[str, Any]:
+        entity = self.entities[n]
+        candidate: dict[str, Any] = {
+            "id": entity.id,
+            "name": entity.name,
+            "score": round(score, 2),
+            "match": match,
+            "type": [self.type_json(t) for t in entity.types],
+            **extra,
+        }
+        if entity.description:
+            candidate["description"] = entity.description
+        return candidate
 
     def suggest(self, prefix: str, *, cursor: int = 0, limit: int = 10) -> list[Entity]:
         """Entities one of whose names, or a word of one, starts with ``prefix`` (in any reading)."""
@@ -370,3 +382,17 @@ class EntityIndex:
             key=lambda t: (not fold(t.name).startswith(wanted), t.name),
         )
 
+
+def _query_parts(query: Mapping[str, Any]) -> tuple[Any, int, list[str], str, list[tuple[str, list[Any]]]]:
+    """A v0.2 query's text, limit (10 unless a positive number), types, type strictness and properties."""
+    limit = query.get("limit")
+    limit = int(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0 else 10
+    wanted = query.get("type") or []
+    wanted = [wanted] if isinstance(wanted, str) else [str(t) for t in wanted]
+    strict = str(query.get("type_strict") or "any")
+    props: list[tuple[str, list[Any]]] = []
+    for item in query.get("properties") or []:
+        if isinstance(item, dict) and isinstance(item.get("pid"), str) and "v" in item:
+            v = item["v"]
+            props.append((item["pid"], v if isinstance(v, list) else [v]))
+    return query.get("query"), limit, wanted, strict, props
