@@ -163,23 +163,10 @@ def reconcile_command(
     were matched.
     """
     if accept_file is not None:
-        report = accept_review(corpus_dir, accept_file, auto_accept_match=auto_accept, policy=policy)
-        for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        click.echo(report.summary())
+        _accept(corpus_dir, accept_file, auto_accept, policy)
         return
-    property_map: dict[tuple[str, str], str] = {}
-    for left, pid in _pairs(props, "--property"):
-        kind, dot, relation = left.partition(".")
-        if not dot or kind not in ENTITY_KINDS or (relation not in RELATIONS and relation != "containedIn"):
-            raise click.BadParameter(
-                f"{left!r} is not KIND.RELATION (e.g. Person.exiledIn)", param_hint="--property"
-            )
-        property_map[(kind, relation)] = pid
-    type_map = dict(_pairs(types, "--type"))
-    for kind in type_map:
-        if kind not in ENTITY_KINDS and kind.split("/", 1)[0] not in ENTITY_KINDS:
-            raise click.BadParameter(f"{kind!r} is not a record kind", param_hint="--type")
+    property_map = _property_map(props)
+    type_map = _type_map(types)
     cache = None if no_cache else QueryCache(cache_dir or default_cache_dir())
     client = ReconciliationClient(
         service, rate=rate, retries=retries, timeout=timeout, cache=cache, refresh=refresh
@@ -200,10 +187,36 @@ def reconcile_command(
     )
     click.echo(result.summary())
     if auto_accept is not None:
-        accepted = accept_review(corpus_dir, review, auto_accept_match=auto_accept, policy=policy)
-        for warning in accepted.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        click.echo(accepted.summary())
+        _accept(corpus_dir, review, auto_accept, policy)
+
+
+def _accept(corpus_dir: Path, review: Path, auto_accept: float | None, policy: ReadPolicy) -> None:
+    report = accept_review(corpus_dir, review, auto_accept_match=auto_accept, policy=policy)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary())
+
+
+def _property_map(props: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """--property KIND.RELATION=PID options as {(kind, relation): pid}."""
+    property_map: dict[tuple[str, str], str] = {}
+    for left, pid in _pairs(props, "--property"):
+        kind, dot, relation = left.partition(".")
+        if not dot or kind not in ENTITY_KINDS or (relation not in RELATIONS and relation != "containedIn"):
+            raise click.BadParameter(
+                f"{left!r} is not KIND.RELATION (e.g. Person.exiledIn)", param_hint="--property"
+            )
+        property_map[(kind, relation)] = pid
+    return property_map
+
+
+def _type_map(types: tuple[str, ...]) -> dict[str, str]:
+    """--type KIND=TYPE options as {kind: type}."""
+    type_map = dict(_pairs(types, "--type"))
+    for kind in type_map:
+        if kind not in ENTITY_KINDS and kind.split("/", 1)[0] not in ENTITY_KINDS:
+            raise click.BadParameter(f"{kind!r} is not a record kind", param_hint="--type")
+    return type_map
 
 
 @click.command("serve-reconcile")

@@ -155,39 +155,60 @@ def build_queries(
         if any(manifest.owns(iri) for iri in _sameas(record.data)):
             skipped += 1
             continue
-        base: dict[str, Any] = {"limit": limit}
-        subtype = record.data.get("type")
-        type_id = vocabulary.type_for(record.kind, subtype if isinstance(subtype, str) else None)
-        if type_id is not None:
-            base["type"] = type_id
-        values: dict[str, list[Any]] = {}
-        for relation, target in links.get(rid, []):
-            pid = vocabulary.properties.get((record.kind, relation))
-            other = by_id.get(target)
-            if pid is None or other is None or not isinstance(other.data.get("name"), str):
-                continue
-            value: Any = other.data["name"]
-            if vocabulary.entity_values:
-                for iri in _sameas(other.data):
-                    if manifest.owns(iri):
-                        value = {"id": manifest.local_id(iri), "name": other.data["name"]}
-                        break
-            if vocabulary.linked_values_only and not isinstance(value, dict):
-                continue
-            if value not in values.setdefault(pid, []):
-                values[pid].append(value)
+        base = _query_base(record, vocabulary, limit)
+        values = _property_values(record, links.get(rid, []), by_id, manifest, vocabulary)
         if values:
             base["properties"] = [{"pid": pid, "v": v[0] if len(v) == 1 else v} for pid, v in values.items()]
         queries = [{"query": name, **base} for name in _names(record, max_names)]
-        rejected = [
-            str(item["iri"])
-            for item in record.data.get("reconciliation", [])
-            if isinstance(item, dict)
-            and item.get("status") == "rejected"
-            and isinstance(item.get("iri"), str)
-        ]
-        out.append(EntityQueries(record, queries, rejected))
+        out.append(EntityQueries(record, queries, _rejected(record)))
     return out, skipped
+
+
+def _query_base(record: Record, vocabulary: ServiceVocabulary, limit: int) -> dict[str, Any]:
+    """What every query about ``record`` asks: the limit, and the service's type for its kind."""
+    base: dict[str, Any] = {"limit": limit}
+    subtype = record.data.get("type")
+    type_id = vocabulary.type_for(record.kind, subtype if isinstance(subtype, str) else None)
+    if type_id is not None:
+        base["type"] = type_id
+    return base
+
+
+def _property_values(
+    record: Record,
+    links: list[tuple[str, str]],
+    by_id: dict[str, Record],
+    manifest: Manifest,
+    vocabulary: ServiceVocabulary,
+) -> dict[str, list[Any]]:
+    """The values a query about ``record`` gives for each service property its links map to:
+    the linked entity's name, or its id in the service when the service takes entities."""
+    values: dict[str, list[Any]] = {}
+    for relation, target in links:
+        pid = vocabulary.properties.get((record.kind, relation))
+        other = by_id.get(target)
+        if pid is None or other is None or not isinstance(other.data.get("name"), str):
+            continue
+        value: Any = other.data["name"]
+        if vocabulary.entity_values:
+            for iri in _sameas(other.data):
+                if manifest.owns(iri):
+                    value = {"id": manifest.local_id(iri), "name": other.data["name"]}
+                    break
+        if vocabulary.linked_values_only and not isinstance(value, dict):
+            continue
+        if value not in values.setdefault(pid, []):
+            values[pid].append(value)
+    return values
+
+
+def _rejected(record: Record) -> list[str]:
+    """The IRIs a curator has already rejected for ``record``."""
+    return [
+        str(item["iri"])
+        for item in record.data.get("reconciliation", [])
+        if isinstance(item, dict) and item.get("status") == "rejected" and isinstance(item.get("iri"), str)
+    ]
 
 
 def _merge(manifest: Manifest, results: list[CachedResult], rejected: set[str]) -> list[Candidate]:
@@ -273,30 +294,7 @@ def reconcile_corpus(
         candidates = _merge(manifest, results, set(ask.rejected))
         with_candidates += bool(candidates)
         with_match += any(c.match for c in candidates)
-        entry: dict[str, Any] = {
-            "id": ask.record.id,
-            "kind": ask.record.kind,
-            "name": ask.record.data["name"],
-            "record": _relative(ask.record.source.path, corpus.root),
-            "queried": max(r.fetched for r in results),
-            "queries": ask.queries,
-            "candidates": [
-                {
-                    "id": c.id,
-                    "iri": manifest.iri(c.id),
-                    "name": c.name,
-                    **({"description": c.description} if c.description else {}),
-                    "score": round(c.score, 3),
-                    "match": c.match,
-                    "types": [{"id": i, "name": n} for i, n in c.types],
-                    "decision": None,
-                }
-                for c in candidates
-            ],
-        }
-        if ask.rejected:
-            entry["rejectedBefore"] = ask.rejected
-        entities.append(entry)
+        entities.append(_review_entry(ask, results, candidates, manifest, corpus.root))
     document = {
         "exilekgReview": REVIEW_FORMAT,
         "service": {
@@ -337,6 +335,40 @@ def reconcile_corpus(
         seconds=time.monotonic() - started,
         kinds=kinds_count,
     )
+
+
+def _review_entry(
+    ask: EntityQueries,
+    results: list[CachedResult],
+    candidates: list[Candidate],
+    manifest: Manifest,
+    root: Path,
+) -> dict[str, Any]:
+    """One entity of the review file: what was asked, and the candidates, each undecided."""
+    entry: dict[str, Any] = {
+        "id": ask.record.id,
+        "kind": ask.record.kind,
+        "name": ask.record.data["name"],
+        "record": _relative(ask.record.source.path, root),
+        "queried": max(r.fetched for r in results),
+        "queries": ask.queries,
+        "candidates": [
+            {
+                "id": c.id,
+                "iri": manifest.iri(c.id),
+                "name": c.name,
+                **({"description": c.description} if c.description else {}),
+                "score": round(c.score, 3),
+                "match": c.match,
+                "types": [{"id": i, "name": n} for i, n in c.types],
+                "decision": None,
+            }
+            for c in candidates
+        ],
+    }
+    if ask.rejected:
+        entry["rejectedBefore"] = ask.rejected
+    return entry
 
 
 def _cell(text: str) -> str:
@@ -402,6 +434,11 @@ def read_review(path: Path | str) -> dict[str, Any]:
     entities = document.get("entities")
     if not isinstance(entities, list):
         raise ReconcileError("the review has no entities list", path=path, pointer="/entities")
+    _check_review_entities(entities, path)
+    return document
+
+
+def _check_review_entities(entities: list[Any], path: Path) -> None:
     for index, entity in enumerate(entities):
         pointer = f"/entities/{index}"
         if not isinstance(entity, dict) or not isinstance(entity.get("id"), str):
@@ -421,4 +458,3 @@ def read_review(path: Path | str) -> dict[str, Any]:
                     pointer=f"{where}/decision",
                     hint='write "accept", "reject" or null',
                 )
-    return document

@@ -75,11 +75,6 @@ class Manifest:
         versions = data.get("versions", ["0.1"])
         if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
             raise _bad(url, "the manifest's versions is not a list of strings", "/versions")
-        types: list[tuple[str, str]] = []
-        for index, item in enumerate(data.get("defaultTypes") or []):
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                raise _bad(url, "a default type has no id", f"/defaultTypes/{index}")
-            types.append((item["id"], str(item.get("name") or item["id"])))
         view = data.get("view")
         view_url = view.get("url") if isinstance(view, dict) else None
         batch = data.get("batchSize")
@@ -89,7 +84,7 @@ class Manifest:
             identifier_space=data["identifierSpace"],
             schema_space=data["schemaSpace"],
             versions=tuple(versions),
-            default_types=tuple(types),
+            default_types=_default_types(url, data.get("defaultTypes") or []),
             view=view_url if isinstance(view_url, str) and "{{id}}" in view_url else None,
             batch_size=batch
             if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0
@@ -161,6 +156,16 @@ def _bad(url: str, message: str, pointer: str) -> ReconcileError:
     )
 
 
+def _default_types(url: str, items: Any) -> tuple[tuple[str, str], ...]:
+    """A manifest's default types as (id, name) pairs."""
+    types: list[tuple[str, str]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise _bad(url, "a default type has no id", f"/defaultTypes/{index}")
+        types.append((item["id"], str(item.get("name") or item["id"])))
+    return tuple(types)
+
+
 def _candidate(url: str, item: Any, pointer: str) -> Candidate:
     if not isinstance(item, dict):
         raise _bad(url, "a candidate is not a JSON object", pointer)
@@ -176,10 +181,15 @@ def _candidate(url: str, item: Any, pointer: str) -> Candidate:
     description = item.get("description")
     if description is not None and not isinstance(description, str):
         raise _bad(url, "a candidate's description is not a string", f"{pointer}/description")
-    types: list[tuple[str, str]] = []
-    raw_types = item.get("type", [])
+    types = _candidate_types(url, item.get("type", []), pointer)
+    return Candidate(item["id"], item["name"], float(score), match, description or None, types)
+
+
+def _candidate_types(url: str, raw_types: Any, pointer: str) -> tuple[tuple[str, str], ...]:
+    """A candidate's types, each written as an id or as {id, name}, as (id, name) pairs."""
     if not isinstance(raw_types, list):
         raise _bad(url, "a candidate's type is not a list", f"{pointer}/type")
+    types: list[tuple[str, str]] = []
     for index, typ in enumerate(raw_types):
         if isinstance(typ, str):
             types.append((typ, typ))
@@ -188,7 +198,7 @@ def _candidate(url: str, item: Any, pointer: str) -> Candidate:
             types.append((typ["id"], name if isinstance(name, str) and name else typ["id"]))
         else:
             raise _bad(url, "a candidate's type is neither an id nor {id, name}", f"{pointer}/type/{index}")
-    return Candidate(item["id"], item["name"], float(score), match, description or None, tuple(types))
+    return tuple(types)
 
 
 def check_result_batch(url: str, sent: Mapping[str, Any], data: Any) -> dict[str, list[Candidate]]:
