@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-radon_complexity = pytest.importorskip("radon.complexity")
+from radon.complexity import cc_visit
 
 PACKAGE = Path(__file__).resolve().parents[1] / "exilekg"
 LIMIT = 15
@@ -25,7 +23,7 @@ EXPLAINED = {
 
 def _functions(source: str) -> Iterator[tuple[str, int, int, int]]:
     """(qualified name, complexity, first line, last line) of every function, method and closure."""
-    stack = [(block, "") for block in radon_complexity.cc_visit(source)]
+    stack = [(block, "") for block in cc_visit(source)]
     while stack:
         block, outer = stack.pop()
         if hasattr(block, "methods"):  # a class: its methods are listed in its own right
