@@ -189,24 +189,15 @@ def parse_date(text: str, *, language: str | None = None, base: date | None = No
     text = _REVISION_AFTER.sub("", _LABEL.sub("", text.strip(), count=1)).strip(" .,|•·")
     if not text or len(text) > _MAX_DATE_LINE or not re.search(r"\d", text):
         return None
-    zone: ZoneInfo | timezone | None = None
-    match = _ZONE_SUFFIX.search(text) if _TIME.search(text) else None
-    if match:
-        zone = ZoneInfo(_ZONE_NAMES[match.group("zone").casefold()])
-        text = text[: match.start()].strip(" ,")
-    elif (offset := _OFFSET_SUFFIX.search(text)) and _TIME.search(text[: offset.start()]):
-        zone = _offset(offset.group("offset"))
-        text = text[: offset.start()].strip(" ,")
+    text, zone = _without_zone(text)
     fast = _fast(_TIME.sub("", text).strip(" ,|•·–—-") if zone is None else text)
     if fast is None or (fast is not False and zone is None):
         return fast if isinstance(fast, str) or fast is None else None
-    has_year = re.search(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)", text) is not None
-    if has_year:
-        parsed = _parser(_languages(language)).get_date_data(text)
-    elif base is not None:
-        parsed = _relative_parser(_languages(language), base).get_date_data(text)
-    else:
-        return None
+    return _iso_moment(_dateparser_data(text, language, base), zone)
+
+
+def _iso_moment(parsed: Any, zone: ZoneInfo | timezone | None) -> str | None:
+    """The ISO form of dateparser's date, with ``zone`` if it gave a time; None out of 1800-2200."""
     moment = parsed.date_obj if parsed is not None else None
     if moment is None:
         return None
@@ -217,6 +208,25 @@ def parse_date(text: str, *, language: str | None = None, base: date | None = No
     if not 1800 <= moment.year <= 2200:
         return None
     return _format(moment)
+
+
+def _without_zone(text: str) -> tuple[str, ZoneInfo | timezone | None]:
+    """``text`` without the time zone after its time (a zone name or an offset), and that zone."""
+    match = _ZONE_SUFFIX.search(text) if _TIME.search(text) else None
+    if match:
+        return text[: match.start()].strip(" ,"), ZoneInfo(_ZONE_NAMES[match.group("zone").casefold()])
+    if (offset := _OFFSET_SUFFIX.search(text)) and _TIME.search(text[: offset.start()]):
+        return text[: offset.start()].strip(" ,"), _offset(offset.group("offset"))
+    return text, None
+
+
+def _dateparser_data(text: str, language: str | None, base: date | None) -> Any:
+    """dateparser's reading of ``text``: on its own with a year, against ``base`` without (else None)."""
+    if re.search(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)", text) is not None:
+        return _parser(_languages(language)).get_date_data(text)
+    if base is not None:
+        return _relative_parser(_languages(language), base).get_date_data(text)
+    return None
 
 
 def is_revision(text: str) -> bool:

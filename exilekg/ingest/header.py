@@ -246,15 +246,22 @@ def _unmarked(draft: _Draft, after: int | None) -> tuple[Byline, int] | None:
         byline = unmarked_byline(lines[index])
         if byline is None or not byline.names or len(byline.names) > 6:
             continue
-        neighbours = [
-            i for i in (_previous_nonblank(lines, index), next_nonblank(lines, index)) if i is not None
-        ]
-        by_date = any(date_line(lines[i], language=draft.language) for i in neighbours)
-        following = next_nonblank(lines, index)
-        before_body = following is not None and len(lines[following].strip()) > 150
-        if by_date or byline.outlet or (position == 0 and before_body):
+        if _beside_date(draft, index) or byline.outlet or (position == 0 and _before_body(lines, index)):
             return byline, index
     return None
+
+
+def _beside_date(draft: _Draft, index: int) -> bool:
+    """Whether the line before or after line ``index`` is a date line."""
+    lines = draft.lines
+    neighbours = [i for i in (_previous_nonblank(lines, index), next_nonblank(lines, index)) if i is not None]
+    return any(date_line(lines[i], language=draft.language) for i in neighbours)
+
+
+def _before_body(lines: Sequence[str], index: int) -> bool:
+    """Whether the line after line ``index`` is a paragraph of the body (over 150 characters)."""
+    following = next_nonblank(lines, index)
+    return following is not None and len(lines[following].strip()) > 150
 
 
 def _previous_nonblank(lines: Sequence[str], index: int) -> int | None:
@@ -407,31 +414,20 @@ def extract_text(
         )
     lines = body.splitlines()
     page = page or PageMeta()
-    language = page.languages[0].value if page.languages else detect_language(body)
+    language, language_source = _language(body, page)
     draft = _Draft(lines, header_zone(lines), language, page, notes)
-    if page.languages:
-        draft.sources["language"] = page.languages[0].source
-    elif language:
-        draft.sources["language"] = "the text's words (stopwords and script)"
+    if language_source is not None:
+        draft.sources["language"] = language_source
     url = _url(draft, body)
     head, headline = _headline(draft, url)
     if head is not None and head not in draft.zone[:4]:
         # A page copied whole puts its menus first: the header is around the title, wherever it is.
-        above = [i for i in nonblank(lines) if i < head][-4:]
-        draft.zone = above + header_zone(lines, start=head)
+        draft.zone = _zone_around(lines, head)
     subtitle = _subtitle_line(lines, head) if head is not None else None
-    alternative = clean(lines[subtitle]) if subtitle is not None else None
-    if page.subtitles and alternative is None:
-        alternative = page.subtitles[0].value
-        draft.sources["alternativeHeadline"] = page.subtitles[0].source
-    elif alternative:
-        draft.sources["alternativeHeadline"] = draft.line(subtitle or 0)
-    if alternative == headline:
-        alternative = None
+    alternative = _alternative(draft, subtitle, headline)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if document_id is None:
-        stem = Path(file_name).stem if file_name else ""
-        document_id = slugify(stem) or (slugify(headline) if headline else None) or f"document-{digest[:12]}"
+        document_id = _document_id(file_name, headline, digest)
     names, byline = _authors(draft, subtitle if subtitle is not None else head, url)
     fields: dict[str, Any] = {
         "id": document_id,
@@ -449,10 +445,46 @@ def extract_text(
         "images": unique_images([*page.images, *images(lines, head, is_metadata)]) or None,
         "snapshot": None,
     }
+    return _extraction(fields, draft)
+
+
+def _extraction(fields: dict[str, Any], draft: _Draft) -> Extraction:
+    """The record of the fields found (in the schema's order), what is missing, and the sources."""
     record = {key: fields[key] for key in DOCUMENT_KEYS if fields.get(key) is not None}
     missing = tuple(name for name in EXPECTED_FIELDS if name not in record)
     sources = {key: draft.sources[key] for key in DOCUMENT_KEYS if key in draft.sources and key in record}
     return Extraction(record, missing, tuple(draft.notes), sources)
+
+
+def _zone_around(lines: list[str], head: int) -> list[int]:
+    above = [i for i in nonblank(lines) if i < head][-4:]
+    return above + header_zone(lines, start=head)
+
+
+def _language(body: str, page: PageMeta) -> tuple[str | None, str | None]:
+    """The language the page's markup declares, else the one its words give, and where it came from."""
+    if page.languages:
+        return page.languages[0].value, page.languages[0].source
+    language = detect_language(body)
+    return language, "the text's words (stopwords and script)" if language else None
+
+
+def _alternative(draft: _Draft, subtitle: int | None, headline: str | None) -> str | None:
+    """The subtitle (its line below the headline, else the page's markup), unless it repeats the headline."""
+    alternative = clean(draft.lines[subtitle]) if subtitle is not None else None
+    page = draft.page
+    if page.subtitles and alternative is None:
+        alternative = page.subtitles[0].value
+        draft.sources["alternativeHeadline"] = page.subtitles[0].source
+    elif alternative:
+        draft.sources["alternativeHeadline"] = draft.line(subtitle or 0)
+    return None if alternative == headline else alternative
+
+
+def _document_id(file_name: str | None, headline: str | None, digest: str) -> str:
+    """The record id: from the file's name, else the headline, else the text's digest."""
+    stem = Path(file_name).stem if file_name else ""
+    return slugify(stem) or (slugify(headline) if headline else None) or f"document-{digest[:12]}"
 
 
 def _unique_people(names: Sequence[str]) -> list[dict[str, Any]]:

@@ -169,7 +169,20 @@ def _from_json_ld(item: dict[str, Any], meta: PageMeta) -> None:
         meta.headlines.append(Found(headline, f"{where}.headline"))
     if subtitle := _text_of(item.get("alternativeHeadline")):
         meta.subtitles.append(Found(subtitle, f"{where}.alternativeHeadline"))
-    authors = item.get("author")
+    _json_ld_authors(item.get("author"), meta, where)
+    published = _text_of(item.get("datePublished"))
+    if published and (found := parse_date(published)):
+        meta.dates.append(DateSignal(found, f"{where}.datePublished", 90))
+    if publisher := _text_of(item.get("publisher")):
+        meta.site_names.append(Found(publisher, f"{where}.publisher"))
+    _json_ld_urls(item, meta, where)
+    if language := _text_of(item.get("inLanguage")):
+        meta.languages.append(Found(language[:2].lower(), f"{where}.inLanguage"))
+    _json_ld_images(item.get("image"), meta)
+
+
+def _json_ld_authors(authors: Any, meta: PageMeta, where: str) -> None:
+    """A JSON-LD item's authors: people's names, and organisations as the site's names."""
     people: list[str] = []
     for author in authors if isinstance(authors, list) else [authors]:
         name = _text_of(author)
@@ -180,19 +193,17 @@ def _from_json_ld(item: dict[str, Any], meta: PageMeta) -> None:
             people.extend(names_of(name) or ())
     if people:
         meta.authors.append((tuple(people), f"{where}.author"))
-    published = _text_of(item.get("datePublished"))
-    if published and (found := parse_date(published)):
-        meta.dates.append(DateSignal(found, f"{where}.datePublished", 90))
-    if publisher := _text_of(item.get("publisher")):
-        meta.site_names.append(Found(publisher, f"{where}.publisher"))
+
+
+def _json_ld_urls(item: dict[str, Any], meta: PageMeta, where: str) -> None:
     for key in ("url", "mainEntityOfPage"):
         value = item.get(key)
         value = value.get("@id") or value.get("url") if isinstance(value, dict) else value
         if isinstance(value, str) and (found := clean_url(value)) and found == value.strip():
             meta.urls.append(Found(found, f"{where}.{key}"))
-    if language := _text_of(item.get("inLanguage")):
-        meta.languages.append(Found(language[:2].lower(), f"{where}.inLanguage"))
-    image = item.get("image")
+
+
+def _json_ld_images(image: Any, meta: PageMeta) -> None:
     for picture in image if isinstance(image, list) else [image]:
         if isinstance(picture, dict):
             credit = next(
@@ -252,25 +263,30 @@ def _figures(tree: Any, meta: PageMeta) -> None:
         caption_element = figure.find(".//figcaption")
         if caption_element is None:
             continue
-        credit_parts = [
-            " ".join(e.text_content().split())
-            for e in caption_element.iter()
-            if re.search(_CREDIT_CLASS, str(e.get("class", "")), re.I)
-        ]
-        credits = [
-            e for e in caption_element.iter()
-            if e is not caption_element and re.search(_CREDIT_CLASS, str(e.get("class", "")), re.I)
-        ]  # fmt: skip
-        for element in credits:
-            element.drop_tree()
-        caption = " ".join(caption_element.text_content().split()) or None
-        credit = credit_parts[0] if credit_parts else None
+        caption, credit = _caption_and_credit(caption_element)
         if caption and credit is None and (photo := PHOTO.match(caption)):
             caption, credit = photo.group("caption"), photo.group("credit")
         credit = re.sub(
             r"^(?:photo|foto|фото|image|credit|bild)\s*[:©]\s*|^©\s*", "", credit or "", flags=re.I
         )
         _add_image(meta, caption, credit or None)
+
+
+def _caption_and_credit(caption_element: Any) -> tuple[str | None, str | None]:
+    """A figcaption's text and its credit (an element with a credit-like class), told apart."""
+    credit_parts = [
+        " ".join(e.text_content().split())
+        for e in caption_element.iter()
+        if re.search(_CREDIT_CLASS, str(e.get("class", "")), re.I)
+    ]
+    credits = [
+        e for e in caption_element.iter()
+        if e is not caption_element and re.search(_CREDIT_CLASS, str(e.get("class", "")), re.I)
+    ]  # fmt: skip
+    for element in credits:
+        element.drop_tree()
+    caption = " ".join(caption_element.text_content().split()) or None
+    return caption, credit_parts[0] if credit_parts else None
 
 
 def _add_image(meta: PageMeta, caption: str | None, credit: str | None) -> None:
@@ -293,6 +309,13 @@ def _main_text(html: str, url: str | None, meta: PageMeta) -> str:
     if document is None:
         return ""
     text = str(getattr(document, "text", "") or "")
+    _extracted_metadata(document, meta)
+    # trafilatura ends paragraphs with one newline; a blank line between them reads as in a plain text.
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip()) + "\n" if text else ""
+
+
+def _extracted_metadata(document: Any, meta: PageMeta) -> None:
+    """What trafilatura found of the title, byline, date and site name, as signals of ``meta``."""
     title = getattr(document, "title", None)
     if isinstance(title, str) and title.strip():
         at = next((i for i, h in enumerate(meta.headlines) if h.source.startswith("<title>")), None)
@@ -307,5 +330,3 @@ def _main_text(html: str, url: str | None, meta: PageMeta) -> str:
     site = getattr(document, "sitename", None)
     if isinstance(site, str) and site.strip() and not meta.site_names and "." not in site:
         meta.site_names.append(Found(site.strip(), "the page's site name (trafilatura)"))
-    # trafilatura ends paragraphs with one newline; a blank line between them reads as in a plain text.
-    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip()) + "\n" if text else ""

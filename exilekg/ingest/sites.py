@@ -80,6 +80,11 @@ def _is_article_url(url: str) -> bool:
 
 def find_url(text: str, lines: Sequence[str]) -> Found | None:
     """The article's own URL: a labelled line, a bare URL line at the top or bottom, a canonical link."""
+    return _labelled_url(lines) or _bare_url(lines) or _canonical_url(text)
+
+
+def _labelled_url(lines: Sequence[str]) -> Found | None:
+    """A URL after a label ("Source: ..."), on the label's line or on one of the next three."""
     for index, line in enumerate(lines):
         match = URL_LABEL.match(clean(line)) if line.strip() else None
         if match is None:
@@ -91,12 +96,21 @@ def find_url(text: str, lines: Sequence[str]) -> Found | None:
                 found = clean_url(lines[following])
         if found:
             return Found(found, f"line {index + 1} ({clean(line).split(':')[0]!r} label)")
+    return None
+
+
+def _bare_url(lines: Sequence[str]) -> Found | None:
+    """An article's URL alone on one of the first or last four lines."""
     indices = list(nonblank(lines))
     for where, chosen in (("top", indices[:4]), ("bottom", indices[-4:][::-1])):
         for index in chosen:
             bare = clean(lines[index]).strip("<>()[] ")
             if URL.fullmatch(bare) and (url := clean_url(bare)) and _is_article_url(url):
                 return Found(url, f"line {index + 1} (a bare URL at the {where})")
+    return None
+
+
+def _canonical_url(text: str) -> Found | None:
     canonical = re.search(
         r"<link\b(?=[^>]*\brel=[\"']canonical[\"'])[^>]*\bhref=[\"']([^\"']+)[\"']", text, re.IGNORECASE
     )

@@ -97,10 +97,18 @@ def detect_language(text: str, *, min_hits: int = 3) -> str | None:
     latin = sum(1 for c in text if c.isalpha() and c < "\u0250")
     words = re.findall(r"\w+", text.casefold())
     if cyrillic > latin:
-        scores = {lang: sum(w in _STOPWORD_SETS[lang] for w in words) for lang in _CYRILLIC_LANGUAGES}
-        # "і" and "ї", "є" are letters Russian does not have: a Ukrainian text uses them often.
-        scores["uk"] += sum(1 for c in text if c in "іїєґІЇЄҐ") // 4
-        return "uk" if scores["uk"] > scores["ru"] else "ru"
+        return _cyrillic_language(text, words)
+    return _latin_language(words, min_hits)
+
+
+def _cyrillic_language(text: str, words: list[str]) -> str:
+    scores = {lang: sum(w in _STOPWORD_SETS[lang] for w in words) for lang in _CYRILLIC_LANGUAGES}
+    # "і" and "ї", "є" are letters Russian does not have: a Ukrainian text uses them often.
+    scores["uk"] += sum(1 for c in text if c in "іїєґІЇЄҐ") // 4
+    return "uk" if scores["uk"] > scores["ru"] else "ru"
+
+
+def _latin_language(words: list[str], min_hits: int) -> str | None:
     ranked = sorted(
         ((sum(w in words_set for w in words), lang) for lang, words_set in _STOPWORD_SETS.items()
          if lang not in _CYRILLIC_LANGUAGES),
