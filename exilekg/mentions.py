@@ -185,28 +185,44 @@ def _collect(
         first_words = {words[0] for _, words in keys if len(words) > 1}
         for key, words in keys:
             if len(words) == 1:
-                word = words[0]
-                adjective = not person and (
-                    word in first_words
-                    or word.casefold().endswith(_ADJECTIVE_ENDINGS)
-                    or (morph is not None and _CYRILLIC.search(word) is not None and _adjective(morph, word))
-                )
+                adjective = not person and _reads_as_adjective(words[0], first_words, morph)
                 names.add(key, entity, person=person, single=person, adjective=adjective)
                 continue
             names.add(key, entity, person=person, single=False)
             if person:
-                parts = _person_parts(words, morph)
-                if parts is not None:
-                    surname, short = parts
-                    names.add(join([surname]), entity, person=True, single=True)
-                    if len(words) > 2:
-                        names.add(join(short), entity, person=True, single=False)
+                _add_person_parts(names, entity, words, join, morph)
             elif kind in ("Organization", "Place") and _CYRILLIC.search(key):
-                content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
-                if len(content) >= _ACRONYM_MIN_WORDS and all(w[:1].isalpha() for w in content):
-                    acronym = "".join(w[0] for w in content).upper()
-                    names.add(join([acronym]), entity, person=False, single=False)
+                _add_acronym(names, entity, words, join)
     return names
+
+
+def _reads_as_adjective(word: str, first_words: set[str], morph: Morphology | None) -> bool:
+    """Whether a one-word name of an organisation or place may stand as an adjective ("Russian")."""
+    return (
+        word in first_words
+        or word.casefold().endswith(_ADJECTIVE_ENDINGS)
+        or (morph is not None and _CYRILLIC.search(word) is not None and _adjective(morph, word))
+    )
+
+
+def _add_person_parts(
+    names: _Names, entity: str, words: list[str], join: Callable[[list[str]], str], morph: Morphology | None
+) -> None:
+    """A person's surname alone, and the name without its patronymic, as further names."""
+    parts = _person_parts(words, morph)
+    if parts is not None:
+        surname, short = parts
+        names.add(join([surname]), entity, person=True, single=True)
+        if len(words) > 2:
+            names.add(join(short), entity, person=True, single=False)
+
+
+def _add_acronym(names: _Names, entity: str, words: list[str], join: Callable[[list[str]], str]) -> None:
+    """The acronym of a Cyrillic organisation or place name of enough content words («ФБК»)."""
+    content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
+    if len(content) >= _ACRONYM_MIN_WORDS and all(w[:1].isalpha() for w in content):
+        acronym = "".join(w[0] for w in content).upper()
+        names.add(join([acronym]), entity, person=False, single=False)
 
 
 def _adjective(morph: Morphology, word: str) -> bool:
@@ -334,11 +350,7 @@ class _WordIndex:
         forms: dict[str, dict[str, None]] = {}
         for number, key in enumerate(names.by_key):
             words = key.split("\u0001")
-            rules = tuple(
-                _CAPITALS if _is_acronym(w) else _CAPITAL if w[:1].isupper() else _ANY for w in words
-            )
-            if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
-                rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
+            rules = _case_rules(words)
             readings = [morph.name_readings(w) for w in words]
             for word_readings in readings:
                 for reading, word_forms in word_readings:
@@ -350,18 +362,7 @@ class _WordIndex:
                     self.single.setdefault(variant[0], []).append((rules, number))
                 else:
                     self.pairs.setdefault((variant[0], variant[1]), []).append((variant[2:], rules, number))
-        # Every form of every name's word, folded as texts are and lowercased, in one automaton
-        # whose values number (length, keys of the names' words it is a form of) entries.
-        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.entries: list[tuple[int, tuple[str, ...]]] = []
-        merged: dict[str, dict[str, None]] = {}
-        for form, keys in forms.items():
-            merged.setdefault(NormalizedText(form).folded.lower(), {}).update(keys)
-        for number, (form, keys) in enumerate(merged.items()):
-            self.automaton.add_word(form, number)
-            self.entries.append((len(form), tuple(keys)))
-        if self.entries:
-            self.automaton.make_automaton()
+        self.automaton, self.entries = _forms_automaton(forms)
 
     def _words(self, text: NormalizedText) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """The text's words that are a form of some name's word, in order: (start, end, the
@@ -404,19 +405,56 @@ class _WordIndex:
                     for rest, rules, number in pairs.get((key, second), ()):
                         if not (_fits(word, rules[0]) and _fits(words[i + 1][2], rules[1])):
                             continue
-                        j = i + 1
-                        for wanted, rule in zip(rest, rules[2:], strict=True):
-                            j += 1
-                            if (
-                                j >= len(words)
-                                or wanted not in words[j][3]
-                                or not _fits(words[j][2], rule)
-                                or not _GAP.fullmatch(raw, words[j - 1][1], words[j][0])
-                            ):
-                                break
-                        else:
-                            found.append(_Candidate(start, words[j][1], number))
+                        last = _rest_of_name(words, i + 1, rest, rules[2:], raw)
+                        if last is not None:
+                            found.append(_Candidate(start, words[last][1], number))
         return found
+
+
+_Word = tuple[int, int, str, tuple[str, ...]]
+
+
+def _rest_of_name(
+    words: list[_Word], j: int, rest: tuple[str, ...], rules: tuple[int, ...], raw: str
+) -> int | None:
+    """The index of a longer name's last word in ``words`` when its words after the first two
+    (``rest``) follow word ``j`` one by one; None when one does not."""
+    for wanted, rule in zip(rest, rules, strict=True):
+        j += 1
+        if (
+            j >= len(words)
+            or wanted not in words[j][3]
+            or not _fits(words[j][2], rule)
+            or not _GAP.fullmatch(raw, words[j - 1][1], words[j][0])
+        ):
+            return None
+    return j
+
+
+def _case_rules(words: list[str]) -> tuple[int, ...]:
+    """The case rule of each word of a name (see :data:`_ANY`)."""
+    rules = tuple(_CAPITALS if _is_acronym(w) else _CAPITAL if w[:1].isupper() else _ANY for w in words)
+    if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
+        rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
+    return rules
+
+
+def _forms_automaton(
+    forms: dict[str, dict[str, None]],
+) -> tuple[ahocorasick.Automaton, list[tuple[int, tuple[str, ...]]]]:
+    """Every form of every name's word, folded as texts are and lowercased, in one automaton
+    whose values number (length, keys of the names' words it is a form of) entries."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    entries: list[tuple[int, tuple[str, ...]]] = []
+    merged: dict[str, dict[str, None]] = {}
+    for form, keys in forms.items():
+        merged.setdefault(NormalizedText(form).folded.lower(), {}).update(keys)
+    for number, (form, keys) in enumerate(merged.items()):
+        automaton.add_word(form, number)
+        entries.append((len(form), tuple(keys)))
+    if entries:
+        automaton.make_automaton()
+    return automaton, entries
 
 
 def _word_char(text: str, position: int) -> bool:
@@ -467,19 +505,7 @@ def _resolve(
 ) -> MentionList:
     if not candidates:
         return MentionList()
-    chosen = _select(candidates)
-    # A person's name inside the longer name of something else is a mention of the person too.
-    outer = [c for c in chosen if not names[c.name].persons]
-    if outer:
-        inner = [
-            c
-            for c in candidates
-            if names[c.name].persons
-            and any(
-                o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer
-            )
-        ]
-        chosen = sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
+    chosen = _with_inner_persons(_select(candidates), candidates, names)
     # Who the document names in full: an unshared name that is not a person's one word.
     in_full = {
         next(iter(names[c.name].owners))
@@ -489,13 +515,7 @@ def _resolve(
     mentions: list[Mention] = []
     ambiguous: list[AmbiguousMention] = []
     for c in chosen:
-        owners = list(names[c.name].owners)
-        if len(owners) > 1:
-            settled = [o for o in owners if o in in_full]
-            if len(settled) == 1:
-                owners = settled
-            elif settled:
-                owners = settled  # named in full alike: still ambiguous, between those only
+        owners = _owners(names[c.name], in_full)
         prefix = raw[max(0, c.start - CONTEXT_CHARS) : c.start]
         suffix = raw[c.end : c.end + CONTEXT_CHARS]
         if len(owners) == 1:
@@ -505,6 +525,33 @@ def _resolve(
                 AmbiguousMention(tuple(sorted(owners)), c.start, c.end, raw[c.start : c.end], prefix, suffix)
             )
     return MentionList(mentions, ambiguous)
+
+
+def _with_inner_persons(
+    chosen: list[_Candidate], candidates: list[_Candidate], names: Sequence[_Name]
+) -> list[_Candidate]:
+    """``chosen`` and the persons' names inside the longer names of something else among them:
+    a person's name inside the longer name of something else is a mention of the person too."""
+    outer = [c for c in chosen if not names[c.name].persons]
+    if not outer:
+        return chosen
+    inner = [
+        c
+        for c in candidates
+        if names[c.name].persons
+        and any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer)
+    ]
+    return sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
+
+
+def _owners(name: _Name, in_full: set[str]) -> list[str]:
+    """Whom a name may mean: of several owners, those the document names in full, if any."""
+    owners = list(name.owners)
+    if len(owners) > 1:
+        settled = [o for o in owners if o in in_full]
+        if settled:
+            owners = settled  # one: settled; several named in full alike: ambiguous between those only
+    return owners
 
 
 # --------------------------------------------------------------------------- documents
