@@ -145,22 +145,17 @@ class Morphology:
         known = [p for p in parses if not _is_guess(p)]
         named = [p for p in parses if _NAME_TAGS & set(p.tag.grammemes)]
         proper = [p for p in parses if _PROPER_TAGS & set(p.tag.grammemes)]
-        best = (named or proper or parses or [None])[0]
-        if best is None:
+        preferred = named or proper or parses
+        if not preferred:
             return WordInfo(word.casefold(), frozenset(), None, False, False, False, None, None, False)
-        grammemes = set(best.tag.grammemes)
-        name_part = next((t for t in ("Name", "Surn", "Patr") if t in grammemes), None)
-        # A known word whose every reading is an adverb, a verb, a pronoun ...: «Позже», «Однако».
-        common = bool(known) and not proper and all(p.tag.POS in _NOT_NAME_POS for p in known)
-        function = bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known)
-        cases = frozenset(p.tag.case for p in (named or proper or parses) if p.tag.case)
+        best = preferred[0]
         return WordInfo(
             nominative=_nominative(best),
-            cases=cases,
-            name_part=name_part,
+            cases=frozenset(p.tag.case for p in preferred if p.tag.case),
+            name_part=_name_part(best),
             proper=bool(proper),
-            common=common,
-            function=function,
+            common=_common(known, proper),
+            function=bool(known) and all(p.tag.POS in _FUNCTION_POS for p in known),
             gender=best.tag.gender,
             pos=best.tag.POS,
             known=bool(known),
@@ -175,15 +170,13 @@ class Morphology:
         """
         infos = [self.info(w) for w in words]
         if person is None:
-            person = any(i.name_part for i in infos) and all(
-                i.name_part or not i.cases or i.proper for i in infos
-            )
+            person = _a_persons_name(infos)
         gender = next((i.gender for i in infos if i.name_part == "Name" and i.gender), None)
         shared = _shared_case(infos)
         out: list[str] = []
         head_seen = False
         for word in words:
-            if head_seen or word.isupper() or not any(c.isalpha() for c in word):
+            if head_seen or _uninflected(word):
                 out.append(word)
                 continue
             form = self._inflect(word, gender if person else None, shared)
@@ -296,3 +289,24 @@ def morphology(language: str | None) -> Morphology | None:
         )
         return None
     return Morphology(language, analyzer)
+
+
+def _name_part(parse: Any) -> str | None:
+    """Which part of a person's name a reading is: a given name, a surname or a patronymic."""
+    grammemes = set(parse.tag.grammemes)
+    return next((t for t in ("Name", "Surn", "Patr") if t in grammemes), None)
+
+
+def _common(known: list[Any], proper: list[Any]) -> bool:
+    """A known word whose every reading is an adverb, a verb, a pronoun ...: «Позже», «Однако»."""
+    return bool(known) and not proper and all(p.tag.POS in _NOT_NAME_POS for p in known)
+
+
+def _a_persons_name(infos: list[WordInfo]) -> bool:
+    """Whether words read as a person's name: some a part of one, the others proper or uninflected."""
+    return any(i.name_part for i in infos) and all(i.name_part or not i.cases or i.proper for i in infos)
+
+
+def _uninflected(word: str) -> bool:
+    """An acronym, or a word without letters: written the same in every case."""
+    return word.isupper() or not any(c.isalpha() for c in word)

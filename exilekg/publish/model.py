@@ -279,41 +279,46 @@ class SiteModel(SiteLinks):
 
     @cached_property
     def series(self) -> list[Series]:
-        s = self.store
         grouped: dict[tuple[str, str | None, str], Series] = {}
         observations = [p for p in sorted(self.page_set) if self.segment(p) == "observation"]
         for obs in observations:
-            measure = s.text(obs, SCHEMA.variableMeasured)
-            # A bound or a range is charted at the number the text gives first (its lower bound
-            # for a range) and labelled as the text gives it ("over 150", "35–40").
-            number = s.text(obs, SCHEMA.value) or s.text(obs, SCHEMA.minValue) or s.text(obs, SCHEMA.maxValue)
-            value_text = self.quantity(obs, unit=False)
-            if measure is None or number is None or value_text is None:
+            found = self._point(obs)
+            if found is None:
                 continue
-            try:
-                value = float(number)
-            except ValueError:
-                continue
-            answer = s.text(obs, EXILEKG.answer)
-            unit = s.text(obs, SCHEMA.unitText) or ""
-            key = (measure, answer, unit)
-            about = [self.label(a) for a in s.iris(obs, SCHEMA.observationAbout)]
-            series = grouped.setdefault(key, Series(measure, answer, unit))
-            series.points.append(
-                ObservationPoint(
-                    obs,
-                    value,
-                    value_text,
-                    s.text(obs, SCHEMA.observationDate),
-                    s.text(obs, EXILEKG.population),
-                    ", ".join(about) or None,
-                )
-            )
+            key, point = found
+            grouped.setdefault(key, Series(*key)).points.append(point)
         for series in grouped.values():
             series.points.sort(key=lambda p: (p.date or "", p.population or "", p.about or "", p.iri))
         return sorted(
             grouped.values(), key=lambda item: (_sort_text(item.measure), item.answer or "", item.unit)
         )
+
+    def _point(self, obs: IRI) -> tuple[tuple[str, str | None, str], ObservationPoint] | None:
+        """An observation's series (measure, answer, unit) and its point; None without a number."""
+        s = self.store
+        measure = s.text(obs, SCHEMA.variableMeasured)
+        # A bound or a range is charted at the number the text gives first (its lower bound
+        # for a range) and labelled as the text gives it ("over 150", "35–40").
+        number = s.text(obs, SCHEMA.value) or s.text(obs, SCHEMA.minValue) or s.text(obs, SCHEMA.maxValue)
+        value_text = self.quantity(obs, unit=False)
+        if measure is None or number is None or value_text is None:
+            return None
+        try:
+            value = float(number)
+        except ValueError:
+            return None
+        answer = s.text(obs, EXILEKG.answer)
+        unit = s.text(obs, SCHEMA.unitText) or ""
+        about = [self.label(a) for a in s.iris(obs, SCHEMA.observationAbout)]
+        point = ObservationPoint(
+            obs,
+            value,
+            value_text,
+            s.text(obs, SCHEMA.observationDate),
+            s.text(obs, EXILEKG.population),
+            ", ".join(about) or None,
+        )
+        return (measure, answer, unit), point
 
     def series_of(self, iri: IRI) -> list[Series]:
         """The series that hold ``iri`` (an observation) or an observation linked to it."""
@@ -406,22 +411,14 @@ class SiteModel(SiteLinks):
         segment = self.segment(page)
         kind = self.kind(page)
         statement: tuple[Link, ...] = ()
-        quote = None
         if kind == "fact":
             statement, _ = self.sentence(here, page)
-        record_kind = kind_of_segment(segment)
-        if record_kind is not None and record_kind.phrasing.quote is not None:
-            quote = s.text(page, record_kind.phrasing.slots[record_kind.phrasing.quote].predicate)
+        quote = self._quote(page, segment)
         edges = self.connections(page)
         connections = tuple(
             Connection(self.link(here, a), predicate_label(p), self.link(here, b)) for a, p, b in edges
         )
-        if segment == "document":
-            facts = tuple(self.fact_item(here, f, page) for f in self.facts_from(page))
-        elif kind == "fact":
-            facts = ()
-        else:
-            facts = tuple(self.fact_item(here, f) for f in self.facts_about(page))
+        facts = self._facts(here, page, segment, kind)
         figures = tuple(
             self.figure(here, series, number, page if segment == "observation" else None)
             for number, series in enumerate(self.series_of(page), 1)
@@ -452,6 +449,21 @@ class SiteModel(SiteLinks):
                 Link(*same_as_label(i), external=True) for i in sorted(s.iris(page, SCHEMA.sameAs))
             ),
         )
+
+    def _quote(self, page: IRI, segment: str) -> str | None:
+        """The words a record of a quoting kind (a quotation, a label) quotes."""
+        record_kind = kind_of_segment(segment)
+        if record_kind is None or record_kind.phrasing.quote is None:
+            return None
+        return self.store.text(page, record_kind.phrasing.slots[record_kind.phrasing.quote].predicate)
+
+    def _facts(self, here: str, page: IRI, segment: str, kind: str) -> tuple[FactItem, ...]:
+        """The facts a document supports, or those about an entity (none on a fact's own page)."""
+        if segment == "document":
+            return tuple(self.fact_item(here, f, page) for f in self.facts_from(page))
+        if kind == "fact":
+            return ()
+        return tuple(self.fact_item(here, f) for f in self.facts_about(page))
 
     def parts(self, from_file: str, page: IRI) -> tuple[tuple[str, str, tuple[Property, ...]], ...]:
         """Sub-nodes that links point at by fragment (images, a maintainer), each with its properties."""

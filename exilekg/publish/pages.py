@@ -215,42 +215,9 @@ class SiteWriter:
         def count(predicate: IRI) -> str | None:
             return s.text(ds, predicate)
 
-        classes = []
-        for part in s.iris(ds, VOID.classPartition):
-            cls = s.value(part, VOID["class"])
-            number = s.text(part, VOID.entities)
-            if isinstance(cls, IRI) and number is not None:
-                classes.append((class_label(cls), prefixed(cls), int(number)))
-        classes.sort(key=lambda item: (-item[2], item[0]))
-        dumps = []
-        for dist in s.iris(ds, DCAT.distribution):
-            url = s.value(dist, DCAT.downloadURL)
-            media = s.value(dist, DCAT.mediaType)
-            if not isinstance(url, IRI):
-                continue
-            name = url.rsplit("/", 1)[-1]
-            file = self.root / "dump" / name
-            if not file.is_file():
-                continue
-            media_type = str(media).split("/media-types/", 1)[-1] if media else ""
-            dumps.append(
-                (
-                    s.text(dist, DCTERMS.title) or name,
-                    f"dump/{name}",
-                    media_type,
-                    _human_size(file.stat().st_size),
-                )
-            )
-        dumps.sort(key=lambda item: item[1])
-        maintainer = s.value(ds, SCHEMA.maintainer)
-        maintainer_link = None
-        if isinstance(maintainer, IRI):
-            url = s.value(maintainer, SCHEMA.url)
-            maintainer_link = Link(
-                s.text(maintainer, SCHEMA.name) or str(maintainer),
-                str(url) if isinstance(url, IRI) else None,
-                external=isinstance(url, IRI),
-            )
+        classes = self._classes()
+        dumps = self._dump_rows()
+        maintainer_link = self._maintainer_link()
         indexes = [
             (
                 index.file,
@@ -286,6 +253,55 @@ class SiteWriter:
         )
         self.render("index.html", "home.html", self.base_url, **context)
         self.render("dataset.html", "home.html", f"{self.base_url}dataset", **context)
+
+    def _classes(self) -> list[tuple[str, str, int]]:
+        """The classes of the dataset's entities (label, prefixed name, count), most entities first."""
+        s = self.store
+        classes = []
+        for part in s.iris(self.dataset, VOID.classPartition):
+            cls = s.value(part, VOID["class"])
+            number = s.text(part, VOID.entities)
+            if isinstance(cls, IRI) and number is not None:
+                classes.append((class_label(cls), prefixed(cls), int(number)))
+        classes.sort(key=lambda item: (-item[2], item[0]))
+        return classes
+
+    def _dump_rows(self) -> list[tuple[str, str, str, str]]:
+        """The dumps the site holds (title, path, media type, size), by path."""
+        s = self.store
+        dumps = []
+        for dist in s.iris(self.dataset, DCAT.distribution):
+            url = s.value(dist, DCAT.downloadURL)
+            media = s.value(dist, DCAT.mediaType)
+            if not isinstance(url, IRI):
+                continue
+            name = url.rsplit("/", 1)[-1]
+            file = self.root / "dump" / name
+            if not file.is_file():
+                continue
+            media_type = str(media).split("/media-types/", 1)[-1] if media else ""
+            dumps.append(
+                (
+                    s.text(dist, DCTERMS.title) or name,
+                    f"dump/{name}",
+                    media_type,
+                    _human_size(file.stat().st_size),
+                )
+            )
+        dumps.sort(key=lambda item: item[1])
+        return dumps
+
+    def _maintainer_link(self) -> Link | None:
+        s = self.store
+        maintainer = s.value(self.dataset, SCHEMA.maintainer)
+        if not isinstance(maintainer, IRI):
+            return None
+        url = s.value(maintainer, SCHEMA.url)
+        return Link(
+            s.text(maintainer, SCHEMA.name) or str(maintainer),
+            str(url) if isinstance(url, IRI) else None,
+            external=isinstance(url, IRI),
+        )
 
     # -- indexes -------------------------------------------------------------------------------------
 

@@ -72,26 +72,35 @@ def resolve(root: Path, url_path: str, accept: str | None) -> Resolution:
     if target.is_file():
         return Resolution(HTTPStatus.OK, target, _content_type(target))
     if relative and not relative.endswith("/"):
-        # Record ids may hold dots, so any path whose variants exist negotiates, extension or not.
-        available = [v for v in VARIANTS if target.with_name(f"{target.name}.{v.extension}").is_file()]
-        if available:
-            chosen = negotiate(accept)
-            if chosen not in available:
-                chosen = available[0]
-            file = target.with_name(f"{target.name}.{chosen.extension}")
-            links = ", ".join(
-                f'<{target.name}.{v.extension}>; rel="alternate"; type="{v.media_type}"' for v in available
-            )
-            return Resolution(
-                HTTPStatus.OK,
-                file,
-                _content_type(file),
-                {"Vary": "Accept", "Content-Location": file.name, "Link": links},
-            )
+        negotiated = _negotiated(target, accept)
+        if negotiated is not None:
+            return negotiated
     match = _SUB_NODE.match(relative)
     if match and (root / f"{match.group(1)}.html").is_file():
         return Resolution(HTTPStatus.SEE_OTHER, headers={"Location": f"/{match.group(1)}", "Vary": "Accept"})
     return Resolution(HTTPStatus.NOT_FOUND)
+
+
+def _negotiated(target: Path, accept: str | None) -> Resolution | None:
+    """The variant of ``target`` (``.html``, ``.ttl``, ``.jsonld`` beside it) that ``accept``
+    prefers, or None when it has none."""
+    # Record ids may hold dots, so any path whose variants exist negotiates, extension or not.
+    available = [v for v in VARIANTS if target.with_name(f"{target.name}.{v.extension}").is_file()]
+    if not available:
+        return None
+    chosen = negotiate(accept)
+    if chosen not in available:
+        chosen = available[0]
+    file = target.with_name(f"{target.name}.{chosen.extension}")
+    links = ", ".join(
+        f'<{target.name}.{v.extension}>; rel="alternate"; type="{v.media_type}"' for v in available
+    )
+    return Resolution(
+        HTTPStatus.OK,
+        file,
+        _content_type(file),
+        {"Vary": "Accept", "Content-Location": file.name, "Link": links},
+    )
 
 
 class _Handler(QuietHandler):

@@ -29,11 +29,11 @@ stays the bare slice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from exilekg.jsonld import inline_context
 from exilekg.publish.store import Store, Triple
-from exilekg.terms import DCAT, DCTERMS, IRI, RDF, SCHEMA, Literal
+from exilekg.terms import DCAT, DCTERMS, IRI, RDF, SCHEMA, Literal, Term
 from exilekg.writers import jsonld_document
 
 __all__ = ["COERCED", "FIRST_EMBEDDED", "page_jsonld", "search_triples"]
@@ -119,20 +119,25 @@ def _dataset_in_schema(store: Store, ds: IRI, landing: str) -> Iterable[Triple]:
         for value in store.values(ds, source):
             yield ds, target, value
     for dist in store.iris(ds, DCAT.distribution):
-        downloads = store.iris(dist, DCAT.downloadURL)
-        if not downloads:
-            continue
-        yield ds, SCHEMA.distribution, dist
-        yield dist, RDF.type, SCHEMA.DataDownload
-        for url in downloads:
-            yield dist, SCHEMA.contentUrl, url
-        for media in store.iris(dist, DCAT.mediaType):
-            if media.startswith(_MEDIA_TYPES):
-                yield dist, SCHEMA.encodingFormat, Literal(media[len(_MEDIA_TYPES) :])
-        for title in store.values(dist, DCTERMS.title):
-            yield dist, SCHEMA.name, title
-        for license_iri in store.iris(dist, DCTERMS.license):
-            yield dist, SCHEMA.license, license_iri
+        yield from _download_in_schema(store, ds, dist)
+
+
+def _download_in_schema(store: Store, ds: IRI, dist: IRI) -> Iterable[Triple]:
+    """A DCAT distribution with a download URL as a schema.org DataDownload of the dataset."""
+    downloads = store.iris(dist, DCAT.downloadURL)
+    if not downloads:
+        return
+    yield ds, SCHEMA.distribution, dist
+    yield dist, RDF.type, SCHEMA.DataDownload
+    for url in downloads:
+        yield dist, SCHEMA.contentUrl, url
+    for media in store.iris(dist, DCAT.mediaType):
+        if media.startswith(_MEDIA_TYPES):
+            yield dist, SCHEMA.encodingFormat, Literal(media[len(_MEDIA_TYPES) :])
+    for title in store.values(dist, DCTERMS.title):
+        yield dist, SCHEMA.name, title
+    for license_iri in store.iris(dist, DCTERMS.license):
+        yield dist, SCHEMA.license, license_iri
 
 
 def search_triples(
@@ -154,28 +159,39 @@ def search_triples(
     described = {s for s, _, _ in triples}
     linked: dict[IRI, None] = {}
     for s, p, o in triples:
-        if (
-            isinstance(o, IRI)
-            and p.startswith(str(SCHEMA))
-            and p not in _NOT_SUMMARISED
-            and o not in described
-            and store.owner(o) == o
-            and o in page_urls
-        ):
+        if _links_a_page(o, p, store, described, page_urls):
             linked[o] = None
         if p == SCHEMA.contentUrl and store.has_type(s, SCHEMA.ImageObject):
             out[(s, SCHEMA.url, o)] = None
     for node in linked:
         out.update(dict.fromkeys(_record_summary(store, node, page_urls.get(node))))
-    segment = store.segment(page)
-    if segment == "dataset" and store.has_type(page, SCHEMA.Dataset):
-        landing = page_urls.get(page, base_url)
-        out.update(dict.fromkeys(_dataset_in_schema(store, page, landing)))
-    elif store.has_type(page, SCHEMA.Person) and page in page_urls:
-        profile = IRI(f"{page_urls[page]}.html")
-        out[(profile, RDF.type, SCHEMA.ProfilePage)] = None
-        out[(profile, SCHEMA.mainEntity, page)] = None
+    out.update(dict.fromkeys(_page_kind_triples(store, page, page_urls, base_url)))
     return list(out)
+
+
+def _links_a_page(
+    o: Term, p: IRI, store: Store, described: set[IRI], page_urls: dict[IRI, str]
+) -> TypeGuard[IRI]:
+    """Whether ``o`` is a record with a page of its own that a schema.org property links to and
+    the slice does not describe: the page's JSON-LD then summarises it."""
+    return (
+        isinstance(o, IRI)
+        and p.startswith(str(SCHEMA))
+        and p not in _NOT_SUMMARISED
+        and o not in described
+        and store.owner(o) == o
+        and o in page_urls
+    )
+
+
+def _page_kind_triples(store: Store, page: IRI, page_urls: dict[IRI, str], base_url: str) -> list[Triple]:
+    """The dataset's page as a schema.org Dataset; a person's page as their ProfilePage."""
+    if store.segment(page) == "dataset" and store.has_type(page, SCHEMA.Dataset):
+        return list(_dataset_in_schema(store, page, page_urls.get(page, base_url)))
+    if store.has_type(page, SCHEMA.Person) and page in page_urls:
+        profile = IRI(f"{page_urls[page]}.html")
+        return [(profile, RDF.type, SCHEMA.ProfilePage), (profile, SCHEMA.mainEntity, page)]
+    return []
 
 
 def _nest(nodes: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
@@ -201,21 +217,24 @@ def _nest(nodes: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
             ):
                 value = node[key]
                 values = value if isinstance(value, list) else [value]
-                changed = []
-                for item in values:
-                    bare = isinstance(item, dict) and set(item) == {"@id"} and key not in COERCED
-                    target = item.get("@id") if bare else None
-                    if target is not None and target in by_id:
-                        if target not in placed:
-                            placed.add(target)
-                            item = by_id[target]
-                            queue.append(item)
-                        elif key in order:
-                            # Described elsewhere on the page: its type and name again here, as
-                            # search engines read each property alone (the same node, merged).
-                            item = {k: v for k, v in by_id[target].items() if k in _SUMMARY_KEYS}
-                    changed.append(item)
+                changed = [place(key, item, queue) for item in values]
                 node[key] = changed if isinstance(value, list) else changed[0]
+
+    def place(key: str, item: Any, queue: list[dict[str, Any]]) -> Any:
+        """A value of ``key``: a bare reference becomes its node where first met (walked in turn)."""
+        bare = isinstance(item, dict) and set(item) == {"@id"} and key not in COERCED
+        target = item.get("@id") if bare else None
+        if target is None or target not in by_id:
+            return item
+        if target not in placed:
+            placed.add(target)
+            queue.append(by_id[target])
+            return by_id[target]
+        if key in order:
+            # Described elsewhere on the page: its type and name again here, as
+            # search engines read each property alone (the same node, merged).
+            return {k: v for k, v in by_id[target].items() if k in _SUMMARY_KEYS}
+        return item
 
     for start_id in [root, *by_id]:
         if start_id in placed or start_id not in by_id:

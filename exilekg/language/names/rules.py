@@ -196,12 +196,7 @@ def _runs(line: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Ite
     for token in tokens:
         if any(start <= token.start < end for start, end in masked):
             continue
-        previous = (pending or run)[-1] if run else None
-        gap = line[previous.end : token.start] if previous else ""
-        # "J. R. Tolman": initials join a name across their periods.
-        initial = previous is not None and len(previous.text) == 1 and re.fullmatch(r"\.\s+", gap) is not None
-        joined = bool(run) and (gap.isspace() or initial)
-        if run and (not joined or run[-1].possessive):
+        if run and (not _joins(line, (pending or run)[-1], token) or run[-1].possessive):
             yield run
             run, pending = [], []
         if _is_capitalised(token.text):
@@ -216,6 +211,13 @@ def _runs(line: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Ite
             run, pending = [], []
     if run:
         yield run
+
+
+def _joins(line: str, previous: _Token, token: _Token) -> bool:
+    """Whether ``token`` continues the run ending at ``previous``: only spaces between them, or
+    the period after an initial ("J. R. Tolman": initials join a name across their periods)."""
+    gap = line[previous.end : token.start]
+    return gap.isspace() or (len(previous.text) == 1 and re.fullmatch(r"\.\s+", gap) is not None)
 
 
 def _trim(run: list[_Token], vocabulary: _Vocabulary) -> list[_Token]:

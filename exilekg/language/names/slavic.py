@@ -4,6 +4,7 @@ organisation names completed, and the recogniser's spans trimmed by the dictiona
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from exilekg.language.morphology import Morphology
@@ -74,46 +75,33 @@ class SlavicPieces:
         if position is None:
             return piece
         taken: list[_Token] = []
-        previous_pos = info.pos
+        previous_pos: str | None = info.pos
         for token in line_tokens[position + 1 : position + 7]:
-            if token.text[:1].isupper() and not self.morph.info(token.text).proper:
+            previous_pos = self._dependent(token, previous_pos)
+            if previous_pos is None:
                 break
-            word = self.morph.info(token.text)
-            if word.pos == "PREP":
-                taken.append(token)
-                previous_pos = "PREP"
-                continue
-            oblique = bool(word.cases - {"nomn", "accs", "voct"})  # may depend on the noun before
-            head = previous_pos == "ADJF" and word.pos == "NOUN"
-            if word.pos in ("NOUN", "ADJF") and (oblique or head or previous_pos == "PREP"):
-                taken.append(token)
-                previous_pos = word.pos
-                continue
-            break
+            taken.append(token)
         while taken and self.morph.info(taken[-1].text).pos == "PREP":
             taken.pop()
         return piece + taken if taken else piece
 
+    def _dependent(self, token: _Token, previous_pos: str | None) -> str | None:
+        """The part of speech of ``token`` if it may depend on the words before it in a name
+        (a preposition, an oblique noun or adjective, a noun after its adjective), else None."""
+        if token.text[:1].isupper() and not self.morph.info(token.text).proper:
+            return None
+        word = self.morph.info(token.text)
+        if word.pos == "PREP":
+            return "PREP"
+        oblique = bool(word.cases - {"nomn", "accs", "voct"})  # may depend on the noun before
+        head = previous_pos == "ADJF" and word.pos == "NOUN"
+        if word.pos in ("NOUN", "ADJF") and (oblique or head or previous_pos == "PREP"):
+            return word.pos
+        return None
+
 
 def recognised_names(text: str, found: list[NamedSpan], morph: Morphology | None) -> list[NameSpan]:
-    out: list[NameSpan] = []
-    for span in found:
-        # «Фонд борьбы с коррупцией (ФБК)»: the name and its acronym are two spans.
-        for match in re.finditer(r"[^()\[\]]+", text[span.start : span.end]):
-            start, end = span.start + match.start(), span.start + match.end()
-            while start < end and not text[start].isalnum():
-                start += 1
-            while end > start and not text[end - 1].isalnum():
-                end -= 1
-            words = list(_WORD.finditer(text, start, end))
-            if morph is not None:
-                while words and _drop_word(morph, words[0].group()):
-                    words.pop(0)
-                while words and _drop_word(morph, words[-1].group()):
-                    words.pop()
-            if words:
-                start, end = words[0].start(), words[-1].end()
-                out.append(NameSpan(text[start:end], start, end, False, span.kind, False))
+    out = [name for span in found for name in _trimmed(text, span, morph)]
     covered = [(s.start, s.end) for s in out]
 
     def free(start: int, end: int) -> bool:
@@ -128,6 +116,26 @@ def recognised_names(text: str, found: list[NamedSpan], morph: Morphology | None
                 s, e = token.start + offset, token.start + offset + len(token.text)
                 out.append(NameSpan(token.text, s, e, False, None, False))
     return sorted(out, key=lambda s: s.start)
+
+
+def _trimmed(text: str, span: NamedSpan, morph: Morphology | None) -> Iterator[NameSpan]:
+    """The recogniser's span without the punctuation and the common words at its edges."""
+    # «Фонд борьбы с коррупцией (ФБК)»: the name and its acronym are two spans.
+    for match in re.finditer(r"[^()\[\]]+", text[span.start : span.end]):
+        start, end = span.start + match.start(), span.start + match.end()
+        while start < end and not text[start].isalnum():
+            start += 1
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+        words = list(_WORD.finditer(text, start, end))
+        if morph is not None:
+            while words and _drop_word(morph, words[0].group()):
+                words.pop(0)
+            while words and _drop_word(morph, words[-1].group()):
+                words.pop()
+        if words:
+            start, end = words[0].start(), words[-1].end()
+            yield NameSpan(text[start:end], start, end, False, span.kind, False)
 
 
 def _drop_word(morph: Morphology, word: str) -> bool:
