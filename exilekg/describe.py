@@ -40,12 +40,7 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
         for fmt, path in sorted(result.outputs.items(), key=lambda item: item[0].extension)
     ]
     publisher = meta.get("publisher")
-    maintainer = meta.get("maintainer")
-    contact = (
-        maintainer
-        if isinstance(maintainer, dict) and ("email" in maintainer or "url" in maintainer)
-        else None
-    )
+    contact = _contact_of(meta.get("maintainer"))
     yield from _dataset(
         ds, corpus, result, g, publisher=isinstance(publisher, dict), contact=contact is not None
     )
@@ -75,10 +70,20 @@ def void_quads(corpus: Corpus, result: BuildResult) -> Iterator[Quad]:
         yield from _distribution(dist, fmt, download, meta, result, g)
         digest = result.digests.get(fmt)
         if digest is not None:
-            checksum = IRI(f"{dist}-sha256")
-            yield checksum, RDF.type, SPDX.Checksum, g
-            yield checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, g
-            yield checksum, SPDX.checksumValue, Literal(digest.sha256, XSD.hexBinary), g
+            yield from _checksum(IRI(f"{dist}-sha256"), digest.sha256, g)
+
+
+def _contact_of(maintainer: Any) -> dict[str, Any] | None:
+    """The corpus's maintainer when it gives a way to reach it (an email or a URL)."""
+    if isinstance(maintainer, dict) and ("email" in maintainer or "url" in maintainer):
+        return maintainer
+    return None
+
+
+def _checksum(checksum: IRI, sha256: str, g: IRI) -> Iterator[Quad]:
+    yield checksum, RDF.type, SPDX.Checksum, g
+    yield checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256, g
+    yield checksum, SPDX.checksumValue, Literal(sha256, XSD.hexBinary), g
 
 
 def _dataset(

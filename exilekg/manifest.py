@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from exilekg.errors import ExilekgError
 from exilekg.formats import RdfFormat
@@ -92,20 +93,8 @@ def read_manifest(out_dir: Path) -> Manifest | None:
         triples = list(ox.parse(path=void, format=ox.RdfFormat.TURTLE, base_iri=void.resolve().as_uri()))
     except (OSError, SyntaxError, ValueError):
         return None
-    by_subject: dict[str, dict[str, str]] = {}
-    downloads: dict[str, str] = {}
-    checksums: dict[str, str] = {}
+    by_subject, downloads, checksums = _described(triples)
     ident: str | None = None
-    for triple in triples:
-        s, p, o = triple.subject, triple.predicate.value, triple.object
-        if not isinstance(s, ox.NamedNode):
-            continue
-        values = by_subject.setdefault(s.value, {})
-        values[p] = o.value if isinstance(o, ox.NamedNode | ox.Literal) else ""
-        if p == str(DCAT.downloadURL) and isinstance(o, ox.NamedNode):
-            downloads[s.value] = o.value
-        elif p == str(SPDX.checksum) and isinstance(o, ox.NamedNode):
-            checksums[s.value] = o.value
     for values in by_subject.values():
         if values.get(str(RDF.type)) == str(PROV.Activity) and str(DCTERMS.identifier) in values:
             ident = values[str(DCTERMS.identifier)]
@@ -120,6 +109,27 @@ def read_manifest(out_dir: Path) -> Manifest | None:
             continue
         outputs[url.rsplit("/", 1)[-1]] = OutputDigest(value, int(size))
     return Manifest(ident, outputs)
+
+
+def _described(triples: list[Any]) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
+    """void.ttl's triples as each named subject's values by predicate, and each distribution's
+    download URL and checksum node."""
+    import pyoxigraph as ox
+
+    by_subject: dict[str, dict[str, str]] = {}
+    downloads: dict[str, str] = {}
+    checksums: dict[str, str] = {}
+    for triple in triples:
+        s, p, o = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        values = by_subject.setdefault(s.value, {})
+        values[p] = o.value if isinstance(o, ox.NamedNode | ox.Literal) else ""
+        if p == str(DCAT.downloadURL) and isinstance(o, ox.NamedNode):
+            downloads[s.value] = o.value
+        elif p == str(SPDX.checksum) and isinstance(o, ox.NamedNode):
+            checksums[s.value] = o.value
+    return by_subject, downloads, checksums
 
 
 def check_outputs(out_dir: Path) -> list[str]:

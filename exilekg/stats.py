@@ -83,6 +83,19 @@ def corpus_stats(
         problems=len(report.problems),
         left_out=load_left_out_names(Path(corpus_dir), corpus.policy),
     )
+    _count_records(corpus, stats)
+    if report.ok:
+        _count_mentions(corpus, stats)
+        stats.quads, stats.triples = _graph_size(corpus, report)
+    if corpus.has_texts:
+        for doc, names in suggest_corpus(corpus, left_out=stats.left_out).items():
+            if names:
+                stats.unrecorded_names[doc] = [(s.name, s.frequency) for s in names]
+    return stats
+
+
+def _count_records(corpus: Corpus, stats: Stats) -> None:
+    """Entities and facts by kind (each id once), and the facts each document supports."""
     seen: set[str] = set()
     for record in corpus.records:
         if record.id is None or record.id in seen:
@@ -95,18 +108,15 @@ def corpus_stats(
             for doc in dict.fromkeys(_evidence_documents(record.data)):
                 stats.facts_per_document.setdefault(doc, Counter())[record.kind] += 1
     stats.entities["Document"] = len(corpus.documents)
-    if report.ok:
-        for doc, mentions in find_mentions(corpus).items():
-            stats.mentions_per_document[doc] = len(mentions)
-            shared = Counter((a.exact, a.candidates) for a in mentions.ambiguous)
-            if shared:
-                stats.ambiguous[doc] = [(e, c, n) for (e, c), n in sorted(shared.items())]
-        stats.quads, stats.triples = _graph_size(corpus, report)
-    if corpus.has_texts:
-        for doc, names in suggest_corpus(corpus, left_out=stats.left_out).items():
-            if names:
-                stats.unrecorded_names[doc] = [(s.name, s.frequency) for s in names]
-    return stats
+
+
+def _count_mentions(corpus: Corpus, stats: Stats) -> None:
+    """The mentions found in each document, and the names in it that several entities share."""
+    for doc, mentions in find_mentions(corpus).items():
+        stats.mentions_per_document[doc] = len(mentions)
+        shared = Counter((a.exact, a.candidates) for a in mentions.ambiguous)
+        if shared:
+            stats.ambiguous[doc] = [(e, c, n) for (e, c), n in sorted(shared.items())]
 
 
 def _graph_size(corpus: Corpus, report: ValidationReport) -> tuple[int, int]:

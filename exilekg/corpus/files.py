@@ -119,31 +119,7 @@ def read_file(
     for the caller to say where it was expected.
     """
     path = Path(path)
-    # Lexically, before any link is followed: a name must not climb out by itself.
-    here = os.getcwd()  # noqa: PTH109 -- strings throughout: this runs once per file of a corpus
-    given = os.path.normpath(os.path.join(here, path))  # noqa: PTH118
-    folders = [os.path.normpath(os.path.join(here, folder)) for folder in inside]  # noqa: PTH118
-    if not _inside(given, folders):
-        raise error(
-            f"the path leads out of {folders[0] if len(folders) == 1 else ' and '.join(folders)}",
-            path=path,
-            hint="name a file inside the folder (no '..', no absolute path)",
-        )
-    real = os.path.realpath(given)
-    # A path with no link in it is where it says it is: the folders need resolving only otherwise.
-    linked = real != given
-    if linked and not policy.follow_symlinks and not _inside(real, [os.path.realpath(f) for f in folders]):
-        raise error(
-            f"a symbolic link that leads out of {' and '.join(folders)} (to {real})",
-            path=path,
-            hint="copy the file into the folder, or pass --follow-symlinks if the link is meant",
-        )
-    if any(_inside(real, [str(system)]) for system in _SYSTEM_FOLDERS):
-        raise error(
-            f"leads to the system file {real}, not a corpus file",
-            path=path,
-            hint="a corpus reads only ordinary files: replace the link with the file itself",
-        )
+    real = _vetted_path(path, inside, policy, error)
     try:
         before = os.stat(real)  # noqa: PTH116
         if not stat.S_ISREG(before.st_mode):
@@ -170,25 +146,63 @@ def read_file(
                 path=path,
                 hint="read the corpus again once nothing changes it",
             )
-        chunks: list[bytes] = []
-        total = 0
-        # One read takes the whole file as stat saw it; more reads only for a file that grew, or
-        # one whose size stat cannot know (procfs-like files are refused above, but be safe).
-        want = before.st_size + 1
-        while True:
-            chunk = os.read(fd, min(want, policy.max_file_size + 1 - total))
-            want = _CHUNK
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > policy.max_file_size:
-                _check_size(total, path, policy, error, grew=True)
-        return b"".join(chunks)
+        return _read_all(fd, before.st_size, path, policy, error)
     except OSError as exc:
         raise error(f"cannot read the file: {exc.strerror}", path=path) from None
     finally:
         os.close(fd)
+
+
+def _vetted_path(
+    path: Path, inside: Sequence[Path | str], policy: ReadPolicy, error: type[ExilekgError]
+) -> str:
+    """The real path of ``path`` once it is known to lie in one of the folders ``inside``, not
+    through a link leading out of them (unless the policy follows links), nor in a system folder."""
+    # Lexically, before any link is followed: a name must not climb out by itself.
+    here = os.getcwd()  # noqa: PTH109 -- strings throughout: this runs once per file of a corpus
+    given = os.path.normpath(os.path.join(here, path))  # noqa: PTH118
+    folders = [os.path.normpath(os.path.join(here, folder)) for folder in inside]  # noqa: PTH118
+    if not _inside(given, folders):
+        raise error(
+            f"the path leads out of {folders[0] if len(folders) == 1 else ' and '.join(folders)}",
+            path=path,
+            hint="name a file inside the folder (no '..', no absolute path)",
+        )
+    real = os.path.realpath(given)
+    # A path with no link in it is where it says it is: the folders need resolving only otherwise.
+    linked = real != given
+    if linked and not policy.follow_symlinks and not _inside(real, [os.path.realpath(f) for f in folders]):
+        raise error(
+            f"a symbolic link that leads out of {' and '.join(folders)} (to {real})",
+            path=path,
+            hint="copy the file into the folder, or pass --follow-symlinks if the link is meant",
+        )
+    if any(_inside(real, [str(system)]) for system in _SYSTEM_FOLDERS):
+        raise error(
+            f"leads to the system file {real}, not a corpus file",
+            path=path,
+            hint="a corpus reads only ordinary files: replace the link with the file itself",
+        )
+    return real
+
+
+def _read_all(fd: int, size: int, path: Path, policy: ReadPolicy, error: type[ExilekgError]) -> bytes:
+    """The bytes of the open file ``fd``, of ``size`` bytes when stat saw it, within the policy's limit."""
+    chunks: list[bytes] = []
+    total = 0
+    # One read takes the whole file as stat saw it; more reads only for a file that grew, or
+    # one whose size stat cannot know (procfs-like files are refused above, but be safe).
+    want = size + 1
+    while True:
+        chunk = os.read(fd, min(want, policy.max_file_size + 1 - total))
+        want = _CHUNK
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > policy.max_file_size:
+            _check_size(total, path, policy, error, grew=True)
+    return b"".join(chunks)
 
 
 def _check_size(

@@ -263,24 +263,28 @@ class RdflibSource(Source):
         if not self.allow_service:
             refuse_reaching_out(prepared)
         bindings = {name: to_rdflib(term) for name, term in prepared.bindings.items()}
-        kind = prepared.shape.kind
         try:
-            if kind is QueryKind.DESCRIBE:
-                return _graph(kind, (_rdflib_triple(t) for t in self._describe(parsed.algebra, bindings)))
-            result = self.dataset.query(parsed, initBindings=bindings)
-            if kind is QueryKind.ASK:
-                return QueryResult(kind, (), (), bool(result.askAnswer))
-            if kind.is_graph:
-                assert result.graph is not None
-                return _graph(kind, (_rdflib_triple(triple) for triple in result.graph))
-            vars_ = [str(v) for v in result.vars or ()]
-            return _select(
-                vars_, ([_from_rdflib(row.get(v)) for v in result.vars or ()] for row in result.bindings)
-            )
+            return self._run(parsed, prepared.shape.kind, bindings)
         except QueryError:
             raise
         except Exception as exc:  # evaluation errors: unknown functions, a failing SERVICE, ...
             raise QueryError(f"{prepared.label} failed in rdflib: {exc}", path=prepared.path) from exc
+
+    def _run(
+        self, parsed: Any, kind: QueryKind, bindings: Mapping[str, rdflib.term.Identifier]
+    ) -> QueryResult:
+        if kind is QueryKind.DESCRIBE:
+            return _graph(kind, (_rdflib_triple(t) for t in self._describe(parsed.algebra, bindings)))
+        result = self.dataset.query(parsed, initBindings=bindings)
+        if kind is QueryKind.ASK:
+            return QueryResult(kind, (), (), bool(result.askAnswer))
+        if kind.is_graph:
+            assert result.graph is not None
+            return _graph(kind, (_rdflib_triple(triple) for triple in result.graph))
+        vars_ = [str(v) for v in result.vars or ()]
+        return _select(
+            vars_, ([_from_rdflib(row.get(v)) for v in result.vars or ()] for row in result.bindings)
+        )
 
     def _described(self, algebra: Any, bindings: Mapping[str, rdflib.term.Identifier]) -> set[Any]:
         """The resources a DESCRIBE names: its IRIs, and the values of its variables in each solution."""
