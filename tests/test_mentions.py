@@ -154,9 +154,9 @@ _JOINS = [" ", "  ", "-", "--", "'", "’", "«", "»", ",", ".", "_", "1", "\n"
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_JOINS)), max_size=12))
 def test_russian_words_are_the_texts_whole_words(pieces: list[tuple[str, str]]) -> None:
-    """The words found in a Russian text are exactly its whole words (as ``_WORD`` reads
+    """The words found in a Russian text are exactly its whole words (as ``WORD`` reads
     words: hyphens and apostrophes inside a word belong to it) that are some name's form."""
-    from exilekg.mentions import _WORD  # the definition of a word the index must agree with
+    from exilekg.mentions.names import WORD  # the definition of a word the index must agree with
 
     text = "".join(piece + join for piece, join in pieces)
     normalized = NormalizedText(text)
@@ -168,7 +168,7 @@ def test_russian_words_are_the_texts_whole_words(pieces: list[tuple[str, str]]) 
     low = normalized.folded.lower()
     expected = [
         normalized.span(*m.span())
-        for m in _WORD.finditer(low)
+        for m in WORD.finditer(low)
         if m[0] in {form.strip() for form in index.forms()}
     ]
     assert [(start, end) for start, end, _, _ in index._words(normalized)] == expected
