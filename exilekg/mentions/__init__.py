@@ -217,19 +217,7 @@ def _resolve(
 ) -> MentionList:
     if not candidates:
         return MentionList()
-    chosen = _select(candidates)
-    # A person's name inside the longer name of something else is a mention of the person too.
-    outer = [c for c in chosen if not names[c.name].persons]
-    if outer:
-        inner = [
-            c
-            for c in candidates
-            if names[c.name].persons
-            and any(
-                o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer
-            )
-        ]
-        chosen = sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
+    chosen = _with_inner_persons(_select(candidates), candidates, names)
     # Who the document names in full: an unshared name that is not a person's one word.
     in_full = {
         next(iter(names[c.name].owners))
@@ -239,13 +227,7 @@ def _resolve(
     mentions: list[Mention] = []
     ambiguous: list[AmbiguousMention] = []
     for c in chosen:
-        owners = list(names[c.name].owners)
-        if len(owners) > 1:
-            settled = [o for o in owners if o in in_full]
-            if len(settled) == 1:
-                owners = settled
-            elif settled:
-                owners = settled  # named in full alike: still ambiguous, between those only
+        owners = _owners(names[c.name], in_full)
         prefix = raw[max(0, c.start - CONTEXT_CHARS) : c.start]
         suffix = raw[c.end : c.end + CONTEXT_CHARS]
         if len(owners) == 1:
@@ -255,6 +237,33 @@ def _resolve(
                 AmbiguousMention(tuple(sorted(owners)), c.start, c.end, raw[c.start : c.end], prefix, suffix)
             )
     return MentionList(mentions, ambiguous)
+
+
+def _with_inner_persons(
+    chosen: list[Candidate], candidates: list[Candidate], names: Sequence[Name]
+) -> list[Candidate]:
+    """``chosen`` and the persons' names inside the longer names of something else among them:
+    a person's name inside the longer name of something else is a mention of the person too."""
+    outer = [c for c in chosen if not names[c.name].persons]
+    if not outer:
+        return chosen
+    inner = [
+        c
+        for c in candidates
+        if names[c.name].persons
+        and any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in outer)
+    ]
+    return sorted([*chosen, *_select(inner)], key=lambda c: (c.start, c.end))
+
+
+def _owners(name: Name, in_full: set[str]) -> list[str]:
+    """Whom a name may mean: of several owners, those the document names in full, if any."""
+    owners = list(name.owners)
+    if len(owners) > 1:
+        settled = [o for o in owners if o in in_full]
+        if settled:
+            owners = settled  # one: settled; several named in full alike: ambiguous between those only
+    return owners
 
 
 # --------------------------------------------------------------------------- documents

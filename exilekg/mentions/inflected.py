@@ -4,6 +4,7 @@ that looks at a text's whole words, and the names whose words follow each other.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import ahocorasick
 
@@ -35,11 +36,7 @@ class WordIndex:
         word_keys: dict[str, tuple[str, ...]] = {}
         for number, key in enumerate(names.by_key):
             words = key.split("\u0001")
-            rules = tuple(
-                _CAPITALS if is_acronym(w) else _CAPITAL if w[:1].isupper() else _ANY for w in words
-            )
-            if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
-                rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
+            rules = _case_rules(words)
             options: list[tuple[str, ...]] = []
             for word in words:
                 known = word_keys.get(word)
@@ -55,21 +52,7 @@ class WordIndex:
                     self.single.setdefault(variant[0], []).append((rules, number))
                 else:
                     self.pairs.setdefault((variant[0], variant[1]), []).append((variant[2:], rules, number))
-        # Every form of every name's word, folded as texts are and lowercased, in one automaton
-        # whose values number (length, keys of the names' words it is a form of) entries. Each
-        # form is stored between two spaces and looked for in a copy of the text whose
-        # punctuation is spaces (:func:`_spaced`): the automaton then reports whole words, not
-        # the dozens of forms found inside longer words only to be dropped.
-        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.entries: list[tuple[int, tuple[str, ...]]] = []
-        merged: dict[str, dict[str, None]] = {}
-        for form, keys in forms.items():
-            merged.setdefault(normalize_phrase(form).lower(), {}).update(keys)
-        for number, (form, keys) in enumerate(merged.items()):
-            self.automaton.add_word(f" {form} ", number)
-            self.entries.append((len(form), tuple(keys)))
-        if self.entries:
-            self.automaton.make_automaton()
+        self.automaton, self.entries = _forms_automaton(forms)
 
     def forms(self) -> list[str]:
         """Every folded, lowercased form looked for."""
@@ -127,19 +110,63 @@ class WordIndex:
                         if not rest:
                             found.append(Candidate(start, following[1], number))
                             continue
-                        j = i + 1
-                        for wanted, rule in zip(rest, rules[2:], strict=True):
-                            j += 1
-                            if (
-                                j >= count
-                                or wanted not in words[j][3]
-                                or rule & words[j][2] != rule
-                                or not adjacent(words[j - 1][1], words[j][0])
-                            ):
-                                break
-                        else:
-                            found.append(Candidate(start, words[j][1], number))
+                        last = _rest_of_name(words, i + 1, rest, rules[2:], adjacent)
+                        if last is not None:
+                            found.append(Candidate(start, words[last][1], number))
         return found
+
+
+def _rest_of_name(
+    words: list[tuple[int, int, int, tuple[str, ...]]],
+    j: int,
+    rest: tuple[str, ...],
+    rules: tuple[int, ...],
+    adjacent: Callable[[int, int], bool],
+) -> int | None:
+    """The index of a longer name's last word in ``words`` when its words after the first two
+    (``rest``) follow word ``j`` one by one, each of its case; None when one does not."""
+    count = len(words)
+    for wanted, rule in zip(rest, rules, strict=True):
+        j += 1
+        if (
+            j >= count
+            or wanted not in words[j][3]
+            or rule & words[j][2] != rule
+            or not adjacent(words[j - 1][1], words[j][0])
+        ):
+            return None
+    return j
+
+
+def _case_rules(words: list[str]) -> tuple[int, ...]:
+    """The case rule of each word of a name: any case, a capital first letter, or all capitals."""
+    rules = tuple(_CAPITALS if is_acronym(w) else _CAPITAL if w[:1].isupper() else _ANY for w in words)
+    if len(rules) > 1 and rules[0] == _CAPITAL and _CAPITAL in rules[1:]:
+        rules = (_ANY, *rules[1:])  # as in English: «второй Конгресс свободных ...» is fine
+    return rules
+
+
+def _forms_automaton(
+    forms: dict[str, dict[str, None]],
+) -> tuple[ahocorasick.Automaton, list[tuple[int, tuple[str, ...]]]]:
+    """Every form of every name's word, folded as texts are and lowercased, in one automaton
+    whose values number (length, keys of the names' words it is a form of) entries.
+
+    Each form is stored between two spaces and looked for in a copy of the text whose
+    punctuation is spaces (:func:`_spaced`): the automaton then reports whole words, not
+    the dozens of forms found inside longer words only to be dropped.
+    """
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    entries: list[tuple[int, tuple[str, ...]]] = []
+    merged: dict[str, dict[str, None]] = {}
+    for form, keys in forms.items():
+        merged.setdefault(normalize_phrase(form).lower(), {}).update(keys)
+    for number, (form, keys) in enumerate(merged.items()):
+        automaton.add_word(f" {form} ", number)
+        entries.append((len(form), tuple(keys)))
+    if entries:
+        automaton.make_automaton()
+    return automaton, entries
 
 
 _INSIDE = "'’ʼ-‐"

@@ -93,28 +93,44 @@ def collect_names(
         first_words = {words[0] for _, words in keys if len(words) > 1}
         for key, words in keys:
             if len(words) == 1:
-                word = words[0]
-                adjective = not person and (
-                    word in first_words
-                    or word.casefold().endswith(_ADJECTIVE_ENDINGS)
-                    or (morph is not None and _CYRILLIC.search(word) is not None and _adjective(morph, word))
-                )
+                adjective = not person and _reads_as_adjective(words[0], first_words, morph)
                 names.add(key, entity, person=person, single=person, adjective=adjective)
                 continue
             names.add(key, entity, person=person, single=False)
             if person:
-                parts = _person_parts(words, morph)
-                if parts is not None:
-                    surname, short = parts
-                    names.add(join([surname]), entity, person=True, single=True)
-                    if len(words) > 2:
-                        names.add(join(short), entity, person=True, single=False)
+                _add_person_parts(names, entity, words, join, morph)
             elif kind in ("Organization", "Place") and _CYRILLIC.search(key):
-                content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
-                if len(content) >= _ACRONYM_MIN_WORDS and all(w[:1].isalpha() for w in content):
-                    acronym = "".join(w[0] for w in content).upper()
-                    names.add(join([acronym]), entity, person=False, single=False)
+                _add_acronym(names, entity, words, join)
     return names
+
+
+def _reads_as_adjective(word: str, first_words: set[str], morph: Morphology | None) -> bool:
+    """Whether a one-word name of an organisation or place may stand as an adjective ("Russian")."""
+    return (
+        word in first_words
+        or word.casefold().endswith(_ADJECTIVE_ENDINGS)
+        or (morph is not None and _CYRILLIC.search(word) is not None and _adjective(morph, word))
+    )
+
+
+def _add_person_parts(
+    names: Names, entity: str, words: list[str], join: Callable[[list[str]], str], morph: Morphology | None
+) -> None:
+    """A person's surname alone, and the name without its patronymic, as further names."""
+    parts = _person_parts(words, morph)
+    if parts is not None:
+        surname, short = parts
+        names.add(join([surname]), entity, person=True, single=True)
+        if len(words) > 2:
+            names.add(join(short), entity, person=True, single=False)
+
+
+def _add_acronym(names: Names, entity: str, words: list[str], join: Callable[[list[str]], str]) -> None:
+    """The acronym of a Cyrillic organisation or place name of enough content words («ФБК»)."""
+    content = [w for w in words if w.casefold() not in _FUNCTION_WORDS]
+    if len(content) >= _ACRONYM_MIN_WORDS and all(w[:1].isalpha() for w in content):
+        acronym = "".join(w[0] for w in content).upper()
+        names.add(join([acronym]), entity, person=False, single=False)
 
 
 def _adjective(morph: Morphology, word: str) -> bool:
