@@ -1,77 +1,30 @@
-"""Mapping a validated corpus to RDF: a stream of quads.
-
-Mapping yields :data:`~exilekg.terms.Quad` tuples record by record, so writers
-can stream them to disk; nothing here holds the whole graph. Graphs: the
-corpus's own graph holds the dataset description, the documents' metadata and
-the entities; each document's graph holds the facts it supports, their
-evidence annotations, and the mentions found in its text.
-"""
+"""The mapper: a validated corpus as a stream of quads, each subject's quads as one run."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from exilekg.anchor import Anchor
 from exilekg.corpus import Corpus, Record
 from exilekg.iris import Minter
 from exilekg.kinds import DOCUMENT, ENTITY_KINDS, FACT_KINDS, RELATIONS, class_for
-from exilekg.mentions import AmbiguousMention, Mention, MentionList, find_mentions
-from exilekg.quantities import QUALIFIERS
-from exilekg.terms import EXILEKG, IRI, OA, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
+from exilekg.map.annotations import AnnotationMapping
+from exilekg.map.facts import FactMapping
+from exilekg.map.literals import LICENSES, date_literal, number_literal, text
+from exilekg.mentions import Mention, find_mentions
+from exilekg.terms import EXILEKG, IRI, PROV, RDF, SCHEMA, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
-__all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
+__all__ = ["Mapper", "map_corpus"]
 
-LICENSES = {
-    "cc by 4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "cc by-sa 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "cc by 3.0": "https://creativecommons.org/licenses/by/3.0/",
-    "cc by-sa 3.0": "https://creativecommons.org/licenses/by-sa/3.0/",
-    "cc by-sa 2.0": "https://creativecommons.org/licenses/by-sa/2.0/",
-    "cc by 2.0": "https://creativecommons.org/licenses/by/2.0/",
-    "cc0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "cc0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-}
-"""License names as captions write them, to the license's IRI."""
 
 _SUPERCLASS = {kind.name: kind.default_class for kind in ENTITY_KINDS.values()}
 
 
-def date_literal(value: str) -> Literal:
-    """An ISO date of any precision as a literal of the matching XSD type."""
-    body = value.lstrip("-")
-    if "T" in body:
-        # ISO 8601 lets a time stop at minutes; xsd:dateTime needs the seconds.
-        day, clock = value.split("T", 1)
-        hours_minutes, zone = clock[:5], clock[5:]
-        if not zone.startswith(":"):
-            clock = f"{hours_minutes}:00{zone}"
-        return Literal(f"{day}T{clock}", XSD.dateTime)
-    dashes = body.count("-")
-    datatype = (XSD.gYear, XSD.gYearMonth, XSD.date)[dashes]
-    return Literal(value, datatype)
-
-
-def number_literal(value: float | int) -> Literal:
-    if isinstance(value, bool):
-        return Literal("true" if value else "false", XSD.boolean)
-    if isinstance(value, int):
-        return Literal(str(value), XSD.integer)
-    text = format(Decimal(repr(value)), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, XSD.decimal)
-
-
-def text(value: str) -> Literal:
-    return Literal(value)
-
-
 @dataclass
-class Mapper:
+class Mapper(FactMapping, AnnotationMapping):
     """Maps one corpus. Holds only the lookups mapping needs: ids to IRIs and kinds."""
 
     corpus: Corpus
@@ -103,19 +56,6 @@ class Mapper:
             if record.kind in _STATING and record.id is not None and record.id not in indexed:
                 indexed.add(record.id)
                 self._stated.setdefault(record.data["subject"], []).append(record)
-
-    def iri(self, record_id: str) -> IRI:
-        return self.mint.record(self.kinds[record_id], record_id)
-
-    def refs(self, value: Any) -> list[IRI]:
-        """IRIs of a reference field: an id, a list of ids, or inline records."""
-        items = value if isinstance(value, list) else [value] if value is not None else []
-        out: list[IRI] = []
-        for item in items:
-            rid = item.get("id") if isinstance(item, dict) else item
-            if isinstance(rid, str) and rid in self.kinds:
-                out.append(self.iri(rid))
-        return out
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of the corpus; each subject's quads come as one run, whatever their graphs."""
@@ -338,211 +278,6 @@ class Mapper:
             yield from self.stated(data["id"], f)
         yield from self.evidence(record, f)
 
-    def relation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        relation = RELATIONS[data["relation"]]
-        s = self.iri(data["subject"])
-        o = self.iri(data["object"])
-        yield f, RDF.type, EXILEKG.Relation
-        yield f, RDF.type, SCHEMA.Role
-        yield f, RDF.subject, s
-        yield f, RDF.predicate, relation.predicate
-        yield f, RDF.object, o
-        # The direct triple (s, predicate, o) is emitted in the run of s: see stated(). A former
-        # relation has none: "s worksFor o" would say it holds now.
-        if data.get("former"):
-            yield f, EXILEKG.former, Literal("true", XSD.boolean)
-        if "roleName" in data:
-            yield f, SCHEMA.roleName, text(data["roleName"])
-        if "startDate" in data:
-            yield f, SCHEMA.startDate, date_literal(data["startDate"])
-        if "endDate" in data:
-            yield f, SCHEMA.endDate, date_literal(data["endDate"])
-
-    def designation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        s = self.iri(data["subject"])
-        yield f, RDF.type, EXILEKG.Designation
-        yield f, RDF.type, SCHEMA.Role
-        yield f, EXILEKG.designee, s
-        # The link back from the designee (s exilekg:designation f) is in the run of s: see stated().
-        yield f, SCHEMA.roleName, text(data["label"])
-        for by in self.refs(data.get("designatedBy")):
-            yield f, EXILEKG.designatedBy, by
-        if "legalBasis" in data:
-            yield f, EXILEKG.legalBasis, text(data["legalBasis"])
-        if "register" in data:
-            yield f, EXILEKG.register, text(data["register"])
-        if "date" in data:
-            yield f, SCHEMA.startDate, date_literal(data["date"])
-        if "endDate" in data:
-            yield f, SCHEMA.endDate, date_literal(data["endDate"])
-
-    def epithet(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        # Rhetoric is not a Role a state gives: no link from the labelled back to it, unlike a
-        # designation, so that "what is X's status" never finds a label.
-        yield f, RDF.type, EXILEKG.Epithet
-        yield f, EXILEKG.appliedTo, self.iri(data["subject"])
-        yield f, SCHEMA.name, text(data["label"])
-        for user in self.refs(data.get("usedBy")):
-            yield f, EXILEKG.usedBy, user
-        if "usedByText" in data:
-            yield f, EXILEKG.usedByText, text(data["usedByText"])
-        if "date" in data:
-            yield f, SCHEMA.dateCreated, date_literal(data["date"])
-
-    def observation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        yield f, RDF.type, SCHEMA.Observation
-        yield f, SCHEMA.variableMeasured, text(data["measure"])
-        # schema:Observation is a schema:QuantitativeValue: value, minValue and maxValue fit it as
-        # they are; only the qualifier ("about", "more than") needs the exilekg vocabulary.
-        for field_name, prop in _QUANTITY_FIELDS:
-            if field_name in data:
-                yield f, prop, number_literal(data[field_name])
-        if "qualifier" in data:
-            yield f, EXILEKG.valueQualifier, QUALIFIERS[data["qualifier"]].iri
-        yield f, SCHEMA.unitText, text(data["unit"])
-        if "answer" in data:
-            yield f, EXILEKG.answer, text(data["answer"])
-        if "population" in data:
-            yield f, EXILEKG.population, text(data["population"])
-        for thing in self.refs(data.get("about")):
-            yield f, SCHEMA.observationAbout, thing
-        if "date" in data:
-            yield f, SCHEMA.observationDate, date_literal(data["date"])
-        period = data.get("period")
-        if isinstance(period, dict) and period:
-            yield f, SCHEMA.observationPeriod, text(f"{period.get('start', '..')}/{period.get('end', '..')}")
-        for producer in self.refs(data.get("producer")):
-            yield f, EXILEKG.producer, producer
-        for source in self.refs(data.get("source")):
-            yield f, EXILEKG.reportedIn, source
-
-    def quotation(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        yield f, RDF.type, SCHEMA.Quotation
-        yield f, SCHEMA.text, text(data["text"])
-        yield f, SCHEMA.spokenByCharacter, self.iri(data["speaker"])
-        if "date" in data:
-            yield f, SCHEMA.dateCreated, date_literal(data["date"])
-        for place in self.refs(data.get("place")):
-            yield f, SCHEMA.locationCreated, place
-        for thing in self.refs(data.get("about")):
-            yield f, SCHEMA.about, thing
-
-    def claim(self, f: IRI, data: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-        yield f, RDF.type, SCHEMA.Claim
-        yield f, SCHEMA.text, text(data["text"])
-        yield f, SCHEMA.author, self.iri(data["claimant"])
-        if "date" in data:
-            yield f, SCHEMA.dateCreated, date_literal(data["date"])
-        for thing in self.refs(data.get("about")):
-            yield f, SCHEMA.about, thing
-        for doc in dict.fromkeys(item["document"] for item in data.get("evidence", [])):
-            yield f, SCHEMA.appearance, self.mint.document(doc)
-
-    # -- mentions and evidence ------------------------------------------------------------------
-
-    # Offsets are xsd:integer, not the Web Annotation model's xsd:nonNegativeInteger: stores such as
-    # Oxigraph keep only xsd:integer, so the finer type would not survive a load and a query.
-
-    def document_mentions(
-        self, doc_id: str, mentions: Sequence[Mention], bodies: Mapping[str, IRI]
-    ) -> Iterator[Quad]:
-        """An annotation per occurrence, in the document's graph (``schema:mentions`` is in its run)."""
-        g = self.mint.document_graph(doc_id)
-        d = self.mint.document(doc_id)
-        for mention in mentions:
-            ann = self.mint.mention(doc_id, mention.start, mention.end)
-            target = Minter.part(ann, "target")
-            quote = Minter.part(ann, "quote")
-            position = Minter.part(ann, "position")
-            yield ann, RDF.type, OA.Annotation, g
-            yield ann, RDF.type, EXILEKG.Mention, g
-            yield ann, OA.motivatedBy, OA.identifying, g
-            yield ann, OA.hasBody, bodies[mention.entity], g
-            yield ann, OA.hasTarget, target, g
-            yield target, RDF.type, OA.SpecificResource, g
-            yield target, OA.hasSource, d, g
-            yield target, OA.hasSelector, quote, g
-            yield target, OA.hasSelector, position, g
-            # The quote's triples written here rather than by _quote: a generator fewer per mention.
-            yield quote, OA.exact, Literal(mention.exact), g
-            if mention.prefix:
-                yield quote, OA.prefix, Literal(mention.prefix), g
-            if mention.suffix:
-                yield quote, OA.suffix, Literal(mention.suffix), g
-            yield quote, RDF.type, OA.TextQuoteSelector, g
-            yield position, RDF.type, OA.TextPositionSelector, g
-            yield position, OA.start, Literal(str(mention.start), XSD.integer), g
-            yield position, OA.end, Literal(str(mention.end), XSD.integer), g
-        if isinstance(mentions, MentionList):
-            for occurrence in mentions.ambiguous:
-                yield from self.ambiguous_mention(doc_id, occurrence)
-
-    def ambiguous_mention(self, doc_id: str, occurrence: AmbiguousMention) -> Iterator[Quad]:
-        """A name several entities carry: questioned, with each candidate as a body, and no
-        ``schema:mentions`` (nothing is resolved silently)."""
-        g = self.mint.document_graph(doc_id)
-        ann = self.mint.mention(doc_id, occurrence.start, occurrence.end)
-        target = Minter.part(ann, "target")
-        quote = Minter.part(ann, "quote")
-        position = Minter.part(ann, "position")
-        yield ann, RDF.type, OA.Annotation, g
-        yield ann, RDF.type, EXILEKG.AmbiguousMention, g
-        yield ann, OA.motivatedBy, OA.questioning, g
-        for candidate in occurrence.candidates:
-            yield ann, OA.hasBody, self.iri(candidate), g
-        yield ann, OA.hasTarget, target, g
-        yield target, RDF.type, OA.SpecificResource, g
-        yield target, OA.hasSource, self.mint.document(doc_id), g
-        yield target, OA.hasSelector, quote, g
-        yield target, OA.hasSelector, position, g
-        yield quote, RDF.type, OA.TextQuoteSelector, g
-        yield quote, OA.exact, Literal(occurrence.exact), g
-        if occurrence.prefix:
-            yield quote, OA.prefix, Literal(occurrence.prefix), g
-        if occurrence.suffix:
-            yield quote, OA.suffix, Literal(occurrence.suffix), g
-        yield position, RDF.type, OA.TextPositionSelector, g
-        yield position, OA.start, Literal(str(occurrence.start), XSD.integer), g
-        yield position, OA.end, Literal(str(occurrence.end), XSD.integer), g
-
-    def evidence(self, record: Record, body: IRI) -> Iterator[Quad]:
-        rid = record.data["id"]
-        for number, item in enumerate(record.data.get("evidence", [])):
-            doc_id = item["document"]
-            g = self.mint.document_graph(doc_id)
-            ann = self.mint.evidence(body, number + 1)
-            target = Minter.part(ann, "target")
-            quote = Minter.part(ann, "quote")
-            anchor = self.anchors.get((rid, number))
-            yield ann, RDF.type, OA.Annotation, g
-            yield ann, RDF.type, EXILEKG.Evidence, g
-            yield ann, OA.motivatedBy, OA.describing, g
-            yield ann, OA.hasBody, body, g
-            yield ann, OA.hasTarget, target, g
-            yield ann, EXILEKG.verified, Literal("true" if anchor else "false", XSD.boolean), g
-            yield target, RDF.type, OA.SpecificResource, g
-            yield target, OA.hasSource, self.mint.document(doc_id), g
-            yield target, OA.hasSelector, quote, g
-            position = Minter.part(ann, "position") if anchor is not None else None
-            if position is not None:
-                yield target, OA.hasSelector, position, g
-            yield quote, RDF.type, OA.TextQuoteSelector, g
-            if anchor is not None and position is not None:
-                yield from _quote(quote, anchor.exact, anchor.prefix, anchor.suffix, g)
-                yield position, RDF.type, OA.TextPositionSelector, g
-                yield position, OA.start, Literal(str(anchor.start), XSD.integer), g
-                yield position, OA.end, Literal(str(anchor.end), XSD.integer), g
-            else:
-                yield from _quote(quote, item["exact"], item.get("prefix"), item.get("suffix"), g)
-
-
-def _quote(quote: IRI, exact: str, prefix: str | None, suffix: str | None, g: IRI) -> Iterator[Quad]:
-    yield quote, OA.exact, text(exact), g
-    if prefix:
-        yield quote, OA.prefix, text(prefix), g
-    if suffix:
-        yield quote, OA.suffix, text(suffix), g
-
 
 _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "Person": (("birthDate", SCHEMA.birthDate), ("deathDate", SCHEMA.deathDate)),
@@ -551,7 +286,6 @@ _ENTITY_DATES: dict[str, tuple[tuple[str, IRI], ...]] = {
     "CreativeWork": (("datePublished", SCHEMA.datePublished),),
 }
 
-_QUANTITY_FIELDS = (("value", SCHEMA.value), ("minValue", SCHEMA.minValue), ("maxValue", SCHEMA.maxValue))
 
 _STATING = frozenset({"Relation", "Designation"})
 """Fact kinds that state a triple whose subject is another record."""
