@@ -228,24 +228,29 @@ class Mapper(FactMapping, AnnotationMapping):
                 yield e, prop, date_literal(data[field_name]), g
         if "jobTitle" in data:
             yield e, SCHEMA.jobTitle, text(data["jobTitle"]), g
-        if record.kind == "Place":
-            for place in self.refs(data.get("containedIn")):
-                yield e, SCHEMA.containedInPlace, place, g
-        elif record.kind == "Event":
-            for place in self.refs(data.get("location")):
-                yield e, SCHEMA.location, place, g
-            for thing in self.refs(data.get("about")):
-                yield e, SCHEMA.about, thing, g
-            if data.get("announced"):
-                yield e, SCHEMA.eventStatus, SCHEMA.EventScheduled, g
-        elif record.kind == "CreativeWork":
-            for author in self.refs(data.get("authors")):
-                yield e, SCHEMA.author, author, g
-            for publisher in self.refs(data.get("publisher")):
-                yield e, SCHEMA.publisher, publisher, g
+        for p, o in self.entity_links(record.kind, data):
+            yield e, p, o, g
         if data["id"] in self._stated:
             yield from self.stated(data["id"], e)
         yield from self.evidence(record, e)
+
+    def entity_links(self, kind: str, data: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
+        """The (predicate, object) pairs of the links only some entity kinds have."""
+        if kind == "Place":
+            for place in self.refs(data.get("containedIn")):
+                yield SCHEMA.containedInPlace, place
+        elif kind == "Event":
+            for place in self.refs(data.get("location")):
+                yield SCHEMA.location, place
+            for thing in self.refs(data.get("about")):
+                yield SCHEMA.about, thing
+            if data.get("announced"):
+                yield SCHEMA.eventStatus, SCHEMA.EventScheduled
+        elif kind == "CreativeWork":
+            for author in self.refs(data.get("authors")):
+                yield SCHEMA.author, author
+            for publisher in self.refs(data.get("publisher")):
+                yield SCHEMA.publisher, publisher
 
     # -- facts, in the graphs of the documents that support them -----------------------------
 
