@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from exilekg.cli.options import read_options
+from exilekg.cli.options import corpus_argument, read_options, texts_option
 from exilekg.corpus import ReadPolicy, read_corpus
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
@@ -120,13 +120,8 @@ def _progress(quiet: bool) -> Progress | None:
 
 
 @click.command("build")
-@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--texts",
-    "texts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the articles' texts (default: texts/ beside the records).",
-)
+@corpus_argument
+@texts_option
 @click.option(
     "--out",
     "out_dir",
@@ -206,13 +201,8 @@ def build_command(
 
 
 @click.command("validate")
-@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--texts",
-    "texts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the articles' texts (default: texts/ beside the records).",
-)
+@corpus_argument
+@texts_option
 @read_options
 def validate_command(corpus_dir: Path, texts_dir: Path | None, policy: ReadPolicy) -> None:
     """Check CORPUS_DIR and print every problem; exit 1 if there is any."""

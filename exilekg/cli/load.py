@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from exilekg.cli.store import DURATION, auth_from
+from exilekg.cli.store import DURATION, auth_from, auth_options
 from exilekg.stores import STALE_AFTER, load
 
 __all__ = ["load_command"]
@@ -26,9 +26,7 @@ __all__ = ["load_command"]
     is_flag=True,
     help="Replace the graphs' content, all at once in one update, only once all new content is loaded.",
 )
-@click.option("--user", help="User name for HTTP authentication.")
-@click.option("--password", envvar="EXILEKG_PASSWORD", help="Password (or set EXILEKG_PASSWORD).")
-@click.option("--auth", "scheme", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
+@auth_options
 @click.option(
     "--chunk", default=5000, show_default=True, type=click.IntRange(min=1), help="Triples per request."
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from exilekg.corpus import DEFAULT_MAX_FILE_SIZE, ReadPolicy
 
-__all__ = ["ByteSize", "read_options"]
+__all__ = ["ByteSize", "corpus_argument", "read_options", "texts_option"]
 
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _SIZE = re.compile(r"\s*(\d+)\s*([KMGT]?)(?:i?B)?\s*", re.IGNORECASE)
@@ -52,3 +53,15 @@ def read_options(command: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         help="Follow symbolic links that lead out of the corpus or texts folder (by default refused).",
     )(run)
+
+
+corpus_argument = click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
+"""The CORPUS_DIR argument of the commands that read a corpus."""
+
+texts_option = click.option(
+    "--texts",
+    "texts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the articles' texts (default: texts/ beside the records).",
+)
+"""``--texts``: where the articles' texts are, when not in the corpus folder's texts/."""

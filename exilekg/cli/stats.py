@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from exilekg.cli.options import read_options
+from exilekg.cli.options import corpus_argument, read_options, texts_option
 from exilekg.corpus import ReadPolicy
 from exilekg.stats import Stats, corpus_stats
 
@@ -48,13 +48,8 @@ def _print(stats: Stats) -> None:
 
 
 @click.command("stats")
-@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--texts",
-    "texts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the articles' texts (default: texts/ beside the records).",
-)
+@corpus_argument
+@texts_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @read_options
 def stats_command(corpus_dir: Path, texts_dir: Path | None, as_json: bool, policy: ReadPolicy) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from exilekg.stores import STALE_AFTER, Auth, cleanup
 
-__all__ = ["DURATION", "Duration", "auth_from", "store_group"]
+__all__ = ["DURATION", "Duration", "auth_from", "auth_options", "store_group"]
 
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -39,6 +41,20 @@ def auth_from(user: str | None, password: str | None, scheme: str) -> Auth | Non
     return Auth(user, password or "", "digest" if scheme == "digest" else "basic")
 
 
+def auth_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--user``, ``--password`` (or ``EXILEKG_PASSWORD``) and ``--auth`` to a command
+    that talks to a store; :func:`auth_from` makes them one :class:`~exilekg.stores.Auth`."""
+    for option in (
+        click.option(
+            "--auth", "scheme", type=click.Choice(["basic", "digest"]), default="basic", show_default=True
+        ),
+        click.option("--password", envvar="EXILEKG_PASSWORD", help="Password (or set EXILEKG_PASSWORD)."),
+        click.option("--user", help="User name for HTTP authentication."),
+    ):
+        command = option(command)
+    return command
+
+
 @click.group("store")
 def store_group() -> None:
     """Look after a SPARQL store that exilekg loads into."""
@@ -54,9 +70,7 @@ def store_group() -> None:
     help="Drop staging graphs older than this (90s, 30m, 1h, 2d); younger ones may be a running load's.",
 )
 @click.option("--dry-run", is_flag=True, help="Only list what would be dropped.")
-@click.option("--user", help="User name for HTTP authentication.")
-@click.option("--password", envvar="EXILEKG_PASSWORD", help="Password (or set EXILEKG_PASSWORD).")
-@click.option("--auth", "scheme", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
+@auth_options
 @click.option(
     "--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."
 )
