@@ -78,3 +78,24 @@ def test_each_type_gets_its_class_and_its_kinds(
     segment = {"Place": "place", "Event": "event", "CreativeWork": "work"}[kind]
     node = f"https://example.org/exilekg/{segment}/new-record"
     assert [q[2] for q in quads if q[:2] == (node, RDF.type)] == classes
+
+
+@pytest.mark.parametrize("which", ["example", "seed"])
+def test_each_subject_comes_as_one_run_and_each_of_its_graphs_as_one_run_within_it(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """The mapper's stream (the N-Quads dump keeps its order) gives every subject's quads together,
+    and within them every graph's together, so Turtle and TriG write each subject once per graph."""
+    import pyoxigraph
+
+    out: Path = request.getfixturevalue(f"{which}_build")
+    quads = list(pyoxigraph.parse(path=out / "exilekg.nq"))
+    subject_runs = [q.subject for i, q in enumerate(quads) if i == 0 or q.subject != quads[i - 1].subject]
+    graph_runs = [
+        (q.subject, q.graph_name)
+        for i, q in enumerate(quads)
+        if i == 0 or (q.subject, q.graph_name) != (quads[i - 1].subject, quads[i - 1].graph_name)
+    ]
+    assert len(subject_runs) == len(set(subject_runs))
+    assert len(graph_runs) == len(set(graph_runs))
+    assert len(graph_runs) > len(subject_runs)  # some subjects have statements in several graphs
