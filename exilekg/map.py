@@ -303,6 +303,12 @@ class Mapper:
                 yield e, SCHEMA.author, author, g
             for publisher in self.refs(data.get("publisher")):
                 yield e, SCHEMA.publisher, publisher, g
+        elif record.kind == "Collective":
+            for place in self.refs(data.get("location")):
+                yield e, SCHEMA.location, place, g
+        wider = ENTITY_KINDS[record.kind].additional_types.get(data.get("type", ""))
+        if wider is not None:
+            yield e, SCHEMA.additionalType, wider, g
         if data["id"] in self._stated:
             yield from self.stated(data["id"], e)
         yield from self.evidence(record, e)

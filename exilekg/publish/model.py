@@ -407,9 +407,9 @@ class SiteModel(SiteLinks):
         kind = self.kind(page)
         statement: tuple[Link, ...] = ()
         quote = None
-        if kind == "fact":
-            statement, _ = self.sentence(here, page)
         record_kind = kind_of_segment(segment)
+        if kind == "fact" or (record_kind is not None and record_kind.phrasing.sentence):
+            statement, _ = self.sentence(here, page)
         if record_kind is not None and record_kind.phrasing.quote is not None:
             quote = s.text(page, record_kind.phrasing.slots[record_kind.phrasing.quote].predicate)
         edges = self.connections(page)
