@@ -228,6 +228,7 @@ def test_every_record_has_a_page_with_turtle_and_jsonld(site: Path, example_buil
         "dataset.html",
         "people.html",
         "organizations.html",
+        "groups.html",
         "places.html",
         "events.html",
         "articles.html",

@@ -100,7 +100,7 @@ def test_one_entity_per_name() -> None:
     """Spellings that differ between articles are alternate names of one entity, never two entities."""
     owners: dict[str, set[str]] = defaultdict(set)
     for record in _records():
-        if record["kind"] not in {"Person", "Organization", "Place", "Event", "CreativeWork"}:
+        if record["kind"] not in {"Person", "Organization", "Collective", "Place", "Event", "CreativeWork"}:
             continue
         for name in [record["name"], *record.get("alternateNames", [])]:
             owners[" ".join(_words(name))].add(record["id"])
