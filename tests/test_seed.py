@@ -135,3 +135,24 @@ def test_rhetoric_is_an_epithet_with_who_uses_it() -> None:
     assert all(r.get("usedBy") or r.get("usedByText") for r in epithets), epithets
     labels = {r["label"].casefold() for r in _records() if r.get("kind") == "Designation"}
     assert not labels & {"traitor", "traitors", "fugitive", "fugitives"}, labels
+
+
+def test_the_statistics_query_writes_each_figure_as_the_site_does(seed_build: Path) -> None:
+    from exilekg.quantities import quantity_text, qualifier_of_iri
+    from exilekg.sparql import query
+
+    qualifiers = query(
+        seed_build,
+        "SELECT ?o ?q WHERE { GRAPH ?g { ?o <https://w3id.org/exilekg/vocab#valueQualifier> ?q } }",
+    )
+    qualifier = {row["o"]: qualifier_of_iri(str(row["q"])) for row in qualifiers.rows}
+    rows = query(seed_build, "statistics").rows
+    assert any(row["figure"] == "4,074 applicants" for row in rows)
+    for row in rows:
+        def text(name: str) -> str | None:
+            return None if row[name] is None else str(row[name])
+
+        site = quantity_text(
+            text("value"), text("minValue"), text("maxValue"), qualifier.get(row["observation"]), text("unit")
+        )
+        assert row["figure"] == site, row["observation"]
