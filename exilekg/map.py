@@ -288,6 +288,7 @@ class Mapper:
                 yield e, prop, date_literal(data[field_name]), g
         if "jobTitle" in data:
             yield e, SCHEMA.jobTitle, text(data["jobTitle"]), g
+        yield from self.job_titles(e, data, g)
         if record.kind == "Place":
             for place in self.refs(data.get("containedIn")):
                 yield e, SCHEMA.containedInPlace, place, g
@@ -312,6 +313,28 @@ class Mapper:
         if data["id"] in self._stated:
             yield from self.stated(data["id"], e)
         yield from self.evidence(record, e)
+
+    def job_titles(self, e: IRI, data: dict[str, Any], g: IRI) -> Iterator[Quad]:
+        """A person's titles in time, each a schema:Role node of schema:hasOccupation (the Role
+        pattern: the node stands between the person and the occupation, with its dates). A title
+        held now is also the person's schema:jobTitle; a former one is not, so that "what does X
+        do" never answers with it."""
+        for number, title in enumerate(data.get("jobTitles", []), 1):
+            node = Minter.part(e, f"job-{number}")
+            ended = bool(title.get("former")) or "endDate" in title
+            if not ended and title["title"] != data.get("jobTitle"):
+                yield e, SCHEMA.jobTitle, text(title["title"]), g
+            yield e, SCHEMA.hasOccupation, node, g
+            yield node, RDF.type, SCHEMA.Role, g
+            yield node, RDF.type, SCHEMA.Occupation, g
+            yield node, SCHEMA.name, text(title["title"]), g
+            yield node, SCHEMA.roleName, text(title["title"]), g
+            if title.get("former"):
+                yield node, EXILEKG.former, Literal("true", XSD.boolean), g
+            if "startDate" in title:
+                yield node, SCHEMA.startDate, date_literal(title["startDate"]), g
+            if "endDate" in title:
+                yield node, SCHEMA.endDate, date_literal(title["endDate"]), g
 
     # -- facts, in the graphs of the documents that support them -----------------------------
 
