@@ -288,7 +288,8 @@ class Mapper:
                 yield e, prop, date_literal(data[field_name]), g
         if "jobTitle" in data:
             yield e, SCHEMA.jobTitle, text(data["jobTitle"]), g
-        yield from self.job_titles(e, data, g)
+        job_nodes: list[Quad] = []
+        yield from self.job_titles(e, data, g, job_nodes)
         if record.kind == "Place":
             for place in self.refs(data.get("containedIn")):
                 yield e, SCHEMA.containedInPlace, place, g
@@ -312,29 +313,32 @@ class Mapper:
             yield e, SCHEMA.additionalType, wider, g
         if data["id"] in self._stated:
             yield from self.stated(data["id"], e)
+        yield from job_nodes  # after the entity's own run: each subject's quads come as one run
         yield from self.evidence(record, e)
 
-    def job_titles(self, e: IRI, data: dict[str, Any], g: IRI) -> Iterator[Quad]:
+    def job_titles(self, e: IRI, data: dict[str, Any], g: IRI, nodes: list[Quad]) -> Iterator[Quad]:
         """A person's titles in time, each a schema:Role node of schema:hasOccupation (the Role
         pattern: the node stands between the person and the occupation, with its dates). A title
         held now is also the person's schema:jobTitle; a former one is not, so that "what does X
-        do" never answers with it."""
+        do" never answers with it. Yields the person's triples; the nodes' go into ``nodes``."""
         for number, title in enumerate(data.get("jobTitles", []), 1):
             node = Minter.part(e, f"job-{number}")
             ended = bool(title.get("former")) or "endDate" in title
             if not ended and title["title"] != data.get("jobTitle"):
                 yield e, SCHEMA.jobTitle, text(title["title"]), g
             yield e, SCHEMA.hasOccupation, node, g
-            yield node, RDF.type, SCHEMA.Role, g
-            yield node, RDF.type, SCHEMA.Occupation, g
-            yield node, SCHEMA.name, text(title["title"]), g
-            yield node, SCHEMA.roleName, text(title["title"]), g
+            nodes += [
+                (node, RDF.type, SCHEMA.Role, g),
+                (node, RDF.type, SCHEMA.Occupation, g),
+                (node, SCHEMA.name, text(title["title"]), g),
+                (node, SCHEMA.roleName, text(title["title"]), g),
+            ]
             if title.get("former"):
-                yield node, EXILEKG.former, Literal("true", XSD.boolean), g
+                nodes.append((node, EXILEKG.former, Literal("true", XSD.boolean), g))
             if "startDate" in title:
-                yield node, SCHEMA.startDate, date_literal(title["startDate"]), g
+                nodes.append((node, SCHEMA.startDate, date_literal(title["startDate"]), g))
             if "endDate" in title:
-                yield node, SCHEMA.endDate, date_literal(title["endDate"]), g
+                nodes.append((node, SCHEMA.endDate, date_literal(title["endDate"]), g))
 
     # -- facts, in the graphs of the documents that support them -----------------------------
 

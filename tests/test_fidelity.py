@@ -3,8 +3,9 @@
 The fixture corpus ``tests/fixtures/fidelity`` is one short invented article with a case of each:
 a lower bound ("more than 40"), an upper bound ("fewer than 10"), an approximation ("about a
 quarter"), a range over two groups ("20-25% of readers aged 18-30 and 31-45"), a former role
-("previously the owner"), a former job title ("a former harbour pilot"), a rhetorical label, a legal designation and a collective (the exiles of
-a city, part of a wider group, never typed an organisation). A fact's graph is every triple whose
+("previously the owner"), a former job title ("a former harbour pilot"), a rhetorical label, a
+legal designation and a collective (the exiles of a city, part of a wider group, never typed an
+organisation). A fact's graph is every triple whose
 subject is the fact, plus the triples other nodes state about it or for it; an entity's graph is
 its own triples; each is compared by isomorphism with ``tests/golden/cases/<case>.nt``.
 """
@@ -103,7 +104,8 @@ def test_a_former_job_title_is_no_job_title(graph: rdflib.Graph) -> None:
 def test_a_collective_is_no_organisation(graph: rdflib.Graph) -> None:
     organizations = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://schema.org/Organization")))
     assert not {str(o) for o in organizations if "/collective/" in str(o)}
-    assert (rdflib.URIRef(BASE + "collective/portmere-exiles"), rdflib.RDF.type, EXILEKG_NS.Community) in graph
+    exiles = rdflib.URIRef(BASE + "collective/portmere-exiles")
+    assert (exiles, rdflib.RDF.type, EXILEKG_NS.Community) in graph
 
 
 def test_an_epithet_is_no_designation(graph: rdflib.Graph) -> None:
@@ -190,8 +192,15 @@ SITE_CASES = {
     # A fact's notes show where it is listed: on the pages of what it is about.
     "organization/lantern": ("former: no longer so",),
     # A collective's page says where it lives and what it is part of, and what it is called.
-    "collective/portmere-exiles": ("Group of people", "living in", "— part of", "rhetoric, not a legal status"),
+    "collective/portmere-exiles": (
+        "Group of people",
+        "living in",
+        "— part of",
+        "rhetoric, not a legal status",
+    ),
     "organization/ministry-of-records": ("legal basis: Foreign Influence Act",),
+    # A former job title is shown as an occupation that has ended, not as the job title.
+    "person/ines-varga": ("has occupation", "harbour pilot", "former"),
 }
 
 

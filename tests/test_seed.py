@@ -138,7 +138,7 @@ def test_rhetoric_is_an_epithet_with_who_uses_it() -> None:
 
 
 def test_the_statistics_query_writes_each_figure_as_the_site_does(seed_build: Path) -> None:
-    from exilekg.quantities import quantity_text, qualifier_of_iri
+    from exilekg.quantities import qualifier_of_iri, quantity_text
     from exilekg.sparql import query
 
     qualifiers = query(
@@ -149,10 +149,8 @@ def test_the_statistics_query_writes_each_figure_as_the_site_does(seed_build: Pa
     rows = query(seed_build, "statistics").rows
     assert any(row["figure"] == "4,074 applicants" for row in rows)
     for row in rows:
-        def text(name: str) -> str | None:
-            return None if row[name] is None else str(row[name])
-
-        site = quantity_text(
-            text("value"), text("minValue"), text("maxValue"), qualifier.get(row["observation"]), text("unit")
+        value, low, high, unit = (
+            None if row[k] is None else str(row[k]) for k in ("value", "minValue", "maxValue", "unit")
         )
+        site = quantity_text(value, low, high, qualifier.get(row["observation"]), unit)
         assert row["figure"] == site, row["observation"]

@@ -74,7 +74,8 @@ INDEXES: tuple[IndexPage, ...] = (
         "groups.html",
         "Groups",
         ("collective",),
-        "Diasporas, communities of emigrants, refugees and other groups of people that are not organisations.",
+        "Diasporas, communities of emigrants, refugees and other groups of people that are not "
+        "organisations.",
     ),
     IndexPage("places.html", "Places", ("place",), "Countries, cities and neighbourhoods."),
     IndexPage(

@@ -14,7 +14,16 @@ from click.testing import CliRunner
 
 from exilekg.cli import cli
 from exilekg.errors import QueryError, StoreError
-from exilekg.sparql import Endpoint, QueryEngine, QueryKind, QueryResult, Source, named_query, open_source, query
+from exilekg.sparql import (
+    Endpoint,
+    QueryEngine,
+    QueryKind,
+    QueryResult,
+    Source,
+    named_query,
+    open_source,
+    query,
+)
 from exilekg.stores import load, select, update
 
 from ..test_sparql import BASE, CASES, INJECTIONS
