@@ -169,11 +169,12 @@ class Source(ABC):
 
         A query that finds nothing while one of its entity parameters names no record fails with
         :class:`QueryError` ("no entity matches ...; did you mean ..."), over dumps and against an
-        endpoint alike.
+        endpoint alike (a source that holds no triples at all answers nothing, and is not asked:
+        the CLI says it is empty).
         """
         prepared = prepare(query_arg, params)
         result = self.execute(self.fitted(prepared))
-        if len(result) == 0 and prepared.entities:
+        if len(result) == 0 and prepared.entities and self.holds_triples:
             self.check_entities(prepared)
         return replace(result, base=self.uri_space)
 
