@@ -103,7 +103,6 @@ _ORG_TYPES = {
     "party": "Party",
     "movement": "Movement",
     "initiative": "Initiative",
-    "community": "Community",
     "government": "Ministry",
 }
 _EVENT_TYPES = ["congress", "conference", "protest", "commemoration", "workshop", "meeting", "campaign"]

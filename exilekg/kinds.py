@@ -65,15 +65,20 @@ class Kind:
     """The :class:`exilekg.map.Mapper` method that gives a fact's own triples (entities and documents
     are mapped by ``entity`` and ``document``)."""
     phrasing: Phrasing = field(default_factory=lambda: Phrasing({}))
+    additional_types: Mapping[str, IRI] = field(default_factory=dict)
+    """A class of another vocabulary (Wikidata's) for some values of :attr:`type_field`, stated with
+    ``schema:additionalType`` beside the record's own classes."""
 
 
 PERSON = frozenset({"Person"})
 ORG = frozenset({"Organization"})
-AGENT = frozenset({"Person", "Organization"})
+COLLECTIVE = frozenset({"Collective"})
+AGENT = frozenset({"Person", "Organization", "Collective"})
+"""Who can act, speak or be designated: people, organisations and groups of people."""
 PLACE = frozenset({"Place"})
 EVENT = frozenset({"Event"})
 WORK = frozenset({"CreativeWork", "Document"})
-ANY = frozenset({"Person", "Organization", "Place", "Event", "CreativeWork", "Document"})
+ANY = frozenset({"Person", "Organization", "Collective", "Place", "Event", "CreativeWork", "Document"})
 """Every kind of record a fact can be about: the entities and the documents."""
 
 
@@ -105,8 +110,40 @@ ENTITY_KINDS: dict[str, Kind] = {
             "party": SCHEMA.PoliticalParty,
             "movement": EXILEKG.Movement,
             "initiative": EXILEKG.Initiative,
-            "community": EXILEKG.DiasporaCommunity,
         },
+    ),
+    "Collective": Kind(
+        "Collective",
+        segment="collective",
+        schema="collective",
+        output_schema="collective",
+        # schema.org has no class for a group of people that is not organised: its agent
+        # properties (attendee, organizer, author, memberOf) admit only a Person or an
+        # Organization, so exilekg:Collective is a subclass of schema:Organization in the
+        # vocabulary, but no node of it is typed schema:Organization: "every organisation"
+        # never lists a diaspora. The Wikidata class of its type goes in schema:additionalType.
+        default_class=EXILEKG.Collective,
+        title="Group of people",
+        classes_by_type={
+            "diaspora": EXILEKG.Diaspora,
+            "community": EXILEKG.Community,
+            "refugees": EXILEKG.Refugees,
+            "population": EXILEKG.Population,
+            "bloc": EXILEKG.Bloc,
+        },
+        references={"location": PLACE},
+        additional_types={
+            "diaspora": IRI("http://www.wikidata.org/entity/Q133004"),
+            "community": IRI("http://www.wikidata.org/entity/Q28790362"),
+        },
+        phrasing=phrasing(
+            {
+                "name": SCHEMA.name,
+                "place": SCHEMA.location,
+                "whole": EXILEKG.partOf,
+            },
+            sentence=("{name}", ("living in", "{place*}"), ("— part of", "{whole*}")),
+        ),
     ),
     "Place": Kind(
         "Place",
@@ -358,7 +395,7 @@ def _rel(name: str, predicate: IRI, subjects: frozenset[str], objects: frozenset
 RELATIONS: dict[str, RelationType] = {
     r.name: r
     for r in (
-        _rel("memberOf", SCHEMA.memberOf, AGENT, ORG),
+        _rel("memberOf", SCHEMA.memberOf, AGENT, ORG | COLLECTIVE),
         _rel("worksFor", SCHEMA.worksFor, PERSON, ORG),
         _rel("affiliation", SCHEMA.affiliation, PERSON, ORG),
         _rel("founder", SCHEMA.founder, ORG, AGENT),
@@ -369,7 +406,7 @@ RELATIONS: dict[str, RelationType] = {
         _rel("subOrganization", SCHEMA.subOrganization, ORG, ORG),
         _rel("homeLocation", SCHEMA.homeLocation, PERSON, PLACE),
         _rel("exiledIn", EXILEKG.exiledIn, PERSON, PLACE),
-        _rel("location", SCHEMA.location, ORG | EVENT, PLACE),
+        _rel("location", SCHEMA.location, ORG | COLLECTIVE | EVENT, PLACE),
         _rel("nationality", SCHEMA.nationality, PERSON, PLACE),
         _rel("birthPlace", SCHEMA.birthPlace, PERSON, PLACE),
         _rel("deathPlace", SCHEMA.deathPlace, PERSON, PLACE),
@@ -386,6 +423,7 @@ RELATIONS: dict[str, RelationType] = {
         _rel("author", SCHEMA.author, WORK, AGENT),
         _rel("publisher", SCHEMA.publisher, WORK, AGENT),
         _rel("containedInPlace", SCHEMA.containedInPlace, PLACE, PLACE),
+        _rel("partOf", EXILEKG.partOf, COLLECTIVE, COLLECTIVE),
         _rel("supports", EXILEKG.supports, AGENT, ANY),
         _rel("opposes", EXILEKG.opposes, AGENT, ANY),
     )

@@ -205,7 +205,8 @@ def _nquads(example_build: Path) -> rdflib.Dataset:
 def _page_iris(example_build: Path) -> set[str]:
     base = "https://example.org/exilekg/"
     segments = (
-        "person organization place event work document relation designation observation quotation claim"
+        "person organization collective place event work document"
+        " relation designation observation quotation claim"
     )
     found = set()
     for s, _, _, _ in _nquads(example_build).quads((None, None, None, None)):
@@ -228,6 +229,7 @@ def test_every_record_has_a_page_with_turtle_and_jsonld(site: Path, example_buil
         "dataset.html",
         "people.html",
         "organizations.html",
+        "groups.html",
         "places.html",
         "events.html",
         "articles.html",

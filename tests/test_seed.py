@@ -100,7 +100,7 @@ def test_one_entity_per_name() -> None:
     """Spellings that differ between articles are alternate names of one entity, never two entities."""
     owners: dict[str, set[str]] = defaultdict(set)
     for record in _records():
-        if record["kind"] not in {"Person", "Organization", "Place", "Event", "CreativeWork"}:
+        if record["kind"] not in {"Person", "Organization", "Collective", "Place", "Event", "CreativeWork"}:
             continue
         for name in [record["name"], *record.get("alternateNames", [])]:
             owners[" ".join(_words(name))].add(record["id"])
@@ -135,3 +135,22 @@ def test_rhetoric_is_an_epithet_with_who_uses_it() -> None:
     assert all(r.get("usedBy") or r.get("usedByText") for r in epithets), epithets
     labels = {r["label"].casefold() for r in _records() if r.get("kind") == "Designation"}
     assert not labels & {"traitor", "traitors", "fugitive", "fugitives"}, labels
+
+
+def test_the_statistics_query_writes_each_figure_as_the_site_does(seed_build: Path) -> None:
+    from exilekg.quantities import qualifier_of_iri, quantity_text
+    from exilekg.sparql import query
+
+    qualifiers = query(
+        seed_build,
+        "SELECT ?o ?q WHERE { GRAPH ?g { ?o <https://w3id.org/exilekg/vocab#valueQualifier> ?q } }",
+    )
+    qualifier = {row["o"]: qualifier_of_iri(str(row["q"])) for row in qualifiers.rows}
+    rows = query(seed_build, "statistics").rows
+    assert any(row["figure"] == "4,074 applicants" for row in rows)
+    for row in rows:
+        value, low, high, unit = (
+            None if row[k] is None else str(row[k]) for k in ("value", "minValue", "maxValue", "unit")
+        )
+        site = quantity_text(value, low, high, qualifier.get(row["observation"]), unit)
+        assert row["figure"] == site, row["observation"]

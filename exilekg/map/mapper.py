@@ -14,7 +14,7 @@ from exilekg.map.annotations import AnnotationMapping
 from exilekg.map.facts import FactMapping
 from exilekg.map.literals import LICENSES, date_literal, number_literal, text
 from exilekg.mentions import Mention, find_mentions
-from exilekg.terms import EXILEKG, IRI, PROV, RDF, SCHEMA, Literal, Quad, Term
+from exilekg.terms import EXILEKG, IRI, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
 __all__ = ["Mapper", "map_corpus"]
@@ -228,11 +228,41 @@ class Mapper(FactMapping, AnnotationMapping):
                 yield e, prop, date_literal(data[field_name]), g
         if "jobTitle" in data:
             yield e, SCHEMA.jobTitle, text(data["jobTitle"]), g
+        job_nodes: list[Quad] = []
+        yield from self.job_titles(e, data, g, job_nodes)
         for p, o in self.entity_links(record.kind, data):
             yield e, p, o, g
+        wider = ENTITY_KINDS[record.kind].additional_types.get(data.get("type", ""))
+        if wider is not None:
+            yield e, SCHEMA.additionalType, wider, g
         if data["id"] in self._stated:
             yield from self.stated(data["id"], e)
+        yield from job_nodes  # after the entity's own run: each subject's quads come as one run
         yield from self.evidence(record, e)
+
+    def job_titles(self, e: IRI, data: dict[str, Any], g: IRI, nodes: list[Quad]) -> Iterator[Quad]:
+        """A person's titles in time, each a schema:Role node of schema:hasOccupation (the Role
+        pattern: the node stands between the person and the occupation, with its dates). A title
+        held now is also the person's schema:jobTitle; a former one is not, so that "what does X
+        do" never answers with it. Yields the person's triples; the nodes' go into ``nodes``."""
+        for number, title in enumerate(data.get("jobTitles", []), 1):
+            node = Minter.part(e, f"job-{number}")
+            ended = bool(title.get("former")) or "endDate" in title
+            if not ended and title["title"] != data.get("jobTitle"):
+                yield e, SCHEMA.jobTitle, text(title["title"]), g
+            yield e, SCHEMA.hasOccupation, node, g
+            nodes += [
+                (node, RDF.type, SCHEMA.Role, g),
+                (node, RDF.type, SCHEMA.Occupation, g),
+                (node, SCHEMA.name, text(title["title"]), g),
+                (node, SCHEMA.roleName, text(title["title"]), g),
+            ]
+            if title.get("former"):
+                nodes.append((node, EXILEKG.former, Literal("true", XSD.boolean), g))
+            if "startDate" in title:
+                nodes.append((node, SCHEMA.startDate, date_literal(title["startDate"]), g))
+            if "endDate" in title:
+                nodes.append((node, SCHEMA.endDate, date_literal(title["endDate"]), g))
 
     def entity_links(self, kind: str, data: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
         """The (predicate, object) pairs of the links only some entity kinds have."""
@@ -251,6 +281,9 @@ class Mapper(FactMapping, AnnotationMapping):
                 yield SCHEMA.author, author
             for publisher in self.refs(data.get("publisher")):
                 yield SCHEMA.publisher, publisher
+        elif kind == "Collective":
+            for place in self.refs(data.get("location")):
+                yield SCHEMA.location, place
 
     # -- facts, in the graphs of the documents that support them -----------------------------
 

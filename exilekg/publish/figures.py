@@ -24,6 +24,7 @@ __all__ = ["KIND_COLOURS", "Bar", "Neighbour", "bar_chart", "neighbourhood_diagr
 KIND_COLOURS: dict[str, str] = {
     "person": "#4e79a7",
     "organization": "#f28e2b",
+    "collective": "#9c755f",
     "place": "#59a14f",
     "event": "#e15759",
     "work": "#76b7b2",

@@ -411,7 +411,8 @@ class SiteModel(SiteLinks):
         segment = self.segment(page)
         kind = self.kind(page)
         statement: tuple[Link, ...] = ()
-        if kind == "fact":
+        record_kind = kind_of_segment(segment)
+        if kind == "fact" or (record_kind is not None and record_kind.phrasing.sentence):
             statement, _ = self.sentence(here, page)
         quote = self._quote(page, segment)
         edges = self.connections(page)

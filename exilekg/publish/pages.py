@@ -52,7 +52,14 @@ INDEXES: tuple[IndexPage, ...] = (
         "organizations.html",
         "Organisations",
         ("organization",),
-        "Organisations, media, state bodies and communities.",
+        "Organisations, media and state bodies.",
+    ),
+    IndexPage(
+        "groups.html",
+        "Groups",
+        ("collective",),
+        "Diasporas, communities of emigrants, refugees and other groups of people that are not "
+        "organisations.",
     ),
     IndexPage("places.html", "Places", ("place",), "Countries, cities and neighbourhoods."),
     IndexPage(
@@ -75,6 +82,7 @@ _NAV: tuple[tuple[str, str], ...] = (
     ("index.html", "Home"),
     ("people.html", "People"),
     ("organizations.html", "Organisations"),
+    ("groups.html", "Groups"),
     ("places.html", "Places"),
     ("events.html", "Events"),
     ("articles.html", "Articles"),

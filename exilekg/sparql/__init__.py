@@ -179,7 +179,7 @@ def query(
     opened = open_source(source, engine=engine, timeout=timeout, allow_service=allow_service)
     try:
         result = opened.execute(opened.fitted(prepared))
-        if len(result) == 0 and prepared.entities and opened.engine is not None:
+        if len(result) == 0 and prepared.entities and opened.holds_triples:
             opened.check_entities(prepared)
         return replace(result, base=opened.uri_space)
     finally:

@@ -167,13 +167,14 @@ class Source(ABC):
     ) -> QueryResult:
         """Run a query (a named query, a ``.rq`` file or SPARQL text) with ``params`` here.
 
-        Over dumps, a query that finds nothing while one of its entity parameters names no record
-        fails with :class:`QueryError` ("no entity matches ...; did you mean ..."). An endpoint is
-        not asked: Virtuoso 7 answers the look-up wrongly, so there an empty answer stays empty.
+        A query that finds nothing while one of its entity parameters names no record fails with
+        :class:`QueryError` ("no entity matches ...; did you mean ..."), over dumps and against an
+        endpoint alike (a source that holds no triples at all answers nothing, and is not asked:
+        the CLI says it is empty).
         """
         prepared = prepare(query_arg, params)
         result = self.execute(self.fitted(prepared))
-        if len(result) == 0 and prepared.entities and self.engine is not None:
+        if len(result) == 0 and prepared.entities and self.holds_triples:
             self.check_entities(prepared)
         return replace(result, base=self.uri_space)
 

@@ -65,7 +65,7 @@ def test_manifest_is_valid_v02_and_names_the_graph(example_server: Reconciliatio
     assert manifest["versions"] == ["0.2"]
     assert manifest["identifierSpace"] == "https://example.org/exilekg/"
     kinds = {t["name"] for t in manifest["defaultTypes"]}
-    assert kinds == {"Person", "Organization", "Place", "Event", "CreativeWork"}
+    assert kinds == {"Person", "Organization", "Collective", "Place", "Event", "CreativeWork"}
     assert "{{id}}" in manifest["view"]["url"] and "{{id}}" in manifest["preview"]["url"]
 
 

@@ -14,7 +14,16 @@ from click.testing import CliRunner
 
 from exilekg.cli import cli
 from exilekg.errors import QueryError, StoreError
-from exilekg.sparql import Endpoint, QueryEngine, QueryKind, QueryResult, Source, open_source, query
+from exilekg.sparql import (
+    Endpoint,
+    QueryEngine,
+    QueryKind,
+    QueryResult,
+    Source,
+    named_query,
+    open_source,
+    query,
+)
 from exilekg.stores import load, select, update
 
 from ..test_sparql import BASE, CASES, INJECTIONS
@@ -104,7 +113,13 @@ def test_every_named_query_answers_the_same_in_the_store(
 def test_no_parameter_value_changes_a_query_sent_to_the_store(store: str, value: str) -> None:
     endpoint = Endpoint(store)
     for name, params in CASES.items():
+        entities = {p.name for p in named_query(name).params if p.entity}
         for param in params:
+            if param in entities:
+                # Naming no record, an entity parameter fails the query rather than answer nothing.
+                with pytest.raises(QueryError, match="no entity matches"):
+                    query(endpoint, name, params={**params, param: value})
+                continue
             assert len(query(endpoint, name, params={**params, param: value})) == 0, (name, param)
     adhoc = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(STR(?o) = ?v) } }"
     assert len(query(endpoint, adhoc, params={"v": value})) == 0
@@ -163,3 +178,32 @@ def test_the_cli_queries_the_store(store: str) -> None:
     table = CliRunner().invoke(cli, ["query", store, "people-in-place", "-p", "place=Latvia"])
     assert table.exit_code == 0, table.output
     assert "<person/anna-petrova>" in table.output and "(1 row;" in table.output
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"organization": "Free Voice Foundation"}, "did you mean 'Free Voices Foundation'"),
+        ({"organization": f"{BASE}organization/free-voice-foundation"}, "no entity matches organization="),
+        ({"person": "ANNA PETROVA", "organization": "free-voices-foundation", "role": "no such role"}, None),
+        ({"person": "pavel-orlov", "organization": "Free Voices Foundation", "role": "no such role"}, None),
+    ],
+)
+def test_an_entity_parameter_that_names_nothing_fails_in_the_store(
+    store: str, params: dict[str, str], expected: str | None
+) -> None:
+    if expected is None:  # the entities are there (by name in any case, or by id): an empty answer is one
+        assert len(query(store, "evidence-for-role", params=params)) == 0
+        return
+    with pytest.raises(QueryError, match="no entity matches") as info:
+        query(store, "members", params=params)
+    assert expected in str(info.value) + (info.value.hint or "")
+
+
+def test_the_cli_says_did_you_mean_for_an_endpoint(store: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["query", store, "members", "--param", "organization=Free Voice Foundation"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "no entity matches organization='Free Voice Foundation'" in result.output
+    assert "did you mean 'Free Voices Foundation'" in result.output
