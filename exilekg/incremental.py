@@ -1,0 +1,681 @@
+"""Incremental builds: what each piece of the graph was made from, and the splicing of outputs.
+
+A build with ``incremental=True`` maps the corpus a :class:`~exilekg.map.Unit` at a time (the
+dataset, each document, each record) and records, in ``exilekg.state.json`` beside the dumps, a
+digest of every unit's inputs and where the unit's text sits in the N-Triples, N-Quads and JSON-LD
+it wrote. The next such build into the same folder digests the units again: a unit whose digest
+is unchanged is not mapped; its text is copied from the previous dumps, and only the units whose
+inputs changed are mapped, checked and formatted. Turtle and TriG are written by pyoxigraph from the
+spliced N-Triples and N-Quads text, as a full build writes them. The dumps are byte for byte those a
+full build writes (the tests compare both on random edits).
+
+What a unit's digest covers, and why (see :func:`unit_digest`): the unit's record as read; the kind
+of every id its record (or a fact stating about it) names, because a reference's IRI is minted from
+the referenced record's kind and a reference to an id no record has is left out; the facts that
+state a triple in its run (a relation's direct triple sits in its subject's run); the anchors
+validation found for its evidence in the documents' texts (editing a text moves them, or unverifies
+them); and, for a document, the mentions found in its text, which depend on the text and on the
+corpus-wide table of entity names mention finding uses (a renamed or added entity changes them):
+digesting the mentions found rather than those inputs re-maps exactly the documents whose mentions
+changed. What every unit depends on (the corpus metadata with its base IRI, exilekg's version and
+code, the libraries that format outputs, the build's options) is the state's ``inputs``: when they
+differ, the build is a full one and says why (:attr:`Reuse.reason`).
+
+The state names the build (``void.ttl``'s build id) and each dump's size; a folder whose dumps are not
+the ones it describes (another build, an edit, a build killed between renames) gets a full build.
+State and outputs are replaced together (:mod:`exilekg.atomic`): a killed build leaves both as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from exilekg._version import __version__
+from exilekg.check.checker import Checker
+from exilekg.corpus import Corpus, Record
+from exilekg.errors import SerializationError
+from exilekg.formats import RdfFormat
+from exilekg.jsonld import context_value, raise_for_output
+from exilekg.manifest import read_manifest
+from exilekg.map import Mapper, Unit
+from exilekg.mentions import Mention, MentionList, find_mentions
+from exilekg.progress import Progress
+from exilekg.terms import RDF, Quad
+from exilekg.validation import ValidationReport
+from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
+from exilekg.writers.lines import LineWriter, TripleRuns
+from exilekg.writers.oxigraph import Conversion
+
+__all__ = [
+    "STATE_NAME",
+    "BuildState",
+    "Reuse",
+    "Spliced",
+    "Unspliceable",
+    "graph_digests",
+    "read_state",
+    "unit_digest",
+    "usable_state",
+    "write_spliced",
+]
+
+STATE_NAME = "exilekg.state.json"
+"""The file beside the dumps that an incremental build reads and writes."""
+
+_STATE_VERSION = 1
+
+_PACKAGE = Path(__file__).resolve().parent
+
+_INDENT = b"\n    "
+_NODE_INDENT = b"\n        "
+_NODE_SEPARATOR = b",\n        "
+
+
+@dataclass
+class Reuse:
+    """How a build with ``incremental=True`` went: ``reason`` says why it was a full one (None when
+    it reused the previous build); ``units`` the units of the corpus, ``mapped`` those it mapped."""
+
+    reason: str | None
+    units: int = 0
+    mapped: int = 0
+
+    @property
+    def incremental(self) -> bool:
+        return self.reason is None
+
+
+@dataclass
+class UnitState:
+    """Where one unit's text sits in each dump, and what it counts."""
+
+    digest: str
+    nt: tuple[int, int]
+    nq: tuple[int, int]
+    nodes: list[tuple[str, str, int, int]]
+    """Graph, subject, offset and length of each JSON-LD node object of the unit."""
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    subjects: int
+    quads: int
+    triples: int
+
+
+@dataclass
+class BuildState:
+    """What ``exilekg.state.json`` holds."""
+
+    inputs: dict[str, Any]
+    build_id: str
+    sizes: dict[str, int]
+    units: dict[str, UnitState]
+    graphs: dict[str, str] = field(default_factory=dict)
+    """Each named graph's digest: changed when any quad of the graph may have."""
+
+    def to_bytes(self) -> bytes:
+        graph_table: dict[str, int] = {}
+        class_table: dict[str, int] = {}
+
+        def gid(g: str) -> int:
+            return graph_table.setdefault(g, len(graph_table))
+
+        def cid(c: str) -> int:
+            return class_table.setdefault(c, len(class_table))
+
+        units = {
+            key: [
+                u.digest,
+                *u.nt,
+                *u.nq,
+                [[gid(g), s, start, length] for g, s, start, length in u.nodes],
+                [[gid(g), n] for g, n in u.graphs.items()],
+                [[cid(c), n] for c, n in u.classes.items()],
+                u.subjects,
+                u.quads,
+                u.triples,
+            ]
+            for key, u in self.units.items()
+        }
+        return orjson.dumps(
+            {
+                "version": _STATE_VERSION,
+                "inputs": self.inputs,
+                "build": self.build_id,
+                "sizes": self.sizes,
+                "graphTable": list(graph_table),
+                "classTable": list(class_table),
+                "graphs": self.graphs,
+                "units": units,
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BuildState:
+        raw = orjson.loads(data)
+        if raw.get("version") != _STATE_VERSION:
+            raise ValueError(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
+        graph_table: list[str] = raw["graphTable"]
+        class_table: list[str] = raw["classTable"]
+        units: dict[str, UnitState] = {}
+        for key, (digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples) in raw[
+            "units"
+        ].items():
+            units[key] = UnitState(
+                digest,
+                (nt0, nt1),
+                (nq0, nq1),
+                [(graph_table[g], s, start, length) for g, s, start, length in nodes],
+                {graph_table[g]: n for g, n in graphs},
+                {class_table[c]: n for c, n in classes},
+                subjects,
+                quads,
+                triples,
+            )
+        return cls(raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"])
+
+
+def read_state(out: Path) -> BuildState | str:
+    """The state of the build in ``out``, or why there is none to use."""
+    path = out / STATE_NAME
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return f"no {STATE_NAME} in {out} (the previous build was not incremental)"
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror})"
+    try:
+        return BuildState.from_bytes(data)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        return f"{path} is damaged ({exc})"
+
+
+def _code_digest() -> str:
+    """The digest of exilekg's own files: any change to the code may change what it maps and writes."""
+    sha = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix not in {".pyc"} and "__pycache__" not in path.parts:
+            sha.update(str(path.relative_to(_PACKAGE)).encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()[:32]
+
+
+def build_inputs(corpus: Corpus, formats: Sequence[RdfFormat], jsonld_context: str | None) -> dict[str, Any]:
+    """What every unit's quads and text depend on: a change to any of these means a full build."""
+    libraries = {name: metadata.version(name) for name in ("pyoxigraph", "orjson")}
+    return {
+        "exilekg": __version__,
+        "code": _code_digest(),  # mapping, vocabulary checks, writers: all of them shape the bytes
+        "libraries": libraries,  # pyoxigraph writes Turtle and TriG, orjson JSON-LD
+        "formats": sorted(fmt.extension for fmt in formats),
+        "jsonld_context": jsonld_context,
+        # The base IRI mints every IRI, and the dataset description is the first unit's.
+        "meta": hashlib.sha256(
+            orjson.dumps(corpus.meta, option=orjson.OPT_SORT_KEYS, default=str)
+        ).hexdigest(),
+        "texts": corpus.has_texts,
+    }
+
+
+_INPUT_NAMES = {
+    "exilekg": "exilekg's version",
+    "code": "exilekg's code",
+    "libraries": "the versions of pyoxigraph or orjson",
+    "formats": "the formats asked for",
+    "jsonld_context": "the JSON-LD context option",
+    "meta": "the corpus metadata (corpus.json)",
+    "texts": "whether the texts are given",
+}
+
+
+def usable_state(out: Path, inputs: dict[str, Any]) -> BuildState | str:
+    """The previous build's state if this build can reuse it, or why it cannot."""
+    state = read_state(out)
+    if isinstance(state, str):
+        return state
+    changed = [
+        _INPUT_NAMES.get(k, k)
+        for k in sorted(set(inputs) | set(state.inputs))
+        if inputs.get(k) != state.inputs.get(k)
+    ]
+    if changed:
+        return f"{', '.join(changed)} changed since the previous build"
+    manifest = read_manifest(out)
+    if manifest is None or manifest.build_id != state.build_id:
+        return f"the outputs in {out} are not those of the build {STATE_NAME} describes"
+    for name, size in state.sizes.items():
+        path = out / name
+        if not path.is_file() or path.stat().st_size != size:
+            return f"{path} is not the file the previous build wrote"
+    return state
+
+
+def _strings(value: Any, found: list[str]) -> None:
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, found)
+
+
+def _record_digest(record: Record, kinds: Mapping[str, str], sha: Any) -> None:
+    data = record.data
+    sha.update(record.kind.encode())
+    sha.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str))
+    # A reference's IRI is minted from the referenced record's kind, and ids no record has are left
+    # out: the kind (or absence) of every string the record holds stands for all its references.
+    strings: list[str] = []
+    _strings(data, strings)
+    sha.update(orjson.dumps([kinds.get(s) for s in strings]))
+
+
+def _mention_key(mention: Mention) -> list[Any]:
+    return [mention.entity, mention.start, mention.end, mention.exact, mention.prefix, mention.suffix]
+
+
+def unit_digest(
+    unit: Unit,
+    mapper: Mapper,
+    report: ValidationReport,
+    mentions: MentionList | None,
+) -> str:
+    """The digest of everything ``unit``'s quads are made from (beyond the build's ``inputs``)."""
+    sha = hashlib.blake2b(digest_size=16)
+    sha.update(unit.key.encode())
+    kinds = mapper.kinds
+    if unit.record is not None:
+        _record_digest(unit.record, kinds, sha)
+        rid = unit.record.id
+        # Evidence positions and verification come from the texts, through validation's anchors.
+        for number in range(len(unit.record.data.get("evidence", []) or [])):
+            anchor = report.anchors.get((rid or "", number))
+            sha.update(repr(anchor).encode())
+    elif unit.id is not None:
+        sha.update(str(kinds.get(unit.id)).encode())  # a subject no record maps: its IRI's kind
+    if unit.id is not None:
+        # Facts stating a triple about this unit's subject put it in this unit's run.
+        for stating in mapper.stating(unit.id):
+            _record_digest(stating, kinds, sha)
+    if mentions is not None:
+        # The mentions found in the text: they change with the text and with the corpus-wide table of
+        # entity names; the bodies' IRIs with the mentioned entities' kinds.
+        entities = [m.entity for m in mentions]
+        ambiguous = [
+            [list(a.candidates), a.start, a.end, a.exact, a.prefix, a.suffix] for a in mentions.ambiguous
+        ]
+        for a in mentions.ambiguous:
+            entities.extend(a.candidates)
+        sha.update(
+            orjson.dumps([[_mention_key(m) for m in mentions], ambiguous, [kinds.get(e) for e in entities]])
+        )
+    return sha.hexdigest()
+
+
+class Unspliceable(Exception):
+    """The corpus maps one subject in two units, which splicing cannot keep apart (a full build must)."""
+
+
+class _Parts:
+    """A text target that keeps what is written."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.write = self.parts.append
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+class _OneDocument(Mapping[str, MentionList]):
+    """The mentions of the one document being mapped, found already for its digest."""
+
+    def __init__(self) -> None:
+        self.id: str | None = None
+        self.mentions: MentionList | None = None
+
+    def __getitem__(self, key: str) -> MentionList:
+        if key != self.id or self.mentions is None:
+            raise KeyError(key)
+        return self.mentions
+
+    def __contains__(self, key: object) -> bool:
+        return key == self.id and self.mentions is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([self.id] if self.id is not None and self.mentions is not None else [])
+
+    def __len__(self) -> int:
+        return 1 if self.id is not None and self.mentions is not None else 0
+
+
+@dataclass
+class Spliced:
+    """What a spliced write counted (what :class:`~exilekg.pipeline.BuildResult` reports)."""
+
+    graphs: Counter[str]
+    classes: Counter[str]
+    subjects: int
+    quads: int
+    triples: int
+    units: dict[str, UnitState]
+    reuse: Reuse
+
+
+class _Old:
+    """The previous build's dumps, mapped into memory to copy unchanged units' text from."""
+
+    def __init__(self, out: Path, stack: ExitStack) -> None:
+        self.maps: dict[str, mmap.mmap | bytes] = {}
+        self.out = out
+        self.stack = stack
+
+    def slice(self, name: str, start: int, length: int) -> bytes:
+        data = self.maps.get(name)
+        if data is None:
+            stream = self.stack.enter_context((self.out / name).open("rb"))
+            size = (self.out / name).stat().st_size
+            data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            if isinstance(data, mmap.mmap):
+                self.stack.callback(data.close)
+            self.maps[name] = data
+        return data[start : start + length]
+
+
+class _Binary:
+    """An output text stream written as bytes, counting its offset."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        stream.flush()
+        self.raw = stream.buffer  # type: ignore[attr-defined]
+        self.offset = 0
+
+    def write(self, data: bytes) -> tuple[int, int]:
+        start = self.offset
+        self.raw.write(data)
+        self.offset += len(data)
+        return start, len(data)
+
+
+def write_spliced(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+) -> Spliced:
+    """Map ``corpus`` unit by unit into ``streams`` (which must include N-Triples and N-Quads),
+    copying from the dumps in ``out`` the text of every unit whose digest ``previous`` records."""
+    with ExitStack() as stack:
+        return _write_spliced(corpus, report, out, streams, previous, reason, jsonld_context, reporter, stack)
+
+
+def _write_spliced(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+    stack: ExitStack,
+) -> Spliced:
+    conversions: dict[RdfFormat, Conversion] = {}
+    for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
+        if fmt in streams:
+            conversions[fmt] = Conversion(streams[fmt], fmt, out)
+    try:
+        return _map_units(
+            corpus, report, out, streams, conversions, previous, reason, jsonld_context, reporter, stack
+        )
+    except BaseException:
+        for conversion in conversions.values():
+            conversion.abort()  # no worker outlives a failed build
+        raise
+
+
+def _map_units(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    conversions: dict[RdfFormat, Conversion],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+    stack: ExitStack,
+) -> Spliced:
+    old = _Old(out, stack)
+    turtle = conversions.get(RdfFormat.TURTLE)
+    trig = conversions.get(RdfFormat.TRIG)
+    nt_out = _Binary(streams[RdfFormat.NTRIPLES])
+    nq_out = _Binary(streams[RdfFormat.NQUADS])
+    with_jsonld = RdfFormat.JSONLD in streams
+    nt_parts, nq_parts = _Parts(), _Parts()
+    lines = LineWriter([nt_parts], [nq_parts])
+    found = find_mentions(corpus)
+    current = _OneDocument()
+    mapper = Mapper(corpus, report.anchors, current)
+    checker = Checker()
+    output_check = _OutputCheck()
+    base = str(corpus.meta["base"])
+    rdf_type = RDF.type
+
+    units: dict[str, UnitState] = {}
+    # Each JSON-LD node: graph -> [(subject, fresh?, offset, length)], offsets in the old file or `fresh`.
+    nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
+    fresh = bytearray()
+    seen_nodes: set[tuple[str, str]] = set()
+    totals = _Totals()
+    last_subject: object = None
+    mapped = 0
+    reporter.stage("map and write", unit="triples")
+    for unit in mapper.units():
+        doc_mentions = (
+            found[unit.id]
+            if unit.id is not None and unit.key.startswith("document ") and unit.id in found
+            else None
+        )
+        digest = unit_digest(unit, mapper, report, doc_mentions)
+        known = previous.units.get(unit.key) if previous is not None else None
+        if known is not None and known.digest == digest:
+            mapper.skip(unit)
+            nt_text = old.slice("exilekg.nt", *known.nt)
+            nq_text = old.slice("exilekg.nq", *known.nq)
+            state = UnitState(
+                digest,
+                nt_out.write(nt_text),
+                nq_out.write(nq_text),
+                [],
+                known.graphs,
+                known.classes,
+                known.subjects,
+                known.quads,
+                known.triples,
+            )
+            if turtle is not None:
+                turtle.write(nt_text.decode("utf-8"))
+            if trig is not None:
+                trig.write(nq_text.decode("utf-8"))
+            for g, s, start, length in known.nodes:
+                if (g, s) in seen_nodes:
+                    raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
+                seen_nodes.add((g, s))
+                nodes.setdefault(g, []).append((s, False, start, length))
+                state.nodes.append((g, s, start, length))
+            last_subject = None  # a copied unit is known to end its subjects' runs
+        else:
+            mapped += 1
+            current.id, current.mentions = unit.id, doc_mentions
+            quads = list(checker.watch(unit.quads()))
+            current.id = current.mentions = None
+            if not quads:
+                state = UnitState(digest, nt_out.write(b""), nq_out.write(b""), [], {}, {}, 0, 0, 0)
+            else:
+                if quads[0][0] == last_subject:
+                    raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
+                last_subject = quads[-1][0]
+                repeats = TripleRuns().repeats(quads)
+                lines.write_many(quads, repeats)
+                new_nt, new_nq = nt_parts.take(), nq_parts.take()
+                state = UnitState(
+                    digest,
+                    nt_out.write(new_nt.encode("utf-8")),
+                    nq_out.write(new_nq.encode("utf-8")),
+                    [],
+                    dict(Counter(str(q[3]) for q in quads)),
+                    dict(Counter(str(q[2]) for q in quads if q[1] == rdf_type)),
+                    _subjects(quads, base),
+                    len(quads),
+                    len(quads) - len(repeats),
+                )
+                if turtle is not None:
+                    turtle.write(new_nt)
+                if trig is not None:
+                    trig.write(new_nq)
+                if with_jsonld:
+                    _fresh_nodes(quads, state, nodes, seen_nodes, fresh, output_check, jsonld_context)
+        totals.add(state)
+        units[unit.key] = state
+        reporter.advance(state.quads)
+    violations = checker.violations()
+    if violations:
+        from exilekg.check.files import checked
+
+        # The same error a full build raises, from the same checker.
+        list(checked(q for unit in Mapper(corpus, report.anchors, found).units() for q in unit.quads()))
+    if with_jsonld:
+        reporter.stage("write JSON-LD", sum(len(v) for v in nodes.values()), "nodes")
+        _write_jsonld(streams[RdfFormat.JSONLD], nodes, fresh, old, units, jsonld_context)
+    for conversion in conversions.values():
+        conversion.finish(reporter)
+    reuse = Reuse(reason, len(units), mapped)
+    return Spliced(totals.graphs, totals.classes, totals.subjects, totals.quads, totals.triples, units, reuse)
+
+
+class _Totals:
+    def __init__(self) -> None:
+        self.graphs: Counter[str] = Counter()
+        self.classes: Counter[str] = Counter()
+        self.subjects = 0
+        self.quads = 0
+        self.triples = 0
+
+    def add(self, state: UnitState) -> None:
+        self.graphs.update(state.graphs)
+        self.classes.update(state.classes)
+        self.subjects += state.subjects
+        self.quads += state.quads
+        self.triples += state.triples
+
+
+def _subjects(quads: Sequence[Quad], base: str) -> int:
+    """Runs of subjects under ``base``: each subject's quads are one run, so these are distinct subjects."""
+    count = 0
+    last: object = None
+    for q in quads:
+        s = q[0]
+        if s != last:
+            last = s
+            if s.startswith(base):
+                count += 1
+    return count
+
+
+def _fresh_nodes(
+    quads: Sequence[Quad],
+    state: UnitState,
+    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    seen: set[tuple[str, str]],
+    fresh: bytearray,
+    check: _OutputCheck,
+    context: str | None,
+) -> None:
+    grouped = Grouped()
+    grouped.add_many(quads)
+    for g, subjects in grouped.graphs.items():
+        for s, props in subjects.items():
+            key = (str(g), str(s))
+            if key in seen:
+                raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
+            seen.add(key)
+            node = _node(s, props)
+            if not check.ok([node]):
+                raise_for_output(
+                    {"@context": context_value(context), "@graph": [{"@id": str(g), "@graph": [node]}]}
+                )
+                raise SerializationError("the JSON-LD to write breaks its output schemas")
+            try:
+                text = orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", _NODE_INDENT)
+            except orjson.JSONEncodeError as exc:
+                raise SerializationError(f"JSON-LD cannot hold a value of graph <{g}>: {exc}") from exc
+            start = len(fresh)
+            fresh += text
+            nodes.setdefault(key[0], []).append((key[1], True, start, len(text)))
+            state.nodes.append((key[0], key[1], start, -len(text) - 1))  # placed once written
+
+
+def _write_jsonld(
+    stream: IO[str],
+    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    fresh: bytearray,
+    old: _Old,
+    units: dict[str, UnitState],
+    context: str | None,
+) -> None:
+    """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
+    written: graphs sorted, each graph's nodes sorted by ``@id``."""
+    target = _Binary(stream)
+    placed: dict[tuple[str, str], tuple[int, int]] = {}
+    header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
+    target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')
+    graphs = sorted(nodes)
+    for index, g in enumerate(graphs):
+        target.write(
+            (b"," if index else b"")
+            + _INDENT
+            + b'{\n      "@id": '
+            + orjson.dumps(g)
+            + b',\n      "@graph": [\n        '
+        )
+        for k, (s, is_fresh, start, length) in enumerate(sorted(nodes[g])):
+            text = fresh[start : start + length] if is_fresh else old.slice("exilekg.jsonld", start, length)
+            if k:
+                target.write(_NODE_SEPARATOR)
+            placed[(g, s)] = target.write(bytes(text))
+        target.write(b"\n      ]\n    }")
+    target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
+    for state in units.values():
+        state.nodes = [(g, s, *placed[(g, s)]) for g, s, _, _ in state.nodes]
+
+
+def graph_digests(units: Mapping[str, UnitState], inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Each graph's digest, from the build's inputs and the digests of the units that put quads in
+    it, in order: equal digests mean equal quads (same unit inputs, same code and options)."""
+    common = orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)
+    shas: dict[str, Any] = {}
+    for key, state in units.items():
+        for g in state.graphs:
+            sha = shas.get(g)
+            if sha is None:
+                sha = shas[g] = hashlib.blake2b(common, digest_size=16)
+            sha.update(f"{key}\0{state.digest}\n".encode())
+    return {g: sha.hexdigest() for g, sha in sorted(shas.items())}
