@@ -305,9 +305,21 @@ def unit_digest(
     elif unit.id is not None:
         sha.update(str(kinds.get(unit.id)).encode())  # a subject no record maps: its IRI's kind
     if unit.id is not None:
-        # Facts stating a triple about this unit's subject put it in this unit's run.
-        for stating in mapper.stating(unit.id):
-            _record_digest(stating, kinds, sha)
+        # Facts stating a triple about this unit's subject put it in this unit's run: what of them
+        # that triple is made from (its predicate, object and graph).
+        stated = [
+            [
+                r.kind,
+                r.id,
+                r.data.get("relation"),
+                r.data.get("object"),
+                kinds.get(r.data.get("object") or ""),
+                bool(r.data.get("former")),
+                [item.get("document") for item in r.data.get("evidence", [])[:1]],
+            ]
+            for r in mapper.stating(unit.id)
+        ]
+        sha.update(orjson.dumps(stated, default=str))
     if mentions is not None:
         # The mentions found in the text: they change with the text and with the corpus-wide table of
         # entity names; the bodies' IRIs with the mentioned entities' kinds.
