@@ -29,12 +29,16 @@ State and outputs are replaced together (:mod:`exilekg.atomic`): a killed build 
 from __future__ import annotations
 
 import hashlib
+import io
 import mmap
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
+from operator import itemgetter, ne
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,8 +54,9 @@ from exilekg.manifest import read_manifest
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import Mention, MentionList, find_mentions
 from exilekg.progress import Progress
-from exilekg.terms import RDF, Quad
+from exilekg.terms import PREFIXES, RDF, Quad
 from exilekg.validation import ValidationReport
+from exilekg.writers._oxworker import convert
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
@@ -109,6 +114,17 @@ class UnitState:
     subjects: int
     quads: int
     triples: int
+    runs: int = 0
+    """Subject runs: the unit's statements in Turtle."""
+    trig_runs: int = 0
+    """Runs of one subject in one graph: the unit's statements in TriG."""
+    ttl: tuple[int, int] = (0, 0)
+    trig: tuple[int, int] = (0, 0)
+    """The unit's TriG from its first statement to the end of its last (graph switches included)."""
+    trig_first: str = ""
+    """The TriG line opening the graph of the unit's first statement (``<g> {``)."""
+    trig_last: str = ""
+    """The TriG line that opened the graph of the unit's last statement."""
 
 
 @dataclass
@@ -125,6 +141,10 @@ class BuildState:
     def to_bytes(self) -> bytes:
         graph_table: dict[str, int] = {}
         class_table: dict[str, int] = {}
+        line_table: dict[str, int] = {}
+
+        def lid(line: str) -> int:
+            return line_table.setdefault(line, len(line_table))
 
         def gid(g: str) -> int:
             return graph_table.setdefault(g, len(graph_table))
@@ -143,6 +163,12 @@ class BuildState:
                 u.subjects,
                 u.quads,
                 u.triples,
+                u.runs,
+                u.trig_runs,
+                *u.ttl,
+                *u.trig,
+                lid(u.trig_first),
+                lid(u.trig_last),
             ]
             for key, u in self.units.items()
         }
@@ -154,6 +180,7 @@ class BuildState:
                 "sizes": self.sizes,
                 "graphTable": list(graph_table),
                 "classTable": list(class_table),
+                "lineTable": list(line_table),
                 "graphs": self.graphs,
                 "units": units,
             }
@@ -166,10 +193,11 @@ class BuildState:
             raise ValueError(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
         graph_table: list[str] = raw["graphTable"]
         class_table: list[str] = raw["classTable"]
+        line_table: list[str] = raw["lineTable"]
         units: dict[str, UnitState] = {}
-        for key, (digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples) in raw[
-            "units"
-        ].items():
+        for key, row in raw["units"].items():
+            digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples = row[:11]
+            runs, trig_runs, ttl0, ttl1, trig0, trig1, first, last = row[11:]
             units[key] = UnitState(
                 digest,
                 (nt0, nt1),
@@ -180,6 +208,12 @@ class BuildState:
                 subjects,
                 quads,
                 triples,
+                runs,
+                trig_runs,
+                (ttl0, ttl1),
+                (trig0, trig1),
+                line_table[first],
+                line_table[last],
             )
         return cls(raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"])
 
@@ -427,15 +461,19 @@ def write_spliced(
     report: ValidationReport,
     out: Path,
     streams: dict[RdfFormat, IO[str]],
+    written: dict[RdfFormat, Path],
     previous: BuildState | None,
     reason: str | None,
     jsonld_context: str | None,
     reporter: Progress,
 ) -> Spliced:
     """Map ``corpus`` unit by unit into ``streams`` (which must include N-Triples and N-Quads),
-    copying from the dumps in ``out`` the text of every unit whose digest ``previous`` records."""
+    copying from the dumps in ``out`` the text of every unit whose digest ``previous`` records.
+    ``written`` names the files the streams write into (read back to find each unit in them)."""
     with ExitStack() as stack:
-        return _write_spliced(corpus, report, out, streams, previous, reason, jsonld_context, reporter, stack)
+        return _write_spliced(
+            corpus, report, out, streams, written, previous, reason, jsonld_context, reporter, stack
+        )
 
 
 def _write_spliced(
@@ -443,6 +481,7 @@ def _write_spliced(
     report: ValidationReport,
     out: Path,
     streams: dict[RdfFormat, IO[str]],
+    written: dict[RdfFormat, Path],
     previous: BuildState | None,
     reason: str | None,
     jsonld_context: str | None,
@@ -450,13 +489,21 @@ def _write_spliced(
     stack: ExitStack,
 ) -> Spliced:
     conversions: dict[RdfFormat, Conversion] = {}
-    for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
-        if fmt in streams:
-            conversions[fmt] = Conversion(streams[fmt], fmt, out)
+    if previous is None:
+        # Everything is to be mapped: Turtle and TriG are written as a full build writes them, by
+        # pyoxigraph in worker processes, and each unit is found in them afterwards.
+        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
+            if fmt in streams:
+                conversions[fmt] = Conversion(streams[fmt], fmt, out)
     try:
-        return _map_units(
+        result = _map_units(
             corpus, report, out, streams, conversions, previous, reason, jsonld_context, reporter, stack
         )
+        if RdfFormat.TURTLE in conversions:
+            _find_turtle(written[RdfFormat.TURTLE], result.units.values())
+        if RdfFormat.TRIG in conversions:
+            _find_trig(written[RdfFormat.TRIG], result.units.values())
+        return result
     except BaseException:
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
@@ -478,6 +525,7 @@ def _map_units(
     old = _Old(out, stack)
     turtle = conversions.get(RdfFormat.TURTLE)
     trig = conversions.get(RdfFormat.TRIG)
+    splicer = _Splicer(streams, old) if previous is not None else None
     nt_out = _Binary(streams[RdfFormat.NTRIPLES])
     nq_out = _Binary(streams[RdfFormat.NQUADS])
     with_jsonld = RdfFormat.JSONLD in streams
@@ -522,11 +570,11 @@ def _map_units(
                 known.subjects,
                 known.quads,
                 known.triples,
+                known.runs,
+                known.trig_runs,
             )
-            if turtle is not None:
-                turtle.write(nt_text.decode("utf-8"))
-            if trig is not None:
-                trig.write(nq_text.decode("utf-8"))
+            if splicer is not None:
+                splicer.copy(known, state)
             for g, s, start, length in known.nodes:
                 if (g, s) in seen_nodes:
                     raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
@@ -558,11 +606,15 @@ def _map_units(
                     _subjects(quads, base),
                     len(quads),
                     len(quads) - len(repeats),
+                    _runs(list(map(_SUBJECT, quads))),
+                    _runs(list(zip(map(_SUBJECT, quads), map(_GRAPH, quads), strict=True))),
                 )
                 if turtle is not None:
                     turtle.write(new_nt)
                 if trig is not None:
                     trig.write(new_nq)
+                if splicer is not None:
+                    splicer.fresh(state, new_nt, new_nq)
                 if with_jsonld:
                     _fresh_nodes(quads, state, nodes, seen_nodes, fresh, output_check, jsonld_context)
         totals.add(state)
@@ -579,8 +631,170 @@ def _map_units(
         _write_jsonld(streams[RdfFormat.JSONLD], nodes, fresh, old, units, jsonld_context)
     for conversion in conversions.values():
         conversion.finish(reporter)
+    if splicer is not None:
+        splicer.finish()
     reuse = Reuse(reason, len(units), mapped)
     return Spliced(totals.graphs, totals.classes, totals.subjects, totals.quads, totals.triples, units, reuse)
+
+
+_SUBJECT = itemgetter(0)
+_GRAPH = itemgetter(3)
+
+
+def _runs(keys: Sequence[object]) -> int:
+    """How many runs of equal keys ``keys`` makes."""
+    if not keys:
+        return 0
+    return 1 + sum(map(bool, map(ne, keys[1:], keys[:-1])))
+
+
+@cache
+def _header(output: str) -> bytes:
+    """The prefix lines pyoxigraph starts a non-empty Turtle or TriG document with."""
+    sample = (
+        b"<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+        if output == "trig"
+        else b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    )
+    buffer = io.BytesIO()
+    convert(sample, buffer, output, PREFIXES)
+    text = buffer.getvalue()
+    cut = text.find(b"<urn:x:")
+    return text[:cut]
+
+
+def _converted(text: str, output: str) -> bytes:
+    """``text`` (N-Triples or N-Quads) as Turtle or TriG statements, without the prefix lines."""
+    buffer = io.BytesIO()
+    convert(text.encode("utf-8"), buffer, output, PREFIXES)
+    body = buffer.getvalue()
+    header = _header(output)
+    if not body.startswith(header):
+        raise Unspliceable(f"pyoxigraph began a {output} document with other prefixes")
+    return body[len(header) :]
+
+
+class _Splicer:
+    """Turtle and TriG from the previous build's statements and the changed units', converted alone.
+
+    pyoxigraph writes a subject's run as one statement starting on a line of its own, and TriG
+    opens a graph block (``<g> {``) whenever the graph changes: so the document of the whole stream
+    is the prefix lines, then each unit's statements, with a graph block closed and opened between
+    two units whose graphs differ.
+    """
+
+    def __init__(self, streams: dict[RdfFormat, IO[str]], old: _Old) -> None:
+        self.old = old
+        self.ttl = _Binary(streams[RdfFormat.TURTLE]) if RdfFormat.TURTLE in streams else None
+        self.trig = _Binary(streams[RdfFormat.TRIG]) if RdfFormat.TRIG in streams else None
+        self.graph = ""
+
+    def copy(self, known: UnitState, state: UnitState) -> None:
+        if self.ttl is not None and known.ttl[1]:
+            state.ttl = self._turtle(self.old.slice("exilekg.ttl", *known.ttl))
+        if self.trig is not None and known.trig[1]:
+            body = self.old.slice("exilekg.trig", *known.trig)
+            self._trig(body, known.trig_first, known.trig_last, state)
+
+    def fresh(self, state: UnitState, nt: str, nq: str) -> None:
+        if self.ttl is not None and nt:
+            state.ttl = self._turtle(_converted(nt, "turtle"))
+        if self.trig is not None and nq:
+            body = _converted(nq, "trig")
+            first_end = body.find(b"\n")
+            first = body[:first_end]
+            if not first.endswith(b" {") or not body.endswith(b"\n}\n"):
+                raise Unspliceable("pyoxigraph wrote TriG outside graph blocks")
+            inner = body[first_end + 1 : -2]
+            switch = inner.rfind(b"\n}\n")
+            last = inner[switch + 3 : inner.find(b"\n", switch + 3)] if switch >= 0 else first
+            self._trig(inner, first.decode("utf-8"), last.decode("utf-8"), state)
+
+    def _turtle(self, body: bytes) -> tuple[int, int]:
+        assert self.ttl is not None
+        if not self.ttl.offset:
+            self.ttl.write(_header("turtle"))
+        return self.ttl.write(body)
+
+    def _trig(self, body: bytes, first: str, last: str, state: UnitState) -> None:
+        assert self.trig is not None
+        if not self.trig.offset:
+            self.trig.write(_header("trig"))
+        if first != self.graph:
+            self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
+        state.trig = self.trig.write(body)
+        state.trig_first, state.trig_last = first, last
+        self.graph = last
+
+    def finish(self) -> None:
+        if self.trig is not None and self.graph:
+            self.trig.write(b"}\n")
+
+
+def _mapped_file(path: Path, stack: ExitStack) -> mmap.mmap | bytes:
+    if not path.stat().st_size:
+        return b""
+    stream = stack.enter_context(path.open("rb"))
+    data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    stack.callback(data.close)
+    return data
+
+
+_TURTLE_STATEMENT = re.compile(rb"^[^\t@\n]", re.MULTILINE)
+_TRIG_LINE = re.compile(rb"^(\t?)[^\t@\n]", re.MULTILINE)
+
+
+def _find_turtle(path: Path, units: Iterable[UnitState]) -> None:
+    """Each unit's statements in the Turtle pyoxigraph wrote from the whole stream."""
+    with ExitStack() as stack:
+        data = _mapped_file(path, stack)
+        starts = [m.start() for m in _TURTLE_STATEMENT.finditer(data)]
+        end = len(data)
+        k = 0
+        for state in units:
+            n = state.runs
+            if not n:
+                continue
+            if k + n > len(starts):
+                raise Unspliceable("the Turtle holds fewer statements than the units' subjects")
+            start = starts[k]
+            state.ttl = (start, (starts[k + n] if k + n < len(starts) else end) - start)
+            k += n
+        if k != len(starts):
+            raise Unspliceable("the Turtle holds more statements than the units' subjects")
+
+
+def _find_trig(path: Path, units: Iterable[UnitState]) -> None:
+    """Each unit's statements, and the graphs they are in, in the TriG pyoxigraph wrote."""
+    with ExitStack() as stack:
+        data = _mapped_file(path, stack)
+        blocks: list[tuple[int, int, str]] = []  # start, end, the line opening its graph
+        graph = ""
+        open_start = -1
+        for m in _TRIG_LINE.finditer(data):
+            at = m.start()
+            if open_start >= 0:
+                blocks.append((open_start, at, graph))
+                open_start = -1
+            if m.group(1):
+                open_start = at
+            elif data[at : at + 1] != b"}":
+                graph = bytes(data[at : data.find(b"\n", at)]).decode("utf-8")
+        if open_start >= 0:
+            blocks.append((open_start, len(data), graph))
+        k = 0
+        for state in units:
+            n = state.trig_runs
+            if not n:
+                continue
+            if k + n > len(blocks):
+                raise Unspliceable("the TriG holds fewer statements than the units' runs")
+            first, last = blocks[k], blocks[k + n - 1]
+            state.trig = (first[0], last[1] - first[0])
+            state.trig_first, state.trig_last = first[2], last[2]
+            k += n
+        if k != len(blocks):
+            raise Unspliceable("the TriG holds more statements than the units' runs")
 
 
 class _Totals:

@@ -372,7 +372,10 @@ def _write(
         spliced: Spliced | None = None
         if splice is not None:
             previous, reason, _ = splice
-            spliced = write_spliced(corpus, report, out, streams, previous, reason, jsonld_context, reporter)
+            written = {fmt: files.written(path) for fmt, path in outputs.items()}
+            spliced = write_spliced(
+                corpus, report, out, streams, written, previous, reason, jsonld_context, reporter
+            )
             result.triples, result.quads, result.subjects = spliced.triples, spliced.quads, spliced.subjects
             result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
         else:
