@@ -50,7 +50,7 @@ from exilekg.corpus import Corpus, Record
 from exilekg.errors import SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.jsonld import context_value, raise_for_output
-from exilekg.manifest import read_manifest
+from exilekg.manifest import OutputDigest, read_manifest
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import Mention, MentionList, find_mentions
 from exilekg.progress import Progress
@@ -419,6 +419,8 @@ class Spliced:
     triples: int
     units: dict[str, UnitState]
     reuse: Reuse
+    digests: dict[RdfFormat, OutputDigest]
+    """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
 
 
 class _Old:
@@ -429,31 +431,63 @@ class _Old:
         self.out = out
         self.stack = stack
 
-    def slice(self, name: str, start: int, length: int) -> bytes:
+    def data(self, name: str) -> mmap.mmap | bytes:
         data = self.maps.get(name)
         if data is None:
-            stream = self.stack.enter_context((self.out / name).open("rb"))
-            size = (self.out / name).stat().st_size
-            data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            if isinstance(data, mmap.mmap):
-                self.stack.callback(data.close)
-            self.maps[name] = data
-        return data[start : start + length]
+            data = self.maps[name] = _mapped_file(self.out / name, self.stack)
+        return data
+
+    def slice(self, name: str, start: int, length: int) -> bytes:
+        return self.data(name)[start : start + length]
 
 
 class _Binary:
-    """An output text stream written as bytes, counting its offset."""
+    """An output text stream written as bytes, counting its offset and digesting what it writes.
+
+    Copies from the previous build's file that follow each other there are written as one.
+    """
 
     def __init__(self, stream: IO[str]) -> None:
         stream.flush()
         self.raw = stream.buffer  # type: ignore[attr-defined]
         self.offset = 0
+        self.sha = hashlib.sha256()
+        self.source: mmap.mmap | bytes = b""
+        self.pending: tuple[int, int] | None = None
 
     def write(self, data: bytes) -> tuple[int, int]:
+        if self.pending is not None:
+            self._copy_pending()
         start = self.offset
         self.raw.write(data)
+        self.sha.update(data)
         self.offset += len(data)
         return start, len(data)
+
+    def copy(self, source: mmap.mmap | bytes, start: int, length: int) -> tuple[int, int]:
+        """Write ``length`` bytes of ``source`` from ``start``; where they are in this file."""
+        at = self.offset
+        if self.pending is not None and self.source is source and self.pending[1] == start:
+            self.pending = (self.pending[0], start + length)
+        else:
+            if self.pending is not None:
+                self._copy_pending()
+            self.source, self.pending = source, (start, start + length)
+        self.offset += length
+        return at, length
+
+    def _copy_pending(self) -> None:
+        assert self.pending is not None
+        with memoryview(self.source) as whole, whole[self.pending[0] : self.pending[1]] as view:
+            self.raw.write(view)
+            self.sha.update(view)
+        self.pending = None
+
+    def close(self) -> OutputDigest:
+        """Write what is pending; the digest of everything written."""
+        if self.pending is not None:
+            self._copy_pending()
+        return OutputDigest(self.sha.hexdigest(), self.offset)
 
 
 def write_spliced(
@@ -558,12 +592,10 @@ def _map_units(
         known = previous.units.get(unit.key) if previous is not None else None
         if known is not None and known.digest == digest:
             mapper.skip(unit)
-            nt_text = old.slice("exilekg.nt", *known.nt)
-            nq_text = old.slice("exilekg.nq", *known.nq)
             state = UnitState(
                 digest,
-                nt_out.write(nt_text),
-                nq_out.write(nq_text),
+                nt_out.copy(old.data("exilekg.nt"), *known.nt),
+                nq_out.copy(old.data("exilekg.nq"), *known.nq),
                 [],
                 known.graphs,
                 known.classes,
@@ -626,15 +658,21 @@ def _map_units(
 
         # The same error a full build raises, from the same checker.
         list(checked(q for unit in Mapper(corpus, report.anchors, found).units() for q in unit.quads()))
+    jsonld_digest = None
     if with_jsonld:
         reporter.stage("write JSON-LD", sum(len(v) for v in nodes.values()), "nodes")
-        _write_jsonld(streams[RdfFormat.JSONLD], nodes, fresh, old, units, jsonld_context)
+        jsonld_digest = _write_jsonld(streams[RdfFormat.JSONLD], nodes, fresh, old, units, jsonld_context)
     for conversion in conversions.values():
         conversion.finish(reporter)
+    digests = {RdfFormat.NTRIPLES: nt_out.close(), RdfFormat.NQUADS: nq_out.close()}
     if splicer is not None:
-        splicer.finish()
+        digests.update(splicer.finish())
+    if jsonld_digest is not None:
+        digests[RdfFormat.JSONLD] = jsonld_digest
     reuse = Reuse(reason, len(units), mapped)
-    return Spliced(totals.graphs, totals.classes, totals.subjects, totals.quads, totals.triples, units, reuse)
+    return Spliced(
+        totals.graphs, totals.classes, totals.subjects, totals.quads, totals.triples, units, reuse, digests
+    )
 
 
 _SUBJECT = itemgetter(0)
@@ -691,14 +729,19 @@ class _Splicer:
 
     def copy(self, known: UnitState, state: UnitState) -> None:
         if self.ttl is not None and known.ttl[1]:
-            state.ttl = self._turtle(self.old.slice("exilekg.ttl", *known.ttl))
+            self._turtle_start()
+            state.ttl = self.ttl.copy(self.old.data("exilekg.ttl"), *known.ttl)
         if self.trig is not None and known.trig[1]:
-            body = self.old.slice("exilekg.trig", *known.trig)
-            self._trig(body, known.trig_first, known.trig_last, state)
+            self._trig_switch(known.trig_first)
+            state.trig = self.trig.copy(self.old.data("exilekg.trig"), *known.trig)
+            state.trig_first, state.trig_last = known.trig_first, known.trig_last
+            self.graph = known.trig_last
 
     def fresh(self, state: UnitState, nt: str, nq: str) -> None:
         if self.ttl is not None and nt:
-            state.ttl = self._turtle(_converted(nt, "turtle"))
+            body = _converted(nt, "turtle")
+            self._turtle_start()
+            state.ttl = self.ttl.write(body)
         if self.trig is not None and nq:
             body = _converted(nq, "trig")
             first_end = body.find(b"\n")
@@ -708,27 +751,33 @@ class _Splicer:
             inner = body[first_end + 1 : -2]
             switch = inner.rfind(b"\n}\n")
             last = inner[switch + 3 : inner.find(b"\n", switch + 3)] if switch >= 0 else first
-            self._trig(inner, first.decode("utf-8"), last.decode("utf-8"), state)
+            self._trig_switch(first.decode("utf-8"))
+            state.trig = self.trig.write(inner)
+            state.trig_first, state.trig_last = first.decode("utf-8"), last.decode("utf-8")
+            self.graph = state.trig_last
 
-    def _turtle(self, body: bytes) -> tuple[int, int]:
+    def _turtle_start(self) -> None:
         assert self.ttl is not None
         if not self.ttl.offset:
             self.ttl.write(_header("turtle"))
-        return self.ttl.write(body)
 
-    def _trig(self, body: bytes, first: str, last: str, state: UnitState) -> None:
+    def _trig_switch(self, first: str) -> None:
+        """Start the document, or close the graph block open, before a unit starting in ``first``."""
         assert self.trig is not None
         if not self.trig.offset:
             self.trig.write(_header("trig"))
         if first != self.graph:
             self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
-        state.trig = self.trig.write(body)
-        state.trig_first, state.trig_last = first, last
-        self.graph = last
 
-    def finish(self) -> None:
-        if self.trig is not None and self.graph:
-            self.trig.write(b"}\n")
+    def finish(self) -> dict[RdfFormat, OutputDigest]:
+        digests = {}
+        if self.ttl is not None:
+            digests[RdfFormat.TURTLE] = self.ttl.close()
+        if self.trig is not None:
+            if self.graph:
+                self.trig.write(b"}\n")
+            digests[RdfFormat.TRIG] = self.trig.close()
+        return digests
 
 
 def _mapped_file(path: Path, stack: ExitStack) -> mmap.mmap | bytes:
@@ -866,10 +915,11 @@ def _write_jsonld(
     old: _Old,
     units: dict[str, UnitState],
     context: str | None,
-) -> None:
+) -> OutputDigest:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
     written: graphs sorted, each graph's nodes sorted by ``@id``."""
     target = _Binary(stream)
+    previous = old.data("exilekg.jsonld") if any(not f for v in nodes.values() for _, f, _, _ in v) else b""
     placed: dict[tuple[str, str], tuple[int, int]] = {}
     header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
     target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')
@@ -883,14 +933,17 @@ def _write_jsonld(
             + b',\n      "@graph": [\n        '
         )
         for k, (s, is_fresh, start, length) in enumerate(sorted(nodes[g])):
-            text = fresh[start : start + length] if is_fresh else old.slice("exilekg.jsonld", start, length)
             if k:
                 target.write(_NODE_SEPARATOR)
-            placed[(g, s)] = target.write(bytes(text))
+            if is_fresh:
+                placed[(g, s)] = target.write(bytes(fresh[start : start + length]))
+            else:
+                placed[(g, s)] = target.copy(previous, start, length)
         target.write(b"\n      ]\n    }")
     target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
     for state in units.values():
         state.nodes = [(g, s, *placed[(g, s)]) for g, s, _, _ in state.nodes]
+    return target.close()
 
 
 def graph_digests(units: Mapping[str, UnitState], inputs: Mapping[str, Any]) -> dict[str, str]:

@@ -380,8 +380,12 @@ def _write(
             result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
         else:
             _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
-        # The manifest: each dump's digest, read back from its temporary file before the rename.
-        result.digests = {fmt: digest_file(files.written(path)) for fmt, path in outputs.items()}
+        # The manifest: each dump's digest, read back from its temporary file before the rename
+        # (or taken as it was written, by a spliced build).
+        known = spliced.digests if spliced is not None else {}
+        result.digests = {
+            fmt: known.get(fmt) or digest_file(files.written(path)) for fmt, path in outputs.items()
+        }
         result.build_id = build_id({path.name: result.digests[fmt] for fmt, path in outputs.items()})
         reporter.stage("describe")
         void_path = out / "void.ttl"
