@@ -67,7 +67,9 @@ __all__ = [
     "Reuse",
     "Spliced",
     "Unspliceable",
+    "changed_graph_lines",
     "graph_digests",
+    "read_loadable",
     "read_state",
     "unit_digest",
     "usable_state",
@@ -257,6 +259,7 @@ def build_inputs(corpus: Corpus, formats: Sequence[RdfFormat], jsonld_context: s
             orjson.dumps(corpus.meta, option=orjson.OPT_SORT_KEYS, default=str)
         ).hexdigest(),
         "texts": corpus.has_texts,
+        "base": str(corpus.meta["base"]),
     }
 
 
@@ -268,6 +271,7 @@ _INPUT_NAMES = {
     "jsonld_context": "the JSON-LD context option",
     "meta": "the corpus metadata (corpus.json)",
     "texts": "whether the texts are given",
+    "base": "the corpus's base IRI",
 }
 
 
@@ -291,6 +295,65 @@ def usable_state(out: Path, inputs: dict[str, Any]) -> BuildState | str:
         if not path.is_file() or path.stat().st_size != size:
             return f"{path} is not the file the previous build wrote"
     return state
+
+
+@dataclass
+class Loadable:
+    """A build folder's state, checked to describe the dumps beside it, for ``load --changed``."""
+
+    folder: Path
+    state: BuildState
+
+    @property
+    def base(self) -> str:
+        return str(self.state.inputs["base"])
+
+
+def read_loadable(folder: Path) -> Loadable:
+    """The state of the build in ``folder``; :class:`~exilekg.errors.StoreError` if there is none
+    that describes its dumps."""
+    from exilekg.errors import StoreError
+
+    hint = "build it with `exilekg build --incremental`, which records each graph's digest"
+    state = read_state(folder)
+    if isinstance(state, str):
+        raise StoreError(f"--changed cannot tell which graphs changed: {state}", path=folder, hint=hint)
+    manifest = read_manifest(folder)
+    stale = [
+        name
+        for name, size in state.sizes.items()
+        if not (folder / name).is_file() or (folder / name).stat().st_size != size
+    ]
+    if manifest is None or manifest.build_id != state.build_id or stale or "base" not in state.inputs:
+        raise StoreError(
+            f"--changed cannot tell which graphs changed: {STATE_NAME} does not describe the dumps "
+            f"in {folder}",
+            path=folder,
+            hint=hint,
+        )
+    return Loadable(folder, state)
+
+
+def changed_graph_lines(folder: Path, state: BuildState, wanted: set[str]) -> dict[str, list[str]]:
+    """The N-Triples lines of each graph of ``wanted``, each distinct line once, read from the parts of
+    the build's N-Quads that hold them (the units that put quads in those graphs)."""
+    lines: dict[str, dict[str, None]] = {g: {} for g in sorted(wanted)}
+    if not wanted:
+        return {}
+    with ExitStack() as stack:
+        data = _mapped_file(folder / "exilekg.nq", stack)
+        for unit in state.units.values():
+            if wanted.isdisjoint(unit.graphs):
+                continue
+            start, length = unit.nq
+            text = bytes(data[start : start + length]).decode("utf-8")
+            # Lines exilekg wrote: "<s> <p> object <g> .", the graph IRI last.
+            for line in text.splitlines():
+                head, _, graph = line[:-2].rpartition(" ")
+                target = graph[1:-1]
+                if target in wanted:
+                    lines[target][f"{head} ."] = None
+    return {g: list(v) for g, v in lines.items()}
 
 
 def _strings(value: Any, found: list[str]) -> None:
@@ -475,6 +538,24 @@ class _Binary:
             self.source, self.pending = source, (start, start + length)
         self.offset += length
         return at, length
+
+    def copy_joined(
+        self, joint: bytes, source: mmap.mmap | bytes, start: int, length: int
+    ) -> tuple[int, int]:
+        """``joint``, then a copy: one copy with the last when ``source`` has ``joint`` between them."""
+        if (
+            self.pending is not None
+            and self.source is source
+            and self.pending[1] + len(joint) == start
+            and source[self.pending[1] : start] == joint
+        ):
+            self.pending = (self.pending[0], start + length)
+            at = self.offset + len(joint)
+            self.offset += len(joint) + length
+            return at, length
+        if joint:
+            self.write(joint)
+        return self.copy(source, start, length)
 
     def _copy_pending(self) -> None:
         assert self.pending is not None
@@ -933,12 +1014,13 @@ def _write_jsonld(
             + b',\n      "@graph": [\n        '
         )
         for k, (s, is_fresh, start, length) in enumerate(sorted(nodes[g])):
-            if k:
-                target.write(_NODE_SEPARATOR)
+            joint = _NODE_SEPARATOR if k else b""
             if is_fresh:
+                if joint:
+                    target.write(joint)
                 placed[(g, s)] = target.write(bytes(fresh[start : start + length]))
             else:
-                placed[(g, s)] = target.copy(previous, start, length)
+                placed[(g, s)] = target.copy_joined(joint, previous, start, length)
         target.write(b"\n      ]\n    }")
     target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
     for state in units.values():
