@@ -14,10 +14,11 @@ of every id its record (or a fact stating about it) names, because a reference's
 the referenced record's kind and a reference to an id no record has is left out; the facts that
 state a triple in its run (a relation's direct triple sits in its subject's run); the anchors
 validation found for its evidence in the documents' texts (editing a text moves them, or unverifies
-them); and, for a document, the mentions found in its text, which depend on the text and on the
-corpus-wide table of entity names mention finding uses (a renamed or added entity changes them):
-digesting the mentions found rather than those inputs re-maps exactly the documents whose mentions
-changed. What every unit depends on (the corpus metadata with its base IRI, exilekg's version and
+them); and, for a document, the mentions found in its text, which depend on the text, its language
+and the corpus-wide table of entity names mention finding uses (a renamed or added entity changes
+them). Digesting the mentions found rather than those inputs re-maps exactly the documents whose
+mentions changed; finding is skipped for a document whose text, language and name table are those
+the state recorded (``finding``), whose mentions are then those found before. What every unit depends on (the corpus metadata with its base IRI, exilekg's version and
 code, the libraries that format outputs, the build's options) is the state's ``inputs``: when they
 differ, the build is a full one and says why (:attr:`Reuse.reason`).
 
@@ -52,7 +53,7 @@ from exilekg.formats import RdfFormat
 from exilekg.jsonld import context_value, raise_for_output
 from exilekg.manifest import OutputDigest, read_manifest
 from exilekg.map import Mapper, Unit
-from exilekg.mentions import Mention, MentionList, find_mentions
+from exilekg.mentions import Mention, MentionList, entity_names, find_mentions
 from exilekg.progress import Progress
 from exilekg.terms import PREFIXES, RDF, Quad
 from exilekg.validation import ValidationReport
@@ -127,6 +128,10 @@ class UnitState:
     """The TriG line opening the graph of the unit's first statement (``<g> {``)."""
     trig_last: str = ""
     """The TriG line that opened the graph of the unit's last statement."""
+    finding: str = ""
+    """A document's: what finding its mentions read (entity names, text and language digests)."""
+    found: str = ""
+    """A document's: the digest of the mentions found (see :func:`mentions_digest`)."""
 
 
 @dataclass
@@ -171,6 +176,8 @@ class BuildState:
                 *u.trig,
                 lid(u.trig_first),
                 lid(u.trig_last),
+                u.finding,
+                u.found,
             ]
             for key, u in self.units.items()
         }
@@ -199,7 +206,7 @@ class BuildState:
         units: dict[str, UnitState] = {}
         for key, row in raw["units"].items():
             digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples = row[:11]
-            runs, trig_runs, ttl0, ttl1, trig0, trig1, first, last = row[11:]
+            runs, trig_runs, ttl0, ttl1, trig0, trig1, first, last, finding, found = row[11:]
             units[key] = UnitState(
                 digest,
                 (nt0, nt1),
@@ -216,6 +223,8 @@ class BuildState:
                 (trig0, trig1),
                 line_table[first],
                 line_table[last],
+                finding,
+                found,
             )
         return cls(raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"])
 
@@ -245,13 +254,31 @@ def _code_digest() -> str:
     return sha.hexdigest()[:32]
 
 
+_LIBRARIES = (
+    "pyoxigraph",
+    "orjson",
+    "pyahocorasick",
+    "pymorphy3",
+    "pymorphy3-dicts-ru",
+    "pymorphy3-dicts-uk",
+)
+"""What writes Turtle, TriG and JSON-LD, and what mention finding matches and inflects names with."""
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def build_inputs(corpus: Corpus, formats: Sequence[RdfFormat], jsonld_context: str | None) -> dict[str, Any]:
     """What every unit's quads and text depend on: a change to any of these means a full build."""
-    libraries = {name: metadata.version(name) for name in ("pyoxigraph", "orjson")}
+    libraries = {name: _version(name) for name in _LIBRARIES}
     return {
         "exilekg": __version__,
         "code": _code_digest(),  # mapping, vocabulary checks, writers: all of them shape the bytes
-        "libraries": libraries,  # pyoxigraph writes Turtle and TriG, orjson JSON-LD
+        "libraries": libraries,
         "formats": sorted(fmt.extension for fmt in formats),
         "jsonld_context": jsonld_context,
         # The base IRI mints every IRI, and the dataset description is the first unit's.
@@ -266,7 +293,7 @@ def build_inputs(corpus: Corpus, formats: Sequence[RdfFormat], jsonld_context: s
 _INPUT_NAMES = {
     "exilekg": "exilekg's version",
     "code": "exilekg's code",
-    "libraries": "the versions of pyoxigraph or orjson",
+    "libraries": "the versions of the libraries that write outputs or find mentions",
     "formats": "the formats asked for",
     "jsonld_context": "the JSON-LD context option",
     "meta": "the corpus metadata (corpus.json)",
@@ -382,11 +409,24 @@ def _mention_key(mention: Mention) -> list[Any]:
     return [mention.entity, mention.start, mention.end, mention.exact, mention.prefix, mention.suffix]
 
 
+def mentions_digest(mentions: MentionList, kinds: Mapping[str, str]) -> str:
+    """The digest of the mentions found in a document's text, with the kinds of the entities they
+    name (their annotations' bodies are those entities' IRIs)."""
+    entities = [m.entity for m in mentions]
+    ambiguous = [
+        [list(a.candidates), a.start, a.end, a.exact, a.prefix, a.suffix] for a in mentions.ambiguous
+    ]
+    for a in mentions.ambiguous:
+        entities.extend(a.candidates)
+    found = orjson.dumps([[_mention_key(m) for m in mentions], ambiguous, [kinds.get(e) for e in entities]])
+    return hashlib.blake2b(found, digest_size=16).hexdigest()
+
+
 def unit_digest(
     unit: Unit,
     mapper: Mapper,
     report: ValidationReport,
-    mentions: MentionList | None,
+    mentions: str | None,
 ) -> str:
     """The digest of everything ``unit``'s quads are made from (beyond the build's ``inputs``)."""
     sha = hashlib.blake2b(digest_size=16)
@@ -418,17 +458,9 @@ def unit_digest(
         ]
         sha.update(orjson.dumps(stated, default=str))
     if mentions is not None:
-        # The mentions found in the text: they change with the text and with the corpus-wide table of
-        # entity names; the bodies' IRIs with the mentioned entities' kinds.
-        entities = [m.entity for m in mentions]
-        ambiguous = [
-            [list(a.candidates), a.start, a.end, a.exact, a.prefix, a.suffix] for a in mentions.ambiguous
-        ]
-        for a in mentions.ambiguous:
-            entities.extend(a.candidates)
-        sha.update(
-            orjson.dumps([[_mention_key(m) for m in mentions], ambiguous, [kinds.get(e) for e in entities]])
-        )
+        # The mentions found in the text (see mentions_digest): they change with the text and with
+        # the corpus-wide table of entity names.
+        sha.update(mentions.encode())
     return sha.hexdigest()
 
 
@@ -663,14 +695,27 @@ def _map_units(
     last_subject: object = None
     mapped = 0
     reporter.stage("map and write", unit="triples")
+    names = hashlib.blake2b(orjson.dumps(list(entity_names(corpus))), digest_size=16).hexdigest()
     for unit in mapper.units():
-        doc_mentions = (
-            found[unit.id]
-            if unit.id is not None and unit.key.startswith("document ") and unit.id in found
-            else None
-        )
-        digest = unit_digest(unit, mapper, report, doc_mentions)
         known = previous.units.get(unit.key) if previous is not None else None
+        doc_mentions: MentionList | None = None
+        finding = found_digest = ""
+        if (
+            unit.id is not None
+            and unit.record is not None
+            and unit.key.startswith("document ")
+            and unit.id in found
+        ):
+            # Mention finding reads the text and the corpus-wide table of entity names (and the
+            # document's language): with all three as before, its mentions are those found before.
+            text = corpus.text(unit.record)
+            finding = f"{names} {text.sha256 if text else ''} {unit.record.data.get('language')}"
+            if known is not None and known.finding == finding:
+                found_digest = known.found
+            else:
+                doc_mentions = found[unit.id]
+                found_digest = mentions_digest(doc_mentions, mapper.kinds)
+        digest = unit_digest(unit, mapper, report, found_digest or None)
         if known is not None and known.digest == digest:
             mapper.skip(unit)
             state = UnitState(
@@ -697,6 +742,8 @@ def _map_units(
             last_subject = None  # a copied unit is known to end its subjects' runs
         else:
             mapped += 1
+            if finding and doc_mentions is None:
+                doc_mentions = found[str(unit.id)]
             current.id, current.mentions = unit.id, doc_mentions
             quads = list(checker.watch(unit.quads()))
             current.id = current.mentions = None
@@ -730,6 +777,7 @@ def _map_units(
                     splicer.fresh(state, new_nt, new_nq)
                 if with_jsonld:
                     _fresh_nodes(quads, state, nodes, seen_nodes, fresh, output_check, jsonld_context)
+        state.finding, state.found = finding, found_digest
         totals.add(state)
         units[unit.key] = state
         reporter.advance(state.quads)
