@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ from exilekg.errors import ExilekgError
 from exilekg.formats import RdfFormat
 from exilekg.incremental import STATE_NAME, read_state
 from exilekg.pipeline import ALL_FORMATS, build
+
+from .test_engines import load_generator
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-corpus"
 OUTPUTS = [f"exilekg.{fmt.extension}" for fmt in ALL_FORMATS] + ["void.ttl"]
@@ -230,3 +235,49 @@ def test_cli_incremental_says_what_it_mapped(corpus: Path, tmp_path: Path) -> No
     second = runner.invoke(cli, ["build", str(corpus), "--out", str(out), "--incremental", "-q"])
     assert second.exit_code == 0, second.output
     assert "incremental: 0 of" in second.output
+
+
+def _change_a_fact(corpus: Path) -> None:
+    path = max((corpus / "records").rglob("*.json"), key=lambda p: p.stat().st_size)
+    records = _load(path)
+    records[len(records) // 2]["description"] = "changed by the test"
+    _save(path, records)
+
+
+def test_a_killed_incremental_build_leaves_the_previous_outputs_whole(tmp_path: Path) -> None:
+    corpus = load_generator().generate(60, tmp_path / "corpus")
+    out, full = tmp_path / "out", tmp_path / "full"
+    command = [
+        sys.executable,
+        "-m",
+        "exilekg",
+        "build",
+        str(corpus),
+        "--out",
+        str(out),
+        "--incremental",
+        "-q",
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _change_a_fact(corpus)
+    build(corpus, full)
+    after = _outputs(full)
+    killed = False
+    for delay in (0.0, 0.05, 0.2):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        if process.returncode != -9:
+            break  # it finished first: the outputs are the new build's
+        killed = True
+        now = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+        assert now == before, f"killed after {delay} s, the previous outputs changed"
+    assert killed, "no build was killed mid-write"
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and result.reuse.incremental, result.reuse
+    assert _outputs(out) == after
