@@ -430,6 +430,11 @@ def main(argv: list[str] | None = None) -> None:
         "--incremental", default="1m", help="sizes for the one-changed-record rebuild (default 1m)"
     )
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the rows of --json that this run does not measure (each section says which run made it)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"), help="corpora and outputs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib + pyld pipeline")
@@ -492,6 +497,16 @@ def main(argv: list[str] | None = None) -> None:
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(table(report))
+    if args.json and args.update and args.json.exists():
+        earlier = json.loads(args.json.read_text(encoding="utf-8"))
+        for section in ("full", "stream", "incremental"):
+            if not report[section] and earlier.get(section):
+                report[section] = earlier[section]
+                report.setdefault("kept", {})[section] = {
+                    "command": earlier.get("command"),
+                    "machine": earlier.get("machine"),
+                }
+        report["targets"] = targets(report)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
