@@ -214,6 +214,11 @@ def normalize_phrase(phrase: str) -> str:
     if phrase.isascii():
         # ASCII folds to itself but for whitespace runs and the backtick.
         return " ".join(phrase.split()).replace("`", "'")
+    if _UNCOMMON.search(phrase) is None:
+        # The corpus's scripts: only the few characters that change are replaced, as
+        # NormalizedText does. Whitespace is left to split(), which knows the same characters
+        # as str.isspace; a character folding to a space ("¸") becomes one before it.
+        return " ".join(_CHANGES.sub(_fold_common, phrase).split())
     return " ".join([word for word in "".join(map(_fold_char, phrase)).split(" ") if word])
 
 

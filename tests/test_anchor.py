@@ -97,6 +97,7 @@ def test_segmented_folding_matches_the_per_character_definition(text: str) -> No
 @settings(max_examples=500, deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(list("ab Z.'`\"\n\t\x1c\u00a0’“éе\u0308ﬁ¾  \u2003-–")), max_size=30)
+    | st.text(alphabet=st.sampled_from(list("йЙёЁїЇіа Б-–—\u00a0\n\t«»’¸\u0301\u0308ǅÅ")), max_size=30)
     | st.text(alphabet=st.characters(codec="utf-8"))
 )
 def test_phrases_fold_like_texts(phrase: str) -> None:

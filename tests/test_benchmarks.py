@@ -94,3 +94,23 @@ def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> N
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
     assert module.WORKER_COMPLETE == COMPLETE
+
+
+def test_mentions_benchmark_finds_what_it_planted_in_both_languages(tmp_path: Path) -> None:
+    out = tmp_path / "mentions.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "mentions.py"),
+            *("--entities", "40", "--articles", "6", "--size", "2000", "--repeat", "2"),
+            *("--baseline-sample", "2", "--json", str(out)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    # About one word in twenty of each text is a name, in any case form in the Russian texts.
+    assert figures["mentions"] > 6 * 2000 / 20 / 10
+    assert figures["russian_mentions"] > 6 * 2000 / 20 / 10
+    assert figures["clock"] == "cpu" and figures["repeat"] == 2
+    assert figures["russian_to_english"] > 0

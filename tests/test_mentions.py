@@ -124,3 +124,51 @@ def test_no_texts_no_mentions(example_copy: Path) -> None:
 
 def _text(corpus: Path, document: str) -> str:
     return (corpus / "texts" / f"{document}.txt").read_text(encoding="utf-8")
+
+
+RUSSIAN = [
+    ("kara-murza", "Person", ["Владимир Кара-Мурза"]),
+    ("navalny", "Person", ["Алексей Навальный"]),
+    ("vilnius", "Place", ["Вильнюс"]),
+    ("fbk", "Organization", ["Фонд борьбы с коррупцией"]),
+]
+_PIECES = [
+    "Навального",
+    "Навальному",
+    "Алексея",
+    "Вильнюсе",
+    "Кара-Мурзы",
+    "Мурзы",
+    "Кара",
+    "Фонда",
+    "борьбы",
+    "коррупцией",
+    "ФБК",
+    "и",
+    "в",
+    "сказал",
+]
+_JOINS = [" ", "  ", "-", "--", "'", "’", "«", "»", ",", ".", "_", "1", "\n", " - ", "\u00a0", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_JOINS)), max_size=12))
+def test_russian_words_are_the_texts_whole_words(pieces: list[tuple[str, str]]) -> None:
+    """The words found in a Russian text are exactly its whole words (as ``WORD`` reads
+    words: hyphens and apostrophes inside a word belong to it) that are some name's form."""
+    from exilekg.mentions.names import WORD  # the definition of a word the index must agree with
+
+    text = "".join(piece + join for piece, join in pieces)
+    normalized = NormalizedText(text)
+    finder = MentionFinder(RUSSIAN)
+    finder.find(normalized, "ru")
+    index = finder._word_index("ru")
+    if index is None:
+        pytest.skip("pymorphy3 is not installed")
+    low = normalized.folded.lower()
+    expected = [
+        normalized.span(*m.span())
+        for m in WORD.finditer(low)
+        if m[0] in {form.strip() for form in index.forms()}
+    ]
+    assert [(start, end) for start, end, _, _ in index._words(normalized)] == expected

@@ -28,7 +28,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from exilekg.language import INFLECTED, note
@@ -46,6 +46,7 @@ _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "PRED"})
 _NOT_NAME_POS = frozenset({"ADVB", "COMP", "VERB", "INFN", "GRND", "PRTF", "PRTS", "NUMR"}) | _FUNCTION_POS
 
 
+@lru_cache(maxsize=1 << 16)  # a name's paradigm and the texts repeat their forms
 def fold_word(word: str) -> str:
     """A word folded for comparison: lowercase, no diacritics, typographic apostrophes straight."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
