@@ -18,9 +18,15 @@ them); and, for a document, the mentions found in its text, which depend on the 
 and the corpus-wide table of entity names mention finding uses (a renamed or added entity changes
 them). Digesting the mentions found rather than those inputs re-maps exactly the documents whose
 mentions changed; finding is skipped for a document whose text, language and name table are those
-the state recorded (``finding``), whose mentions are then those found before. What every unit depends on (the corpus metadata with its base IRI, exilekg's version and
-code, the libraries that format outputs, the build's options) is the state's ``inputs``: when they
-differ, the build is a full one and says why (:attr:`Reuse.reason`).
+the state recorded (``finding``), whose mentions are then those found before.
+
+What every unit depends on (the corpus metadata with its base IRI, exilekg's version and code, the
+libraries that write outputs and find mentions, the build's options) is the state's ``inputs``:
+when they differ, the build is a full one and says why (:attr:`Reuse.reason`).
+
+The vocabulary check sees the quads of the units mapped, as they are mapped: the others were
+checked when they were. A violation that only shows between a changed unit and an unchanged one
+(a domain or range whose type another unit gives) is found by the next full build.
 
 The state names the build (``void.ttl``'s build id) and each dump's size; a folder whose dumps are not
 the ones it describes (another build, an edit, a build killed between renames) gets a full build.
@@ -68,8 +74,8 @@ __all__ = [
     "Loadable",
     "Reuse",
     "Spliced",
-    "Unspliceable",
     "UnitState",
+    "Unspliceable",
     "build_inputs",
     "changed_graph_lines",
     "graph_digests",
