@@ -281,3 +281,17 @@ def test_a_killed_incremental_build_leaves_the_previous_outputs_whole(tmp_path: 
     result = build(corpus, out, incremental=True)
     assert result.reuse is not None and result.reuse.incremental, result.reuse
     assert _outputs(out) == after
+
+
+def test_an_incremental_build_with_the_index_rebuilds_it_whole(corpus: Path, tmp_path: Path) -> None:
+    from exilekg.index import open_index
+
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True, index=True)
+    _apply(corpus, ("describe", 1, "a description only the new index has"))
+    result = build(corpus, out, incremental=True, index=True)
+    assert result.reuse is not None and result.reuse.incremental
+    store = open_index(out)
+    assert store is not None  # the index is the new build's, not stale
+    found = store.query('ASK { GRAPH ?g { ?s ?p "a description only the new index has" } }')
+    assert bool(found)
