@@ -295,3 +295,16 @@ def test_an_incremental_build_with_the_index_rebuilds_it_whole(corpus: Path, tmp
     assert store is not None  # the index is the new build's, not stale
     found = store.query('ASK { GRAPH ?g { ?s ?p "a description only the new index has" } }')
     assert bool(found)
+
+
+def test_a_hosted_context_and_fewer_formats_splice_too(corpus: Path, tmp_path: Path) -> None:
+    context = "https://example.org/exilekg/context.jsonld"
+    formats = [RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.JSONLD]
+    out, full = tmp_path / "out", tmp_path / "full"
+    build(corpus, out, incremental=True, jsonld_context=context, formats=formats)
+    _apply(corpus, ("rename", 3, 'Pavel "the" Orlov'))
+    result = build(corpus, out, incremental=True, jsonld_context=context, formats=formats)
+    assert result.reuse is not None and result.reuse.incremental
+    build(corpus, full, jsonld_context=context, formats=formats)
+    assert _outputs(out) == _outputs(full)
+    assert not (out / "exilekg.ttl").exists()
