@@ -789,6 +789,8 @@ def _map_units(
                     _fresh_nodes(quads, state, nodes, seen_nodes, fresh, output_check, jsonld_context)
         state.finding, state.found = finding, found_digest
         totals.add(state)
+        if unit.key in units:
+            raise Unspliceable(f"two units are keyed {unit.key!r}")
         units[unit.key] = state
         reporter.advance(state.quads)
     violations = checker.violations()
