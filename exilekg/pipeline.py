@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
 from operator import itemgetter, ne
 from pathlib import Path
+from typing import IO
 
 import rdflib
 
@@ -21,6 +22,17 @@ from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import CorpusError, OutputError
 from exilekg.formats import RdfFormat
+from exilekg.incremental import (
+    STATE_NAME,
+    BuildState,
+    Reuse,
+    Spliced,
+    Unspliceable,
+    build_inputs,
+    graph_digests,
+    usable_state,
+    write_spliced,
+)
 from exilekg.index import install as install_index
 from exilekg.index import make_index, remove_index
 from exilekg.index import remove_leftovers as remove_index_leftovers
@@ -77,12 +89,21 @@ class BuildResult:
     """The query index written beside the dumps (see :mod:`exilekg.index`), if one was."""
     left_out: list[str] = field(default_factory=list)
     """The parts of the graph the build could not make, and why (documents without their texts)."""
+    reuse: Reuse | None = None
+    """With ``incremental=True``: whether the build reused the previous one, and if not why
+    (see :mod:`exilekg.incremental`)."""
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.entities} entities, {self.facts} facts, {self.documents} documents, "
             f"{self.quads} quads, {self.triples} distinct triples in {self.seconds:.2f} s"
         )
+        if self.reuse is not None:
+            if self.reuse.incremental:
+                text += f" (incremental: {self.reuse.mapped} of {self.reuse.units} units mapped)"
+            else:
+                text += f" (full build: {self.reuse.reason})"
+        return text
 
 
 class _Counter:
@@ -134,7 +155,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _remove_leftovers(out: Path) -> None:
     """Delete the temporary files an earlier, killed build left in ``out`` (never a live build's)."""
-    remove_leftovers(out, [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl"])
+    remove_leftovers(out, [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl", STATE_NAME])
     remove_index_leftovers(out)
 
 
@@ -167,6 +188,7 @@ def build(
     policy: ReadPolicy | None = None,
     index: bool = False,
     require_texts: bool = False,
+    incremental: bool = False,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
@@ -190,6 +212,13 @@ def build(
     the query index ``exilekg.index/`` is written too (see :mod:`exilekg.index`); without it
     (the default: writing the index costs about twice the rest of a large build), an earlier
     build's index is removed.
+
+    With ``incremental`` the build records what each piece of the graph was made from in
+    ``exilekg.state.json``, and a later incremental build into the same folder maps only the
+    documents and records whose inputs changed, copying the rest of the dumps from the previous
+    ones: the outputs are the same bytes a full build writes (see :mod:`exilekg.incremental`).
+    When it cannot reuse the previous build (changed options or code, no or damaged state, other
+    outputs in the folder) it makes a full one; :attr:`BuildResult.reuse` says which, and why.
     """
     reporter = as_progress(progress)
     try:
@@ -205,6 +234,7 @@ def build(
                 policy,
                 index,
                 require_texts,
+                incremental,
             )
     finally:
         reporter.finish()
@@ -221,6 +251,7 @@ def _build(
     policy: ReadPolicy | None,
     index: bool,
     require_texts: bool,
+    incremental: bool,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
@@ -236,10 +267,13 @@ def _build(
     report = validate(corpus)
     report.raise_for_problems()
     out = Path(out_dir)
+    wanted = tuple(dict.fromkeys(formats))
     try:
-        result = _write(
-            corpus, report, out, tuple(dict.fromkeys(formats)), reporter, engine, jsonld_context, index
-        )
+        if incremental:
+            result = _write_incremental(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
+        else:
+            result = _write(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
+            (out / STATE_NAME).unlink(missing_ok=True)  # it describes an earlier build's outputs
     except OSError as exc:
         raise OutputError.from_os_error(exc) from exc
     result.seconds = time.perf_counter() - started
@@ -268,7 +302,7 @@ def texts_left_out(corpus: Corpus) -> list[str]:
     ]
 
 
-def _write(
+def _write_incremental(
     corpus: Corpus,
     report: ValidationReport,
     out: Path,
@@ -278,13 +312,45 @@ def _write(
     jsonld_context: str | None,
     index: bool,
 ) -> BuildResult:
+    """A build that reuses the previous one's outputs where their inputs are unchanged, or a full
+    one that records what the next can reuse; a full one without state where splicing cannot work."""
+    if engine is not WriterEngine.FAST:
+        reason = "the rdflib engine writes each dump whole"
+    elif RdfFormat.NTRIPLES not in formats or RdfFormat.NQUADS not in formats:
+        reason = "incremental builds keep N-Triples and N-Quads, which the others are spliced from"
+    else:
+        inputs = build_inputs(corpus, formats, jsonld_context)
+        found = usable_state(out, inputs)
+        previous = found if isinstance(found, BuildState) else None
+        why = found if isinstance(found, str) else None
+        try:
+            result = _write(
+                corpus, report, out, formats, reporter, engine, jsonld_context, index, (previous, why, inputs)
+            )
+        except Unspliceable as exc:
+            reason = f"this corpus cannot be spliced: {exc}"
+        else:
+            return result
+    result = _write(corpus, report, out, formats, reporter, engine, jsonld_context, index)
+    (out / STATE_NAME).unlink(missing_ok=True)
+    result.reuse = Reuse(reason)
+    return result
+
+
+def _write(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    formats: tuple[RdfFormat, ...],
+    reporter: Progress,
+    engine: WriterEngine,
+    jsonld_context: str | None,
+    index: bool,
+    splice: tuple[BuildState | None, str | None, dict[str, object]] | None = None,
+) -> BuildResult:
     _remove_leftovers(out)
-    counter = _Counter(str(corpus.meta["base"]))
     outputs: dict[RdfFormat, Path] = {}
     reporter.stage("mentions")
-    # Found lazily, a document at a time as mapping reaches it.
-    quads = map_corpus(corpus, report)
-    reporter.stage("map and write", unit="triples")
     # Every output, void.ttl included, replaces its earlier version only once all are written.
     with atomic_files() as files:
         streams = {}
@@ -292,15 +358,6 @@ def _write(
             path = out / output_name(fmt)
             streams[fmt] = files.open(path)
             outputs[fmt] = path
-        # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
-        # a violation raises once the stream ends, inside this block, so no output is replaced.
-        stream = checked(iter(quads))
-        with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context) as sink:
-            while batch := list(islice(stream, BATCH)):
-                counter.add(batch)
-                sink.write_many(batch)
-                reporter.advance(len(batch))
-            sink.close(reporter)
         entities, facts = _count_kinds(corpus)
         result = BuildResult(
             out_dir=out,
@@ -309,20 +366,42 @@ def _write(
             entities=entities,
             facts=facts,
             documents=len(corpus.documents),
-            triples=sink.triples,
+            triples=0,
             seconds=0.0,
-            classes=counter.classes,
-            graphs=counter.graphs,
-            quads=sink.quads,
-            subjects=counter.subjects,
         )
-        # The manifest: each dump's digest, read back from its temporary file before the rename.
-        result.digests = {fmt: digest_file(files.written(path)) for fmt, path in outputs.items()}
+        spliced: Spliced | None = None
+        if splice is not None:
+            previous, reason, _ = splice
+            written = {fmt: files.written(path) for fmt, path in outputs.items()}
+            spliced = write_spliced(
+                corpus, report, out, streams, written, previous, reason, jsonld_context, reporter
+            )
+            result.triples, result.quads, result.subjects = spliced.triples, spliced.quads, spliced.subjects
+            result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
+        else:
+            _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
+        # The manifest: each dump's digest, read back from its temporary file before the rename
+        # (or taken as it was written, by a spliced build).
+        known = spliced.digests if spliced is not None else {}
+        result.digests = {
+            fmt: known.get(fmt) or digest_file(files.written(path)) for fmt, path in outputs.items()
+        }
         result.build_id = build_id({path.name: result.digests[fmt] for fmt, path in outputs.items()})
         reporter.stage("describe")
         void_path = out / "void.ttl"
         describe_dataset(corpus, result, files.open(void_path))
         made = _make_index(out, files, outputs, void_path, result.build_id, reporter) if index else None
+        if spliced is not None and splice is not None:
+            # Opened last, so renamed last: a build killed between the renames leaves a state whose
+            # build id is not void.ttl's, which the next build does not trust.
+            state = BuildState(
+                dict(splice[2]),
+                result.build_id,
+                {path.name: result.digests[fmt].size for fmt, path in outputs.items()},
+                spliced.units,
+                graph_digests(spliced.units, splice[2]),
+            )
+            files.open_binary(out / STATE_NAME).write(state.to_bytes())
     try:
         if made is not None:
             result.index = install_index(out, made)
@@ -337,6 +416,34 @@ def _write(
         if fmt not in outputs:
             (out / output_name(fmt)).unlink(missing_ok=True)
     return result
+
+
+def _write_streams(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    reporter: Progress,
+    engine: WriterEngine,
+    jsonld_context: str | None,
+    result: BuildResult,
+) -> None:
+    """The whole quad stream to every output, counting what ``result`` reports."""
+    counter = _Counter(str(corpus.meta["base"]))
+    # Found lazily, a document at a time as mapping reaches it.
+    quads = map_corpus(corpus, report)
+    reporter.stage("map and write", unit="triples")
+    # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
+    # a violation raises once the stream ends, inside the caller's block, so no output is replaced.
+    stream = checked(iter(quads))
+    with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context) as sink:
+        while batch := list(islice(stream, BATCH)):
+            counter.add(batch)
+            sink.write_many(batch)
+            reporter.advance(len(batch))
+        sink.close(reporter)
+    result.triples, result.quads, result.subjects = sink.triples, sink.quads, counter.subjects
+    result.classes, result.graphs = counter.classes, counter.graphs
 
 
 def _make_index(

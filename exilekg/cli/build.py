@@ -156,6 +156,13 @@ def _progress(quiet: bool) -> Progress | None:
     help="Fail, writing nothing, when a document's text is not there (the graph would lack its "
     "mentions and evidence positions).",
 )
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Map only the documents and records whose inputs changed since the last --incremental build "
+    "into --out, and splice the rest from its dumps (same bytes as a full build; exilekg.state.json "
+    "records what each piece was made from). Falls back to a full build, saying why.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 @read_options
 def build_command(
@@ -166,6 +173,7 @@ def build_command(
     jsonld_context: str | None,
     index: bool,
     require_texts: bool,
+    incremental: bool,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:
@@ -184,6 +192,7 @@ def build_command(
         policy=policy,
         index=index,
         require_texts=require_texts,
+        incremental=incremental,
     )
     for line in result.left_out:
         click.echo(f"left out of the graph: {line}", err=True)

@@ -26,6 +26,13 @@ __all__ = ["load_command"]
     is_flag=True,
     help="Replace the graphs' content, all at once in one update, only once all new content is loaded.",
 )
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Send only the graphs that changed since this build folder's dataset was last loaded into the "
+    "store (the folder of an `exilekg build --incremental`), replacing them, and dropping graphs gone "
+    "from the build, all at once as --replace does.",
+)
 @auth_options
 @click.option(
     "--chunk", default=5000, show_default=True, type=click.IntRange(min=1), help="Triples per request."
@@ -50,6 +57,7 @@ def load_command(
     endpoint: str,
     graph: str | None,
     replace: bool,
+    changed: bool,
     user: str | None,
     password: str | None,
     scheme: str,
@@ -74,6 +82,7 @@ def load_command(
             endpoint,
             graph=graph,
             replace=replace,
+            changed=changed,
             auth=auth,
             chunk_triples=chunk,
             timeout=timeout,
@@ -84,3 +93,6 @@ def load_command(
         f"loaded {report.triples} triples in {len(report.sent)} graphs with {report.requests} requests "
         f"in {report.seconds:.2f} s; counts checked"
     )
+    if report.unchanged is not None:
+        dropped = f", {len(report.dropped)} dropped" if report.dropped else ""
+        click.echo(f"{report.unchanged} graphs unchanged since the last load, not sent{dropped}")

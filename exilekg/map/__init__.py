@@ -15,6 +15,6 @@ fact kind's triples; :mod:`~exilekg.map.annotations` the evidence and mention an
 from __future__ import annotations
 
 from exilekg.map.literals import LICENSES, date_literal
-from exilekg.map.mapper import Mapper, map_corpus
+from exilekg.map.mapper import Mapper, Unit, map_corpus
 
-__all__ = ["LICENSES", "Mapper", "date_literal", "map_corpus"]
+__all__ = ["LICENSES", "Mapper", "Unit", "date_literal", "map_corpus"]

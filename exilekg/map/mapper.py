@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from exilekg.anchor import Anchor
@@ -17,10 +18,21 @@ from exilekg.mentions import Mention, find_mentions
 from exilekg.terms import EXILEKG, IRI, PROV, RDF, SCHEMA, XSD, Literal, Quad, Term
 from exilekg.validation import EvidenceKey, ValidationReport
 
-__all__ = ["Mapper", "map_corpus"]
+__all__ = ["Mapper", "Unit", "map_corpus"]
 
 
 _SUPERCLASS = {kind.name: kind.default_class for kind in ENTITY_KINDS.values()}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of the corpus's mapping: the dataset, a document, a record, or the triples facts
+    state about a subject no record maps; ``quads`` maps it."""
+
+    key: str
+    id: str | None
+    record: Record | None
+    quads: Callable[[], Iterator[Quad]]
 
 
 @dataclass
@@ -59,9 +71,19 @@ class Mapper(FactMapping, AnnotationMapping):
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of the corpus; each subject's quads come as one run, whatever their graphs."""
-        yield from self.dataset()
+        for unit in self.units():
+            yield from unit.quads()
+
+    def units(self) -> Iterator[Unit]:
+        """The corpus in the pieces mapping makes it from, in the order of :meth:`quads`.
+
+        Each unit's quads are whole subject runs. A consumer takes each unit's quads, or calls
+        :meth:`skip` on it, before the next one: a unit's run includes the triples other facts
+        state about it, and what is left over once every record has been mapped is known only then.
+        """
+        yield Unit("dataset", None, None, self.dataset)
         for document in self.corpus.documents:
-            yield from self.document(document)
+            yield Unit(f"document {document.id}", document.id, document, partial(self.document, document))
         for record in self.corpus.records:
             rid = record.id
             if rid is None:
@@ -70,12 +92,19 @@ class Mapper(FactMapping, AnnotationMapping):
                 if rid in self._emitted_repeated:
                     continue  # an inline record repeated in several documents is mapped once
                 self._emitted_repeated.add(rid)
-            if record.kind in ENTITY_KINDS:
-                yield from self.entity(record)
-            else:
-                yield from self.fact(record)
+            make = self.entity if record.kind in ENTITY_KINDS else self.fact
+            yield Unit(f"record {rid}", rid, record, partial(make, record))
         for subject in list(self._stated):  # subjects no record of this corpus maps
-            yield from self.stated(subject, self.iri(subject))
+            yield Unit(f"stated {subject}", subject, None, partial(self.stated, subject, self.iri(subject)))
+
+    def stating(self, record_id: str) -> list[Record]:
+        """The facts that state a triple about ``record_id`` in its run, not yet mapped."""
+        return self._stated.get(record_id, [])
+
+    def skip(self, unit: Unit) -> None:
+        """Pass over ``unit`` without mapping it (its quads are known from an earlier build)."""
+        if unit.id is not None:
+            self._stated.pop(unit.id, None)
 
     def stated(self, subject_id: str, subject: IRI) -> Iterator[Quad]:
         """The triples other records state about ``subject``, each in the graph of the fact stating it.

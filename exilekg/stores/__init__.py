@@ -10,6 +10,10 @@ updates at ``/sparql-auth``), answers a missing permission with HTTP 500 and
 ``SR186``, and sees its own system triples in queries without ``GRAPH``;
 Oxigraph's endpoints are ``/query``, ``/update`` and ``/store``.
 
+``changed=True`` loads only the graphs of a build folder that changed since that folder's build
+was last loaded into the store: the store keeps, in a graph of its own, each loaded graph's digest
+(from the build's ``exilekg.state.json``), replaced in the same request as the graphs.
+
 ``replace=True`` is all or nothing, even if the client dies: every graph is first
 loaded into a staging graph and counted; only when all staged graphs are complete
 do they replace their targets, all in one SPARQL Update request (``MOVE`` after
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 from exilekg.sparql.endpoint import Auth, Endpoint
 from exilekg.stores.client import count_triples, select, update
-from exilekg.stores.loading import LoadReport, load
+from exilekg.stores.loading import LOADS_PREFIX, LoadReport, load
 from exilekg.stores.staging import (
     STAGING_PREFIX,
     STALE_AFTER,
@@ -41,6 +45,7 @@ from exilekg.stores.staging import _host_id as _host_id
 from exilekg.stores.staging import _StagingNames as _StagingNames
 
 __all__ = [
+    "LOADS_PREFIX",
     "STAGING_PREFIX",
     "STALE_AFTER",
     "Auth",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
@@ -16,10 +17,10 @@ from exilekg.rdf import Statement, find_dumps, rdflib_statements, read_statement
 from exilekg.sparql.endpoint import Auth, Endpoint
 from exilekg.stores.client import SentCallback, _Client
 from exilekg.stores.staging import STALE_AFTER, _cleanup, _drop, _list_staging, _StagingNames
-from exilekg.terms import BlankNode
+from exilekg.terms import BlankNode, Literal
 from exilekg.writers import ntriples_term
 
-__all__ = ["LoadReport", "load"]
+__all__ = ["LOADS_PREFIX", "LoadReport", "load"]
 
 
 @dataclass
@@ -30,6 +31,10 @@ class LoadReport:
     counted: dict[str, int]
     requests: int
     seconds: float
+    unchanged: int | None = None
+    """With ``changed``: the graphs not sent, their digests the same as at the last load."""
+    dropped: list[str] = field(default_factory=list)
+    """With ``changed``: the graphs dropped from the store, gone from the build."""
 
     @property
     def triples(self) -> int:
@@ -84,6 +89,7 @@ def load(
     *,
     graph: str | None = None,
     replace: bool = False,
+    changed: bool = False,
     auth: Auth | None = None,
     chunk_triples: int = 5000,
     retries: int = 4,
@@ -104,15 +110,28 @@ def load(
     (never the request that replaces the graphs, nor one refused for lack of
     permission). First, staging graphs of dead loads are dropped: those older than
     ``stale_after`` seconds, and those made on this machine by a process that is gone.
+
+    With ``changed`` (for a folder an incremental build wrote, see :mod:`exilekg.incremental`), only
+    the graphs whose digest differs from the one the store recorded at this dataset's last load are
+    sent, and graphs the build no longer has are dropped, all replaced as ``replace`` does (in the
+    same request that records the new digests); :attr:`LoadReport.unchanged` counts the graphs not
+    sent. A store that has no record of an earlier load gets every graph.
     """
     started = time.perf_counter()
-    data = _read_source(source if isinstance(source, rdflib.Dataset) else Path(source), graph)
     where = (
         endpoint
         if isinstance(endpoint, Endpoint)
         else Endpoint.detect(endpoint, auth=auth, session=session, timeout=timeout)
     )
     client = _Client(where, auth, session, retries, timeout)
+    if changed:
+        if isinstance(source, rdflib.Dataset) or graph is not None:
+            raise StoreError(
+                "--changed loads the graphs of a build folder",
+                hint="give the folder an `exilekg build --incremental` wrote, without --graph",
+            )
+        return _load_changed(Path(source), client, chunk_triples, stale_after, progress, started)
+    data = _read_source(source if isinstance(source, rdflib.Dataset) else Path(source), graph)
     sender = _Sender(client, chunk_triples, sum(len(v) for v in data.values()), progress)
     _cleanup(client, stale_after)
     if replace:
@@ -155,10 +174,11 @@ class _Sender:
                 self.progress(self.done, self.total)
 
 
-def _replace_graphs(sender: _Sender, data: dict[str, list[str]]) -> None:
-    """Each graph into a staging graph, counted; then all targets replaced by one update request.
-    Whatever fails before that request is answered, the staging graphs made are dropped; if the
-    client dies instead, they are left to a later load's :func:`cleanup`."""
+def _replace_graphs(sender: _Sender, data: dict[str, list[str]], drop: Iterable[str] = ()) -> None:
+    """Each graph into a staging graph, counted; then all targets replaced (and the graphs of
+    ``drop`` dropped) by one update request. Whatever fails before that request is answered, the
+    staging graphs made are dropped; if the client dies instead, they are left to a later load's
+    :func:`cleanup`."""
     client = sender.client
     names = _StagingNames()
     staged: dict[str, str] = {}
@@ -172,19 +192,21 @@ def _replace_graphs(sender: _Sender, data: dict[str, list[str]]) -> None:
                     f"the store holds {found} triples of graph <{target}> after loading {len(lines)}",
                     hint="the store dropped or merged triples; see its log",
                 )
-        _swap(client, staged, names.prefix)
+        _swap(client, staged, names.prefix, drop)
     except BaseException:
         with contextlib.suppress(StoreError):  # a later load removes what is left
             _drop(client, staged.values())
         raise
 
 
-def _swap(client: _Client, staged: dict[str, str], prefix: str) -> None:
+def _swap(client: _Client, staged: dict[str, str], prefix: str, drop: Iterable[str] = ()) -> None:
     """Every staging graph MOVEd onto its target in one request: one transaction on Oxigraph, one
     request that a client's death cannot cut on any store. Never retried: had the store applied
     it, a second MOVE from the emptied staging graphs would empty the targets (Virtuoso does so
     without an error). When the answer is lost, the staging graphs left tell what happened."""
-    statement = " ;\n".join(f"MOVE <{stage}> TO <{target}>" for target, stage in staged.items())
+    statements = [f"MOVE <{stage}> TO <{target}>" for target, stage in staged.items()]
+    statements += [f"DROP SILENT GRAPH <{g}>" for g in drop]
+    statement = " ;\n".join(statements)
     try:
         client.update(statement, retry=False)
     except StoreError as failure:
@@ -203,3 +225,59 @@ def _swap(client: _Client, staged: dict[str, str], prefix: str) -> None:
                 hint="this store does not apply one update request as a whole; load again with --replace",
             ) from None
         raise
+
+
+LOADS_PREFIX = "urn:exilekg:loaded:"
+"""The graphs where a store keeps what ``load --changed`` loaded, one per dataset (base IRI)."""
+
+_DIGEST = "urn:exilekg:digest"
+_BUILD = "urn:exilekg:build"
+
+
+def _loads_graph(base: str) -> str:
+    return LOADS_PREFIX + hashlib.sha256(base.encode("utf-8")).hexdigest()[:32]
+
+
+def _load_changed(
+    folder: Path,
+    client: _Client,
+    chunk: int,
+    stale_after: float,
+    progress: SentCallback | None,
+    started: float,
+) -> LoadReport:
+    # Imported here: the build's modules (mapping, checking) are not needed by other loads.
+    from exilekg.incremental import changed_graph_lines, read_loadable
+
+    build = read_loadable(folder)
+    record = _loads_graph(build.base)
+    rows = client.select(f"SELECT ?g ?d WHERE {{ GRAPH <{record}> {{ ?g <{_DIGEST}> ?d }} }}")
+    loaded = {row["g"]["value"]: row["d"]["value"] for row in rows}
+    wanted = {g for g, digest in build.state.graphs.items() if loaded.get(g) != digest}
+    gone = sorted(set(loaded) - set(build.state.graphs))
+    data = changed_graph_lines(folder, build.state, wanted)
+    # What the store will hold once the swap is applied, replaced with the graphs themselves.
+    data[record] = [
+        *(f"<{g}> <{_DIGEST}> {ntriples_term(Literal(d))} ." for g, d in sorted(build.state.graphs.items())),
+        f"<{record}> <{_BUILD}> {ntriples_term(Literal(build.state.build_id))} .",
+    ]
+    sender = _Sender(client, chunk, sum(len(v) for v in data.values()), progress)
+    _cleanup(client, stale_after)
+    _replace_graphs(sender, data, gone)
+    counted = {target: client.count(target) for target in data}
+    for target, lines in data.items():
+        if counted[target] != len(lines):
+            raise StoreError(
+                f"graph <{target}> holds {counted[target]} triples after the load, not the {len(lines)} sent",
+                hint="another client may have written to it",
+            )
+    del data[record]
+    sent = {g: len(v) for g, v in data.items()}
+    return LoadReport(
+        sent,
+        {g: counted[g] for g in sent},
+        client.requests,
+        time.perf_counter() - started,
+        unchanged=len(build.state.graphs) - len(sent),
+        dropped=gone,
+    )

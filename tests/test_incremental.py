@@ -1,0 +1,310 @@
+"""Incremental builds: after random edits of a corpus, the spliced dumps are the bytes a full build
+writes; a build that cannot reuse the previous one says why and is a full one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exilekg.cli import cli
+from exilekg.errors import ExilekgError
+from exilekg.formats import RdfFormat
+from exilekg.incremental import STATE_NAME, read_state
+from exilekg.pipeline import ALL_FORMATS, build
+
+from .test_engines import load_generator
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-corpus"
+OUTPUTS = [f"exilekg.{fmt.extension}" for fmt in ALL_FORMATS] + ["void.ttl"]
+
+HOSTILE = st.sampled_from(
+    ['He said "no"', "line one\nline two", "<script>&amp;", "Пётр Иванов", "emoji 🕊️ here", "back\\slash"]
+)
+NAMES_IN_TEXTS = st.sampled_from(["Riga", "Berlin", "Anna Petrova", "Sokolova", "Free Voices", "Jonas Weber"])
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _save(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUTS if (out / name).exists()}
+
+
+def _apply(corpus: Path, edit: tuple[str, int, str]) -> None:
+    """One edit of the corpus, of the kinds users make."""
+    what, pick, value = edit
+    entities_path, facts_path = corpus / "records" / "entities.json", corpus / "records" / "facts.json"
+    entities, facts = _load(entities_path), _load(facts_path)
+    if what == "describe" and facts:  # change a fact
+        facts[pick % len(facts)]["description"] = value
+    elif what == "rename" and entities:  # rename an entity: mentions everywhere may change
+        entities[pick % len(entities)]["name"] = value
+    elif what == "add":  # a new entity, perhaps named as something in the texts is
+        entities.append({"kind": "Person", "id": f"added-{pick}-{len(entities)}", "name": value})
+    elif what == "remove" and facts:
+        del facts[pick % len(facts)]
+    elif what == "text":  # edit a text (and its digest in the document record)
+        documents = sorted((corpus / "documents").glob("*.json"))
+        if not documents:
+            return
+        document_path = documents[pick % len(documents)]
+        document = _load(document_path)
+        text_path = corpus / "texts" / document["text"]
+        text = text_path.read_text(encoding="utf-8")
+        at = (pick * 7919) % (len(text) + 1)
+        text = f"{text[:at]} {value} {text[at:]}"
+        text_path.write_text(text, encoding="utf-8")
+        document["sha256"] = hashlib.sha256(text_path.read_bytes()).hexdigest()
+        _save(document_path, document)
+    elif what == "delete":  # a document goes, with the facts only it supported
+        documents = sorted((corpus / "documents").glob("*.json"))
+        if len(documents) < 2:
+            return
+        gone = _load(documents[pick % len(documents)])["id"]
+        documents[pick % len(documents)].unlink()
+        kept = []
+        for record in facts:
+            evidence = [item for item in record.get("evidence", []) if item["document"] != gone]
+            if record.get("evidence") and not evidence:
+                continue
+            if "evidence" in record:
+                record["evidence"] = evidence
+            kept.append(record)
+        facts = kept
+        for record in entities:
+            if "evidence" in record:
+                record["evidence"] = [item for item in record["evidence"] if item["document"] != gone]
+                if not record["evidence"]:
+                    del record["evidence"]
+    _save(entities_path, entities)
+    _save(facts_path, facts)
+
+
+def _build_both(corpus: Path, full: Path, spliced: Path) -> tuple[Any, Any]:
+    """A full build into a fresh folder and an incremental one into ``spliced``; both fail alike."""
+    shutil.rmtree(full, ignore_errors=True)
+    try:
+        expected = build(corpus, full)
+    except ExilekgError as error:
+        before = _outputs(spliced)
+        with pytest.raises(type(error)):
+            build(corpus, spliced, incremental=True)
+        assert _outputs(spliced) == before  # a failed build replaces nothing
+        return None, None
+    return expected, build(corpus, spliced, incremental=True)
+
+
+EDITS = st.tuples(
+    st.sampled_from(["describe", "rename", "add", "remove", "text", "delete"]),
+    st.integers(0, 1000),
+    st.one_of(HOSTILE, NAMES_IN_TEXTS),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rounds=st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=3))
+def test_incremental_builds_write_the_bytes_of_full_builds(
+    tmp_path_factory: pytest.TempPathFactory, rounds: list[list[tuple[str, int, str]]]
+) -> None:
+    work = tmp_path_factory.mktemp("edits")
+    corpus, full, spliced = work / "corpus", work / "full", work / "spliced"
+    shutil.copytree(EXAMPLE, corpus)
+    build(corpus, spliced, incremental=True)
+    for edits in rounds:
+        for edit in edits:
+            _apply(corpus, edit)
+        expected, result = _build_both(corpus, full, spliced)
+        if expected is None:
+            continue
+        assert _outputs(spliced) == _outputs(full)
+        assert result.reuse is not None
+        assert result.reuse.incremental, result.reuse.reason
+        assert (result.triples, result.quads, result.graphs) == (
+            expected.triples,
+            expected.quads,
+            expected.graphs,
+        )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def test_an_unchanged_corpus_maps_nothing_and_one_changed_record_maps_one_unit(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build(corpus, out, incremental=True)
+    assert first.reuse is not None and not first.reuse.incremental
+    assert first.reuse.mapped == first.reuse.units
+    again = build(corpus, out, incremental=True)
+    assert again.reuse is not None and again.reuse.incremental and again.reuse.mapped == 0
+    _apply(corpus, ("describe", 0, "a new description"))
+    changed = build(corpus, out, incremental=True)
+    assert changed.reuse is not None and changed.reuse.mapped == 1
+    full = build(corpus, tmp_path / "full")
+    assert _outputs(out) == _outputs(tmp_path / "full")
+    assert changed.build_id == full.build_id
+
+
+def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    _apply(corpus, ("rename", 0, "Someone Unmentioned"))  # anna-petrova: no longer found by that name
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and result.reuse.incremental
+    # The entity itself, and the documents naming her (her alternate name still matches).
+    assert 1 <= result.reuse.mapped <= 3
+    build(corpus, tmp_path / "full")
+    assert _outputs(out) == _outputs(tmp_path / "full")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda out: (out / STATE_NAME).unlink(), "no exilekg.state.json"),
+        (lambda out: (out / STATE_NAME).write_bytes(b"{not json"), "is damaged"),
+        (lambda out: (out / STATE_NAME).write_bytes(b'{"version": 99}'), "is damaged"),
+        (lambda out: (out / "exilekg.nq").write_bytes(b""), "is not the file the previous build wrote"),
+        (lambda out: (out / "exilekg.nt").unlink(), "is not the file the previous build wrote"),
+        (lambda out: (out / "void.ttl").unlink(), "not those of the build"),
+    ],
+)
+def test_missing_or_damaged_state_gives_a_full_build_that_says_why(
+    corpus: Path, tmp_path: Path, spoil: Any, reason: str
+) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    spoil(out)
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and not result.reuse.incremental
+    assert reason in str(result.reuse.reason)
+    build(corpus, tmp_path / "full")
+    assert _outputs(out) == _outputs(tmp_path / "full")
+    assert not isinstance(read_state(out), str)  # the full build recorded a state again
+
+
+def test_changed_options_give_a_full_build(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    result = build(corpus, out, incremental=True, jsonld_context="https://example.org/context.jsonld")
+    assert result.reuse is not None and "JSON-LD context" in str(result.reuse.reason)
+    meta = _load(corpus / "corpus.json")
+    meta["title"] = "Another title"
+    _save(corpus / "corpus.json", meta)
+    result = build(corpus, out, incremental=True, jsonld_context="https://example.org/context.jsonld")
+    assert result.reuse is not None and "corpus metadata" in str(result.reuse.reason)
+    fewer = build(corpus, out, incremental=True, formats=[RdfFormat.TURTLE])
+    assert fewer.reuse is not None and "N-Triples and N-Quads" in str(fewer.reuse.reason)
+    assert not (out / STATE_NAME).exists()
+
+
+def test_a_full_build_removes_the_state(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    assert (out / STATE_NAME).exists()
+    build(corpus, out)
+    assert not (out / STATE_NAME).exists()
+
+
+def test_cli_incremental_says_what_it_mapped(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(corpus), "--out", str(out), "--incremental", "-q"])
+    assert first.exit_code == 0, first.output
+    assert "full build: no exilekg.state.json" in first.output
+    second = runner.invoke(cli, ["build", str(corpus), "--out", str(out), "--incremental", "-q"])
+    assert second.exit_code == 0, second.output
+    assert "incremental: 0 of" in second.output
+
+
+def _change_a_fact(corpus: Path) -> None:
+    path = max((corpus / "records").rglob("*.json"), key=lambda p: p.stat().st_size)
+    records = _load(path)
+    records[len(records) // 2]["description"] = "changed by the test"
+    _save(path, records)
+
+
+def test_a_killed_incremental_build_leaves_the_previous_outputs_whole(tmp_path: Path) -> None:
+    corpus = load_generator().generate(60, tmp_path / "corpus")
+    out, full = tmp_path / "out", tmp_path / "full"
+    command = [
+        sys.executable,
+        "-m",
+        "exilekg",
+        "build",
+        str(corpus),
+        "--out",
+        str(out),
+        "--incremental",
+        "-q",
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _change_a_fact(corpus)
+    build(corpus, full)
+    after = _outputs(full)
+    killed = False
+    for delay in (0.0, 0.05, 0.2):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        if process.returncode != -9:
+            break  # it finished first: the outputs are the new build's
+        killed = True
+        now = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+        assert now == before, f"killed after {delay} s, the previous outputs changed"
+    assert killed, "no build was killed mid-write"
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and result.reuse.incremental, result.reuse
+    assert _outputs(out) == after
+
+
+def test_an_incremental_build_with_the_index_rebuilds_it_whole(corpus: Path, tmp_path: Path) -> None:
+    from exilekg.index import open_index
+
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True, index=True)
+    _apply(corpus, ("describe", 1, "a description only the new index has"))
+    result = build(corpus, out, incremental=True, index=True)
+    assert result.reuse is not None and result.reuse.incremental
+    store = open_index(out)
+    assert store is not None  # the index is the new build's, not stale
+    found = store.query('ASK { GRAPH ?g { ?s ?p "a description only the new index has" } }')
+    assert bool(found)
+
+
+def test_a_hosted_context_and_fewer_formats_splice_too(corpus: Path, tmp_path: Path) -> None:
+    context = "https://example.org/exilekg/context.jsonld"
+    formats = [RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.JSONLD]
+    out, full = tmp_path / "out", tmp_path / "full"
+    build(corpus, out, incremental=True, jsonld_context=context, formats=formats)
+    _apply(corpus, ("rename", 3, 'Pavel "the" Orlov'))
+    result = build(corpus, out, incremental=True, jsonld_context=context, formats=formats)
+    assert result.reuse is not None and result.reuse.incremental
+    build(corpus, full, jsonld_context=context, formats=formats)
+    assert _outputs(out) == _outputs(full)
+    assert not (out / "exilekg.ttl").exists()
