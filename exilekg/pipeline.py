@@ -371,13 +371,8 @@ def _write(
         )
         spliced: Spliced | None = None
         if splice is not None:
-            previous, reason, _ = splice
             written = {fmt: files.written(path) for fmt, path in outputs.items()}
-            spliced = write_spliced(
-                corpus, report, out, streams, written, previous, reason, jsonld_context, reporter
-            )
-            result.triples, result.quads, result.subjects = spliced.triples, spliced.quads, spliced.subjects
-            result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
+            spliced = _splice(corpus, report, out, streams, written, splice, jsonld_context, reporter, result)
         else:
             _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
         # The manifest: each dump's digest, read back from its temporary file before the rename
@@ -402,20 +397,44 @@ def _write(
                 graph_digests(spliced.units, splice[2]),
             )
             files.open_binary(out / STATE_NAME).write(state.to_bytes())
-    try:
-        if made is not None:
-            result.index = install_index(out, made)
-        else:
-            remove_index(out)
-    finally:
-        if made is not None and made.exists():
-            shutil.rmtree(made, ignore_errors=True)
+    result.index = _install_index(out, made)
     # Dumps of formats this build did not write are an earlier build's: they would be served with
     # this void.ttl as if they were its outputs.
     for fmt in ALL_FORMATS:
         if fmt not in outputs:
             (out / output_name(fmt)).unlink(missing_ok=True)
     return result
+
+
+def _splice(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    written: dict[RdfFormat, Path],
+    splice: tuple[BuildState | None, str | None, dict[str, object]],
+    jsonld_context: str | None,
+    reporter: Progress,
+    result: BuildResult,
+) -> Spliced:
+    """The outputs spliced from the previous build's and the changed units', counted in ``result``."""
+    previous, reason, _ = splice
+    spliced = write_spliced(corpus, report, out, streams, written, previous, reason, jsonld_context, reporter)
+    result.triples, result.quads, result.subjects = spliced.triples, spliced.quads, spliced.subjects
+    result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
+    return spliced
+
+
+def _install_index(out: Path, made: Path | None) -> Path | None:
+    """The index built beside the outputs put in place, or an earlier build's removed."""
+    try:
+        if made is None:
+            remove_index(out)
+            return None
+        return install_index(out, made)
+    finally:
+        if made is not None and made.exists():
+            shutil.rmtree(made, ignore_errors=True)
 
 
 def _write_streams(

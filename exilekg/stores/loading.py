@@ -139,20 +139,27 @@ def load(
     else:
         for target, lines in data.items():
             sender.send(target, lines, put_first=False)
+    counted = _counted(client, data, replaced=replace)
+    sent = {g: len(v) for g, v in data.items()}
+    return LoadReport(sent, counted, client.requests, time.perf_counter() - started)
+
+
+def _counted(client: _Client, data: dict[str, list[str]], *, replaced: bool) -> dict[str, int]:
+    """Each graph's triples in the store, checked against what was sent: as many if the graph was
+    replaced, at least as many if they were added."""
     counted = {target: client.count(target) for target in data}
     for target, lines in data.items():
-        if replace and counted[target] != len(lines):
+        if replaced and counted[target] != len(lines):
             raise StoreError(
                 f"graph <{target}> holds {counted[target]} triples after the load, not the {len(lines)} sent",
                 hint="another client may have written to it",
             )
-        if not replace and counted[target] < len(lines):
+        if not replaced and counted[target] < len(lines):
             raise StoreError(
                 f"graph <{target}> holds {counted[target]} triples after adding {len(lines)}",
                 hint="the store did not keep everything it was sent; see its log",
             )
-    sent = {g: len(v) for g, v in data.items()}
-    return LoadReport(sent, counted, client.requests, time.perf_counter() - started)
+    return counted
 
 
 class _Sender:
@@ -264,13 +271,7 @@ def _load_changed(
     sender = _Sender(client, chunk, sum(len(v) for v in data.values()), progress)
     _cleanup(client, stale_after)
     _replace_graphs(sender, data, gone)
-    counted = {target: client.count(target) for target in data}
-    for target, lines in data.items():
-        if counted[target] != len(lines):
-            raise StoreError(
-                f"graph <{target}> holds {counted[target]} triples after the load, not the {len(lines)} sent",
-                hint="another client may have written to it",
-            )
+    counted = _counted(client, data, replaced=True)
     del data[record]
     sent = {g: len(v) for g, v in data.items()}
     return LoadReport(

@@ -1,0 +1,94 @@
+"""JSON-LD: each unit's node objects, and the document laid out from the new and the copied ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO
+
+import orjson
+
+from exilekg.errors import SerializationError
+from exilekg.incremental.files import BinaryOut, OldDumps, Unspliceable
+from exilekg.incremental.state import UnitState
+from exilekg.jsonld import context_value, raise_for_output
+from exilekg.manifest import OutputDigest
+from exilekg.terms import Quad
+from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
+
+__all__ = ["fresh_nodes", "write_jsonld"]
+
+_INDENT = b"\n    "
+_NODE_INDENT = b"\n        "
+_NODE_SEPARATOR = b",\n        "
+
+
+def fresh_nodes(
+    quads: Sequence[Quad],
+    state: UnitState,
+    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    seen: set[tuple[str, str]],
+    fresh: bytearray,
+    check: _OutputCheck,
+    context: str | None,
+) -> None:
+    grouped = Grouped()
+    grouped.add_many(quads)
+    for g, subjects in grouped.graphs.items():
+        for s, props in subjects.items():
+            key = (str(g), str(s))
+            if key in seen:
+                raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
+            seen.add(key)
+            node = _node(s, props)
+            if not check.ok([node]):
+                raise_for_output(
+                    {"@context": context_value(context), "@graph": [{"@id": str(g), "@graph": [node]}]}
+                )
+                raise SerializationError("the JSON-LD to write breaks its output schemas")
+            try:
+                text = orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", _NODE_INDENT)
+            except orjson.JSONEncodeError as exc:
+                raise SerializationError(f"JSON-LD cannot hold a value of graph <{g}>: {exc}") from exc
+            start = len(fresh)
+            fresh += text
+            nodes.setdefault(key[0], []).append((key[1], True, start, len(text)))
+            state.nodes.append((key[0], key[1], start, -len(text) - 1))  # placed once written
+
+
+def write_jsonld(
+    stream: IO[str],
+    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    fresh: bytearray,
+    old: OldDumps,
+    units: dict[str, UnitState],
+    context: str | None,
+) -> OutputDigest:
+    """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
+    written: graphs sorted, each graph's nodes sorted by ``@id``."""
+    target = BinaryOut(stream)
+    previous = old.data("exilekg.jsonld") if any(not f for v in nodes.values() for _, f, _, _ in v) else b""
+    placed: dict[tuple[str, str], tuple[int, int]] = {}
+    header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
+    target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')
+    graphs = sorted(nodes)
+    for index, g in enumerate(graphs):
+        target.write(
+            (b"," if index else b"")
+            + _INDENT
+            + b'{\n      "@id": '
+            + orjson.dumps(g)
+            + b',\n      "@graph": [\n        '
+        )
+        for k, (s, is_fresh, start, length) in enumerate(sorted(nodes[g])):
+            joint = _NODE_SEPARATOR if k else b""
+            if is_fresh:
+                if joint:
+                    target.write(joint)
+                placed[(g, s)] = target.write(bytes(fresh[start : start + length]))
+            else:
+                placed[(g, s)] = target.copy_joined(joint, previous, start, length)
+        target.write(b"\n      ]\n    }")
+    target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
+    for state in units.values():
+        state.nodes = [(g, s, *placed[(g, s)]) for g, s, _, _ in state.nodes]
+    return target.close()

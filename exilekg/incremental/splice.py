@@ -1,0 +1,365 @@
+"""A build spliced unit by unit: unchanged units copied from the previous dumps, the others mapped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from operator import itemgetter, ne
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from exilekg.check.checker import Checker
+from exilekg.corpus import Corpus
+from exilekg.formats import RdfFormat
+from exilekg.incremental.digests import mentions_digest, unit_digest
+from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
+from exilekg.incremental.jsonld import fresh_nodes, write_jsonld
+from exilekg.incremental.state import BuildState, Reuse, UnitState
+from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
+from exilekg.manifest import OutputDigest
+from exilekg.map import Mapper, Unit
+from exilekg.mentions import MentionList, entity_names, find_mentions
+from exilekg.progress import Progress
+from exilekg.terms import RDF, Quad
+from exilekg.validation import ValidationReport
+from exilekg.writers.jsonld import _OutputCheck
+from exilekg.writers.lines import LineWriter, TripleRuns
+from exilekg.writers.oxigraph import Conversion
+
+__all__ = ["Spliced", "write_spliced"]
+
+
+class _OneDocument(Mapping[str, MentionList]):
+    """The mentions of the one document being mapped, found already for its digest."""
+
+    def __init__(self) -> None:
+        self.id: str | None = None
+        self.mentions: MentionList | None = None
+
+    def __getitem__(self, key: str) -> MentionList:
+        if key != self.id or self.mentions is None:
+            raise KeyError(key)
+        return self.mentions
+
+    def __contains__(self, key: object) -> bool:
+        return key == self.id and self.mentions is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([self.id] if self.id is not None and self.mentions is not None else [])
+
+    def __len__(self) -> int:
+        return 1 if self.id is not None and self.mentions is not None else 0
+
+
+@dataclass
+class Spliced:
+    """What a spliced write counted (what :class:`~exilekg.pipeline.BuildResult` reports)."""
+
+    graphs: Counter[str]
+    classes: Counter[str]
+    subjects: int
+    quads: int
+    triples: int
+    units: dict[str, UnitState]
+    reuse: Reuse
+    digests: dict[RdfFormat, OutputDigest]
+    """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
+
+
+def write_spliced(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    written: dict[RdfFormat, Path],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+) -> Spliced:
+    """Map ``corpus`` unit by unit into ``streams`` (which must include N-Triples and N-Quads),
+    copying from the dumps in ``out`` the text of every unit whose digest ``previous`` records.
+    ``written`` names the files the streams write into (read back to find each unit in them)."""
+    with ExitStack() as stack:
+        return _write_spliced(
+            corpus, report, out, streams, written, previous, reason, jsonld_context, reporter, stack
+        )
+
+
+def _write_spliced(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    written: dict[RdfFormat, Path],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+    stack: ExitStack,
+) -> Spliced:
+    conversions: dict[RdfFormat, Conversion] = {}
+    if previous is None:
+        # Everything is to be mapped: Turtle and TriG are written as a full build writes them, by
+        # pyoxigraph in worker processes, and each unit is found in them afterwards.
+        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
+            if fmt in streams:
+                conversions[fmt] = Conversion(streams[fmt], fmt, out)
+    try:
+        result = _map_units(
+            corpus, report, out, streams, conversions, previous, reason, jsonld_context, reporter, stack
+        )
+        if RdfFormat.TURTLE in conversions:
+            find_turtle(written[RdfFormat.TURTLE], result.units.values())
+        if RdfFormat.TRIG in conversions:
+            find_trig(written[RdfFormat.TRIG], result.units.values())
+        return result
+    except BaseException:
+        for conversion in conversions.values():
+            conversion.abort()  # no worker outlives a failed build
+        raise
+
+
+def _map_units(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    streams: dict[RdfFormat, IO[str]],
+    conversions: dict[RdfFormat, Conversion],
+    previous: BuildState | None,
+    reason: str | None,
+    jsonld_context: str | None,
+    reporter: Progress,
+    stack: ExitStack,
+) -> Spliced:
+    writer = _UnitWriter(corpus, report, OldDumps(out, stack), streams, conversions, previous, jsonld_context)
+    reporter.stage("map and write", unit="triples")
+    for unit in writer.mapper.units():
+        reporter.advance(writer.write(unit).quads)
+    return writer.finish(streams, conversions, reason, reporter)
+
+
+class _UnitWriter:
+    """One spliced write: each unit whose digest the previous state records is copied from the
+    previous dumps, the others are mapped, checked and written; counts and offsets are kept."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        report: ValidationReport,
+        old: OldDumps,
+        streams: dict[RdfFormat, IO[str]],
+        conversions: dict[RdfFormat, Conversion],
+        previous: BuildState | None,
+        jsonld_context: str | None,
+    ) -> None:
+        self.corpus, self.report, self.old, self.previous = corpus, report, old, previous
+        self.jsonld_context = jsonld_context
+        self.turtle = conversions.get(RdfFormat.TURTLE)
+        self.trig = conversions.get(RdfFormat.TRIG)
+        self.splicer = TextSplicer(streams, old) if previous is not None else None
+        self.nt_out = BinaryOut(streams[RdfFormat.NTRIPLES])
+        self.nq_out = BinaryOut(streams[RdfFormat.NQUADS])
+        self.with_jsonld = RdfFormat.JSONLD in streams
+        self.nt_parts, self.nq_parts = Parts(), Parts()
+        self.lines = LineWriter([self.nt_parts], [self.nq_parts])
+        self.found = find_mentions(corpus)
+        self.current = _OneDocument()
+        self.mapper = Mapper(corpus, report.anchors, self.current)
+        self.checker = Checker()
+        self.output_check = _OutputCheck()
+        self.base = str(corpus.meta["base"])
+        self.units: dict[str, UnitState] = {}
+        # Each JSON-LD node: graph -> [(subject, fresh?, offset, length)], offsets in the old file or `fresh`.
+        self.nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
+        self.fresh = bytearray()
+        self.seen_nodes: set[tuple[str, str]] = set()
+        self.totals = _Totals()
+        self.last_subject: object = None
+        self.mapped = 0
+        self.names = hashlib.blake2b(orjson.dumps(list(entity_names(corpus))), digest_size=16).hexdigest()
+
+    def write(self, unit: Unit) -> UnitState:
+        """``unit`` copied or mapped into the outputs; its state."""
+        known = self.previous.units.get(unit.key) if self.previous is not None else None
+        finding, found_digest, doc_mentions = self._finding(unit, known)
+        digest = unit_digest(unit, self.mapper, self.report, found_digest or None)
+        if known is not None and known.digest == digest:
+            state = self._copy(unit, known, digest)
+        else:
+            if finding and doc_mentions is None:
+                doc_mentions = self.found[str(unit.id)]
+            state = self._map(unit, digest, doc_mentions)
+        state.finding, state.found = finding, found_digest
+        self.totals.add(state)
+        if unit.key in self.units:
+            raise Unspliceable(f"two units are keyed {unit.key!r}")
+        self.units[unit.key] = state
+        return state
+
+    def _finding(self, unit: Unit, known: UnitState | None) -> tuple[str, str, MentionList | None]:
+        """For a document with a text: what finding its mentions reads, their digest, and the
+        mentions if they had to be found again."""
+        if unit.id is None or unit.record is None or not unit.key.startswith("document "):
+            return "", "", None
+        if unit.id not in self.found:
+            return "", "", None
+        # Mention finding reads the text and the corpus-wide table of entity names (and the
+        # document's language): with all three as before, its mentions are those found before.
+        text = self.corpus.text(unit.record)
+        finding = f"{self.names} {text.sha256 if text else ''} {unit.record.data.get('language')}"
+        if known is not None and known.finding == finding:
+            return finding, known.found, None
+        mentions = self.found[unit.id]
+        return finding, mentions_digest(mentions, self.mapper.kinds), mentions
+
+    def _copy(self, unit: Unit, known: UnitState, digest: str) -> UnitState:
+        """An unchanged unit: its text copied from the previous dumps."""
+        self.mapper.skip(unit)
+        state = UnitState(
+            digest,
+            self.nt_out.copy(self.old.data("exilekg.nt"), *known.nt),
+            self.nq_out.copy(self.old.data("exilekg.nq"), *known.nq),
+            [],
+            known.graphs,
+            known.classes,
+            known.subjects,
+            known.quads,
+            known.triples,
+            known.runs,
+            known.trig_runs,
+        )
+        if self.splicer is not None:
+            self.splicer.copy(known, state)
+        for g, s, start, length in known.nodes:
+            if (g, s) in self.seen_nodes:
+                raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
+            self.seen_nodes.add((g, s))
+            self.nodes.setdefault(g, []).append((s, False, start, length))
+            state.nodes.append((g, s, start, length))
+        self.last_subject = None  # a copied unit is known to end its subjects' runs
+        return state
+
+    def _map(self, unit: Unit, digest: str, mentions: MentionList | None) -> UnitState:
+        """A changed unit: mapped, checked as it streams past, and written to every output."""
+        self.mapped += 1
+        self.current.id, self.current.mentions = unit.id, mentions
+        quads = list(self.checker.watch(unit.quads()))
+        self.current.id = self.current.mentions = None
+        if not quads:
+            return UnitState(digest, self.nt_out.write(b""), self.nq_out.write(b""), [], {}, {}, 0, 0, 0)
+        if quads[0][0] == self.last_subject:
+            raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
+        self.last_subject = quads[-1][0]
+        repeats = TripleRuns().repeats(quads)
+        self.lines.write_many(quads, repeats)
+        new_nt, new_nq = self.nt_parts.take(), self.nq_parts.take()
+        rdf_type = RDF.type
+        state = UnitState(
+            digest,
+            self.nt_out.write(new_nt.encode("utf-8")),
+            self.nq_out.write(new_nq.encode("utf-8")),
+            [],
+            dict(Counter(str(q[3]) for q in quads)),
+            dict(Counter(str(q[2]) for q in quads if q[1] == rdf_type)),
+            _subjects(quads, self.base),
+            len(quads),
+            len(quads) - len(repeats),
+            _runs(list(map(_SUBJECT, quads))),
+            _runs(list(zip(map(_SUBJECT, quads), map(_GRAPH, quads), strict=True))),
+        )
+        if self.turtle is not None:
+            self.turtle.write(new_nt)
+        if self.trig is not None:
+            self.trig.write(new_nq)
+        if self.splicer is not None:
+            self.splicer.fresh(state, new_nt, new_nq)
+        if self.with_jsonld:
+            fresh_nodes(
+                quads, state, self.nodes, self.seen_nodes, self.fresh, self.output_check, self.jsonld_context
+            )
+        return state
+
+    def finish(
+        self,
+        streams: dict[RdfFormat, IO[str]],
+        conversions: dict[RdfFormat, Conversion],
+        reason: str | None,
+        reporter: Progress,
+    ) -> Spliced:
+        """Every output completed; what the write counted."""
+        if self.checker.violations():
+            from exilekg.check.files import checked
+
+            # The same error a full build raises, from the same checker.
+            corpus, anchors = self.corpus, self.report.anchors
+            list(checked(q for unit in Mapper(corpus, anchors, self.found).units() for q in unit.quads()))
+        jsonld_digest = None
+        if self.with_jsonld:
+            reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")
+            jsonld_digest = write_jsonld(
+                streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.units, self.jsonld_context
+            )
+        for conversion in conversions.values():
+            conversion.finish(reporter)
+        digests = {RdfFormat.NTRIPLES: self.nt_out.close(), RdfFormat.NQUADS: self.nq_out.close()}
+        if self.splicer is not None:
+            digests.update(self.splicer.finish())
+        if jsonld_digest is not None:
+            digests[RdfFormat.JSONLD] = jsonld_digest
+        totals = self.totals
+        return Spliced(
+            totals.graphs,
+            totals.classes,
+            totals.subjects,
+            totals.quads,
+            totals.triples,
+            self.units,
+            Reuse(reason, len(self.units), self.mapped),
+            digests,
+        )
+
+
+_SUBJECT = itemgetter(0)
+_GRAPH = itemgetter(3)
+
+
+def _runs(keys: Sequence[object]) -> int:
+    """How many runs of equal keys ``keys`` makes."""
+    if not keys:
+        return 0
+    return 1 + sum(map(bool, map(ne, keys[1:], keys[:-1])))
+
+
+class _Totals:
+    def __init__(self) -> None:
+        self.graphs: Counter[str] = Counter()
+        self.classes: Counter[str] = Counter()
+        self.subjects = 0
+        self.quads = 0
+        self.triples = 0
+
+    def add(self, state: UnitState) -> None:
+        self.graphs.update(state.graphs)
+        self.classes.update(state.classes)
+        self.subjects += state.subjects
+        self.quads += state.quads
+        self.triples += state.triples
+
+
+def _subjects(quads: Sequence[Quad], base: str) -> int:
+    """Runs of subjects under ``base``: each subject's quads are one run, so these are distinct subjects."""
+    count = 0
+    last: object = None
+    for q in quads:
+        s = q[0]
+        if s != last:
+            last = s
+            if s.startswith(base):
+                count += 1
+    return count

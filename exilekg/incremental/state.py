@@ -1,0 +1,348 @@
+"""What ``exilekg.state.json`` holds, what a build may reuse of it, and which graphs changed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from exilekg._version import __version__
+from exilekg.corpus import Corpus
+from exilekg.formats import RdfFormat
+from exilekg.incremental.files import mapped_file
+from exilekg.manifest import read_manifest
+
+__all__ = [
+    "STATE_NAME",
+    "BuildState",
+    "Loadable",
+    "Reuse",
+    "UnitState",
+    "build_inputs",
+    "changed_graph_lines",
+    "graph_digests",
+    "read_loadable",
+    "read_state",
+    "usable_state",
+]
+
+STATE_NAME = "exilekg.state.json"
+"""The file beside the dumps that an incremental build reads and writes."""
+
+_STATE_VERSION = 1
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Reuse:
+    """How a build with ``incremental=True`` went: ``reason`` says why it was a full one (None when
+    it reused the previous build); ``units`` the units of the corpus, ``mapped`` those it mapped."""
+
+    reason: str | None
+    units: int = 0
+    mapped: int = 0
+
+    @property
+    def incremental(self) -> bool:
+        return self.reason is None
+
+
+@dataclass
+class UnitState:
+    """Where one unit's text sits in each dump, and what it counts."""
+
+    digest: str
+    nt: tuple[int, int]
+    nq: tuple[int, int]
+    nodes: list[tuple[str, str, int, int]]
+    """Graph, subject, offset and length of each JSON-LD node object of the unit."""
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    subjects: int
+    quads: int
+    triples: int
+    runs: int = 0
+    """Subject runs: the unit's statements in Turtle."""
+    trig_runs: int = 0
+    """Runs of one subject in one graph: the unit's statements in TriG."""
+    ttl: tuple[int, int] = (0, 0)
+    trig: tuple[int, int] = (0, 0)
+    """The unit's TriG from its first statement to the end of its last (graph switches included)."""
+    trig_first: str = ""
+    """The TriG line opening the graph of the unit's first statement (``<g> {``)."""
+    trig_last: str = ""
+    """The TriG line that opened the graph of the unit's last statement."""
+    finding: str = ""
+    """A document's: what finding its mentions read (entity names, text and language digests)."""
+    found: str = ""
+    """A document's: the digest of the mentions found (see :func:`mentions_digest`)."""
+
+
+@dataclass
+class BuildState:
+    """What ``exilekg.state.json`` holds."""
+
+    inputs: dict[str, Any]
+    build_id: str
+    sizes: dict[str, int]
+    units: dict[str, UnitState]
+    graphs: dict[str, str] = field(default_factory=dict)
+    """Each named graph's digest: changed when any quad of the graph may have."""
+
+    def to_bytes(self) -> bytes:
+        graph_table: dict[str, int] = {}
+        class_table: dict[str, int] = {}
+        line_table: dict[str, int] = {}
+
+        def lid(line: str) -> int:
+            return line_table.setdefault(line, len(line_table))
+
+        def gid(g: str) -> int:
+            return graph_table.setdefault(g, len(graph_table))
+
+        def cid(c: str) -> int:
+            return class_table.setdefault(c, len(class_table))
+
+        units = {
+            key: [
+                u.digest,
+                *u.nt,
+                *u.nq,
+                [[gid(g), s, start, length] for g, s, start, length in u.nodes],
+                [[gid(g), n] for g, n in u.graphs.items()],
+                [[cid(c), n] for c, n in u.classes.items()],
+                u.subjects,
+                u.quads,
+                u.triples,
+                u.runs,
+                u.trig_runs,
+                *u.ttl,
+                *u.trig,
+                lid(u.trig_first),
+                lid(u.trig_last),
+                u.finding,
+                u.found,
+            ]
+            for key, u in self.units.items()
+        }
+        return orjson.dumps(
+            {
+                "version": _STATE_VERSION,
+                "inputs": self.inputs,
+                "build": self.build_id,
+                "sizes": self.sizes,
+                "graphTable": list(graph_table),
+                "classTable": list(class_table),
+                "lineTable": list(line_table),
+                "graphs": self.graphs,
+                "units": units,
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> BuildState:
+        raw = orjson.loads(data)
+        if raw.get("version") != _STATE_VERSION:
+            raise ValueError(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
+        graph_table: list[str] = raw["graphTable"]
+        class_table: list[str] = raw["classTable"]
+        line_table: list[str] = raw["lineTable"]
+        units: dict[str, UnitState] = {}
+        for key, row in raw["units"].items():
+            digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples = row[:11]
+            runs, trig_runs, ttl0, ttl1, trig0, trig1, first, last, finding, found = row[11:]
+            units[key] = UnitState(
+                digest,
+                (nt0, nt1),
+                (nq0, nq1),
+                [(graph_table[g], s, start, length) for g, s, start, length in nodes],
+                {graph_table[g]: n for g, n in graphs},
+                {class_table[c]: n for c, n in classes},
+                subjects,
+                quads,
+                triples,
+                runs,
+                trig_runs,
+                (ttl0, ttl1),
+                (trig0, trig1),
+                line_table[first],
+                line_table[last],
+                finding,
+                found,
+            )
+        return cls(raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"])
+
+
+def read_state(out: Path) -> BuildState | str:
+    """The state of the build in ``out``, or why there is none to use."""
+    path = out / STATE_NAME
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return f"no {STATE_NAME} in {out} (the previous build was not incremental)"
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror})"
+    try:
+        return BuildState.from_bytes(data)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        return f"{path} is damaged ({exc})"
+
+
+def _code_digest() -> str:
+    """The digest of exilekg's own files: any change to the code may change what it maps and writes."""
+    sha = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix not in {".pyc"} and "__pycache__" not in path.parts:
+            sha.update(str(path.relative_to(_PACKAGE)).encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()[:32]
+
+
+_LIBRARIES = (
+    "pyoxigraph",
+    "orjson",
+    "pyahocorasick",
+    "pymorphy3",
+    "pymorphy3-dicts-ru",
+    "pymorphy3-dicts-uk",
+)
+"""What writes Turtle, TriG and JSON-LD, and what mention finding matches and inflects names with."""
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def build_inputs(corpus: Corpus, formats: Sequence[RdfFormat], jsonld_context: str | None) -> dict[str, Any]:
+    """What every unit's quads and text depend on: a change to any of these means a full build."""
+    libraries = {name: _version(name) for name in _LIBRARIES}
+    return {
+        "exilekg": __version__,
+        "code": _code_digest(),  # mapping, vocabulary checks, writers: all of them shape the bytes
+        "libraries": libraries,
+        "formats": sorted(fmt.extension for fmt in formats),
+        "jsonld_context": jsonld_context,
+        # The base IRI mints every IRI, and the dataset description is the first unit's.
+        "meta": hashlib.sha256(
+            orjson.dumps(corpus.meta, option=orjson.OPT_SORT_KEYS, default=str)
+        ).hexdigest(),
+        "texts": corpus.has_texts,
+        "base": str(corpus.meta["base"]),
+    }
+
+
+_INPUT_NAMES = {
+    "exilekg": "exilekg's version",
+    "code": "exilekg's code",
+    "libraries": "the versions of the libraries that write outputs or find mentions",
+    "formats": "the formats asked for",
+    "jsonld_context": "the JSON-LD context option",
+    "meta": "the corpus metadata (corpus.json)",
+    "texts": "whether the texts are given",
+    "base": "the corpus's base IRI",
+}
+
+
+def usable_state(out: Path, inputs: dict[str, Any]) -> BuildState | str:
+    """The previous build's state if this build can reuse it, or why it cannot."""
+    state = read_state(out)
+    if isinstance(state, str):
+        return state
+    changed = [
+        _INPUT_NAMES.get(k, k)
+        for k in sorted(set(inputs) | set(state.inputs))
+        if inputs.get(k) != state.inputs.get(k)
+    ]
+    if changed:
+        return f"{', '.join(changed)} changed since the previous build"
+    manifest = read_manifest(out)
+    if manifest is None or manifest.build_id != state.build_id:
+        return f"the outputs in {out} are not those of the build {STATE_NAME} describes"
+    for name, size in state.sizes.items():
+        path = out / name
+        if not path.is_file() or path.stat().st_size != size:
+            return f"{path} is not the file the previous build wrote"
+    return state
+
+
+@dataclass
+class Loadable:
+    """A build folder's state, checked to describe the dumps beside it, for ``load --changed``."""
+
+    folder: Path
+    state: BuildState
+
+    @property
+    def base(self) -> str:
+        return str(self.state.inputs["base"])
+
+
+def read_loadable(folder: Path) -> Loadable:
+    """The state of the build in ``folder``; :class:`~exilekg.errors.StoreError` if there is none
+    that describes its dumps."""
+    from exilekg.errors import StoreError
+
+    hint = "build it with `exilekg build --incremental`, which records each graph's digest"
+    state = read_state(folder)
+    if isinstance(state, str):
+        raise StoreError(f"--changed cannot tell which graphs changed: {state}", path=folder, hint=hint)
+    manifest = read_manifest(folder)
+    stale = [
+        name
+        for name, size in state.sizes.items()
+        if not (folder / name).is_file() or (folder / name).stat().st_size != size
+    ]
+    if manifest is None or manifest.build_id != state.build_id or stale or "base" not in state.inputs:
+        raise StoreError(
+            f"--changed cannot tell which graphs changed: {STATE_NAME} does not describe the dumps "
+            f"in {folder}",
+            path=folder,
+            hint=hint,
+        )
+    return Loadable(folder, state)
+
+
+def changed_graph_lines(folder: Path, state: BuildState, wanted: set[str]) -> dict[str, list[str]]:
+    """The N-Triples lines of each graph of ``wanted``, each distinct line once, read from the parts of
+    the build's N-Quads that hold them (the units that put quads in those graphs)."""
+    lines: dict[str, dict[str, None]] = {g: {} for g in sorted(wanted)}
+    if not wanted:
+        return {}
+    with ExitStack() as stack:
+        data = mapped_file(folder / "exilekg.nq", stack)
+        for unit in state.units.values():
+            if wanted.isdisjoint(unit.graphs):
+                continue
+            start, length = unit.nq
+            text = bytes(data[start : start + length]).decode("utf-8")
+            # Lines exilekg wrote: "<s> <p> object <g> .", the graph IRI last.
+            for line in text.splitlines():
+                head, _, graph = line[:-2].rpartition(" ")
+                target = graph[1:-1]
+                if target in wanted:
+                    lines[target][f"{head} ."] = None
+    return {g: list(v) for g, v in lines.items()}
+
+
+def graph_digests(units: Mapping[str, UnitState], inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Each graph's digest, from the build's inputs and the digests of the units that put quads in
+    it, in order: equal digests mean equal quads (same unit inputs, same code and options)."""
+    common = orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)
+    shas: dict[str, Any] = {}
+    for key, state in units.items():
+        for g in state.graphs:
+            sha = shas.get(g)
+            if sha is None:
+                sha = shas[g] = hashlib.blake2b(common, digest_size=16)
+            sha.update(f"{key}\0{state.digest}\n".encode())
+    return {g: sha.hexdigest() for g, sha in sorted(shas.items())}

@@ -1,0 +1,172 @@
+"""Turtle and TriG: spliced from the previous build's statements, and each unit found in what
+pyoxigraph wrote."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from contextlib import ExitStack
+from functools import cache
+from pathlib import Path
+from typing import IO
+
+from exilekg.formats import RdfFormat
+from exilekg.incremental.files import BinaryOut, OldDumps, Unspliceable, mapped_file
+from exilekg.incremental.state import UnitState
+from exilekg.manifest import OutputDigest
+from exilekg.terms import PREFIXES
+from exilekg.writers._oxworker import convert
+
+__all__ = ["TextSplicer", "find_trig", "find_turtle"]
+
+
+@cache
+def _header(output: str) -> bytes:
+    """The prefix lines pyoxigraph starts a non-empty Turtle or TriG document with."""
+    sample = (
+        b"<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+        if output == "trig"
+        else b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    )
+    buffer = io.BytesIO()
+    convert(sample, buffer, output, PREFIXES)
+    text = buffer.getvalue()
+    cut = text.find(b"<urn:x:")
+    return text[:cut]
+
+
+def _converted(text: str, output: str) -> bytes:
+    """``text`` (N-Triples or N-Quads) as Turtle or TriG statements, without the prefix lines."""
+    buffer = io.BytesIO()
+    convert(text.encode("utf-8"), buffer, output, PREFIXES)
+    body = buffer.getvalue()
+    header = _header(output)
+    if not body.startswith(header):
+        raise Unspliceable(f"pyoxigraph began a {output} document with other prefixes")
+    return body[len(header) :]
+
+
+class TextSplicer:
+    """Turtle and TriG from the previous build's statements and the changed units', converted alone.
+
+    pyoxigraph writes a subject's run as one statement starting on a line of its own, and TriG
+    opens a graph block (``<g> {``) whenever the graph changes: so the document of the whole stream
+    is the prefix lines, then each unit's statements, with a graph block closed and opened between
+    two units whose graphs differ.
+    """
+
+    def __init__(self, streams: dict[RdfFormat, IO[str]], old: OldDumps) -> None:
+        self.old = old
+        self.ttl = BinaryOut(streams[RdfFormat.TURTLE]) if RdfFormat.TURTLE in streams else None
+        self.trig = BinaryOut(streams[RdfFormat.TRIG]) if RdfFormat.TRIG in streams else None
+        self.graph = ""
+
+    def copy(self, known: UnitState, state: UnitState) -> None:
+        if self.ttl is not None and known.ttl[1]:
+            self._turtle_start()
+            state.ttl = self.ttl.copy(self.old.data("exilekg.ttl"), *known.ttl)
+        if self.trig is not None and known.trig[1]:
+            self._trig_switch(known.trig_first)
+            state.trig = self.trig.copy(self.old.data("exilekg.trig"), *known.trig)
+            state.trig_first, state.trig_last = known.trig_first, known.trig_last
+            self.graph = known.trig_last
+
+    def fresh(self, state: UnitState, nt: str, nq: str) -> None:
+        if self.ttl is not None and nt:
+            body = _converted(nt, "turtle")
+            self._turtle_start()
+            state.ttl = self.ttl.write(body)
+        if self.trig is not None and nq:
+            body = _converted(nq, "trig")
+            first_end = body.find(b"\n")
+            first = body[:first_end]
+            if not first.endswith(b" {") or not body.endswith(b"\n}\n"):
+                raise Unspliceable("pyoxigraph wrote TriG outside graph blocks")
+            inner = body[first_end + 1 : -2]
+            switch = inner.rfind(b"\n}\n")
+            last = inner[switch + 3 : inner.find(b"\n", switch + 3)] if switch >= 0 else first
+            self._trig_switch(first.decode("utf-8"))
+            state.trig = self.trig.write(inner)
+            state.trig_first, state.trig_last = first.decode("utf-8"), last.decode("utf-8")
+            self.graph = state.trig_last
+
+    def _turtle_start(self) -> None:
+        assert self.ttl is not None
+        if not self.ttl.offset:
+            self.ttl.write(_header("turtle"))
+
+    def _trig_switch(self, first: str) -> None:
+        """Start the document, or close the graph block open, before a unit starting in ``first``."""
+        assert self.trig is not None
+        if not self.trig.offset:
+            self.trig.write(_header("trig"))
+        if first != self.graph:
+            self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
+
+    def finish(self) -> dict[RdfFormat, OutputDigest]:
+        digests = {}
+        if self.ttl is not None:
+            digests[RdfFormat.TURTLE] = self.ttl.close()
+        if self.trig is not None:
+            if self.graph:
+                self.trig.write(b"}\n")
+            digests[RdfFormat.TRIG] = self.trig.close()
+        return digests
+
+
+_TURTLE_STATEMENT = re.compile(rb"^[^\t@\n]", re.MULTILINE)
+_TRIG_LINE = re.compile(rb"^(\t?)[^\t@\n]", re.MULTILINE)
+
+
+def find_turtle(path: Path, units: Iterable[UnitState]) -> None:
+    """Each unit's statements in the Turtle pyoxigraph wrote from the whole stream."""
+    with ExitStack() as stack:
+        data = mapped_file(path, stack)
+        starts = [m.start() for m in _TURTLE_STATEMENT.finditer(data)]
+        end = len(data)
+        k = 0
+        for state in units:
+            n = state.runs
+            if not n:
+                continue
+            if k + n > len(starts):
+                raise Unspliceable("the Turtle holds fewer statements than the units' subjects")
+            start = starts[k]
+            state.ttl = (start, (starts[k + n] if k + n < len(starts) else end) - start)
+            k += n
+        if k != len(starts):
+            raise Unspliceable("the Turtle holds more statements than the units' subjects")
+
+
+def find_trig(path: Path, units: Iterable[UnitState]) -> None:
+    """Each unit's statements, and the graphs they are in, in the TriG pyoxigraph wrote."""
+    with ExitStack() as stack:
+        data = mapped_file(path, stack)
+        blocks: list[tuple[int, int, str]] = []  # start, end, the line opening its graph
+        graph = ""
+        open_start = -1
+        for m in _TRIG_LINE.finditer(data):
+            at = m.start()
+            if open_start >= 0:
+                blocks.append((open_start, at, graph))
+                open_start = -1
+            if m.group(1):
+                open_start = at
+            elif data[at : at + 1] != b"}":
+                graph = bytes(data[at : data.find(b"\n", at)]).decode("utf-8")
+        if open_start >= 0:
+            blocks.append((open_start, len(data), graph))
+        k = 0
+        for state in units:
+            n = state.trig_runs
+            if not n:
+                continue
+            if k + n > len(blocks):
+                raise Unspliceable("the TriG holds fewer statements than the units' runs")
+            first, last = blocks[k], blocks[k + n - 1]
+            state.trig = (first[0], last[1] - first[0])
+            state.trig_first, state.trig_last = first[2], last[2]
+            k += n
+        if k != len(blocks):
+            raise Unspliceable("the TriG holds more statements than the units' runs")
