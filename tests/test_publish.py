@@ -10,6 +10,7 @@ import posixpath
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -573,21 +574,31 @@ def _artifacts() -> Path:
 
 
 def _browse(url: str, tmp_path: Path, *args: str) -> str:
-    command = [
-        _chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        *args,
-        url,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
+    # Each run gets its own profile: a second Chromium started on the profile of one still shutting
+    # down can crash. /dev/shm is small in containers, the usual cause of a headless Chromium killed
+    # by SIGSEGV or SIGBUS; --disable-dev-shm-usage keeps its shared memory in /tmp.
+    for attempt in range(3):
+        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
+        command = [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+            url,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
+        # A browser killed by a signal is a fault of the browser, not an answer about the page: it
+        # is tried again, twice at most; a non-zero exit of its own fails at once.
+        if done.returncode >= 0 or attempt == 2:
+            break
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
