@@ -85,24 +85,6 @@ def write_spliced(
     """Map ``corpus`` unit by unit into ``streams`` (which must include N-Triples and N-Quads),
     copying from the dumps in ``out`` the text of every unit whose digest ``previous`` records.
     ``written`` names the files the streams write into (read back to find each unit in them)."""
-    with ExitStack() as stack:
-        return _write_spliced(
-            corpus, report, out, streams, written, previous, reason, jsonld_context, reporter, stack
-        )
-
-
-def _write_spliced(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    streams: dict[RdfFormat, IO[str]],
-    written: dict[RdfFormat, Path],
-    previous: BuildState | None,
-    reason: str | None,
-    jsonld_context: str | None,
-    reporter: Progress,
-    stack: ExitStack,
-) -> Spliced:
     conversions: dict[RdfFormat, Conversion] = {}
     if previous is None:
         # Everything is to be mapped: Turtle and TriG are written as a full build writes them, by
@@ -111,9 +93,14 @@ def _write_spliced(
             if fmt in streams:
                 conversions[fmt] = Conversion(streams[fmt], fmt, out)
     try:
-        result = _map_units(
-            corpus, report, out, streams, conversions, previous, reason, jsonld_context, reporter, stack
-        )
+        with ExitStack() as stack:
+            writer = _UnitWriter(
+                corpus, report, OldDumps(out, stack), streams, conversions, previous, jsonld_context
+            )
+            reporter.stage("map and write", unit="triples")
+            for unit in writer.mapper.units():
+                reporter.advance(writer.write(unit).quads)
+            result = writer.finish(streams, conversions, reason, reporter)
         if RdfFormat.TURTLE in conversions:
             find_turtle(written[RdfFormat.TURTLE], result.units.values())
         if RdfFormat.TRIG in conversions:
@@ -123,25 +110,6 @@ def _write_spliced(
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
         raise
-
-
-def _map_units(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    streams: dict[RdfFormat, IO[str]],
-    conversions: dict[RdfFormat, Conversion],
-    previous: BuildState | None,
-    reason: str | None,
-    jsonld_context: str | None,
-    reporter: Progress,
-    stack: ExitStack,
-) -> Spliced:
-    writer = _UnitWriter(corpus, report, OldDumps(out, stack), streams, conversions, previous, jsonld_context)
-    reporter.stage("map and write", unit="triples")
-    for unit in writer.mapper.units():
-        reporter.advance(writer.write(unit).quads)
-    return writer.finish(streams, conversions, reason, reporter)
 
 
 class _UnitWriter:
