@@ -10,6 +10,7 @@ import posixpath
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -535,6 +536,21 @@ def test_base_url_moves_links_not_identifiers(example_build: Path, tmp_path: Pat
     )
     assert "RewriteBase /x/" in (target / ".htaccess").read_text(encoding="utf-8")
     assert "location /x/ {" in (target / "server-config" / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_publish_gives_the_same_files_whatever_the_hash_seed(example_build: Path, tmp_path: Path) -> None:
+    # rdflib iterates hash sets: without care, node order and ns1/ns2 prefixes change per process.
+    sites = []
+    for seed in ("1", "2"):
+        target = tmp_path / "site"  # the same path twice: the server configurations name it
+        shutil.rmtree(target, ignore_errors=True)
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "exilekg", "publish", str(example_build), "--site", str(target)]
+        subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
+        sites.append({p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+    assert b"ns1:" not in sites[0][Path("dataset.ttl")]
 
 
 def test_publish_replaces_its_own_site_and_nothing_else(example_build: Path, tmp_path: Path) -> None:

@@ -388,7 +388,8 @@ class SiteWriter:
 
         graph = rdflib.Graph()
         graph.parse(vocab_ttl_path(), format="turtle")
-        self.write("vocab.jsonld", graph.serialize(format="json-ld", indent=1))
+        document = _in_order(json.loads(graph.serialize(format="json-ld")))
+        self.write("vocab.jsonld", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         here = "vocab.html"
 
         def term_link(iri: str) -> Link:
@@ -483,3 +484,16 @@ class SiteWriter:
 
     def stylesheet(self) -> None:
         self.write("style.css", self.env.loader.get_source(self.env, "style.css")[0])  # type: ignore[union-attr]
+
+
+def _in_order(value: Any) -> Any:
+    """rdflib's JSON-LD with every unordered array sorted: rdflib gives nodes and values in the order
+    of its hash sets, which changes from run to run. ``@list`` arrays are RDF lists and keep theirs."""
+    if isinstance(value, dict):
+        return {
+            key: [_in_order(item) for item in item_list] if key == "@list" else _in_order(item_list)
+            for key, item_list in value.items()
+        }
+    if isinstance(value, list):
+        return sorted((_in_order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value

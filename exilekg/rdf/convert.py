@@ -107,8 +107,16 @@ def rdflib_statements(graph: rdflib.Graph) -> Iterator[Statement]:
             yield node_from_rdflib(s), IRI(p), from_rdflib(o), None
 
 
+# Namespaces of the dataset description that rdflib does not bind: left to it, they would be named
+# ns1, ns2 in the order it meets them, which changes from run to run.
+_DESCRIPTION_PREFIXES = {
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
 def _bind(graph: rdflib.Graph) -> None:
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in {**PREFIXES, **_DESCRIPTION_PREFIXES}.items():
         graph.bind(prefix, rdflib.Namespace(namespace), override=True, replace=True)
 
 
