@@ -208,6 +208,14 @@ def test_invalid_record(
     assert all(p.hint for p in matching)
 
 
+def test_a_group_of_people_as_an_organisation_is_pointed_to_the_collective_kind(example_copy: Path) -> None:
+    write_records(example_copy, {"kind": "Organization", "id": "x", "name": "X", "type": "community"})
+    report = validate(read_corpus(example_copy))
+    [problem] = [p for p in report.problems if p.location.pointer == "/1/type"]
+    assert problem.hint is not None and "use one of: foundation" in problem.hint
+    assert "Collective" in problem.hint
+
+
 def test_every_problem_of_a_run_is_reported(example_copy: Path) -> None:
     write_records(example_copy, relation(object="nobody"), {"kind": "Person", "id": "bad id", "name": "X"})
     report = validate(read_corpus(example_copy))

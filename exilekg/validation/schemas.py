@@ -146,7 +146,11 @@ def _additional(error: SchemaError, where: str, schema: dict[str, Any]) -> tuple
 def _enum(error: SchemaError, where: str, schema: dict[str, Any]) -> tuple[str, str | None]:
     allowed_values: Any = error.validator_value
     options = ", ".join(map(str, allowed_values))
-    return f"{where} is {short(error.instance)}, not one of the allowed values", f"use one of: {options}"
+    # The enum's own description says what the field is for, and where a value that is not
+    # allowed here belongs instead (a "community" is a Collective, not an Organization type).
+    about = f". {schema['description']}" if schema.get("description") else ""
+    hint = f"use one of: {options}{about}"
+    return f"{where} is {short(error.instance)}, not one of the allowed values", hint
 
 
 def _const(error: SchemaError, where: str, schema: dict[str, Any]) -> tuple[str, str | None]:
