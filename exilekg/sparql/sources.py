@@ -22,7 +22,9 @@ import rdflib
 from rdflib.plugins.sparql import prepareQuery
 
 from exilekg.errors import ExilekgError, QueryError
+from exilekg.index import KEY_PROPERTIES, KeyTable
 from exilekg.rdf import Dump, from_oxigraph, from_rdflib, into_oxigraph, into_rdflib, to_oxigraph, to_rdflib
+from exilekg.sparql.lookup import Lookup, Row, resolve_lookups
 from exilekg.sparql.named import NamedQuery
 from exilekg.sparql.prepare import (
     _POSITION,
@@ -182,28 +184,34 @@ class Source(ABC):
         """Raise :class:`QueryError` for the first entity parameter that names no record here."""
         for name in prepared.entities:
             value = prepared.bindings[name]
-            # The value is written into the query as one RDF term (sparql_term escapes it): bound
-            # as a parameter, some stores do not see it inside the FILTER.
-            term = sparql_term(value)
-            keys = _KEYS.replace("|", ", ")
-            text = (
-                _IRI_QUERY.format(value=term)
-                if isinstance(value, IRI)
-                else _ENTITY_QUERY.format(keys=keys, value=term)
-            )
-            found = self.execute(self.fitted(replace(prepare(text), shipped=True)))
-            if len(found):
+            if self.names_a_record(value):
                 continue
-            names = self.execute(self.fitted(replace(prepare(_NAMES_QUERY), shipped=True)))
-            known = sorted({_text(row[0]) for row in names.terms if row[0] is not None})
             text = _text(value)
-            close = _close_names(text, known)
+            close = _close_names(text, self.known_names())
             guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
             raise QueryError(
                 f"no entity matches {name}={text!r}",
                 hint=f"{guess}give a record id, a name or an IRI of the graph "
                 "(exilekg query SOURCE about --param entity=... shows a record)",
             )
+
+    def names_a_record(self, value: IRI | Literal) -> bool:
+        """Whether ``value`` is a record's id, name or headline (in any case), or an IRI of the graph."""
+        # The value is written into the query as one RDF term (sparql_term escapes it): bound
+        # as a parameter, some stores do not see it inside the FILTER.
+        term = sparql_term(value)
+        keys = _KEYS.replace("|", ", ")
+        text = (
+            _IRI_QUERY.format(value=term)
+            if isinstance(value, IRI)
+            else _ENTITY_QUERY.format(keys=keys, value=term)
+        )
+        return bool(len(self.execute(self.fitted(replace(prepare(text), shipped=True)))))
+
+    def known_names(self) -> list[str]:
+        """Every id, name and headline of the graph, sorted: what "did you mean" chooses from."""
+        names = self.execute(self.fitted(replace(prepare(_NAMES_QUERY), shipped=True)))
+        return sorted({_text(row[0]) for row in names.terms if row[0] is not None})
 
 
 # -- rdflib ----------------------------------------------------------------------------------------
@@ -414,6 +422,23 @@ class OxigraphSource(Source):
     def close(self) -> None:
         self.store = ox.Store()
 
+    def fitted(self, prepared: Prepared) -> Prepared:
+        """As :meth:`Source.fitted`, with a shipped query's entity lookups resolved first
+        (:mod:`~exilekg.sparql.lookup`); the dumps and the index run the same query text."""
+        fitted = super().fitted(prepared)
+        return resolve_lookups(fitted, self.find) if fitted.shipped else fitted
+
+    def find(self, lookup: Lookup, value: IRI | Literal) -> list[Row]:
+        """The solutions of a lookup's own pattern, asked of the store (terms as it holds them:
+        a result's are normalised)."""
+        query = lookup.prologue + (
+            f"SELECT ?{lookup.match} ?{lookup.key} ?{lookup.graph} "
+            f"WHERE {{ VALUES ?{lookup.param} {{ {sparql_term(value)} }} {lookup.inner} }}"
+        )
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [(str(row[0]), str(row[1]), str(row[2])) for row in solutions]
+
     def execute(self, prepared: Prepared) -> QueryResult:
         if not self.allow_service:
             refuse_reaching_out(prepared)
@@ -448,10 +473,44 @@ class IndexSource(OxigraphSource):
     """A build's query index (:mod:`exilekg.index`), opened read-only: the same store as
     :class:`OxigraphSource` over the folder's dumps, without parsing them."""
 
-    def __init__(self, store: ox.Store, folder: Path, *, allow_service: bool = False) -> None:
+    def __init__(
+        self, store: ox.Store, folder: Path, *, allow_service: bool = False, keys: KeyTable | None = None
+    ) -> None:
         self.store = store
         self.folder = folder
         self.allow_service = allow_service
+        self.keys = keys
+        """The index's key table; None for an index made before there was one (the store is asked)."""
+
+    def close(self) -> None:
+        super().close()
+        if self.keys is not None:
+            self.keys.close()
+            self.keys = None
+
+    def _fold(self, value: IRI | Literal) -> str:
+        """``LCASE(STR(value))``, as the store computes it."""
+        solutions = self.store.query(f"SELECT (LCASE(STR({sparql_term(value)})) AS ?fold) {{}}")
+        assert isinstance(solutions, ox.QuerySolutions)
+        fold = next(iter(solutions))[0]
+        assert isinstance(fold, ox.Literal)
+        return fold.value
+
+    def find(self, lookup: Lookup, value: IRI | Literal) -> list[Row]:
+        """The solutions of a lookup's pattern, from the key table (which holds every key its
+        properties can be)."""
+        if self.keys is None or not set(lookup.properties) <= set(KEY_PROPERTIES):
+            return super().find(lookup, value)
+        node = sparql_term(value) if isinstance(value, IRI) else None
+        return self.keys.rows(fold=self._fold(value), node=node, properties=lookup.properties)
+
+    def names_a_record(self, value: IRI | Literal) -> bool:
+        if self.keys is None or isinstance(value, IRI):  # an IRI is looked up by exact term: fast
+            return super().names_a_record(value)
+        return bool(self.keys.rows(fold=self._fold(value), node=None, properties=KEY_PROPERTIES))
+
+    def known_names(self) -> list[str]:
+        return super().known_names() if self.keys is None else sorted(set(self.keys.texts()))
 
 
 def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
@@ -483,12 +542,14 @@ def open_index_source(
     pyoxigraph's; None otherwise (the dumps are read)."""
     if resolve_engine(engine) is not QueryEngine.OXIGRAPH:
         return None
-    from exilekg.index import open_index
+    from exilekg.index import open_index, open_keys
     from exilekg.manifest import ensure_consistent
 
     ensure_consistent(folder, QueryError)
     store = open_index(folder)
-    return None if store is None else IndexSource(store, folder, allow_service=allow_service)
+    if store is None:
+        return None
+    return IndexSource(store, folder, allow_service=allow_service, keys=open_keys(folder))
 
 
 def open_dumps(dumps: Sequence[Dump], engine: QueryEngine, *, allow_service: bool = False) -> Source:
