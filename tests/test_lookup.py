@@ -4,6 +4,8 @@ key table, or by asking the store; the answers and errors are those of the query
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,3 +149,20 @@ def test_did_you_mean_from_the_key_table(sources: tuple[Source, Source, Source])
         assert "did you mean 'Free Voices Foundation'" in str(info.value)
     assert isinstance(indexed, IndexSource)
     assert indexed.known_names() == Source.known_names(indexed)
+
+
+def test_a_query_on_the_index_imports_neither_rdflib_nor_requests(example_build: Path) -> None:
+    """Imports are most of what a query on the index takes: rdflib, its SPARQL parser, requests
+    and pyld stay unimported on that path (a fresh interpreter, so nothing else imported them)."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from exilekg.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['query', {str(example_build)!r}, 'members', '-p',"
+        " 'organization=Free Voices Foundation', '-f', 'csv'])\n"
+        "assert result.exit_code == 0 and len(result.output.splitlines()) > 1, result.output\n"
+        "heavy = {'rdflib', 'requests', 'pyld', 'pyparsing'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
