@@ -166,3 +166,44 @@ def test_a_query_on_the_index_imports_neither_rdflib_nor_requests(example_build:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def _constant(text: str) -> str:
+    """``text`` (a query with one lookup block) resolved to one record, ``<urn:x:o>``."""
+    prepared = prepare(text, {"organization": "urn:x:o"})
+
+    def find(lookup: Lookup, value: IRI | Literal) -> list[tuple[str, str, str]]:
+        return [("<urn:x:o>", '"O"', "<urn:x:g>")]
+
+    return resolve_lookups(prepared, find).text
+
+
+_BLOCK = """PREFIX schema: <http://schema.org/>
+SELECT ?member WHERE {
+  OPTIONAL {
+    GRAPH ?keyGraph { ?match schema:identifier|schema:name ?key }
+    FILTER(?match = ?organization || LCASE(STR(?key)) = LCASE(STR(?organization)))
+  }
+  BIND(COALESCE(?match, ?organization) AS ?orgNode)
+  %s
+}"""
+
+
+def test_the_node_becomes_a_constant_only_where_it_can_be() -> None:
+    pattern = "?member schema:memberOf ?orgNode . FILTER(?x = ?orgNode) BIND(?orgNode AS ?y)"
+    resolved = _constant(_BLOCK % pattern)
+    assert "schema:memberOf <urn:x:o>" in resolved and "?x = <urn:x:o>" in resolved
+    assert "BIND(<urn:x:o> AS ?y)" in resolved
+    assert "VALUES ?orgNode { <urn:x:o> }" in resolved  # still bound, for a projection
+    for kept in (
+        "FILTER(BOUND(?orgNode))",
+        "BIND(2 AS ?orgNode)",
+        "{ SELECT ?member WHERE { ?member schema:memberOf ?orgNode } }",
+        "MINUS { ?member schema:memberOf ?orgNode }",
+        "VALUES ?orgNode { <urn:x:p> }",
+    ):
+        resolved = _constant(_BLOCK % f"?member schema:memberOf ?orgNode . {kept}")
+        assert "schema:memberOf ?orgNode" in resolved, kept
+    # A VALUES block that ends before the variable does not keep it.
+    resolved = _constant(_BLOCK % "VALUES ?y { 1 } ?member schema:memberOf ?orgNode")
+    assert "schema:memberOf <urn:x:o>" in resolved

@@ -19,6 +19,13 @@ else in the group), and its parameter is bound before the group starts, so the `
 exactly its pattern's solutions (or, without one, a single solution binding none of them), and
 ``BIND`` the first of ``?match`` and the parameter. A solution holding a blank node cannot be
 written as ``VALUES``: a query with one runs as written.
+
+Where the block names one IRI, the node variable is also replaced by that IRI in the rest of the
+``WHERE`` group (it stays bound by its ``VALUES``, for the projection): pyoxigraph plans a pattern
+with a constant as a lookup by it, but joins a variable bound outside the pattern by hash, reading
+every triple the pattern matches. Not where the variable is an operand of ``BOUND`` or the target
+of ``AS``, and not inside a subquery, ``VALUES`` or ``MINUS`` (where a constant would not mean
+what the variable does): a query with one there keeps the variable.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from exilekg.sparql.prepare import Prepared, _shape, sparql_term
+from exilekg.sparql.prepare import Prepared, _shape, _Token, _tokens, sparql_term
 from exilekg.terms import IRI, Literal
 
 __all__ = ["Find", "Lookup", "lookups", "resolve_lookups"]
@@ -125,17 +132,96 @@ def _values(lookup: Lookup, rows: Sequence[Row], value: IRI | Literal | None) ->
     return text if node is None else f"{text} VALUES ?{lookup.node} {{ {node} }}"
 
 
+def _the_node(rows: Sequence[Row], value: IRI | Literal | None) -> str | None:
+    """The one IRI (in N-Triples syntax) a block and its ``BIND`` give the node variable, if one."""
+    nodes = {node for node, _, _ in rows}
+    if not rows:
+        return sparql_term(value) if isinstance(value, IRI) else None
+    return nodes.pop() if len(nodes) == 1 and next(iter(nodes)).startswith("<") else None
+
+
+_SCOPED = frozenset({"SELECT", "VALUES", "MINUS"})
+
+_Edit = tuple[int, int, str]
+
+
+@dataclass
+class _Scope:
+    """A subquery, ``VALUES`` or ``MINUS`` the scan is in: a variable there is not the group's."""
+
+    depth: int
+    subquery: bool
+    began: bool = False
+    """Whether the block of a ``VALUES`` or ``MINUS`` has been entered."""
+
+    def ended(self, depth: int) -> bool:
+        """Whether a ``}`` that leaves the scan at ``depth`` closes the scope."""
+        return depth < self.depth or (not self.subquery and self.began and depth == self.depth)
+
+
+def _track(token: _Token, depth: int, scopes: list[_Scope]) -> tuple[int, list[_Scope]]:
+    """The brace depth and the open scopes after ``token``."""
+    if token.text == "{":
+        depth += 1
+        for scope in scopes:
+            scope.began = scope.began or depth == scope.depth + 1
+    elif token.text == "}":
+        depth -= 1
+        scopes = [scope for scope in scopes if not scope.ended(depth)]
+    elif token.kind == "word" and token.text.upper() in _SCOPED:
+        # A subquery's SELECT is just inside its braces; VALUES and MINUS open a block after them.
+        scopes = [*scopes, _Scope(depth, subquery=token.text.upper() == "SELECT")]
+    return depth, scopes
+
+
+def _constant_edits(tokens: Sequence[_Token], start: int, end: int, name: str, node: str) -> list[_Edit]:
+    """The edits that put ``node`` for the variable ``name`` between the offsets ``start`` and
+    ``end`` (the rest of its group); none where the variable cannot be a constant (see the module)."""
+    edits: list[_Edit] = []
+    depth = 0
+    scopes: list[_Scope] = []
+    previous = ["", ""]
+    for token in (t for t in tokens if start <= t.start < end):
+        depth, scopes = _track(token, depth, scopes)
+        if token.kind == "var" and token.text[1:] == name:
+            if scopes or previous[-1] == "AS" or previous == ["BOUND", "("]:
+                return []
+            edits.append((token.start, token.start + len(token.text), node))
+        previous = [previous[-1], token.text.upper()]
+    return edits
+
+
+def _group_end(tokens: Sequence[_Token], where: int) -> int:
+    """The offset of the ``}`` that closes the group opened at ``where``."""
+    depth = 0
+    for token in tokens:
+        if token.start < where:
+            continue
+        depth += {"{": 1, "}": -1}.get(token.text, 0)
+        if depth == 0:
+            return token.start
+    return tokens[-1].start if tokens else 0
+
+
 def resolve_lookups(prepared: Prepared, find: Find) -> Prepared:
     """``prepared`` with each lookup block replaced by its solutions (see the module); as it is
     when it has none, or a solution holds a blank node."""
     found = lookups(prepared.text)
-    if not found:
+    if not found or prepared.shape.where is None:
         return prepared
-    text = prepared.text
-    for lookup in reversed(found):  # from the end, so the offsets of the others stay
+    tokens = _tokens(prepared.text)
+    end = _group_end(tokens, prepared.shape.where)
+    edits: list[_Edit] = []
+    for lookup in found:
         value = prepared.bindings.get(lookup.param)
         rows = sorted(set(find(lookup, value))) if value is not None else []
         if any(term.startswith("_:") for row in rows for term in row):
             return prepared
-        text = text[: lookup.start] + _values(lookup, rows, value) + text[lookup.end :]
+        edits.append((lookup.start, lookup.end, _values(lookup, rows, value)))
+        node = _the_node(rows, value)
+        if lookup.node is not None and node is not None:
+            edits += _constant_edits(tokens, lookup.end, end, lookup.node, node)
+    text = prepared.text
+    for start, stop, replacement in sorted(edits, reverse=True):  # from the end: offsets stay
+        text = text[:start] + replacement + text[stop:]
     return replace(prepared, text=text, shape=_shape(text))
