@@ -11,11 +11,18 @@ The store is made in a temporary folder beside its target and renamed into place
 sees a whole index or none; an index whose build id is not the one ``void.ttl`` names (the dumps
 were rebuilt without it, or a killed build replaced them) is stale, and is never opened: readers
 fall back to the dumps.
+
+Beside the store, ``keys.sqlite`` holds the *key table*: every name, alternate name, headline and
+identifier of the graph with its subject, property and graph, keyed by its text lowercased as
+SPARQL's ``LCASE`` lowercases it (the store computes it). The named queries look their entity
+parameter up with a ``FILTER`` over all of these, which a store on disk pays for on every call;
+:mod:`exilekg.sparql.lookup` asks this table instead, which answers from an SQLite index.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +35,10 @@ from exilekg.manifest import ensure_consistent, read_manifest
 __all__ = [
     "BUILD_ID_FILE",
     "INDEX_NAME",
+    "KEYS_FILE",
+    "KEY_PROPERTIES",
     "IndexedDump",
+    "KeyTable",
     "index_path",
     "open_index",
     "remove_index",
@@ -37,6 +47,16 @@ __all__ = [
 
 INDEX_NAME = "exilekg.index"
 BUILD_ID_FILE = "build-id"
+KEYS_FILE = "keys.sqlite"
+
+KEY_PROPERTIES = tuple(
+    f"http://schema.org/{name}" for name in ("identifier", "name", "alternateName", "headline")
+)
+"""The properties an entity parameter is looked up by (the named queries' lookups use some of
+these, "did you mean" all of them)."""
+
+_KEY_QUERY = """SELECT ?node ?key ?graph (LCASE(STR(?key)) AS ?fold)
+WHERE {{ GRAPH ?graph {{ ?node <{property}> ?key }} }}"""
 
 IndexedDump = tuple[Path, "ox.RdfFormat", str, "str | None"]
 """A file to load: where to read it now, its format, its base IRI, and the graph a triple-only
@@ -63,6 +83,7 @@ def make_index(out_dir: Path, files: Sequence[IndexedDump], build_id: str) -> Pa
             )
         store.optimize()
         store.flush()
+        write_keys(store, tmp / KEYS_FILE)
         del store  # closes RocksDB, which a read-only opener needs
         (tmp / BUILD_ID_FILE).write_text(build_id + "\n", encoding="utf-8")
     except BaseException:
@@ -151,4 +172,86 @@ def open_index(out_dir: Path) -> ox.Store | None:
     try:
         return ox.Store.read_only(str(index_path(out_dir) / "store"))
     except OSError:
+        return None
+
+
+def write_keys(store: ox.Store, path: Path) -> None:
+    """The key table of ``store`` into a new SQLite file at ``path``; terms in N-Triples syntax."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(
+            "CREATE TABLE keys (fold TEXT, node TEXT NOT NULL, property TEXT NOT NULL,"
+            " key TEXT NOT NULL, text TEXT NOT NULL, graph TEXT NOT NULL)"
+        )
+        for prop in KEY_PROPERTIES:
+            solutions = store.query(_KEY_QUERY.format(property=prop))
+            assert isinstance(solutions, ox.QuerySolutions)
+            connection.executemany(
+                "INSERT INTO keys VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        _value(row["fold"]),
+                        str(row["node"]),
+                        prop,
+                        str(row["key"]),
+                        row["key"].value,
+                        str(row["graph"]),
+                    )
+                    for row in solutions
+                ),
+            )
+        connection.execute("CREATE INDEX keys_by_fold ON keys (fold)")
+        connection.execute("CREATE INDEX keys_by_node ON keys (node)")
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def _value(term: ox.Literal | None) -> str | None:
+    # LCASE(STR(?key)) has no value for a blank node: no text matches it, only its subject.
+    return None if term is None else term.value
+
+
+KeyRow = tuple[str, str, str]
+"""A subject, key and graph, each in N-Triples syntax."""
+
+
+class KeyTable:
+    """The key table of an index (:func:`write_keys`), opened read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def rows(self, *, fold: str, node: str | None, properties: Sequence[str]) -> list[KeyRow]:
+        """The keys among ``properties`` whose lowercased text is ``fold`` or whose subject is
+        ``node`` (an IRI in N-Triples syntax), in no particular order."""
+        marks = ", ".join("?" * len(properties))
+        found = self.connection.execute(
+            f"SELECT node, key, graph FROM keys WHERE property IN ({marks}) AND fold = ?",
+            (*properties, fold),
+        ).fetchall()
+        if node is not None:
+            found += self.connection.execute(
+                f"SELECT node, key, graph FROM keys WHERE property IN ({marks}) AND node = ?",
+                (*properties, node),
+            ).fetchall()
+        return [(str(n), str(k), str(g)) for n, k, g in found]
+
+    def texts(self) -> list[str]:
+        """The distinct texts of every key."""
+        return [str(text) for (text,) in self.connection.execute("SELECT DISTINCT text FROM keys")]
+
+
+def open_keys(out_dir: Path) -> KeyTable | None:
+    """The key table of the folder's index; None when it has none (an index made before there was
+    one). Only for an index :func:`open_index` opened."""
+    path = index_path(out_dir) / KEYS_FILE
+    if not path.is_file():
+        return None
+    try:
+        return KeyTable(path)
+    except sqlite3.Error:
         return None

@@ -11,10 +11,12 @@ its datatype IRI and its lexical form exactly as written (rdflib's literals are 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
+
+if TYPE_CHECKING:
+    import rdflib
 
 from exilekg.errors import SerializationError
 from exilekg.terms import IRI, PREFIXES, RDF, XSD, BlankNode, Literal, Quad
@@ -43,7 +45,7 @@ Statement = tuple[IRI | BlankNode, IRI, Object, IRI | BlankNode | None]
 """A quad as read from anywhere: blank nodes allowed, graph None for the default graph."""
 
 _PLAIN = frozenset({str(XSD.string), str(RDF.langString)})
-_RDFLIB_DEFAULT = rdflib.URIRef("urn:x-rdflib:default")
+_RDFLIB_DEFAULT = "urn:x-rdflib:default"
 _UNSEEN: Any = object()
 
 
@@ -61,6 +63,8 @@ def _literal(value: str, datatype: str | None, language: str | None) -> Literal:
 def from_rdflib(term: Any) -> Object:
     """An rdflib URIRef, BNode or Literal as an exilekg term; :class:`ValueError` for anything else
     (a variable, a quoted graph)."""
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return IRI(term)
     if isinstance(term, rdflib.BNode):
@@ -72,6 +76,8 @@ def from_rdflib(term: Any) -> Object:
 
 def node_from_rdflib(term: Any) -> IRI | BlankNode:
     """A subject or graph name; :class:`ValueError` for a literal (generalized RDF)."""
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return IRI(term)
     if isinstance(term, rdflib.BNode):
@@ -81,6 +87,8 @@ def node_from_rdflib(term: Any) -> IRI | BlankNode:
 
 def to_rdflib(term: Object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
     """An exilekg term as rdflib's, lexical forms kept exactly as written."""
+    import rdflib
+
     if isinstance(term, BlankNode):
         return rdflib.BNode(term)
     if isinstance(term, IRI):
@@ -94,12 +102,15 @@ def to_rdflib(term: Object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
 def rdflib_statements(graph: rdflib.Graph) -> Iterator[Statement]:
     """Every quad of an rdflib Dataset (graph None for its default graph), or every triple of a
     Graph (graph None); triples with a literal subject (generalized RDF) are left out."""
+    import rdflib
+
     if isinstance(graph, rdflib.Dataset):
         for s, p, o, g in graph.quads((None, None, None, None)):
             if isinstance(s, rdflib.Literal):
                 continue
             name = g.identifier if isinstance(g, rdflib.Graph) else g
-            target = None if name is None or name == _RDFLIB_DEFAULT else node_from_rdflib(name)
+            default = name is None or (isinstance(name, rdflib.URIRef) and str(name) == _RDFLIB_DEFAULT)
+            target = None if default else node_from_rdflib(name)
             yield node_from_rdflib(s), IRI(p), from_rdflib(o), target
         return
     for s, p, o in graph:
@@ -116,12 +127,16 @@ _DESCRIPTION_PREFIXES = {
 
 
 def _bind(graph: rdflib.Graph) -> None:
+    import rdflib
+
     for prefix, namespace in {**PREFIXES, **_DESCRIPTION_PREFIXES}.items():
         graph.bind(prefix, rdflib.Namespace(namespace), override=True, replace=True)
 
 
 def to_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:
     """An rdflib Dataset of the quads, one named graph per graph IRI, with exilekg's prefixes."""
+    import rdflib
+
     dataset = rdflib.Dataset()
     _bind(dataset)
     graphs: dict[IRI, rdflib.Graph] = {}
@@ -135,6 +150,8 @@ def to_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:
 
 def to_graph(quads: Iterable[Quad]) -> rdflib.Graph:
     """An rdflib Graph of the quads' triples, graph names dropped."""
+    import rdflib
+
     graph = rdflib.Graph()
     _bind(graph)
     for s, p, o, _ in quads:

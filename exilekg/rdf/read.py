@@ -23,10 +23,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
+
+if TYPE_CHECKING:
+    import rdflib
 
 from exilekg.errors import ExilekgError, FormatError
 from exilekg.formats import RdfFormat
@@ -89,6 +91,8 @@ class Dump:
 def graph_name(path: Path) -> str:
     """The graph a triple-only dump is read into: ``{base}void`` for a build's ``void.ttl`` (its
     ``void:uriSpace``, as ``exilekg publish`` names it), else the file's ``file:`` URL."""
+    import rdflib
+
     if path.name == "void.ttl":
         graph = rdflib.Graph()
         try:
@@ -225,6 +229,8 @@ def _use_pyoxigraph() -> bool:
 def read_statements(dump: Dump, *, error: type[ExilekgError] = ExilekgError) -> Iterator[Statement]:
     """The quads of one file as exilekg terms, as they are parsed (graph None for the default
     graph; a triple-only file's triples come with graph None too, whatever ``dump.graph``)."""
+    import rdflib
+
     try:
         if _use_pyoxigraph():
             if dump.fmt is RdfFormat.JSONLD:
@@ -256,6 +262,8 @@ def into_rdflib(
     dumps: Sequence[Dump], dataset: rdflib.Dataset, *, error: type[ExilekgError] = ExilekgError
 ) -> rdflib.Dataset:
     """Read ``dumps`` into ``dataset``, a triple-only one into its named graph."""
+    import rdflib
+
     for dump in dumps:
         try:
             if dump.fmt is RdfFormat.JSONLD:

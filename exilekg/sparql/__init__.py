@@ -66,10 +66,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from exilekg.errors import QueryError
 from exilekg.rdf import find_dumps
-from exilekg.sparql.endpoint import Endpoint
 from exilekg.sparql.named import NamedQuery, QueryParam, named_queries, named_query
 from exilekg.sparql.prepare import ParamValue, QueryKind, prepare, refuse_reaching_out, sparql_term
 from exilekg.sparql.results import OutputFormat, QueryResult, ResultTerm, Value
@@ -77,12 +77,15 @@ from exilekg.sparql.sources import (
     IndexSource,
     OxigraphSource,
     QueryEngine,
-    RdflibSource,
     Source,
     open_dumps,
     open_index_source,
 )
 from exilekg.terms import BlankNode
+
+if TYPE_CHECKING:
+    from exilekg.sparql.endpoint import Endpoint
+    from exilekg.sparql.rdflib_source import RdflibSource
 
 __all__ = [
     "BlankNode",
@@ -109,6 +112,18 @@ __all__ = [
 ]
 
 SourceLike = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Source
+
+_LAZY = {"Endpoint": "exilekg.sparql.endpoint", "RdflibSource": "exilekg.sparql.rdflib_source"}
+"""Imported when first used (PEP 562): requests and rdflib cost more to import than a query on the
+index takes to answer."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _is_url(value: object) -> bool:
@@ -141,6 +156,8 @@ def open_source(
                 f"--engine {engine.value} applies to dumps; {source} runs its own engine",
                 hint="leave the engine at auto for an endpoint",
             )
+        from exilekg.sparql.endpoint import Endpoint
+
         return Endpoint(str(source), timeout=timeout)
     items: Sequence[str | os.PathLike[str]] = [source] if isinstance(source, str | os.PathLike) else source
     if not items:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import rdflib
+from typing import TYPE_CHECKING, TypeAlias
 
 from exilekg.errors import QueryError
 from exilekg.sparql.named import QUERIES_DIR, NamedQuery, _shipped_queries, named_query, parse_header
@@ -38,8 +38,12 @@ class QueryKind(enum.Enum):
         return self in (QueryKind.CONSTRUCT, QueryKind.DESCRIBE)
 
 
-ParamValue = str | rdflib.URIRef | rdflib.Literal | Literal
-"""A parameter: a string (an IRI if it looks like one, else a literal) or an explicit RDF term."""
+if TYPE_CHECKING:
+    import rdflib
+
+ParamValue: TypeAlias = "str | rdflib.URIRef | rdflib.Literal | Literal"
+"""A parameter: a string (an IRI if it looks like one, else a literal) or an explicit RDF term.
+(A string at run time: a query on the index imports no rdflib.)"""
 
 # -- reading a query's shape ----------------------------------------------------------------------
 
@@ -194,13 +198,23 @@ def _iri(name: str, value: str) -> IRI:
     return IRI(value)
 
 
-def _param_term(name: str, value: ParamValue) -> IRI | Literal:
-    """A parameter value as an RDF term, checked so that it serializes to exactly one term."""
+def _from_rdflib_term(value: ParamValue) -> ParamValue:
+    """An rdflib URIRef or Literal as exilekg's term; any other value as it is."""
+    # A value can be an rdflib term only if rdflib was imported: the index's path never imports it.
+    rdflib = sys.modules.get("rdflib")
+    if rdflib is None:
+        return value
     if isinstance(value, rdflib.URIRef):
-        return _iri(name, str(value))
+        return IRI(str(value))
     if isinstance(value, rdflib.Literal):
         datatype = str(value.datatype) if value.datatype is not None else None
-        return _param_term(name, Literal(str(value), IRI(datatype) if datatype else None, value.language))
+        return Literal(str(value), IRI(datatype) if datatype else None, value.language)
+    return value
+
+
+def _param_term(name: str, value: ParamValue) -> IRI | Literal:
+    """A parameter value as an RDF term, checked so that it serializes to exactly one term."""
+    value = _from_rdflib_term(value)
     if isinstance(value, Literal):
         if value.language is not None and _LANGUAGE.fullmatch(value.language) is None:
             raise QueryError(f"parameter {name}: {value.language!r} is not a language tag")
@@ -475,6 +489,8 @@ def _services(node: object) -> list[object]:
 
 
 def _endpoint_name(term: object) -> str:
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return f"<{term}>"
     if isinstance(term, rdflib.Variable):
@@ -492,12 +508,12 @@ def refuse_reaching_out(prepared: Prepared) -> None:
     pyoxigraph reads) is refused when the keyword is among its tokens. ``LOAD``, the other statement
     that fetches, is an update: never run here.
     """
+    words = [t for t in _tokens(prepared.text) if t.kind == "word" and t.text.upper() == "SERVICE"]
+    if not words:  # no clause can be without its keyword: spare the (slow) parse, and its import
+        return
     import pyparsing
     from rdflib.plugins.sparql.parser import parseQuery
 
-    words = [t for t in _tokens(prepared.text) if t.kind == "word" and t.text.upper() == "SERVICE"]
-    if not words:  # no clause can be without its keyword: spare the (slow) parse
-        return
     try:
         endpoints = _services(parseQuery(prepared.text))
     except pyparsing.ParseBaseException:

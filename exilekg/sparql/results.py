@@ -16,8 +16,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
-import rdflib
-
 from exilekg.errors import QueryError
 from exilekg.rdf import Object, to_rdflib
 from exilekg.sparql.prepare import QueryKind, sparql_term
@@ -256,6 +254,8 @@ class QueryResult:
                 f"a {self.kind.value} result is not a graph and has no Turtle form",
                 hint="use table, csv, tsv or json, or write a CONSTRUCT query",
             )
+        import rdflib  # Turtle is rdflib's to write; the other renderings need no rdflib
+
         graph = rdflib.Graph(bind_namespaces="none")
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True, replace=True)

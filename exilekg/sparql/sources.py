@@ -18,11 +18,11 @@ from types import TracebackType
 from typing import Any
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.plugins.sparql import prepareQuery
 
 from exilekg.errors import ExilekgError, QueryError
-from exilekg.rdf import Dump, from_oxigraph, from_rdflib, into_oxigraph, into_rdflib, to_oxigraph, to_rdflib
+from exilekg.index import KEY_PROPERTIES, KeyTable
+from exilekg.rdf import Dump, from_oxigraph, into_oxigraph, to_oxigraph
+from exilekg.sparql.lookup import Lookup, Row, resolve_lookups
 from exilekg.sparql.named import NamedQuery
 from exilekg.sparql.prepare import (
     _POSITION,
@@ -31,7 +31,6 @@ from exilekg.sparql.prepare import (
     QueryKind,
     _locate_syntax_error,
     _original_column,
-    _rdflib_message,
     _syntax_error,
     _with_values,
     prepare,
@@ -42,7 +41,7 @@ from exilekg.sparql.prepare import (
 from exilekg.sparql.results import QueryResult, ResultTerm, _graph, _select, result_term
 from exilekg.terms import IRI, VOID, Literal
 
-__all__ = ["IndexSource", "OxigraphSource", "QueryEngine", "RdflibSource", "Source"]
+__all__ = ["IndexSource", "OxigraphSource", "QueryEngine", "Source"]
 
 
 class QueryEngine(enum.Enum):
@@ -182,22 +181,10 @@ class Source(ABC):
         """Raise :class:`QueryError` for the first entity parameter that names no record here."""
         for name in prepared.entities:
             value = prepared.bindings[name]
-            # The value is written into the query as one RDF term (sparql_term escapes it): bound
-            # as a parameter, some stores do not see it inside the FILTER.
-            term = sparql_term(value)
-            keys = _KEYS.replace("|", ", ")
-            text = (
-                _IRI_QUERY.format(value=term)
-                if isinstance(value, IRI)
-                else _ENTITY_QUERY.format(keys=keys, value=term)
-            )
-            found = self.execute(self.fitted(replace(prepare(text), shipped=True)))
-            if len(found):
+            if self.names_a_record(value):
                 continue
-            names = self.execute(self.fitted(replace(prepare(_NAMES_QUERY), shipped=True)))
-            known = sorted({_text(row[0]) for row in names.terms if row[0] is not None})
             text = _text(value)
-            close = _close_names(text, known)
+            close = _close_names(text, self.known_names())
             guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
             raise QueryError(
                 f"no entity matches {name}={text!r}",
@@ -205,179 +192,23 @@ class Source(ABC):
                 "(exilekg query SOURCE about --param entity=... shows a record)",
             )
 
-
-# -- rdflib ----------------------------------------------------------------------------------------
-
-
-def _from_rdflib(term: Any) -> ResultTerm | None:
-    if term is None:
-        return None
-    try:
-        return result_term(from_rdflib(term))
-    except ValueError:
-        raise QueryError(f"cannot represent the result term {term!r}") from None
-
-
-def _rdflib_triple(triple: tuple[Any, Any, Any]) -> _Triple:
-    s, p, o = (_from_rdflib(term) for term in triple)
-    assert s is not None and p is not None and o is not None
-    return s, p, o
-
-
-class RdflibSource(Source):
-    """Dumps in an rdflib Dataset whose default graph is the union of its named graphs."""
-
-    def __init__(self, dumps: Sequence[Dump], *, allow_service: bool = False) -> None:
-        self.dataset = into_rdflib(dumps, rdflib.Dataset(default_union=True), error=QueryError)
-        self.allow_service = allow_service
-
-    @property
-    def engine(self) -> QueryEngine:
-        return QueryEngine.RDFLIB
-
-    def close(self) -> None:
-        self.dataset = rdflib.Dataset(default_union=True)
-
-    def _parse(self, prepared: Prepared) -> Any:
-        import pyparsing
-
-        try:
-            parsed = prepareQuery(prepared.text)
-        except pyparsing.ParseBaseException as exc:
-            raise _syntax_error(prepared, _rdflib_message(exc.msg), exc.lineno, exc.col) from None
-        except Exception as exc:  # rdflib reports an unknown prefix and the like as a bare Exception
-            located = _locate_syntax_error(prepared)
-            if located is not None:
-                raise located from None
-            if prepared.shape.kind is QueryKind.DESCRIBE:
-                raise QueryError(
-                    f"rdflib cannot run {prepared.label} (a DESCRIBE * perhaps): {exc}",
-                    path=prepared.path,
-                    hint="name the variables to describe (not DESCRIBE *), or use --engine oxigraph",
-                ) from None
-            raise _syntax_error(prepared, str(exc), None, None) from None
-        _lazy_joins(parsed.algebra)
-        return parsed
-
-    def execute(self, prepared: Prepared) -> QueryResult:
-        parsed = self._parse(prepared)
-        if not self.allow_service:
-            refuse_reaching_out(prepared)
-        bindings = {name: to_rdflib(term) for name, term in prepared.bindings.items()}
-        try:
-            return self._run(parsed, prepared.shape.kind, bindings)
-        except QueryError:
-            raise
-        except Exception as exc:  # evaluation errors: unknown functions, a failing SERVICE, ...
-            raise QueryError(f"{prepared.label} failed in rdflib: {exc}", path=prepared.path) from exc
-
-    def _run(
-        self, parsed: Any, kind: QueryKind, bindings: Mapping[str, rdflib.term.Identifier]
-    ) -> QueryResult:
-        if kind is QueryKind.DESCRIBE:
-            return _graph(kind, (_rdflib_triple(t) for t in self._describe(parsed.algebra, bindings)))
-        result = self.dataset.query(parsed, initBindings=bindings)
-        if kind is QueryKind.ASK:
-            return QueryResult(kind, (), (), bool(result.askAnswer))
-        if kind.is_graph:
-            assert result.graph is not None
-            return _graph(kind, (_rdflib_triple(triple) for triple in result.graph))
-        vars_ = [str(v) for v in result.vars or ()]
-        return _select(
-            vars_, ([_from_rdflib(row.get(v)) for v in result.vars or ()] for row in result.bindings)
+    def names_a_record(self, value: IRI | Literal) -> bool:
+        """Whether ``value`` is a record's id, name or headline (in any case), or an IRI of the graph."""
+        # The value is written into the query as one RDF term (sparql_term escapes it): bound
+        # as a parameter, some stores do not see it inside the FILTER.
+        term = sparql_term(value)
+        keys = _KEYS.replace("|", ", ")
+        text = (
+            _IRI_QUERY.format(value=term)
+            if isinstance(value, IRI)
+            else _ENTITY_QUERY.format(keys=keys, value=term)
         )
+        return bool(len(self.execute(self.fitted(replace(prepare(text), shipped=True)))))
 
-    def _described(self, algebra: Any, bindings: Mapping[str, rdflib.term.Identifier]) -> set[Any]:
-        """The resources a DESCRIBE names: its IRIs, and the values of its variables in each solution."""
-        from rdflib.plugins.sparql.evaluate import evalPart
-        from rdflib.plugins.sparql.sparql import QueryContext
-
-        wanted = [item for item in algebra.PV if isinstance(item, rdflib.Variable)]
-        named = {item for item in algebra.PV if isinstance(item, rdflib.URIRef)}
-        if algebra.get("p") is None:
-            return set(named)
-        resources: set[Any] = set()
-        # As in pyoxigraph, the IRIs named are described once per solution: not without one.
-        # rdflib's own evalQuery keys initial bindings by Variable, though it types them by str.
-        initial: Any = {rdflib.Variable(name): term for name, term in bindings.items()}
-        context = QueryContext(self.dataset, initBindings=initial, datasetClause=algebra.datasetClause)
-        for solution in evalPart(context, algebra.p):
-            resources.update(named)
-            resources.update(solution[v] for v in wanted if solution.get(v) is not None)
-        return resources
-
-    def _describe(
-        self, algebra: Any, bindings: Mapping[str, rdflib.term.Identifier]
-    ) -> set[tuple[Any, Any, Any]]:
-        """``DESCRIBE`` as pyoxigraph answers it, not as rdflib does.
-
-        The resources described are the IRIs named and the values of the variables named (rdflib
-        takes every variable of the pattern); each one's description is the triples it is the
-        subject of, and those of the blank nodes they reach (a concise bounded description without
-        rdflib's reifications, which in this graph would pull in every Relation about it).
-        """
-        resources = self._described(algebra, bindings)
-        triples: set[tuple[Any, Any, Any]] = set()
-        todo = [r for r in resources if isinstance(r, rdflib.URIRef | rdflib.BNode)]
-        seen = set(todo)
-        while todo:
-            for triple in self.dataset.triples((todo.pop(), None, None)):
-                triples.add(triple)
-                if isinstance(triple[2], rdflib.BNode) and triple[2] not in seen:
-                    seen.add(triple[2])
-                    todo.append(triple[2])
-        return triples
-
-
-_NOT_SUBSTITUTABLE = frozenset(
-    {
-        "SelectQuery", "Project", "Group", "AggregateJoin", "Distinct", "Reduced", "OrderBy", "Slice",
-        "Minus", "ToMultiSet", "values", "ServiceGraphPattern",
-    }
-)  # fmt: skip
-
-
-def _lazy_joins(node: object) -> None:
-    """Let rdflib evaluate joins by substitution wherever that gives the same answers.
-
-    rdflib joins lazily (each solution of the left side substituted into the right side) only
-    where neither side holds another join; every other join evaluates its right side unbound and
-    compares all pairs of solutions, so a query of a few GRAPH blocks takes minutes on a graph of
-    ten thousand triples. Substitution is marked here for every join whose right side rdflib
-    evaluates with the same scoping either way: no subquery, VALUES, MINUS or SERVICE, no OPTIONAL
-    with a condition (whose condition rdflib would evaluate without the substituted variables) and
-    no BIND to a variable of the left side.
-    """
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "Join" and not node.get("lazy"):
-            outer = getattr(node.p1, "_vars", None)
-            if outer is not None and _substitutable(node.p2, outer):
-                node["lazy"] = True
-        for child in node.values():
-            _lazy_joins(child)
-    elif isinstance(node, list | tuple):
-        for child in node:
-            _lazy_joins(child)
-
-
-def _substitutable(node: object, outer: set[Any]) -> bool:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name in _NOT_SUBSTITUTABLE:
-            return False
-        if node.name == "LeftJoin":
-            condition = node.get("expr")
-            if condition is not None and getattr(condition, "name", "") != "TrueFilter":
-                return False
-        if node.name == "Extend" and node.get("var") in outer:
-            return False
-        return all(_substitutable(child, outer) for child in node.values())
-    if isinstance(node, list | tuple):
-        return all(_substitutable(child, outer) for child in node)
-    return True
+    def known_names(self) -> list[str]:
+        """Every id, name and headline of the graph, sorted: what "did you mean" chooses from."""
+        names = self.execute(self.fitted(replace(prepare(_NAMES_QUERY), shipped=True)))
+        return sorted({_text(row[0]) for row in names.terms if row[0] is not None})
 
 
 # -- pyoxigraph ------------------------------------------------------------------------------------
@@ -414,6 +245,23 @@ class OxigraphSource(Source):
     def close(self) -> None:
         self.store = ox.Store()
 
+    def fitted(self, prepared: Prepared) -> Prepared:
+        """As :meth:`Source.fitted`, with a shipped query's entity lookups resolved first
+        (:mod:`~exilekg.sparql.lookup`); the dumps and the index run the same query text."""
+        fitted = super().fitted(prepared)
+        return resolve_lookups(fitted, self.find) if fitted.shipped else fitted
+
+    def find(self, lookup: Lookup, value: IRI | Literal) -> list[Row]:
+        """The solutions of a lookup's own pattern, asked of the store (terms as it holds them:
+        a result's are normalised)."""
+        query = lookup.prologue + (
+            f"SELECT ?{lookup.match} ?{lookup.key} ?{lookup.graph} "
+            f"WHERE {{ VALUES ?{lookup.param} {{ {sparql_term(value)} }} {lookup.inner} }}"
+        )
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [(str(row[0]), str(row[1]), str(row[2])) for row in solutions]
+
     def execute(self, prepared: Prepared) -> QueryResult:
         if not self.allow_service:
             refuse_reaching_out(prepared)
@@ -448,10 +296,44 @@ class IndexSource(OxigraphSource):
     """A build's query index (:mod:`exilekg.index`), opened read-only: the same store as
     :class:`OxigraphSource` over the folder's dumps, without parsing them."""
 
-    def __init__(self, store: ox.Store, folder: Path, *, allow_service: bool = False) -> None:
+    def __init__(
+        self, store: ox.Store, folder: Path, *, allow_service: bool = False, keys: KeyTable | None = None
+    ) -> None:
         self.store = store
         self.folder = folder
         self.allow_service = allow_service
+        self.keys = keys
+        """The index's key table; None for an index made before there was one (the store is asked)."""
+
+    def close(self) -> None:
+        super().close()
+        if self.keys is not None:
+            self.keys.close()
+            self.keys = None
+
+    def _fold(self, value: IRI | Literal) -> str:
+        """``LCASE(STR(value))``, as the store computes it."""
+        solutions = self.store.query(f"SELECT (LCASE(STR({sparql_term(value)})) AS ?fold) {{}}")
+        assert isinstance(solutions, ox.QuerySolutions)
+        fold = next(iter(solutions))[0]
+        assert isinstance(fold, ox.Literal)
+        return fold.value
+
+    def find(self, lookup: Lookup, value: IRI | Literal) -> list[Row]:
+        """The solutions of a lookup's pattern, from the key table (which holds every key its
+        properties can be)."""
+        if self.keys is None or not set(lookup.properties) <= set(KEY_PROPERTIES):
+            return super().find(lookup, value)
+        node = sparql_term(value) if isinstance(value, IRI) else None
+        return self.keys.rows(fold=self._fold(value), node=node, properties=lookup.properties)
+
+    def names_a_record(self, value: IRI | Literal) -> bool:
+        if self.keys is None or isinstance(value, IRI):  # an IRI is looked up by exact term: fast
+            return super().names_a_record(value)
+        return bool(self.keys.rows(fold=self._fold(value), node=None, properties=KEY_PROPERTIES))
+
+    def known_names(self) -> list[str]:
+        return super().known_names() if self.keys is None else sorted(set(self.keys.texts()))
 
 
 def _oxigraph_syntax_error(prepared: Prepared, exc: SyntaxError, *, substituted: bool) -> QueryError:
@@ -483,16 +365,29 @@ def open_index_source(
     pyoxigraph's; None otherwise (the dumps are read)."""
     if resolve_engine(engine) is not QueryEngine.OXIGRAPH:
         return None
-    from exilekg.index import open_index
+    from exilekg.index import open_index, open_keys
     from exilekg.manifest import ensure_consistent
 
     ensure_consistent(folder, QueryError)
     store = open_index(folder)
-    return None if store is None else IndexSource(store, folder, allow_service=allow_service)
+    if store is None:
+        return None
+    return IndexSource(store, folder, allow_service=allow_service, keys=open_keys(folder))
 
 
 def open_dumps(dumps: Sequence[Dump], engine: QueryEngine, *, allow_service: bool = False) -> Source:
     """``dumps`` read into the engine's store; ``allow_service`` lets queries follow ``SERVICE``."""
     if resolve_engine(engine) is QueryEngine.OXIGRAPH:
         return OxigraphSource(dumps, allow_service=allow_service)
+    from exilekg.sparql.rdflib_source import RdflibSource
+
     return RdflibSource(dumps, allow_service=allow_service)
+
+
+def __getattr__(name: str) -> Any:
+    # RdflibSource lives in its own module, so that a query on the index imports no rdflib.
+    if name == "RdflibSource":
+        from exilekg.sparql.rdflib_source import RdflibSource
+
+        return RdflibSource
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
