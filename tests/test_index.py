@@ -5,19 +5,22 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from exilekg import RdfFormat, build
 from exilekg.cli import cli
 from exilekg.errors import OutputError, QueryError
-from exilekg.index import INDEX_NAME, open_index, write_index
+from exilekg.index import INDEX_NAME, line_slices, make_index, open_index, write_index
 from exilekg.manifest import build_id, check_outputs, digest_file, read_manifest, verify_outputs
 from exilekg.pipeline import output_name
 from exilekg.publish.store import read_store
 from exilekg.rdf import build_dumps
+from exilekg.rdf.read import OXIGRAPH_FORMATS
 from exilekg.sparql import IndexSource, OxigraphSource, QueryEngine, named_queries, open_dumps, open_source
 
 from .conftest import EXAMPLE
@@ -176,3 +179,52 @@ def test_digest_file(tmp_path: Path) -> None:
     path.write_bytes(b"x" * 3_000_000)
     digest = digest_file(path)
     assert digest.size == 3_000_000 and digest.sha256 == hashlib.sha256(b"x" * 3_000_000).hexdigest()
+
+
+def _stored(folder: Path) -> set[ox.Quad]:
+    store = ox.Store.read_only(str(folder / "store"))
+    try:
+        return set(store)
+    finally:
+        del store
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7, 50])
+def test_line_slices_are_whole_lines_covering_the_file(tmp_path: Path, parts: int) -> None:
+    path = tmp_path / "lines.nq"
+    lines = [f'<urn:s:{i}> <urn:p> "{"x" * (i % 13)}\\n" .\n'.encode() for i in range(40)]
+    path.write_bytes(b"".join(lines))
+    runs = line_slices(path, parts)
+    assert runs[0][0] == 0 and runs[-1][1] == path.stat().st_size
+    assert all(a[1] == b[0] for a, b in pairwise(runs)) and len(runs) <= parts
+    data = path.read_bytes()
+    assert all(data[start:end].endswith(b"\n") for start, end in runs)
+    assert [line for start, end in runs for line in data[start:end].splitlines(keepends=True)] == lines
+
+
+@pytest.mark.parametrize("fmt", [RdfFormat.NQUADS, RdfFormat.NTRIPLES])
+def test_an_index_loaded_in_slices_holds_what_one_load_holds(
+    example_build: Path, tmp_path: Path, fmt: RdfFormat
+) -> None:
+    source = tmp_path / f"dump.{fmt.extension}"
+    shutil.copy(example_build / output_name(fmt), source)
+    graph = None if fmt.supports_datasets else "urn:graph"
+    loads = [(source, OXIGRAPH_FORMATS[fmt], source.as_uri(), graph)]
+    assert len(line_slices(source, 3)) == 3
+    whole = _stored(make_index(tmp_path / "one", loads, "id", workers=1))
+    assert whole == _stored(make_index(tmp_path / "many", loads, "id", workers=3))
+    assert len(whole) > 1000
+
+
+def test_a_dump_with_blank_nodes_is_loaded_whole(example_build: Path, tmp_path: Path) -> None:
+    source = tmp_path / "dump.nq"
+    # One blank node named at both ends of the file: in two slices it would become two nodes.
+    source.write_bytes(
+        b"_:shared <urn:p> <urn:o> .\n"
+        + (example_build / output_name(RdfFormat.NQUADS)).read_bytes()
+        + b"<urn:s> <urn:q> _:shared .\n"
+    )
+    loads = [(source, OXIGRAPH_FORMATS[RdfFormat.NQUADS], source.as_uri(), None)]
+    quads = _stored(make_index(tmp_path / "many", loads, "id", workers=3))
+    blank = {term for q in quads for term in (q.subject, q.object) if isinstance(term, ox.BlankNode)}
+    assert len(blank) == 1
