@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from pyld import jsonld
 
 from exilekg.cli import cli
@@ -748,3 +750,41 @@ def test_the_nginx_snippet_redirects_annotation_iris(nginx_site: str) -> None:
     status, headers, _ = _get(nginx_site + "relation/petrova-chairs-fvf/evidence/1")
     assert status == 303
     assert headers["Location"].endswith("/kg/relation/petrova-chairs-fvf")
+
+
+_SITE_PATH = st.lists(
+    st.sampled_from(["person", "a", "b", "evidence", "x.html", "1"]), min_size=1, max_size=4
+).map("/".join)
+
+
+@given(_SITE_PATH, _SITE_PATH)
+def test_links_between_site_files_are_those_relpath_gives(from_file: str, to_file: str) -> None:
+    from exilekg.publish.links import SiteLinks
+
+    expected = posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+    assert SiteLinks.relative(from_file, to_file) == expected
+
+
+def test_a_site_is_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Two publishes of one build, in processes hashing strings differently, write the same files:
+    the A-Z of names lists namesakes in one order (they once came in the order of a set)."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(EXAMPLE, corpus)
+    namesakes = [
+        {"kind": "Person", "id": f"namesake-{n}", "name": f"Namesake {n}", "alternateNames": ["Namesake"]}
+        for n in range(8)
+    ]
+    (corpus / "records" / "namesakes.json").write_text(json.dumps(namesakes), encoding="utf-8")
+    build(corpus, out)
+    sites = []
+    for seed in ("1", "2"):
+        site = tmp_path / "site"  # one path for both: the server configurations name it
+        subprocess.run(
+            [sys.executable, "-m", "exilekg", "publish", str(out), "--site", str(site), "--quiet"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []

@@ -51,8 +51,17 @@ class SiteLinks:
 
     @staticmethod
     def relative(from_file: str, to_file: str) -> str:
-        """The relative URL from one site file to another (both relative to the site root)."""
-        return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+        """The relative URL from one site file to another (both relative to the site root).
+
+        What ``posixpath.relpath`` gives for such paths, from their parts alone: relpath makes both
+        absolute against the working directory first, which took a tenth of a large publish.
+        """
+        start = [part for part in posixpath.dirname(from_file).split("/") if part]
+        target = [part for part in to_file.split("/") if part]
+        common = 0
+        while common < len(start) and common < len(target) and start[common] == target[common]:
+            common += 1
+        return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
     def anchor(self, iri: str) -> str | None:
         """The id of the place on its owner's page that describes a node, or None for the page itself."""

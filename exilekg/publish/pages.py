@@ -370,7 +370,8 @@ class SiteWriter:
             )
         ordered = sorted(letters, key=lambda letter: (not letter.isascii(), letter == "#", letter))
         groups = [
-            (letter, [item[1:] for item in sorted(letters[letter], key=lambda i: (i[0].casefold(), i[0]))])
+            # Pages sharing a name in the order of their links: the names come in no fixed order.
+            (letter, [item[1:] for item in sorted(letters[letter], key=_name_order)])
             for letter in ordered
         ]
         self.render(here, "names.html", f"{self.base_url}{here}", title="A–Z of names", groups=groups)
@@ -497,3 +498,8 @@ def _in_order(value: Any) -> Any:
     if isinstance(value, list):
         return sorted((_in_order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
     return value
+
+
+def _name_order(item: tuple[str, Link, str | None, str | None]) -> tuple[str, str, str]:
+    name, link, _, _ = item
+    return name.casefold(), name, link.href or ""
