@@ -18,7 +18,8 @@ from exilekg.errors import OutputError, QueryError
 from exilekg.index import INDEX_NAME, line_slices, make_index, open_index, write_index
 from exilekg.manifest import build_id, check_outputs, digest_file, read_manifest, verify_outputs
 from exilekg.pipeline import output_name
-from exilekg.publish.store import read_store
+from exilekg.publish import publish
+from exilekg.publish.store import IndexStore, MemoryStore, read_store
 from exilekg.rdf import build_dumps
 from exilekg.rdf.read import OXIGRAPH_FORMATS
 from exilekg.sparql import IndexSource, OxigraphSource, QueryEngine, named_queries, open_dumps, open_source
@@ -171,7 +172,29 @@ def test_publish_reads_the_index_as_it_reads_the_dumps(example_build: Path, tmp_
     shutil.copytree(example_build, folder)
     shutil.rmtree(folder / INDEX_NAME)
     from_dumps = read_store(folder)
-    assert from_index.base == from_dumps.base and from_index.quads == from_dumps.quads
+    assert isinstance(from_index, IndexStore) and isinstance(from_dumps, MemoryStore)
+    assert from_index.base == from_dumps.base and from_index.pages() == from_dumps.pages()
+    for page in from_dumps.pages():
+        triples = from_dumps.slices.get(page)
+        assert from_index.slices.get(page) == triples, page
+        for node in {t[0] for t in triples} | {t[2] for t in triples if isinstance(t[2], str)}:
+            assert from_index.by_subject.get(node) == from_dumps.by_subject.get(node), node
+            assert from_index.by_object.get(node) == from_dumps.by_object.get(node), node
+
+
+def test_a_site_published_from_the_index_is_the_one_published_from_the_dumps(
+    example_build: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    shutil.rmtree(folder / INDEX_NAME)
+    sites = []
+    for source in (example_build, folder):
+        site = tmp_path / "site"  # one path for both: the server configurations name it
+        publish(source, site)
+        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
 
 
 def test_digest_file(tmp_path: Path) -> None:

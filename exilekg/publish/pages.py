@@ -6,6 +6,7 @@ import json
 import shutil
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ class SiteWriter:
         """Where the page of a record is on the site (its canonical URL, without extension)."""
         return f"{self.base_url}{urllib.parse.quote(self.model.path(page))}"
 
-    def embedded(self, page: IRI, triples: list[Triple]) -> dict[str, Any]:
+    def embedded(self, page: IRI, triples: Sequence[Triple]) -> dict[str, Any]:
         return page_jsonld(self.store, page, triples, self.page_urls, self.base_url)
 
     # -- files -----------------------------------------------------------------------------------
@@ -199,12 +200,14 @@ class SiteWriter:
 
     def _records_in_graph(self) -> dict[IRI, list[IRI]]:
         if self._graph_records is None:
-            found: dict[IRI, dict[IRI, None]] = defaultdict(dict)
-            for s, _, _, g in self.store.quads:
-                if self.store.owner(s) == s and s in self.model.page_set and s != g:
-                    found[g][s] = None
+            found: dict[IRI, list[IRI]] = defaultdict(list)
+            for page in self.store.pages():
+                if self.store.owner(page) == page:
+                    for g in self.store.graphs_of(page):
+                        if g != page:
+                            found[g].append(page)
             self._graph_records = {
-                g: sorted(records, key=lambda r: (self.model.segment(r), self.model.label(r)))
+                g: sorted(records, key=lambda r: (self.model.segment(r), self.model.label(r), r))
                 for g, records in found.items()
             }
         return self._graph_records

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,14 @@ def hosted_context(dump: Path) -> str | None:
     return found[1] if found else None
 
 
-def slice_jsonld(triples: list[Triple]) -> dict[str, Any]:
+def slice_jsonld(triples: Sequence[Triple]) -> dict[str, Any]:
     """A page's slice as compact JSON-LD with the context inlined, so search engines need fetch nothing."""
     document = jsonld_document((s, p, o, _SLICE_GRAPH) for s, p, o in triples)
     nodes = document["@graph"][0]["@graph"] if document["@graph"] else []
     return inline_context({"@context": document["@context"], "@graph": nodes})
 
 
-def slice_turtle(triples: list[Triple]) -> str:
+def slice_turtle(triples: Sequence[Triple]) -> str:
     """A page's slice as Turtle, written by pyoxigraph with the dumps' prefixes.
 
     pyoxigraph writes the triples in the order given (a subject's triples grouped as they come):

@@ -16,21 +16,28 @@ described on that page, so the slices of all pages partition the graph's triples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
+
+import pyoxigraph as ox
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
 from exilekg.index import open_index
 from exilekg.kinds import KINDS
-from exilekg.rdf import Dump, Statement, build_dumps, oxigraph_statements, read_statements
+from exilekg.rdf import Dump, Statement, build_dumps, from_oxigraph, read_statements
 from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
 from exilekg.writers import ntriples_term
 
 __all__ = [
     "RECORD_SEGMENTS",
+    "IndexStore",
+    "Lookup",
+    "MemoryStore",
     "Store",
     "Triple",
     "read_store",
@@ -42,31 +49,47 @@ RECORD_SEGMENTS: frozenset[str] = frozenset({"document", *(kind.segment for kind
 """The first path segment of every record IRI."""
 
 
-@dataclass
-class Store:
-    """The quads of a build, indexed for page making. ``base`` is the corpus base IRI."""
+T = TypeVar("T")
+
+
+class Lookup(Generic[T]):
+    """Rows by node, each list in the store's order: held in a dict, or fetched from the query
+    index on demand and the most recent kept (what a page reads is mostly its own and its
+    neighbours' rows, so a publish from the index holds a few thousand lists, not the graph)."""
+
+    def __init__(self, rows: dict[IRI, list[T]] | None = None, fetch: Callable[[IRI], list[T]] | None = None):
+        self._rows = rows
+        self._fetch = lru_cache(maxsize=_CACHED)(fetch) if fetch is not None else None
+
+    def get(self, key: IRI, default: Sequence[T] = ()) -> Sequence[T]:
+        if self._rows is not None:
+            return self._rows.get(key, default)
+        assert self._fetch is not None
+        return self._fetch(key) or default
+
+
+_CACHED = 1 << 14
+"""Nodes whose rows an index-backed store keeps at a time."""
+
+
+class Store(ABC):
+    """The quads of a build, indexed for page making. ``base`` is the corpus base IRI.
+
+    ``by_subject`` gives a subject's ``(predicate, object, graph)`` rows, ``by_object`` an IRI's
+    ``(subject, predicate, graph)`` rows, ``slices`` a page's triples (see the module's text), all
+    in the order of the quads sorted by subject, predicate, object (in N-Triples) and graph: the same
+    for the same build whether it is read from a dump (:class:`MemoryStore`) or from the query
+    index (:class:`IndexStore`), so the site is the same bytes.
+    """
 
     base: str
-    quads: list[Quad]
-    by_subject: dict[IRI, list[tuple[IRI, Term, IRI]]] = field(default_factory=dict)
-    by_object: dict[IRI, list[tuple[IRI, IRI, IRI]]] = field(default_factory=dict)
-    slices: dict[IRI, list[Triple]] = field(default_factory=dict)
+    by_subject: Lookup[tuple[IRI, Term, IRI]]
+    by_object: Lookup[tuple[IRI, IRI, IRI]]
+    slices: Lookup[Triple]
 
-    def __post_init__(self) -> None:
-        by_subject: dict[IRI, list[tuple[IRI, Term, IRI]]] = defaultdict(list)
-        by_object: dict[IRI, list[tuple[IRI, IRI, IRI]]] = defaultdict(list)
-        slices: dict[IRI, dict[Triple, None]] = defaultdict(dict)
-        for s, p, o, g in self.quads:
-            by_subject[s].append((p, o, g))
-            if isinstance(o, IRI):
-                by_object[o].append((s, p, g))
-            owner = self.owner(s)
-            if owner is not None:
-                # A dict keeps the first-seen order and drops a triple stated in two graphs.
-                slices[owner][(s, p, o)] = None
-        self.by_subject = dict(by_subject)
-        self.by_object = dict(by_object)
-        self.slices = {page: list(triples) for page, triples in slices.items()}
+    @abstractmethod
+    def pages(self) -> list[IRI]:
+        """Every page's IRI, sorted."""
 
     # -- which page describes a node ------------------------------------------------------------
 
@@ -94,9 +117,6 @@ class Store:
         """``person``, ``document``, …, ``dataset`` or ``graph``."""
         path = self.local_path(page) or ""
         return path.split("/", 1)[0]
-
-    def pages(self) -> list[IRI]:
-        return sorted(self.slices)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -137,6 +157,100 @@ class Store:
         return list(dict.fromkeys(g for _, _, g in self.by_subject.get(subject, ())))
 
 
+class MemoryStore(Store):
+    """A store of quads held in memory (sorted as :class:`Store` says), for a build without an index."""
+
+    def __init__(self, base: str, quads: list[Quad]) -> None:
+        self.base = base
+        by_subject: dict[IRI, list[tuple[IRI, Term, IRI]]] = defaultdict(list)
+        by_object: dict[IRI, list[tuple[IRI, IRI, IRI]]] = defaultdict(list)
+        slices: dict[IRI, dict[Triple, None]] = defaultdict(dict)
+        for s, p, o, g in quads:
+            by_subject[s].append((p, o, g))
+            if isinstance(o, IRI):
+                by_object[o].append((s, p, g))
+            owner = self.owner(s)
+            if owner is not None:
+                # A dict keeps the first-seen order and drops a triple stated in two graphs.
+                slices[owner][(s, p, o)] = None
+        self.by_subject = Lookup(dict(by_subject))
+        self.by_object = Lookup(dict(by_object))
+        self._pages = sorted(slices)
+        self.slices = Lookup({page: list(triples) for page, triples in slices.items()})
+
+    def pages(self) -> list[IRI]:
+        return self._pages
+
+
+class IndexStore(Store):
+    """A store read from a build's query index (:mod:`exilekg.index`) as pages ask for its rows.
+
+    Opening it reads the distinct subjects once (to know the pages and the nodes each owns); the
+    quads stay on disk, so memory grows with the subjects, not with the statements.
+    """
+
+    def __init__(self, base: str, index: ox.Store, path: Path) -> None:
+        self.base = base
+        self.index = index
+        self.path = path
+        owned: dict[IRI, list[IRI]] = defaultdict(list)
+        solutions = index.query(_SUBJECTS)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            subject = row[0]
+            if not isinstance(subject, ox.NamedNode):
+                raise _blank(path)
+            owner = self.owner(subject.value)
+            if owner is not None:
+                owned[owner].append(IRI(subject.value))
+        self._owned = {page: sorted(nodes) for page, nodes in owned.items()}
+        self._pages = sorted(self._owned)
+        self.by_subject = Lookup(fetch=self._subject_rows)
+        self.by_object = Lookup(fetch=self._object_rows)
+        self.slices = Lookup(fetch=self._slice)
+
+    def pages(self) -> list[IRI]:
+        return self._pages
+
+    def _subject_rows(self, subject: IRI) -> list[tuple[IRI, Term, IRI]]:
+        rows = []
+        for quad in self.index.quads_for_pattern(ox.NamedNode(subject), None, None):
+            graph, obj = quad.graph_name, from_oxigraph(quad.object)
+            if isinstance(obj, BlankNode) or not isinstance(graph, ox.NamedNode):
+                raise _blank(self.path)
+            rows.append((IRI(quad.predicate.value), obj, IRI(graph.value)))
+        rows.sort(key=lambda row: (row[0], ntriples_term(row[1]), row[2]))
+        return rows
+
+    def _object_rows(self, obj: IRI) -> list[tuple[IRI, IRI, IRI]]:
+        rows = []
+        for quad in self.index.quads_for_pattern(None, None, ox.NamedNode(obj)):
+            graph = quad.graph_name
+            if not isinstance(quad.subject, ox.NamedNode) or not isinstance(graph, ox.NamedNode):
+                raise _blank(self.path)
+            rows.append((IRI(quad.subject.value), IRI(quad.predicate.value), IRI(graph.value)))
+        rows.sort()
+        return rows
+
+    def _slice(self, page: IRI) -> list[Triple]:
+        triples: dict[Triple, None] = {}
+        for subject in self._owned.get(page, ()):
+            for p, o, _ in self.by_subject.get(subject):
+                triples[(subject, p, o)] = None
+        return list(triples)
+
+
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def _blank(path: Path) -> PublishError:
+    return PublishError(
+        "cannot publish this dump: it holds a blank node or a triple outside any named graph",
+        path=path,
+        hint="publish the folder a current `exilekg build` wrote",
+    )
+
+
 def _quads(dump: Dump, graph: IRI | None) -> Iterator[Quad]:
     """The dump's quads; a triple-only dump's (and void.ttl's) in ``graph``."""
     return _checked(read_statements(dump, error=PublishError), graph, dump.path)
@@ -146,11 +260,7 @@ def _checked(statements: Iterator[Statement], graph: IRI | None, path: Path) -> 
     for s, p, o, g in statements:
         target = graph or g
         if isinstance(s, BlankNode) or isinstance(o, BlankNode) or not isinstance(target, IRI):
-            raise PublishError(
-                "cannot publish this dump: it holds a blank node or a triple outside any named graph",
-                path=path,
-                hint="publish the folder a current `exilekg build` wrote",
-            )
+            raise _blank(path)
         yield s, p, o, target
 
 
@@ -183,11 +293,10 @@ def read_store(out_dir: Path | str) -> Store:
     index = open_index(out)
     if index is not None:
         # The index holds the dump and void.ttl (in {base}void) as read here, already parsed.
-        quads = list(_checked(oxigraph_statements(index.quads_for_pattern(None, None, None)), None, out))
-    else:
-        quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
-        quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
+        return IndexStore(base, index, out)
+    quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
+    quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
     # A sorted store makes every page the same for the same build, whatever order the dump's
     # parser gives, so a republished site differs only where the data does.
     quads.sort(key=lambda q: (q[0], q[1], ntriples_term(q[2]), q[3]))
-    return Store(base, quads)
+    return MemoryStore(base, quads)

@@ -28,7 +28,7 @@ stays the bare slice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeGuard
 
 from exilekg.jsonld import inline_context
@@ -141,7 +141,7 @@ def _download_in_schema(store: Store, ds: IRI, dist: IRI) -> Iterable[Triple]:
 
 
 def search_triples(
-    store: Store, page: IRI, triples: list[Triple], page_urls: dict[IRI, str], base_url: str
+    store: Store, page: IRI, triples: Sequence[Triple], page_urls: dict[IRI, str], base_url: str
 ) -> list[Triple]:
     """The slice and the statements search engines need beside it (see the module's description).
 
@@ -293,7 +293,7 @@ def _coerced(context: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, 
 
 
 def page_jsonld(
-    store: Store, page: IRI, triples: list[Triple], page_urls: dict[IRI, str], base_url: str
+    store: Store, page: IRI, triples: Sequence[Triple], page_urls: dict[IRI, str], base_url: str
 ) -> dict[str, Any]:
     """The JSON-LD a page embeds: compact, its context inline, the page's main thing first and nested."""
     statements = search_triples(store, page, triples, page_urls, base_url)
