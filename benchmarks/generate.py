@@ -551,13 +551,15 @@ class Generator:
             else:  # a random sentence said the same words again; real curators note such facts
                 record["curatorNote"] = "The phrase occurs more than once in the article."
         raw = text.encode("utf-8")
+        publisher = rng.choice(orgs)
         document: dict[str, Any] = {
             "id": doc_id,
             "headline": headline,
             "authors": [rng.choice(persons).id],
             "datePublished": _date(rng, 2018, 2025, 3),
-            "publisher": rng.choice(orgs).id,
-            "url": f"https://news.example/{doc_id}",
+            "publisher": publisher.id,
+            # Under the publisher's site when it has one, as real articles are.
+            "url": f"{publisher.record.get('url') or 'https://news.example/'}{doc_id}",
             "language": "en",
             "genre": rng.choice(_GENRES),
             "text": f"{doc_id}.txt",

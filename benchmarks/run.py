@@ -31,6 +31,7 @@ writes everything (with the machine it ran on) as JSON.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -363,10 +364,12 @@ def corpus_for(work: Path, triples: int, seed: int) -> Path:
 
     folder = work / f"corpus-{triples}-seed{seed}"
     marker = folder / ".complete"
-    if not marker.exists():
+    # The generator's own digest: a corpus kept from an earlier version of it is made again.
+    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+    if not marker.exists() or marker.read_text(encoding="utf-8").strip() != version:
         say(f"generating a corpus of about {triples:,} triples in {folder}")
         generate(articles_for(triples, seed), folder, seed)
-        marker.write_text("ok\n", encoding="utf-8")
+        marker.write_text(f"{version}\n", encoding="utf-8")
     return folder
 
 

@@ -6,9 +6,12 @@ No timing is asserted here; benchmarks/run.py measures, these only keep it from 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from exilekg.pipeline import ALL_FORMATS, build, output_name
 
@@ -28,6 +31,7 @@ def test_generated_corpus_builds_clean_with_about_the_asked_triples(tmp_path: Pa
     assert (corpus / "corpus.json").is_file() and any((corpus / "texts").glob("*.txt"))
     result = build(corpus, tmp_path / "out")
     assert result.report.ok and result.report.evidence_verified > 0
+    assert result.report.warnings == []  # a corpus of the real shape: articles on their publishers' sites
     assert 1_000 <= result.triples <= 4_000, result.triples
     for fmt in ALL_FORMATS:
         assert (tmp_path / "out" / output_name(fmt)).stat().st_size > 0
@@ -114,3 +118,35 @@ def test_mentions_benchmark_finds_what_it_planted_in_both_languages(tmp_path: Pa
     assert figures["russian_mentions"] > 6 * 2000 / 20 / 10
     assert figures["clock"] == "cpu" and figures["repeat"] == 2
     assert figures["russian_to_english"] > 0
+
+
+def test_publish_benchmark_compares_the_index_with_the_dumps(tmp_path: Path) -> None:
+    out = tmp_path / "publish.json"
+    subprocess.run(
+        [
+            *(sys.executable, str(REPO / "benchmarks" / "publish.py"), "--triples", "2k"),
+            *("--work", str(tmp_path), "--json", str(out)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (row,) = json.loads(out.read_text(encoding="utf-8"))["publish"]["rows"]
+    assert row["identical"] and row["pages"] > 10 and row["files"] > row["pages"]
+    assert row["index_s"] > 0 and row["dumps_s"] > 0 and row["index_peak_mb"] > 0
+
+
+def test_load_benchmark_loads_both_stores_in_full(tmp_path: Path) -> None:
+    if shutil.which("oxigraph") is None:
+        pytest.fail("the oxigraph command is missing: pip install oxigraph (.ci/run installs it)")
+    out = tmp_path / "load.json"
+    subprocess.run(
+        [
+            *(sys.executable, str(REPO / "benchmarks" / "load.py"), "--triples", "2k"),
+            *("--work", str(tmp_path), "--json", str(out)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (row,) = json.loads(out.read_text(encoding="utf-8"))["load"]["rows"]
+    assert row["dump_quads"] > 1_000 and row["served_quads"] >= row["dump_quads"]
+    assert row["oxigraph_load_s"] > 0 and row["exilekg_load_s"] > 0

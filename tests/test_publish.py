@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import posixpath
+import re
 import shutil
 import socket
 import subprocess
@@ -788,3 +789,39 @@ def test_a_site_is_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None
         sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
     assert sites[0].keys() == sites[1].keys()
     assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+
+
+def test_a_long_series_is_charted_in_part_on_its_points_pages_and_whole_on_statistics(tmp_path: Path) -> None:
+    """Each observation's page charts the figures around it, so a site's size grows with its
+    records, not with the square of a series' length; the statistics page has every figure."""
+    corpus, out, site = tmp_path / "corpus", tmp_path / "out", tmp_path / "site"
+    shutil.copytree(EXAMPLE, corpus)
+    points = [
+        {
+            "kind": "Observation",
+            "id": f"long-series-{year}",
+            "measure": "a long measure",
+            "value": year - 1950,
+            "unit": "percent",
+            "population": "Russians living in Germany",
+            "date": str(year),
+            "curatorNote": "A made-up series for this test.",
+        }
+        for year in range(1960, 2020)
+    ]
+    (corpus / "records" / "long-series.json").write_text(json.dumps(points), encoding="utf-8")
+    build(corpus, out)
+    publish(out, site)
+
+    def rows(page: Path) -> list[str]:
+        html = page.read_text(encoding="utf-8")
+        figure = html[html.index("a long measure") :]
+        return re.findall(r"<th scope=\"row\"><a [^>]*>([^<]*)</a>", figure[: figure.index("</figure>")])
+
+    middle = rows(site / "observation" / "long-series-1990.html")
+    assert len(middle) == 24 and "1990" in middle and middle[0] < "1990" < middle[-1]
+    first = rows(site / "observation" / "long-series-1960.html")
+    assert len(first) == 24 and "1960" in first[0]
+    page = (site / "observation" / "long-series-1990.html").read_text(encoding="utf-8")
+    assert "of the series&#39; 60 figures" in page and 'href="../statistics.html#figure-' in page
+    assert len(rows(site / "statistics.html")) == 60

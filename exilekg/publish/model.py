@@ -9,7 +9,7 @@ exception: SVG markup made by :mod:`exilekg.publish.figures`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 
 from exilekg.kinds import kind_of_segment
@@ -50,6 +50,10 @@ _NOT_CONNECTIONS = frozenset({RDF.type, PROV.wasDerivedFrom, SCHEMA.mentions, SC
 
 _REIFYING = frozenset({RDF.subject, RDF.object})
 """A relation record's links to its two ends: an entity's page shows the direct link instead."""
+
+
+FIGURE_POINTS = 24
+"""The most figures of a series a record's page charts (the statistics page charts them all)."""
 
 
 def _with_unit(figure: str, unit: str) -> str:
@@ -320,26 +324,58 @@ class SiteModel(SiteLinks):
         )
         return (measure, answer, unit), point
 
+    def related_points(self, iri: IRI) -> set[IRI]:
+        """``iri`` and the observations that link to it: the points its page's charts are about."""
+        return {iri} | {
+            subject for subject, _ in self.store.incoming(iri) if self.segment(subject) == "observation"
+        }
+
     def series_of(self, iri: IRI) -> list[Series]:
         """The series that hold ``iri`` (an observation) or an observation linked to it."""
-        s = self.store
-        related = {iri} | {
-            subject for subject, _ in s.incoming(iri) if self.segment(subject) == "observation"
-        }
-        return [series for series in self.series if any(p.iri in related for p in series.points)]
+        related = self.related_points(iri)
+        holding = {id(series) for node in related for series in self._series_by_point.get(node, ())}
+        return [series for series in self.series if id(series) in holding]
 
-    def figure(self, from_file: str, series: Series, number: int, highlight: IRI | None = None) -> Figure:
-        labels = series.bar_labels()
+    @cached_property
+    def _series_by_point(self) -> dict[IRI, list[Series]]:
+        """The series each observation is a point of: asked for every page, so found once."""
+        found: dict[IRI, list[Series]] = defaultdict(list)
+        for series in self.series:
+            for point in dict.fromkeys(p.iri for p in series.points):
+                found[point].append(series)
+        return found
+
+    def figure(
+        self,
+        from_file: str,
+        series: Series,
+        number: int,
+        highlight: IRI | None = None,
+        near: Collection[IRI] = (),
+    ) -> Figure:
+        """``series`` as a chart and a table; on a record's page (``near`` given: the points the page
+        is about) at most :data:`FIGURE_POINTS` of its points, around the first of ``near``."""
+        shown = list(zip(series.bar_labels(), series.points, strict=True))
+        note, whole = None, None
+        if near and len(shown) > FIGURE_POINTS:
+            # Each point's page shows its series: the whole of it on every page made a site's time
+            # grow with the square of a series' length.
+            at = next((k for k, (_, point) in enumerate(shown) if point.iri in near), 0)
+            start = max(0, min(at - FIGURE_POINTS // 2, len(shown) - FIGURE_POINTS))
+            shown = shown[start : start + FIGURE_POINTS]
+            note = f"{start + 1}–{start + FIGURE_POINTS} of the series' {len(series.points)} figures"
+            anchor = f"#figure-{self.series.index(series) + 1}-caption"
+            whole = Link("the whole series", self.relative(from_file, "statistics.html") + anchor)
         bars = [
             Bar(label, point.value, self.href(from_file, point.iri), point.iri == highlight, point.value_text)
-            for label, point in zip(labels, series.points, strict=True)
+            for label, point in shown
         ]
         svg = bar_chart(bars, series.unit, f"chart-{number}") if len(bars) > 1 else ""
         rows = tuple(
             (Link(label, self.href(from_file, point.iri)), Link(_with_unit(point.value_text, series.unit)))
-            for label, point in zip(labels, series.points, strict=True)
+            for label, point in shown
         )
-        return Figure(series.title, svg, ("Group", series.unit or "value"), rows)
+        return Figure(series.title, svg, ("Group", series.unit or "value"), rows, note, whole)
 
     # -- mentions -------------------------------------------------------------------------------
 
@@ -420,8 +456,9 @@ class SiteModel(SiteLinks):
             Connection(self.link(here, a), predicate_label(p), self.link(here, b)) for a, p, b in edges
         )
         facts = self._facts(here, page, segment, kind)
+        near = self.related_points(page)
         figures = tuple(
-            self.figure(here, series, number, page if segment == "observation" else None)
+            self.figure(here, series, number, page if segment == "observation" else None, near)
             for number, series in enumerate(self.series_of(page), 1)
         )
         return RecordView(

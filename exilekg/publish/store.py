@@ -16,6 +16,7 @@ described on that page, so the slices of all pages partition the graph's triples
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -57,19 +58,20 @@ class Lookup(Generic[T]):
     index on demand and the most recent kept (what a page reads is mostly its own and its
     neighbours' rows, so a publish from the index holds a few thousand lists, not the graph)."""
 
-    def __init__(self, rows: dict[IRI, list[T]] | None = None, fetch: Callable[[IRI], list[T]] | None = None):
+    def __init__(
+        self,
+        rows: dict[IRI, list[T]] | None = None,
+        fetch: Callable[[IRI], list[T]] | None = None,
+        cached: int = 1 << 14,
+    ):
         self._rows = rows
-        self._fetch = lru_cache(maxsize=_CACHED)(fetch) if fetch is not None else None
+        self._fetch = lru_cache(maxsize=cached)(fetch) if fetch is not None else None
 
     def get(self, key: IRI, default: Sequence[T] = ()) -> Sequence[T]:
         if self._rows is not None:
             return self._rows.get(key, default)
         assert self._fetch is not None
         return self._fetch(key) or default
-
-
-_CACHED = 1 << 14
-"""Nodes whose rows an index-backed store keeps at a time."""
 
 
 class Store(ABC):
@@ -193,24 +195,44 @@ class IndexStore(Store):
         self.base = base
         self.index = index
         self.path = path
-        owned: dict[IRI, list[IRI]] = defaultdict(list)
+        # Each page's nodes as what follows the page's IRI in theirs ("", "/evidence/1#target", ...),
+        # interned: most recur on every page, so the table costs pointers rather than strings.
+        owned: dict[IRI, list[str]] = defaultdict(list)
+        intern = sys.intern
         solutions = index.query(_SUBJECTS)
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:
             subject = row[0]
             if not isinstance(subject, ox.NamedNode):
                 raise _blank(path)
-            owner = self.owner(subject.value)
+            value = subject.value
+            owner = self.owner(value)
             if owner is not None:
-                owned[owner].append(IRI(subject.value))
-        self._owned = {page: sorted(nodes) for page, nodes in owned.items()}
+                owned[owner].append(intern(value[len(owner) :]))
+        self._owned = {page: tuple(sorted(tails)) for page, tails in owned.items()}
         self._pages = sorted(self._owned)
         self.by_subject = Lookup(fetch=self._subject_rows)
         self.by_object = Lookup(fetch=self._object_rows)
-        self.slices = Lookup(fetch=self._slice)
+        self.slices = Lookup(fetch=self._slice, cached=8)  # a page's, asked for while it is made
+        self._values = lru_cache(maxsize=1 << 16)(self._property_values)
 
     def pages(self) -> list[IRI]:
         return self._pages
+
+    def values(self, subject: IRI, predicate: IRI) -> list[Term]:
+        # Most questions are one property of a neighbour (its name, its type): asked of the index
+        # alone, they do not read an article's hundred mentions to find its headline.
+        return list(self._values(subject, predicate))
+
+    def _property_values(self, subject: IRI, predicate: IRI) -> tuple[Term, ...]:
+        found: list[tuple[str, Term]] = []
+        for quad in self.index.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None):
+            obj = from_oxigraph(quad.object)
+            if isinstance(obj, BlankNode) or not isinstance(quad.graph_name, ox.NamedNode):
+                raise _blank(self.path)
+            found.append((ntriples_term(obj), obj))
+        found.sort(key=lambda item: item[0])  # as by_subject orders them, graph names aside
+        return tuple(dict.fromkeys(obj for _, obj in found))
 
     def _subject_rows(self, subject: IRI) -> list[tuple[IRI, Term, IRI]]:
         rows = []
@@ -234,7 +256,8 @@ class IndexStore(Store):
 
     def _slice(self, page: IRI) -> list[Triple]:
         triples: dict[Triple, None] = {}
-        for subject in self._owned.get(page, ()):
+        for tail in self._owned.get(page, ()):
+            subject = IRI(page + tail)
             for p, o, _ in self.by_subject.get(subject):
                 triples[(subject, p, o)] = None
         return list(triples)

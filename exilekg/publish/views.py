@@ -81,6 +81,8 @@ class Figure:
     headers: tuple[str, ...]
     rows: tuple[tuple[Link, ...], ...]
     note: str | None = None
+    whole: Link | None = None
+    """Where the whole of a figure shown in part is."""
 
 
 @dataclass(frozen=True)

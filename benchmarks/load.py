@@ -1,0 +1,153 @@
+"""exilekg load into a local Oxigraph server against Oxigraph's own bulk loader, on generated corpora.
+
+    python benchmarks/load.py --triples 100k,1m [--json benchmarks/results/latest.json]
+
+For each size: a corpus of about that many triples (benchmarks/generate.py, kept in ``--work`` and
+reused) is built to N-Quads once. Then, each end to end in a child process (wall time and peak RSS
+from ``os.wait4``):
+
+- the baseline, ``oxigraph load --location DIR --file exilekg.nq``: the server's bulk loader writing
+  its store directly, no HTTP;
+- ``exilekg load BUILD --endpoint URL``, into an ``oxigraph serve`` on 127.0.0.1 started empty for
+  the run: one named graph at a time over the Graph Store Protocol, each graph's triples counted
+  afterwards.
+
+Both stores must hold the dump's quads (the served one also holds ``void.ttl``). The rows are merged
+into ``--json`` under ``load`` (the other rows of that file are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from index import exilekg, timed  # noqa: E402
+
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def count(url: str) -> int:
+    answer = requests.get(
+        f"{url}/query",
+        params={"query": _COUNT},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=600,
+    )
+    answer.raise_for_status()
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def serve(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``oxigraph serve`` on a free port of 127.0.0.1, once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"oxigraph serve exited with status {process.returncode}")
+        try:
+            if requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).ok:
+                return process, url
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("oxigraph serve did not answer within 60 s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from run import corpus_for, machine, sizes
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--triples", type=sizes, default=[100_000, 1_000_000], help="corpus sizes, e.g. 100k,1m"
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="merge the rows into this file under 'load'")
+    args = parser.parse_args(argv)
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("the oxigraph command is needed: pip install oxigraph")
+    rows: list[dict[str, Any]] = []
+    for triples in args.triples:
+        corpus = corpus_for(args.work, triples, args.seed)
+        out = args.work / f"load-{triples}-build"
+        shutil.rmtree(out, ignore_errors=True)
+        timed(exilekg("build", str(corpus), "--out", str(out), "--format", "nq", "--quiet"))
+        bulk_store, served_store = args.work / f"load-{triples}-bulk", args.work / f"load-{triples}-served"
+        for folder in (bulk_store, served_store):
+            shutil.rmtree(folder, ignore_errors=True)
+        bulk = timed([binary, "load", "--location", str(bulk_store), "--file", str(out / "exilekg.nq")])
+        print(
+            f"[{triples:,}] oxigraph load --file: {bulk['seconds']:.2f} s, {bulk['peak_mb']:.0f} MB",
+            flush=True,
+        )
+        server, url = serve(binary, bulk_store)
+        try:
+            bulk_quads = count(url)
+        finally:
+            server.terminate()
+            server.wait()
+        server, url = serve(binary, served_store)
+        try:
+            loaded = timed(exilekg("load", str(out), "--endpoint", url, "--quiet"))
+            served_quads = count(url)
+        finally:
+            server.terminate()
+            server.wait()
+        print(
+            f"[{triples:,}] exilekg load over HTTP: {loaded['seconds']:.2f} s, {loaded['peak_mb']:.0f} MB",
+            flush=True,
+        )
+        if served_quads < bulk_quads:
+            raise SystemExit(f"the served store holds {served_quads} quads, the bulk-loaded one {bulk_quads}")
+        row = {
+            "triples": triples,
+            "dump_quads": bulk_quads,
+            "served_quads": served_quads,
+            "oxigraph_load_s": bulk["seconds"],
+            "oxigraph_load_peak_mb": bulk["peak_mb"],
+            "exilekg_load_s": loaded["seconds"],
+            "exilekg_load_peak_mb": loaded["peak_mb"],
+            "ratio": round(loaded["seconds"] / bulk["seconds"], 2),
+        }
+        rows.append(row)
+        print(
+            f"[{triples:,}] exilekg load {row['ratio']}x the bulk loader (target <= 3); "
+            f"{served_quads:,} quads served, {bulk_quads:,} bulk-loaded",
+            flush=True,
+        )
+    if args.json is not None:
+        report: dict[str, Any] = (
+            json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+        )
+        report["load"] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
