@@ -49,7 +49,9 @@ __all__ = [
     "make_index",
     "open_index",
     "remove_index",
+    "update_index",
     "write_index",
+    "write_keys",
 ]
 
 INDEX_NAME = "exilekg.index"
@@ -63,7 +65,7 @@ KEY_PROPERTIES = tuple(
 these, "did you mean" all of them)."""
 
 _KEY_QUERY = """SELECT ?node ?key ?graph (LCASE(STR(?key)) AS ?fold)
-WHERE {{ GRAPH ?graph {{ ?node <{property}> ?key }} }}"""
+WHERE {{ {graphs} GRAPH ?graph {{ ?node <{property}> ?key }} }}"""
 
 IndexedDump = tuple[Path, "ox.RdfFormat", str, "str | None"]
 """A file to load: where to read it now, its format, its base IRI, and the graph a triple-only
@@ -104,6 +106,51 @@ def make_index(
         store.flush()
         write_keys(store, tmp / KEYS_FILE)
         del store  # closes RocksDB, which a read-only opener needs
+        (tmp / BUILD_ID_FILE).write_text(build_id + "\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def update_index(
+    out_dir: Path,
+    previous: Path,
+    removed: Sequence[str],
+    added: Sequence[str],
+    void: IndexedDump,
+    build_id: str,
+) -> Path:
+    """A new index in a temporary folder in ``out_dir`` (renamed by :func:`install`): the index
+    ``previous`` without the quads of the N-Quads lines ``removed``, with those of ``added``, and
+    with the description ``void`` loaded again: the quads :func:`make_index` gives the new dumps.
+
+    For an incremental build, which knows the lines of the units it changed: the previous index is
+    copied (RocksDB hard-links its files) and only those quads are written, and the key table's rows
+    of their subjects. A quad must be the line of one unit only (as the units of a spliced build are:
+    a node of a graph is made by one unit), or removing it for one would remove it for another.
+    """
+    tmp = _temporary_dir(out_dir)
+    try:
+        ox.Store.read_only(str(previous / "store")).backup(str(tmp / "store"))
+        store = ox.Store(str(tmp / "store"))
+        path, fmt, base, void_graph = void
+        assert void_graph is not None
+        gone, new = set(removed), set(added)
+        changed = [
+            *ox.parse("".join(sorted(gone - new)).encode("utf-8"), ox.RdfFormat.N_QUADS),
+            *ox.parse("".join(sorted(new - gone)).encode("utf-8"), ox.RdfFormat.N_QUADS),
+        ]
+        for quad in changed[: len(gone - new)]:
+            store.remove(quad)
+        store.extend(changed[len(gone - new) :])
+        store.remove_graph(ox.NamedNode(void_graph))
+        store.load(path=path, format=fmt, base_iri=base, to_graph=ox.NamedNode(void_graph))
+        store.flush()
+        shutil.copyfile(previous / KEYS_FILE, tmp / KEYS_FILE)
+        nodes = sorted({(str(q.graph_name), str(q.subject)) for q in changed})
+        write_keys(store, tmp / KEYS_FILE, update=(nodes, f"<{void_graph}>"))
+        del store
         (tmp / BUILD_ID_FILE).write_text(build_id + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -282,16 +329,33 @@ def open_index(out_dir: Path) -> ox.Store | None:
         return None
 
 
-def write_keys(store: ox.Store, path: Path) -> None:
-    """The key table of ``store`` into a new SQLite file at ``path``; terms in N-Triples syntax."""
+def write_keys(
+    store: ox.Store, path: Path, *, update: tuple[Sequence[tuple[str, str]], str] | None = None
+) -> None:
+    """The key table of ``store`` into a new SQLite file at ``path``; terms in N-Triples syntax.
+
+    With ``update`` (``(graph, node)`` pairs, and a graph), the table at ``path`` is brought up to
+    date for those nodes in those graphs and for the whole of that graph: their rows are replaced.
+    """
     connection = sqlite3.connect(path)
     try:
-        connection.execute(
-            "CREATE TABLE keys (fold TEXT, node TEXT NOT NULL, property TEXT NOT NULL,"
-            " key TEXT NOT NULL, text TEXT NOT NULL, graph TEXT NOT NULL)"
-        )
-        for prop in KEY_PROPERTIES:
-            solutions = store.query(_KEY_QUERY.format(property=prop))
+        if update is None:
+            connection.execute(
+                "CREATE TABLE keys (fold TEXT, node TEXT NOT NULL, property TEXT NOT NULL,"
+                " key TEXT NOT NULL, text TEXT NOT NULL, graph TEXT NOT NULL)"
+            )
+            wheres = [""]
+        else:
+            nodes, graph = update
+            connection.executemany("DELETE FROM keys WHERE graph = ? AND node = ?", nodes)
+            connection.execute("DELETE FROM keys WHERE graph = ?", (graph,))
+            # One VALUES block per thousand nodes: the query stays small, the lookups direct.
+            wheres = [f"VALUES ?graph {{ {graph} }}"] + [
+                "VALUES (?graph ?node) { " + " ".join(f"({g} {n})" for g, n in nodes[k : k + 1000]) + " }"
+                for k in range(0, len(nodes), 1000)
+            ]
+        for prop, where in ((prop, where) for prop in KEY_PROPERTIES for where in wheres):
+            solutions = store.query(_KEY_QUERY.format(property=prop, graphs=where))
             assert isinstance(solutions, ox.QuerySolutions)
             connection.executemany(
                 "INSERT INTO keys VALUES (?, ?, ?, ?, ?, ?)",
@@ -307,8 +371,9 @@ def write_keys(store: ox.Store, path: Path) -> None:
                     for row in solutions
                 ),
             )
-        connection.execute("CREATE INDEX keys_by_fold ON keys (fold)")
-        connection.execute("CREATE INDEX keys_by_node ON keys (node)")
+        if update is None:
+            connection.execute("CREATE INDEX keys_by_fold ON keys (fold)")
+            connection.execute("CREATE INDEX keys_by_node ON keys (node)")
         connection.commit()
     finally:
         connection.close()
@@ -334,22 +399,24 @@ class KeyTable:
 
     def rows(self, *, fold: str, node: str | None, properties: Sequence[str]) -> list[KeyRow]:
         """The keys among ``properties`` whose lowercased text is ``fold`` or whose subject is
-        ``node`` (an IRI in N-Triples syntax), in no particular order."""
+        ``node`` (an IRI in N-Triples syntax), in the order of their terms (whatever order the table
+        was written in: an index brought up to date holds its rows in another)."""
         marks = ", ".join("?" * len(properties))
+        select = f"SELECT node, key, graph FROM keys WHERE property IN ({marks})"
         found = self.connection.execute(
-            f"SELECT node, key, graph FROM keys WHERE property IN ({marks}) AND fold = ?",
-            (*properties, fold),
+            f"{select} AND fold = ? ORDER BY 1, 2, 3", (*properties, fold)
         ).fetchall()
         if node is not None:
             found += self.connection.execute(
-                f"SELECT node, key, graph FROM keys WHERE property IN ({marks}) AND node = ?",
-                (*properties, node),
+                f"{select} AND node = ? ORDER BY 1, 2, 3", (*properties, node)
             ).fetchall()
         return [(str(n), str(k), str(g)) for n, k, g in found]
 
     def texts(self) -> list[str]:
         """The distinct texts of every key."""
-        return [str(text) for (text,) in self.connection.execute("SELECT DISTINCT text FROM keys")]
+        return [
+            str(text) for (text,) in self.connection.execute("SELECT DISTINCT text FROM keys ORDER BY text")
+        ]
 
 
 def open_keys(out_dir: Path) -> KeyTable | None:

@@ -29,12 +29,22 @@ from exilekg.incremental import (
     Spliced,
     Unspliceable,
     build_inputs,
+    changed_units,
     graph_digests,
+    unit_lines,
     usable_state,
     write_spliced,
 )
+from exilekg.index import (
+    KEYS_FILE,
+    IndexedDump,
+    index_build_id,
+    index_path,
+    make_index,
+    remove_index,
+    update_index,
+)
 from exilekg.index import install as install_index
-from exilekg.index import make_index, remove_index
 from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_file
@@ -385,10 +395,8 @@ def _write(
         reporter.stage("describe")
         void_path = out / "void.ttl"
         describe_dataset(corpus, result, files.open(void_path))
-        made = _make_index(out, files, outputs, void_path, result.build_id, reporter) if index else None
+        state = None
         if spliced is not None and splice is not None:
-            # Opened last, so renamed last: a build killed between the renames leaves a state whose
-            # build id is not void.ttl's, which the next build does not trust.
             state = BuildState(
                 dict(splice[2]),
                 result.build_id,
@@ -396,6 +404,13 @@ def _write(
                 spliced.units,
                 graph_digests(spliced.units, splice[2]),
             )
+        made = None
+        if index:
+            since = (splice[0], state) if splice is not None and splice[0] is not None and state else None
+            made = _make_index(out, files, outputs, void_path, result.build_id, reporter, since)
+        if state is not None:
+            # Opened last, so renamed last: a build killed between the renames leaves a state whose
+            # build id is not void.ttl's, which the next build does not trust.
             files.open_binary(out / STATE_NAME).write(state.to_bytes())
     result.index = _install_index(out, made)
     # Dumps of formats this build did not write are an earlier build's: they would be served with
@@ -472,10 +487,14 @@ def _make_index(
     void_path: Path,
     ident: str,
     reporter: Progress,
+    since: tuple[BuildState, BuildState] | None = None,
 ) -> Path:
     """The query index of what is about to be committed: the dump ``exilekg query`` would read
     from the folder (the first of :data:`~exilekg.rdf.DUMP_PREFERENCE`) and ``void.ttl``, read
-    from their temporary files under their final names' base IRIs and graphs."""
+    from their temporary files under their final names' base IRIs and graphs.
+
+    ``since`` (an incremental build's previous and new states): when the folder's index is the
+    previous build's and few graphs changed, that index is brought up to date instead."""
     from exilekg.rdf.read import DUMP_PREFERENCE, OXIGRAPH_FORMATS
 
     reporter.stage("index")
@@ -483,16 +502,31 @@ def _make_index(
     final = outputs[fmt]
     graph = None if fmt.supports_datasets else final.resolve().as_uri()
     base = str(next(iter(_void_space(files.written(void_path)))))
-    loads = [
-        (files.written(final), OXIGRAPH_FORMATS[fmt], final.resolve().as_uri(), graph),
-        (
-            files.written(void_path),
-            OXIGRAPH_FORMATS[RdfFormat.TURTLE],
-            void_path.resolve().as_uri(),
-            f"{base}void",
-        ),
-    ]
+    void: IndexedDump = (
+        files.written(void_path),
+        OXIGRAPH_FORMATS[RdfFormat.TURTLE],
+        void_path.resolve().as_uri(),
+        f"{base}void",
+    )
+    if since is not None and fmt is RdfFormat.NQUADS and RdfFormat.JSONLD in outputs:
+        # With JSON-LD written, the splice has checked that each node of a graph is one unit's.
+        previous, state = since
+        if index_build_id(out) == previous.build_id and (index_path(out) / KEYS_FILE).is_file():
+            before, after = changed_units(previous, state)
+            # Rewriting much of the graph costs more than loading it afresh, which also compacts it.
+            if sum(u.quads for u in before + after) * _UPDATE_SHARE <= sum(
+                u.quads for u in state.units.values()
+            ):
+                removed = unit_lines(out / final.name, before)
+                added = unit_lines(files.written(final), after)
+                return update_index(out, index_path(out), removed, added, void, ident)
+    loads = [(files.written(final), OXIGRAPH_FORMATS[fmt], final.resolve().as_uri(), graph), void]
     return make_index(out, loads, ident)
+
+
+_UPDATE_SHARE = 10
+"""An incremental build brings its index up to date when the units it changed hold at most a tenth
+of the quads; beyond, it writes the index afresh."""
 
 
 def _void_space(path: Path) -> list[str]:

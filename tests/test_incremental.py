@@ -283,18 +283,71 @@ def test_a_killed_incremental_build_leaves_the_previous_outputs_whole(tmp_path: 
     assert _outputs(out) == after
 
 
-def test_an_incremental_build_with_the_index_rebuilds_it_whole(corpus: Path, tmp_path: Path) -> None:
-    from exilekg.index import open_index
+def _index_contents(out: Path) -> tuple[set[str], list[tuple[str, ...]]]:
+    """The index's quads and key table rows, blank node labels (new at every load) left out."""
+    import re
+    import sqlite3
 
-    out = tmp_path / "out"
+    from exilekg.index import KEYS_FILE, index_path, open_index
+
+    store = open_index(out)
+    assert store is not None  # the index is the current build's, not stale
+    unlabelled = re.compile(r"_:[A-Za-z0-9]+")
+    quads = {unlabelled.sub("_:", str(q)) for q in store.quads_for_pattern(None, None, None)}
+    del store
+    connection = sqlite3.connect(index_path(out) / KEYS_FILE)
+    rows = sorted(
+        tuple(unlabelled.sub("_:", str(v)) for v in row) for row in connection.execute("SELECT * FROM keys")
+    )
+    connection.close()
+    return quads, rows
+
+
+def test_an_incremental_build_brings_its_index_up_to_date(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exilekg.pipeline
+
+    updated: list[Path] = []
+    real = exilekg.pipeline.update_index
+    monkeypatch.setattr(exilekg.pipeline, "update_index", lambda *a: updated.append(real(*a)) or updated[-1])
+    out, full = tmp_path / "out", tmp_path / "full"
     build(corpus, out, incremental=True, index=True)
+    assert not updated  # nothing to bring up to date: written afresh
     _apply(corpus, ("describe", 1, "a description only the new index has"))
     result = build(corpus, out, incremental=True, index=True)
-    assert result.reuse is not None and result.reuse.incremental
-    store = open_index(out)
-    assert store is not None  # the index is the new build's, not stale
-    found = store.query('ASK { GRAPH ?g { ?s ?p "a description only the new index has" } }')
-    assert bool(found)
+    assert result.reuse is not None and result.reuse.incremental and len(updated) == 1
+    monkeypatch.setattr(exilekg.pipeline, "_UPDATE_SHARE", 1)  # a rename changes many of its graphs
+    _apply(corpus, ("rename", 2, "A Renamed Entity"))
+    build(corpus, out, incremental=True, index=True)
+    assert len(updated) == 2
+    build(corpus, full, index=True)
+    assert _index_contents(out) == _index_contents(full)
+    quads, rows = _index_contents(out)
+    assert any('"a description only the new index has"' in q for q in quads)
+    assert any(row[4] == "A Renamed Entity" for row in rows)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(EDITS, min_size=1, max_size=3))
+def test_an_updated_index_holds_what_a_full_build_indexes(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    edits: list[tuple[str, int, str]],
+) -> None:
+    monkeypatch.setattr("exilekg.pipeline._UPDATE_SHARE", 1)  # brought up to date however much changed
+    work = tmp_path_factory.mktemp("index-edits")
+    corpus, full, spliced = work / "corpus", work / "full", work / "spliced"
+    shutil.copytree(EXAMPLE, corpus)
+    build(corpus, spliced, incremental=True, index=True)
+    for edit in edits:
+        _apply(corpus, edit)
+    try:
+        build(corpus, full, index=True)
+    except ExilekgError:
+        return  # an edit that makes the corpus invalid: both builds refuse it (tested above)
+    build(corpus, spliced, incremental=True, index=True)
+    assert _index_contents(spliced) == _index_contents(full)
 
 
 def test_a_hosted_context_and_fewer_formats_splice_too(corpus: Path, tmp_path: Path) -> None:

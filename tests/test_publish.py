@@ -825,3 +825,27 @@ def test_a_long_series_is_charted_in_part_on_its_points_pages_and_whole_on_stati
     page = (site / "observation" / "long-series-1990.html").read_text(encoding="utf-8")
     assert "of the series&#39; 60 figures" in page and 'href="../statistics.html#figure-' in page
     assert len(rows(site / "statistics.html")) == 60
+
+
+@pytest.mark.parametrize("with_index", [True, False])
+def test_a_site_written_by_two_processes_is_the_one_written_by_one(
+    example_build: Path, tmp_path: Path, with_index: bool
+) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(example_build, folder)
+    if not with_index:
+        shutil.rmtree(folder / "exilekg.index", ignore_errors=True)
+    sites, results = [], []
+    for workers in (1, 2):
+        site = tmp_path / "site"  # one path for both: the server configurations name it
+        results.append(publish(folder, site, texts_dir=EXAMPLE, workers=workers))
+        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+    one, two = results
+    assert (one.pages, one.records, one.files, one.warnings) == (
+        two.pages,
+        two.records,
+        two.files,
+        two.warnings,
+    )

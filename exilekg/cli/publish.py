@@ -41,6 +41,12 @@ def _stage_printer(quiet: bool) -> Callable[[str], None] | None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder holding the articles' texts, or the corpus folder, to show evidence in its sentence.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Processes that write the pages (default: one per core for a large site read from the "
+    "build's query index, else one).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @read_options
 def publish_command(
@@ -48,6 +54,7 @@ def publish_command(
     site_dir: Path,
     base_url: str | None,
     texts_dir: Path | None,
+    workers: int | None,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:
@@ -59,6 +66,7 @@ def publish_command(
         texts_dir=texts_dir,
         progress=_stage_printer(quiet),
         policy=policy,
+        workers=workers,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -51,9 +51,11 @@ from exilekg.incremental.state import (
     UnitState,
     build_inputs,
     changed_graph_lines,
+    changed_units,
     graph_digests,
     read_loadable,
     read_state,
+    unit_lines,
     usable_state,
 )
 
@@ -67,11 +69,13 @@ __all__ = [
     "Unspliceable",
     "build_inputs",
     "changed_graph_lines",
+    "changed_units",
     "graph_digests",
     "mentions_digest",
     "read_loadable",
     "read_state",
     "unit_digest",
+    "unit_lines",
     "usable_state",
     "write_spliced",
 ]

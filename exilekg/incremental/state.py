@@ -26,9 +26,11 @@ __all__ = [
     "UnitState",
     "build_inputs",
     "changed_graph_lines",
+    "changed_units",
     "graph_digests",
     "read_loadable",
     "read_state",
+    "unit_lines",
     "usable_state",
 ]
 
@@ -346,3 +348,23 @@ def graph_digests(units: Mapping[str, UnitState], inputs: Mapping[str, Any]) -> 
                 sha = shas[g] = hashlib.blake2b(common, digest_size=16)
             sha.update(f"{key}\0{state.digest}\n".encode())
     return {g: sha.hexdigest() for g, sha in sorted(shas.items())}
+
+
+def changed_units(previous: BuildState, current: BuildState) -> tuple[list[UnitState], list[UnitState]]:
+    """The units of ``previous`` that ``current`` changed or dropped, and those of ``current`` that
+    are new or changed: the others' text is the same bytes in both builds' dumps."""
+    old, new = previous.units, current.units
+    before = [unit for key, unit in old.items() if key not in new or new[key].digest != unit.digest]
+    after = [unit for key, unit in new.items() if key not in old or old[key].digest != unit.digest]
+    return before, after
+
+
+def unit_lines(nquads: Path, units: Sequence[UnitState]) -> list[str]:
+    """The N-Quads lines of ``units``, read from the dump at ``nquads`` they sit in."""
+    lines: list[str] = []
+    with ExitStack() as stack:
+        data = mapped_file(nquads, stack)
+        for unit in units:
+            start, length = unit.nq
+            lines.extend(bytes(data[start : start + length]).decode("utf-8").splitlines(keepends=True))
+    return lines

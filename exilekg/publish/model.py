@@ -73,6 +73,11 @@ class SiteModel(SiteLinks):
         super().__init__(store)
         self.texts = texts
 
+    def prepare(self) -> None:
+        """Make now what pages find once and keep: the series of figures, the texts' table."""
+        _ = self._series_by_point
+        self.texts.prepare()
+
     # -- documents and their texts --------------------------------------------------------------
 
     def document_text(self, document: IRI) -> str | None:

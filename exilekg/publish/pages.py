@@ -118,6 +118,11 @@ class SiteWriter:
         self.license = self._license_link(str(license_iri)) if license_iri else None
         self.page_urls = {page: self.page_url(page) for page in model.page_set}
 
+    def prepare(self) -> None:
+        """Make now what record pages read from every page (for processes that share this writer)."""
+        self.model.prepare()
+        self._records_in_graph()
+
     def page_url(self, page: IRI) -> str:
         """Where the page of a record is on the site (its canonical URL, without extension)."""
         return f"{self.base_url}{urllib.parse.quote(self.model.path(page))}"

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from exilekg.errors import PublishError
 from exilekg.formats import RdfFormat
-from exilekg.index import open_index
+from exilekg.index import index_path, open_index
 from exilekg.kinds import KINDS
 from exilekg.rdf import Dump, Statement, build_dumps, from_oxigraph, read_statements
 from exilekg.terms import IRI, RDF, VOID, BlankNode, Literal, Quad, Term
@@ -191,10 +191,11 @@ class IndexStore(Store):
     quads stay on disk, so memory grows with the subjects, not with the statements.
     """
 
-    def __init__(self, base: str, index: ox.Store, path: Path) -> None:
+    def __init__(self, base: str, index: ox.Store, path: Path, location: Path) -> None:
         self.base = base
         self.index = index
         self.path = path
+        self.location = location
         # Each page's nodes as what follows the page's IRI in theirs ("", "/evidence/1#target", ...),
         # interned: most recur on every page, so the table costs pointers rather than strings.
         owned: dict[IRI, list[str]] = defaultdict(list)
@@ -218,6 +219,10 @@ class IndexStore(Store):
 
     def pages(self) -> list[IRI]:
         return self._pages
+
+    def reopen(self) -> None:
+        """Open the index again, for a process forked from the one that opened it."""
+        self.index = ox.Store.read_only(str(self.location))
 
     def values(self, subject: IRI, predicate: IRI) -> list[Term]:
         # Most questions are one property of a neighbour (its name, its type): asked of the index
@@ -316,7 +321,7 @@ def read_store(out_dir: Path | str) -> Store:
     index = open_index(out)
     if index is not None:
         # The index holds the dump and void.ttl (in {base}void) as read here, already parsed.
-        return IndexStore(base, index, out)
+        return IndexStore(base, index, out, index_path(out) / "store")
     quads = list(_quads(dump, IRI(dump.graph) if dump.graph else None))
     quads.extend((s, p, o, IRI(f"{base}void")) for s, p, o, _ in void)
     # A sorted store makes every page the same for the same build, whatever order the dump's

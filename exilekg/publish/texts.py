@@ -146,6 +146,11 @@ class TextLibrary:
             self._index = (by_hash, by_name)
         return self._index
 
+    def prepare(self) -> None:
+        """Hash the folder's files now (the first text asked for would)."""
+        if self.folder is not None:
+            self._lookup()
+
     def text(self, document_id: str, sha256: str | None) -> str | None:
         """The text of a document, or None when it is not found (or not the text the build used)."""
         if document_id in self._cache:
