@@ -206,11 +206,10 @@ class SiteWriter:
     def _records_in_graph(self) -> dict[IRI, list[IRI]]:
         if self._graph_records is None:
             found: dict[IRI, list[IRI]] = defaultdict(list)
-            for page in self.store.pages():
-                if self.store.owner(page) == page:
-                    for g in self.store.graphs_of(page):
-                        if g != page:
-                            found[g].append(page)
+            for page, graphs in self.store.page_graphs().items():
+                for g in graphs:
+                    if g != page:
+                        found[g].append(page)
             self._graph_records = {
                 g: sorted(records, key=lambda r: (self.model.segment(r), self.model.label(r), r))
                 for g, records in found.items()

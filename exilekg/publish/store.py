@@ -155,6 +155,10 @@ class Store(ABC):
         """``(subject, predicate)`` of every triple pointing at ``obj``, once each."""
         yield from dict.fromkeys((s, p) for s, p, _ in self.by_object.get(obj, ()))
 
+    def page_graphs(self) -> dict[IRI, set[IRI]]:
+        """The graphs each record's page IRI has statements in (the pages a graph's page lists)."""
+        return {page: set(self.graphs_of(page)) for page in self.pages() if self.owner(page) == page}
+
     def graphs_of(self, subject: IRI) -> list[IRI]:
         return list(dict.fromkeys(g for _, _, g in self.by_subject.get(subject, ())))
 
@@ -198,18 +202,20 @@ class IndexStore(Store):
         self.location = location
         # Each page's nodes as what follows the page's IRI in theirs ("", "/evidence/1#target", ...),
         # interned: most recur on every page, so the table costs pointers rather than strings.
-        owned: dict[IRI, list[str]] = defaultdict(list)
+        owned: dict[IRI, dict[str, None]] = defaultdict(dict)
+        self._page_graphs: dict[IRI, set[IRI]] = defaultdict(set)
         intern = sys.intern
         solutions = index.query(_SUBJECTS)
         assert isinstance(solutions, ox.QuerySolutions)
-        for row in solutions:
-            subject = row[0]
-            if not isinstance(subject, ox.NamedNode):
+        for subject, graph in solutions:
+            if not isinstance(subject, ox.NamedNode) or not isinstance(graph, ox.NamedNode):
                 raise _blank(path)
             value = subject.value
             owner = self.owner(value)
             if owner is not None:
-                owned[owner].append(intern(value[len(owner) :]))
+                owned[owner][intern(value[len(owner) :])] = None
+                if owner == value:
+                    self._page_graphs[owner].add(IRI(graph.value))
         self._owned = {page: tuple(sorted(tails)) for page, tails in owned.items()}
         self._pages = sorted(self._owned)
         self.by_subject = Lookup(fetch=self._subject_rows)
@@ -219,6 +225,9 @@ class IndexStore(Store):
 
     def pages(self) -> list[IRI]:
         return self._pages
+
+    def page_graphs(self) -> dict[IRI, set[IRI]]:
+        return dict(self._page_graphs)
 
     def reopen(self) -> None:
         """Open the index again, for a process forked from the one that opened it."""
@@ -268,7 +277,8 @@ class IndexStore(Store):
         return list(triples)
 
 
-_SUBJECTS = "SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_SUBJECTS = "SELECT DISTINCT ?s ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+"""Every subject with each graph it is in (none for the default graph, which a build has no triple in)."""
 
 
 def _blank(path: Path) -> PublishError:
