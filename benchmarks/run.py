@@ -432,6 +432,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--incremental", default="1m", help="sizes for the one-changed-record rebuild (default 1m)"
     )
+    parser.add_argument(
+        "--incremental-index",
+        default="",
+        help="sizes for the same rebuild with --index, the query index brought up to date (default none)",
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument(
         "--update",
@@ -497,6 +502,10 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(out, ignore_errors=True)
     for target in sizes(args.incremental):
         report["incremental"].append(incremental_row(work, corpus_for(work, target, args.seed), target))
+    for target in sizes(args.incremental_index):
+        report["incremental"].append(
+            incremental_row(work, corpus_for(work, target, args.seed), target, "index")
+        )
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(table(report))
@@ -528,27 +537,30 @@ def change_one_record(corpus: Path) -> str:
     return str(record.get("id"))
 
 
-def incremental_row(work: Path, corpus: Path, target: int) -> dict[str, Any]:
-    """A full build against a rebuild after one changed record, measured in the same run."""
+def incremental_row(work: Path, corpus: Path, target: int, *options: str) -> dict[str, Any]:
+    """A full build against a rebuild after one changed record, measured in the same run; both with
+    the build flags ``options`` (``index``: the query index too)."""
     copy = work / f"incremental-corpus-{target}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(corpus, copy)
     spliced, full = work / f"incremental-out-{target}", work / f"incremental-full-{target}"
     shutil.rmtree(spliced, ignore_errors=True)
-    say(f"[{target:,}] exilekg build --incremental (a full build that records its state)")
-    recording = run_child("build", str(copy), str(spliced), "", "incremental")
+    flags = "".join(f" --{option}" for option in options)
+    say(f"[{target:,}] exilekg build --incremental{flags} (a full build that records its state)")
+    recording = run_child("build", str(copy), str(spliced), "", "incremental", *options)
     changed = change_one_record(copy)
     load = [round(x, 2) for x in os.getloadavg()]
-    say(f"[{target:,}] one record changed ({changed}): exilekg build --incremental")
-    rebuild = run_child("build", str(copy), str(spliced), "", "incremental")
-    say(f"[{target:,}] the same corpus, a full build")
+    say(f"[{target:,}] one record changed ({changed}): exilekg build --incremental{flags}")
+    rebuild = run_child("build", str(copy), str(spliced), "", "incremental", *options)
+    say(f"[{target:,}] the same corpus, a full build{flags}")
     shutil.rmtree(full, ignore_errors=True)
-    baseline = run_child("build", str(copy), str(full), "")
+    baseline = run_child("build", str(copy), str(full), "", *options)
     names = [p.name for p in sorted(full.iterdir()) if p.is_file() and p.name != "exilekg.state.json"]
     identical = all((full / n).read_bytes() == (spliced / n).read_bytes() for n in names)
     mapped = re.search(r"incremental: (\d+) of (\d+) units mapped", rebuild["summary"])
     row = {
         "target": target,
+        "options": list(options),
         "triples": count_lines(full / "exilekg.nq"),
         "changed_record": changed,
         "load_average": load,
@@ -619,10 +631,11 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         )
         add(f"peak memory of the NT+NQ build at {large['target']:,} (MB)", large["exilekg"]["peak_mb"], 1024)
     for row in report.get("incremental", []):
-        add(f"one-record incremental rebuild / full build at {row['target']:,}", row["ratio"], 0.15)
+        flags = "".join(f" --{option}" for option in row.get("options", []))
+        add(f"one-record incremental rebuild / full build at {row['target']:,}{flags}", row["ratio"], 0.15)
         found.append(
             {
-                "target": f"incremental dumps at {row['target']:,} are the full build's bytes",
+                "target": f"incremental dumps at {row['target']:,}{flags} are the full build's bytes",
                 "value": row["identical"],
                 "limit": None,
                 "met": row["identical"],
@@ -660,13 +673,15 @@ def table(report: dict[str, Any]) -> str:
     if report.get("incremental"):
         lines += [
             "",
-            "| triples | full build | one changed record, --incremental | ratio | units mapped | same bytes "
-            "| load average |",
-            "|---:|---:|---:|---:|---:|---|---|",
+            "| triples | options | full build | one changed record, --incremental | ratio | units mapped "
+            "| same bytes | load average |",
+            "|---:|---|---:|---:|---:|---:|---|---|",
         ]
         for row in report["incremental"]:
+            options = " ".join(f"--{option}" for option in row.get("options", [])) or "-"
             lines.append(
-                f"| {row['triples']:,} | {row['full_seconds']:.2f} s | {row['incremental_seconds']:.2f} s "
+                f"| {row['triples']:,} | {options} | {row['full_seconds']:.2f} s "
+                f"| {row['incremental_seconds']:.2f} s "
                 f"| {row['ratio']} | {row['units_mapped']} of {row['units']} | {row['identical']} "
                 f"| {row['load_average']} |"
             )

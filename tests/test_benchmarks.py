@@ -60,6 +60,10 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
             "2k",
             "--stream",
             "1k,2k",
+            "--incremental",
+            "2k",
+            "--incremental-index",
+            "2k",
             "--work",
             str(tmp_path / "work"),
             "--json",
@@ -79,6 +83,9 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]
     assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
+    plain, indexed = report["incremental"]
+    assert plain["options"] == [] and indexed["options"] == ["index"]
+    assert plain["identical"] and indexed["identical"] and indexed["units_mapped"] == 1
     assert {t["met"] for t in report["targets"]} <= {True, False}
     assert "| triples |" in completed.stdout and "targets:" in completed.stdout
     assert report["machine"]["cores"] and report["machine"]["python"]
