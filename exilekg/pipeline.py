@@ -395,15 +395,7 @@ def _write(
         reporter.stage("describe")
         void_path = out / "void.ttl"
         describe_dataset(corpus, result, files.open(void_path))
-        state = None
-        if spliced is not None and splice is not None:
-            state = BuildState(
-                dict(splice[2]),
-                result.build_id,
-                {path.name: result.digests[fmt].size for fmt, path in outputs.items()},
-                spliced.units,
-                graph_digests(spliced.units, splice[2]),
-            )
+        state = _state(result, outputs, spliced, splice)
         made = None
         if index:
             since = (splice[0], state) if splice is not None and splice[0] is not None and state else None
@@ -419,6 +411,24 @@ def _write(
         if fmt not in outputs:
             (out / output_name(fmt)).unlink(missing_ok=True)
     return result
+
+
+def _state(
+    result: BuildResult,
+    outputs: dict[RdfFormat, Path],
+    spliced: Spliced | None,
+    splice: tuple[BuildState | None, str | None, dict[str, object]] | None,
+) -> BuildState | None:
+    """What an incremental build records for the next one; None for a build that is not one."""
+    if spliced is None or splice is None or result.build_id is None:
+        return None
+    return BuildState(
+        dict(splice[2]),
+        result.build_id,
+        {path.name: result.digests[fmt].size for fmt, path in outputs.items()},
+        spliced.units,
+        graph_digests(spliced.units, splice[2]),
+    )
 
 
 def _splice(
