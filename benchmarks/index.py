@@ -18,7 +18,6 @@ Both answers are compared: they must be identical. The rows are merged into ``--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -70,7 +69,7 @@ def an_organization(out: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, machine, sizes
+    from run import corpus_for, merge_rows, sizes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=sizes, default=[1_000_000], help="corpus size, e.g. 1m")
@@ -134,12 +133,7 @@ def main(argv: list[str] | None = None) -> None:
             f"query target < {limit} s: {'met' if row['query_index_s'] < limit else 'not met'}",
             flush=True,
         )
-    if args.json is not None:
-        report: dict[str, Any] = (
-            json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
-        )
-        report["index"] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    merge_rows(args.json, "index", rows)
 
 
 if __name__ == "__main__":

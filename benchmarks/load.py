@@ -19,7 +19,6 @@ into ``--json`` under ``load`` (the other rows of that file are kept).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import socket
 import subprocess
@@ -79,7 +78,7 @@ def serve(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, machine, sizes
+    from run import corpus_for, merge_rows, sizes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -141,12 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{served_quads:,} quads served, {bulk_quads:,} bulk-loaded",
             flush=True,
         )
-    if args.json is not None:
-        report: dict[str, Any] = (
-            json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
-        )
-        report["load"] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    merge_rows(args.json, "load", rows)
 
 
 if __name__ == "__main__":

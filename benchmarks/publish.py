@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -93,7 +92,7 @@ def site_digest(site: Path) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, machine, sizes
+    from run import corpus_for, merge_rows, sizes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -156,12 +155,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{row['dumps_peak_mb']:.0f} MB; the same bytes",
             flush=True,
         )
-    if args.json is not None:
-        report: dict[str, Any] = (
-            json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
-        )
-        report["publish"] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    merge_rows(args.json, "publish", rows)
 
 
 if __name__ == "__main__":

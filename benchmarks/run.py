@@ -403,6 +403,16 @@ def machine() -> dict[str, Any]:
     }
 
 
+def merge_rows(path: Path | None, section: str, rows: list[dict[str, Any]]) -> None:
+    """``rows`` into the results file at ``path`` under ``section``, with the command and the
+    machine; the file's other sections are kept (nothing without a path)."""
+    if path is None:
+        return
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    report[section] = {"command": " ".join(sys.argv), "machine": machine(), "rows": rows}
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 

@@ -55,8 +55,8 @@ T = TypeVar("T")
 
 class Lookup(Generic[T]):
     """Rows by node, each list in the store's order: held in a dict, or fetched from the query
-    index on demand and the most recent kept (what a page reads is mostly its own and its
-    neighbours' rows, so a publish from the index holds a few thousand lists, not the graph)."""
+    index on demand with the ``cached`` most recent kept (what a page reads is mostly its own and
+    its neighbours' rows, so a publish from the index holds that many lists, not the graph)."""
 
     def __init__(
         self,
