@@ -17,7 +17,6 @@ Both answers are compared: they must be identical. The rows are merged into ``--
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -69,14 +68,10 @@ def an_organization(out: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sizes
+    from run import corpus_for, merge_rows, sized_parser
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--triples", type=sizes, default=[1_000_000], help="corpus size, e.g. 1m")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"))
-    parser.add_argument("--seed", type=int, default=1)
+    parser = sized_parser(__doc__, "index", [1_000_000])
     parser.add_argument("--repeat", type=int, default=5, help="query runs per source")
-    parser.add_argument("--json", type=Path, help="merge the rows into this file under 'index'")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     for triples in args.triples:

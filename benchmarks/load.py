@@ -18,7 +18,6 @@ into ``--json`` under ``load`` (the other rows of that file are kept).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import socket
 import subprocess
@@ -78,16 +77,9 @@ def serve(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sizes
+    from run import corpus_for, merge_rows, sized_parser
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--triples", type=sizes, default=[100_000, 1_000_000], help="corpus sizes, e.g. 100k,1m"
-    )
-    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", type=Path, help="merge the rows into this file under 'load'")
-    args = parser.parse_args(argv)
+    args = sized_parser(__doc__, "load", [100_000, 1_000_000]).parse_args(argv)
     binary = shutil.which("oxigraph")
     if binary is None:
         raise SystemExit("the oxigraph command is needed: pip install oxigraph")

@@ -22,7 +22,6 @@ under ``publish`` (the other rows of that file are kept).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import shutil
 import subprocess
@@ -92,16 +91,9 @@ def site_digest(site: Path) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sizes
+    from run import corpus_for, merge_rows, sized_parser
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--triples", type=sizes, default=[100_000, 1_000_000], help="corpus sizes, e.g. 100k,1m"
-    )
-    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", type=Path, help="merge the rows into this file under 'publish'")
-    args = parser.parse_args(argv)
+    args = sized_parser(__doc__, "publish", [100_000, 1_000_000]).parse_args(argv)
     rows: list[dict[str, Any]] = []
     for triples in args.triples:
         corpus = corpus_for(args.work, triples, args.seed)

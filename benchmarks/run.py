@@ -403,6 +403,16 @@ def machine() -> dict[str, Any]:
     }
 
 
+def sized_parser(doc: str, section: str, default: list[int]) -> argparse.ArgumentParser:
+    """The options every size-driven benchmark script takes: sizes, work folder, seed, results file."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--triples", type=sizes, default=default, help="corpus sizes, e.g. 100k,1m")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/exilekg-bench"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help=f"merge the rows into this file under {section!r}")
+    return parser
+
+
 def merge_rows(path: Path | None, section: str, rows: list[dict[str, Any]]) -> None:
     """``rows`` into the results file at ``path`` under ``section``, with the command and the
     machine; the file's other sections are kept (nothing without a path)."""

@@ -137,18 +137,16 @@ def update_index(
         path, fmt, base, void_graph = void
         assert void_graph is not None
         gone, new = set(removed), set(added)
-        changed = [
-            *ox.parse("".join(sorted(gone - new)).encode("utf-8"), ox.RdfFormat.N_QUADS),
-            *ox.parse("".join(sorted(new - gone)).encode("utf-8"), ox.RdfFormat.N_QUADS),
-        ]
-        for quad in changed[: len(gone - new)]:
+        dropped = list(ox.parse("".join(sorted(gone - new)).encode("utf-8"), ox.RdfFormat.N_QUADS))
+        arrived = list(ox.parse("".join(sorted(new - gone)).encode("utf-8"), ox.RdfFormat.N_QUADS))
+        for quad in dropped:
             store.remove(quad)
-        store.extend(changed[len(gone - new) :])
+        store.extend(arrived)
         store.remove_graph(ox.NamedNode(void_graph))
         store.load(path=path, format=fmt, base_iri=base, to_graph=ox.NamedNode(void_graph))
         store.flush()
         shutil.copyfile(previous / KEYS_FILE, tmp / KEYS_FILE)
-        nodes = sorted({(str(q.graph_name), str(q.subject)) for q in changed})
+        nodes = sorted({(str(q.graph_name), str(q.subject)) for q in dropped + arrived})
         write_keys(store, tmp / KEYS_FILE, update=(nodes, f"<{void_graph}>"))
         del store
         (tmp / BUILD_ID_FILE).write_text(build_id + "\n", encoding="utf-8")
