@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -162,8 +163,9 @@ class AtomicFiles:
 
     Each :meth:`open` gives a text stream onto a temporary file beside its target; on
     :meth:`commit` all are flushed and synced first, and only then renamed over their
-    targets one after the other, so that a build killed at any moment leaves either the
-    old set of files or (but for a few microseconds of renames) the new one.
+    targets one after the other (earlier versions still linked aside, see :meth:`_link_aside`),
+    so that a build killed at any moment leaves either the old set of files or (but for the
+    microseconds of the renames themselves) the new one.
     """
 
     def __init__(self) -> None:
@@ -199,9 +201,35 @@ class AtomicFiles:
         mode = 0o666 & ~_umask()
         for _, tmp, _ in self.pending:
             tmp.chmod(mode)
-        for _, tmp, path in self.pending:
-            tmp.replace(path)
-        self.pending.clear()
+        asides = self._link_aside() if len(self.pending) > 1 else []
+        try:
+            for _, tmp, path in self.pending:
+                tmp.replace(path)
+            self.pending.clear()
+        finally:
+            for aside in asides:
+                aside.unlink(missing_ok=True)
+
+    def _link_aside(self) -> list[Path]:
+        """A second link to each earlier version, so that the renames only drop a name.
+
+        Renaming over a file's last link frees its blocks within the rename: about 12 ms for a
+        60 MB dump on ext4, so that the renames of a set of dumps took long enough for a kill to
+        land between them (a mixture of old and new files, seen about once in 150 kills near the
+        end of a build). With the old versions still linked, the renames take microseconds, and
+        the blocks are freed afterwards, when the set is already whole. The links are named as
+        temporary files, so a run killed before removing them leaves what :func:`remove_leftovers`
+        deletes. Where hard links are not possible, the renames simply free the blocks themselves.
+        """
+        asides: list[Path] = []
+        for _, _, path in self.pending:
+            aside = path.with_name(f".{path.name}.old.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            try:
+                os.link(path, aside, follow_symlinks=False)
+            except OSError:  # no earlier version, or no hard links on this file system
+                continue
+            asides.append(aside)
+        return asides
 
     def discard(self) -> None:
         for stream, tmp, _ in self.pending:

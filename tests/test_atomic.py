@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from exilekg.atomic import atomic_files, write_bytes, write_text
+from exilekg.atomic import atomic_files, remove_leftovers, write_bytes, write_text
 from exilekg.ingest import ingest
 
 
@@ -40,6 +40,38 @@ def test_a_failed_block_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
         raise RuntimeError("killed halfway")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nq"]
+
+
+def test_a_set_of_files_is_renamed_over_targets_that_are_still_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Renaming over a file's last link frees its blocks within the rename (milliseconds for a large
+    # dump), which widened the window in which a kill leaves a mixture of old and new files.
+    names = ["exilekg.ttl", "exilekg.nt", "void.ttl"]
+    for name in names:
+        (tmp_path / name).write_text(f"old {name}\n", encoding="utf-8")
+    links: dict[str, int] = {}
+    rename = Path.replace
+
+    def spy(self: Path, target: Path) -> Path:
+        links[target.name] = target.stat().st_nlink
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "replace", spy)
+    with atomic_files() as files:
+        for name in names:
+            files.open(tmp_path / name).write(f"new {name}\n")
+    assert links == dict.fromkeys(names, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # the second links are gone
+    assert all((tmp_path / n).read_text(encoding="utf-8") == f"new {n}\n" for n in names)
+
+
+def test_a_second_link_left_by_a_killed_commit_is_a_leftover(tmp_path: Path) -> None:
+    (tmp_path / "exilekg.nt").write_text("new\n", encoding="utf-8")
+    gone = 2**22 + 1  # above the default pid_max: no process has it
+    aside = tmp_path / f".exilekg.nt.old.{gone}.a1b2c3d4.tmp"
+    aside.write_text("old\n", encoding="utf-8")
+    assert remove_leftovers(tmp_path, ["exilekg.nt"]) == [aside]
 
 
 def test_ingested_documents_and_texts_are_readable_like_dumps(tmp_path: Path) -> None:

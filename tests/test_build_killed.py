@@ -86,36 +86,55 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return _outputs(out)
 
 
+def _stop_mid_write(build: subprocess.Popen[bytes], out: Path, delay: float) -> list[int] | None:
+    """Stop (SIGSTOP) ``build`` about ``delay`` seconds after its workers start: the workers alive
+    at that moment, or None when the build ended first or none was still writing.
+
+    Stopping the build before looking means it cannot finish between the look and the kill.
+    """
+    deadline = time.monotonic() + 120
+    while not _workers(out) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(delay)  # somewhere in the middle of writing
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(build.pid, signal.SIGSTOP)
+    if build.poll() is not None:
+        return None
+    return _workers(out) or None
+
+
 def test_a_killed_build_leaves_no_worker_and_the_next_build_no_temporary_file(
     corpus: Path, reference: dict[str, bytes], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     chance = random.Random(15)
     for round_ in range(ROUNDS):
-        build = subprocess.Popen(
-            _build_command(corpus, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while not (workers := _workers(out)) and build.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert workers, f"round {round_}: the build ended (or took too long) before any worker started"
-            time.sleep(chance.uniform(0, 0.5))  # somewhere in the middle of writing
-            workers = _workers(out) or workers
-            if round_ == 0:
-                # A worker may already have finished its part (a small Turtle file): it is not
-                # waited for, nor stopped, and is no survivor.
-                ready = time.monotonic() + 60
-                while not all(_reading(p) for p in workers if _alive(p)) and time.monotonic() < ready:
-                    time.sleep(0.01)
-                # Workers that cannot run when their build dies: only the kernel can end them, so
-                # this round fails for workers that merely notice their build is gone, and finish.
-                for pid in workers:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGSTOP)
-        finally:
-            build.send_signal(signal.SIGKILL)
-            build.wait()
+        delay = chance.uniform(0, 0.5)
+        workers = None
+        for _attempt in range(6):  # a build that ended, or whose workers had all ended, is tried again sooner
+            build = subprocess.Popen(
+                _build_command(corpus, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            try:
+                workers = _stop_mid_write(build, out, delay)
+                if workers is not None and round_ == 0:
+                    # A worker may already have finished its part (a small Turtle file): it is not
+                    # waited for, nor stopped, and is no survivor.
+                    ready = time.monotonic() + 60
+                    while not all(_reading(p) for p in workers if _alive(p)) and time.monotonic() < ready:
+                        time.sleep(0.01)
+                    # Workers that cannot run when their build dies: only the kernel can end them, so
+                    # this round fails for workers that merely notice their build is gone, and finish.
+                    for pid in workers:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGSTOP)
+            finally:
+                build.send_signal(signal.SIGKILL)
+                build.wait()
+            if workers is not None:
+                break
+            delay /= 4
+        assert workers, f"round {round_}: every build ended before it could be stopped with a worker writing"
         assert build.returncode == -signal.SIGKILL, "the build finished before it could be killed"
         deadline = time.monotonic() + WAIT
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:

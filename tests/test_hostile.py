@@ -773,7 +773,10 @@ def test_a_killed_build_leaves_the_previous_outputs_intact(tmp_path: Path) -> No
         dumps = {name: content for name, content in after.items() if not name.startswith(".")}
         leftovers = set(after) - set(dumps)
         assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers), leftovers
-        assert dumps in (before, new), "a killed build left a mixture of old and new outputs"
+        which = {
+            n: "old" if v == before.get(n) else "new" if v == new.get(n) else "?" for n, v in dumps.items()
+        }
+        assert dumps in (before, new), f"a killed build left a mixture of old and new outputs: {which}"
         before = dumps  # once the new outputs are in place, later kills must keep them
     assert killed >= 3, f"the build ({full:.1f} s) finished before most kills"
     # The next build clears what the killed ones left behind.
