@@ -9,8 +9,11 @@ from ``os.wait4``):
 - the baseline, ``oxigraph load --location DIR --file exilekg.nq``: the server's bulk loader writing
   its store directly, no HTTP;
 - ``exilekg load BUILD --endpoint URL``, into an ``oxigraph serve`` on 127.0.0.1 started empty for
-  the run: one named graph at a time over the Graph Store Protocol, each graph's triples counted
-  afterwards.
+  the run: the quads of many graphs a request to the server's bulk loader, each graph's triples
+  counted afterwards;
+- ``exilekg load BUILD --endpoint URL --replace`` of the same build into that server, and into
+  another one started empty: each graph's triples read, and only the difference written, in one
+  transaction (nothing, then everything).
 
 Both stores must hold the dump's quads (the served one also holds ``void.ttl``). The rows are merged
 into ``--json`` under ``load`` (the other rows of that file are kept).
@@ -107,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
         try:
             loaded = timed(exilekg("load", str(out), "--endpoint", url, "--quiet"))
             served_quads = count(url)
+            # Loading the same build again with --replace: every graph staged, then all swapped in.
+            replaced = timed(exilekg("load", str(out), "--endpoint", url, "--replace", "--quiet"))
+            replaced_quads = count(url)
         finally:
             server.terminate()
             server.wait()
@@ -114,8 +120,30 @@ def main(argv: list[str] | None = None) -> None:
             f"[{triples:,}] exilekg load over HTTP: {loaded['seconds']:.2f} s, {loaded['peak_mb']:.0f} MB",
             flush=True,
         )
-        if served_quads < bulk_quads:
-            raise SystemExit(f"the served store holds {served_quads} quads, the bulk-loaded one {bulk_quads}")
+        fresh_store = args.work / f"load-{triples}-replaced"
+        shutil.rmtree(fresh_store, ignore_errors=True)
+        server, url = serve(binary, fresh_store)
+        try:  # --replace into an empty store: everything written, as one transaction
+            first = timed(exilekg("load", str(out), "--endpoint", url, "--replace", "--quiet"))
+            first_quads = count(url)
+        finally:
+            server.terminate()
+            server.wait()
+        print(
+            f"[{triples:,}] exilekg load --replace into an empty store: {first['seconds']:.2f} s, "
+            f"{first['peak_mb']:.0f} MB",
+            flush=True,
+        )
+        print(
+            f"[{triples:,}] exilekg load --replace of the same build: {replaced['seconds']:.2f} s, "
+            f"{replaced['peak_mb']:.0f} MB",
+            flush=True,
+        )
+        if served_quads < bulk_quads or replaced_quads != served_quads or first_quads != served_quads:
+            raise SystemExit(
+                f"the served store holds {served_quads} quads ({replaced_quads} after --replace, "
+                f"{first_quads} replaced into an empty store), the bulk-loaded one {bulk_quads}"
+            )
         row = {
             "triples": triples,
             "dump_quads": bulk_quads,
@@ -125,6 +153,12 @@ def main(argv: list[str] | None = None) -> None:
             "exilekg_load_s": loaded["seconds"],
             "exilekg_load_peak_mb": loaded["peak_mb"],
             "ratio": round(loaded["seconds"] / bulk["seconds"], 2),
+            "exilekg_replace_empty_s": first["seconds"],
+            "exilekg_replace_empty_peak_mb": first["peak_mb"],
+            "replace_empty_ratio": round(first["seconds"] / bulk["seconds"], 2),
+            "exilekg_replace_s": replaced["seconds"],
+            "exilekg_replace_peak_mb": replaced["peak_mb"],
+            "replace_ratio": round(replaced["seconds"] / bulk["seconds"], 2),
         }
         rows.append(row)
         print(

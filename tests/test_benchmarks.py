@@ -156,4 +156,4 @@ def test_load_benchmark_loads_both_stores_in_full(tmp_path: Path) -> None:
     )
     (row,) = json.loads(out.read_text(encoding="utf-8"))["load"]["rows"]
     assert row["dump_quads"] > 1_000 and row["served_quads"] >= row["dump_quads"]
-    assert row["oxigraph_load_s"] > 0 and row["exilekg_load_s"] > 0
+    assert row["oxigraph_load_s"] > 0 and row["exilekg_load_s"] > 0 and row["exilekg_replace_s"] > 0

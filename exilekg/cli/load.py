@@ -35,7 +35,10 @@ __all__ = ["load_command"]
 )
 @auth_options
 @click.option(
-    "--chunk", default=5000, show_default=True, type=click.IntRange(min=1), help="Triples per request."
+    "--chunk",
+    type=click.IntRange(min=1),
+    help="Triples per request [default: 5000 of one graph; 100000 of many graphs to an Oxigraph "
+    "server's bulk loader].",
 )
 @click.option(
     "--timeout",
@@ -61,13 +64,14 @@ def load_command(
     user: str | None,
     password: str | None,
     scheme: str,
-    chunk: int,
+    chunk: int | None,
     timeout: float,
     stale_after: float,
     quiet: bool,
 ) -> None:
     """Load SOURCE (an output folder or a dump file) into the store at --endpoint, one named graph
-    at a time with the Graph Store Protocol, and check each graph's triple count afterwards."""
+    at a time with the Graph Store Protocol (to an Oxigraph server, many graphs a request to its
+    bulk loader), and check each graph's triple count afterwards."""
     auth = auth_from(user, password, scheme)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=1, label="loading", file=sys.stderr if show else None) as bar:

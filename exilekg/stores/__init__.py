@@ -2,7 +2,8 @@
 
 Only the standard protocols are spoken: the Graph Store HTTP Protocol to send
 triples (one request series per named graph, since stores such as Virtuoso take
-no N-Quads there) and SPARQL over HTTP to count and to swap graphs. Store quirks
+no N-Quads there; to Oxigraph, the N-Quads of many graphs a request to its dataset
+endpoint) and SPARQL over HTTP to count and to swap graphs. Store quirks
 handled here: Virtuoso hangs on POSTed ``application/sparql-query`` (queries go
 as GET or form POST), answers counts as ``typed-literal``, keeps its Graph Store
 endpoint at ``/sparql-graph-crud`` (``-auth`` with digest authentication, and
@@ -14,7 +15,9 @@ Oxigraph's endpoints are ``/query``, ``/update`` and ``/store``.
 was last loaded into the store: the store keeps, in a graph of its own, each loaded graph's digest
 (from the build's ``exilekg.state.json``), replaced in the same request as the graphs.
 
-``replace=True`` is all or nothing, even if the client dies: every graph is first
+``replace=True`` is all or nothing, even if the client dies. On Oxigraph, only the difference
+between the graphs in the store and the build is written, in one request
+(:mod:`~exilekg.stores.difference`). Otherwise every graph is first
 loaded into a staging graph and counted; only when all staged graphs are complete
 do they replace their targets, all in one SPARQL Update request (``MOVE`` after
 ``MOVE``, joined by ``;``), which the store applies as a whole or not at all. Staging
@@ -23,8 +26,9 @@ that a later load (or :func:`cleanup`) can tell leftovers of a dead load (older 
 ``stale_after``, or made on this machine by a process that is gone) from the live
 staging graphs of a load running beside it.
 
-The package's parts: :mod:`~exilekg.stores.loading` loads dumps; :mod:`~exilekg.stores.staging`
-names staging graphs and cleans them up; :mod:`~exilekg.stores.client` speaks to the store.
+The package's parts: :mod:`~exilekg.stores.loading` loads dumps; :mod:`~exilekg.stores.difference`
+replaces graphs by their difference; :mod:`~exilekg.stores.staging` names staging graphs and cleans
+them up; :mod:`~exilekg.stores.client` speaks to the store.
 """
 
 from __future__ import annotations
