@@ -79,6 +79,27 @@ def serve(binary: str, location: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("oxigraph serve did not answer within 60 s")
 
 
+def served(
+    binary: str, location: Path, build: Path, loads: list[list[str] | None]
+) -> list[tuple[dict[str, Any], int]]:
+    """Start ``oxigraph serve`` on ``location``; for each of ``loads``, ``exilekg load BUILD`` with
+    those options timed (None: nothing run) and the quads the server then holds; then stop it."""
+    server, url = serve(binary, location)
+    results: list[tuple[dict[str, Any], int]] = []
+    try:
+        for options in loads:
+            command = (
+                None
+                if options is None
+                else exilekg("load", str(build), "--endpoint", url, *options, "--quiet")
+            )
+            results.append(({} if command is None else timed(command), count(url)))
+    finally:
+        server.terminate()
+        server.wait()
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     from run import corpus_for, merge_rows, sized_parser
 
@@ -100,35 +121,19 @@ def main(argv: list[str] | None = None) -> None:
             f"[{triples:,}] oxigraph load --file: {bulk['seconds']:.2f} s, {bulk['peak_mb']:.0f} MB",
             flush=True,
         )
-        server, url = serve(binary, bulk_store)
-        try:
-            bulk_quads = count(url)
-        finally:
-            server.terminate()
-            server.wait()
-        server, url = serve(binary, served_store)
-        try:
-            loaded = timed(exilekg("load", str(out), "--endpoint", url, "--quiet"))
-            served_quads = count(url)
-            # Loading the same build again with --replace: every graph staged, then all swapped in.
-            replaced = timed(exilekg("load", str(out), "--endpoint", url, "--replace", "--quiet"))
-            replaced_quads = count(url)
-        finally:
-            server.terminate()
-            server.wait()
+        ((_, bulk_quads),) = served(binary, bulk_store, out, [None])
+        # Into a server started empty: a load; then the same build again with --replace (nothing to
+        # write). Into another one started empty: --replace (everything written, as one transaction).
+        (loaded, served_quads), (replaced, replaced_quads) = served(
+            binary, served_store, out, [[], ["--replace"]]
+        )
         print(
             f"[{triples:,}] exilekg load over HTTP: {loaded['seconds']:.2f} s, {loaded['peak_mb']:.0f} MB",
             flush=True,
         )
         fresh_store = args.work / f"load-{triples}-replaced"
         shutil.rmtree(fresh_store, ignore_errors=True)
-        server, url = serve(binary, fresh_store)
-        try:  # --replace into an empty store: everything written, as one transaction
-            first = timed(exilekg("load", str(out), "--endpoint", url, "--replace", "--quiet"))
-            first_quads = count(url)
-        finally:
-            server.terminate()
-            server.wait()
+        ((first, first_quads),) = served(binary, fresh_store, out, [["--replace"]])
         print(
             f"[{triples:,}] exilekg load --replace into an empty store: {first['seconds']:.2f} s, "
             f"{first['peak_mb']:.0f} MB",
