@@ -112,14 +112,16 @@ class _Client:
             )
         return url
 
-    def select(self, query: str) -> list[dict[str, Any]]:
+    def _query(self, query: str, accept: str) -> requests.Response:
         # A long query (counts of many graphs) goes as a form POST, which both Oxigraph and
         # Virtuoso read, rather than in a URL longer than a server or proxy may take.
-        accept = {"Accept": "application/sparql-results+json"}
+        headers = {"Accept": accept}
         if len(query) > _LONG_QUERY:
-            response = self.send("POST", self.endpoint.query_url, data={"query": query}, headers=accept)
-        else:
-            response = self.send("GET", self.endpoint.query_url, params={"query": query}, headers=accept)
+            return self.send("POST", self.endpoint.query_url, data={"query": query}, headers=headers)
+        return self.send("GET", self.endpoint.query_url, params={"query": query}, headers=headers)
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        response = self._query(query, "application/sparql-results+json")
         try:
             bindings: list[dict[str, Any]] = response.json()["results"]["bindings"]
         except (ValueError, KeyError) as exc:
@@ -153,10 +155,7 @@ class _Client:
 
     def select_tsv(self, query: str) -> bytes:
         """A SELECT query's answer as SPARQL TSV, whose terms are written as in N-Triples."""
-        accept = {"Accept": "text/tab-separated-values"}
-        if len(query) > _LONG_QUERY:
-            return self.send("POST", self.endpoint.query_url, data={"query": query}, headers=accept).content
-        return self.send("GET", self.endpoint.query_url, params={"query": query}, headers=accept).content
+        return self._query(query, "text/tab-separated-values").content
 
     def post_quads(self, body: str | Iterable[bytes], *, transaction: bool = False) -> None:
         """N-Quads into Oxigraph's dataset endpoint: as one transaction, or with its bulk loader
