@@ -90,6 +90,14 @@ def child_build(corpus: str, out: str, formats: list[str], *extra: str) -> dict[
 
     timer = _StageTimer()
     cli_build._progress = lambda quiet: timer  # type: ignore[assignment]
+    results: list[Any] = []
+    library_build = cli_build.build
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        results.append(library_build(*args, **kwargs))
+        return results[-1]
+
+    cli_build.build = recorded  # type: ignore[assignment]
     args = ["build", corpus, "--out", out, "--quiet", *[a for f in formats for a in ("--format", f)], *extra]
     said = io.StringIO()
     with contextlib.redirect_stdout(said):
@@ -99,6 +107,8 @@ def child_build(corpus: str, out: str, formats: list[str], *extra: str) -> dict[
         "main_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "prefixes": PREFIXES,  # for the workers measured again on the build's text
         "summary": said.getvalue().strip(),
+        "workers": results[-1].workers,
+        "unsharded": results[-1].unsharded,
     }
 
 
@@ -284,14 +294,73 @@ CHILDREN = {"build": child_build, "floor": child_floor, "rdflib": child_rdflib, 
 # -- the parent -----------------------------------------------------------------------------------
 
 
+class TreeMemory:
+    """The largest proportional set size (PSS) of a process and all its descendants together,
+    sampled every :data:`SAMPLE_SECONDS` while it runs (Linux).
+
+    PSS counts a page shared by several processes (a forked worker's copy-on-write view of the
+    build's corpus) once in all, where adding up each process's RSS would count it in every one.
+    """
+
+    SAMPLE_SECONDS = 0.02
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[-1].split()[1])
+        tree, grown = {self.pid}, True
+        while grown:
+            more = {pid for pid, parent in parents.items() if parent in tree and pid not in tree}
+            tree |= more
+            grown = bool(more)
+        return sorted(tree)
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="utf-8").splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _run(self) -> None:
+        while not self.done.wait(self.SAMPLE_SECONDS):
+            self.peak_kb = max(self.peak_kb, sum(self._pss_kb(pid) for pid in self._tree()))
+
+    def stop(self) -> float | None:
+        """The peak in MB, or None where it could not be sampled."""
+        self.done.set()
+        self.thread.join()
+        return round(self.peak_kb / 1024, 1) if self.peak_kb else None
+
+
 def run_child(kind: str, *args: str, timeout: float | None = None) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter: its JSON answer, wall time and peak RSS."""
+    """Run one measurement in a fresh interpreter: its JSON answer, wall time, peak RSS, and the
+    sampled peak PSS of its process tree (``tree_pss_peak_mb``)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+    memory = TreeMemory(process.pid) if Path("/proc/self/smaps_rollup").exists() else None
     assert process.stdout is not None
     output = process.stdout.read()
+    tree_peak = memory.stop() if memory is not None else None
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -300,13 +369,15 @@ def run_child(kind: str, *args: str, timeout: float | None = None) -> dict[str, 
     answer: dict[str, Any] = json.loads(output.decode("utf-8").strip().splitlines()[-1])
     answer["wall_seconds"] = round(wall, 3)
     answer["peak_mb"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    answer["tree_pss_peak_mb"] = tree_peak
     return answer
 
 
-def measured_build(corpus: Path, out: Path, formats: str) -> dict[str, Any]:
-    """``exilekg build`` of ``corpus`` into a fresh ``out`` (``formats``: comma-separated, empty for all)."""
+def measured_build(corpus: Path, out: Path, formats: str, *flags: str) -> dict[str, Any]:
+    """``exilekg build`` of ``corpus`` into a fresh ``out`` (``formats``: comma-separated, empty for all;
+    ``flags``: build options without their dashes, such as ``workers=1``)."""
     shutil.rmtree(out, ignore_errors=True)
-    build = run_child("build", str(corpus), str(out), formats)
+    build = run_child("build", str(corpus), str(out), formats, *flags)
     build["triples"] = count_lines(out / "exilekg.nq")
     # wait4 gives the largest process of the tree, not the sum: the peak reported is the build's
     # own plus that of the largest worker for each Turtle or TriG output, as if all peaked at once.
@@ -316,6 +387,10 @@ def measured_build(corpus: Path, out: Path, formats: str) -> dict[str, Any]:
     if conversions:
         build["worker_peak_mb"] = worker_peak(out, prefixes)
         build["peak_mb"] = round(build["main_peak_mb"] + conversions * build["worker_peak_mb"], 1)
+    # A build mapped in worker processes has more than its Turtle and TriG workers: the sampled
+    # peak of the whole tree counts them all (each shared page once); the larger figure is kept.
+    if build.get("tree_pss_peak_mb"):
+        build["peak_mb"] = max(build["peak_mb"], build["tree_pss_peak_mb"])
     return build
 
 
@@ -507,6 +582,15 @@ def main(argv: list[str] | None = None) -> None:
             "floor": floor,
             "parsed_back": verify["counts"],
         }
+        if build.get("workers", 1) > 1:
+            say(f"[{target:,}] exilekg build --workers 1, every format")
+            alone = measured_build(corpus, work / f"out-alone-{target}", "", "workers=1")
+            same = all(
+                (out / name).read_bytes() == (work / f"out-alone-{target}" / name).read_bytes()
+                for name in sorted(p.name for p in out.iterdir() if p.is_file())
+            )
+            row["one_process"] = {**alone, "same_bytes": same}
+            shutil.rmtree(work / f"out-alone-{target}", ignore_errors=True)
         if not args.no_rdflib:
             say(f"[{target:,}] rdflib Graph.add + Turtle + N-Quads + pyld compact")
             row["rdflib_pyld"] = run_child("rdflib", str(out / "exilekg.nq"), str(work / f"rdflib-{target}"))
@@ -620,6 +704,26 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
                 smaller_is_better=False,
             )
         add(f"peak memory of the full build at {big['target']:,} (MB)", big["exilekg"]["peak_mb"], 600)
+        add(
+            f"full build / floor at {big['target']:,}, on every core",
+            _ratio(build, big["floor"]["seconds"]),
+            4,
+        )
+        add(
+            f"peak memory of the full build at {big['target']:,}, workers included (MB)",
+            big["exilekg"]["peak_mb"],
+            577,
+        )
+        if "one_process" in big:
+            add(
+                f"split build / one process at {big['target']:,}",
+                _ratio(build, big["one_process"]["wall_seconds"]),
+                1.0,
+            )
+            add(f"split build's dumps the bytes of one process at {big['target']:,}", None, 0)
+            found[-1].update(
+                value=big["one_process"]["same_bytes"], limit=None, met=big["one_process"]["same_bytes"]
+            )
         validate = big["exilekg"]["stages"].get("validate")
         add(f"validation / full build at {big['target']:,}", _ratio(validate, build), 0.2)
         counts = big["parsed_back"]
@@ -683,6 +787,21 @@ def table(report: dict[str, Any]) -> str:
             f"| {_fmt_seconds(rdf)} s | {_ratio(rdf, build) or '-'}x "
             f"| {_fmt_seconds(validate)} s | {_ratio(validate, build)} |"
         )
+    split = [row for row in report["full"] if row.get("one_process")]
+    if split:
+        lines += [
+            "",
+            "| triples | mapping processes | build | peak (tree PSS) | one process | peak | one / split "
+            "| same bytes |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in split:
+            build, alone = row["exilekg"], row["one_process"]
+            lines.append(
+                f"| {row['triples']:,} | {build['workers']} | {build['wall_seconds']:.2f} s "
+                f"| {build['peak_mb']:.0f} MB | {alone['wall_seconds']:.2f} s | {alone['peak_mb']:.0f} MB "
+                f"| {_ratio(alone['wall_seconds'], build['wall_seconds'])}x | {alone['same_bytes']} |"
+            )
     if report["stream"]:
         lines += ["", "| triples | exilekg build, N-Triples + N-Quads only | peak RSS |", "|---:|---:|---:|"]
         for row in report["stream"]:

@@ -50,9 +50,11 @@ from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_file
 from exilekg.map import map_corpus
 from exilekg.progress import Progress, StageCallback, as_progress
+from exilekg.sharded import Unshardable, worker_count, write_sharded
 from exilekg.terms import RDF, Quad
 from exilekg.validation import ValidationReport, validate
 from exilekg.writers import BATCH, QuadSink, WriterEngine, to_dataset
+from exilekg.writers.oxigraph import Conversion
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
 
@@ -102,6 +104,10 @@ class BuildResult:
     reuse: Reuse | None = None
     """With ``incremental=True``: whether the build reused the previous one, and if not why
     (see :mod:`exilekg.incremental`)."""
+    workers: int = 1
+    """The processes that mapped the corpus: 1 when the build's own did (see :mod:`exilekg.sharded`)."""
+    unsharded: str | None = None
+    """Why a build asked to map in several processes mapped in one, if it did."""
 
     def summary(self) -> str:
         text = (
@@ -199,6 +205,7 @@ def build(
     index: bool = False,
     require_texts: bool = False,
     incremental: bool = False,
+    workers: int | None = None,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
@@ -229,6 +236,12 @@ def build(
     ones: the outputs are the same bytes a full build writes (see :mod:`exilekg.incremental`).
     When it cannot reuse the previous build (changed options or code, no or damaged state, other
     outputs in the folder) it makes a full one; :attr:`BuildResult.reuse` says which, and why.
+
+    ``workers`` processes map, check and format the corpus, a range of its documents and records
+    each, for the same bytes (see :mod:`exilekg.sharded`): by default one per core once the corpus
+    is large, else the build's own process; ``workers=1`` keeps it there. A corpus whose split could
+    change the outputs is built in one process (:attr:`BuildResult.unsharded` says why).
+    Incremental builds and the rdflib engine map in one process.
     """
     reporter = as_progress(progress)
     try:
@@ -245,6 +258,7 @@ def build(
                 index,
                 require_texts,
                 incremental,
+                workers,
             )
     finally:
         reporter.finish()
@@ -262,6 +276,7 @@ def _build(
     index: bool,
     require_texts: bool,
     incremental: bool,
+    workers: int | None,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
@@ -282,7 +297,13 @@ def _build(
         if incremental:
             result = _write_incremental(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
         else:
-            result = _write(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
+            count = worker_count(workers, corpus) if engine is WriterEngine.FAST else 1
+            args = (corpus, report, out, wanted, reporter, engine, jsonld_context, index)
+            try:
+                result = _write(*args, None, count)
+            except Unshardable as exc:
+                result = _write(*args)
+                result.unsharded = str(exc)
             (out / STATE_NAME).unlink(missing_ok=True)  # it describes an earlier build's outputs
     except OSError as exc:
         raise OutputError.from_os_error(exc) from exc
@@ -357,6 +378,7 @@ def _write(
     jsonld_context: str | None,
     index: bool,
     splice: tuple[BuildState | None, str | None, dict[str, object]] | None = None,
+    workers: int = 1,
 ) -> BuildResult:
     _remove_leftovers(out)
     outputs: dict[RdfFormat, Path] = {}
@@ -380,14 +402,17 @@ def _write(
             seconds=0.0,
         )
         spliced: Spliced | None = None
+        known: dict[RdfFormat, OutputDigest] = {}
         if splice is not None:
             written = {fmt: files.written(path) for fmt, path in outputs.items()}
             spliced = _splice(corpus, report, out, streams, written, splice, jsonld_context, reporter, result)
+            known = spliced.digests
         else:
-            _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
+            sinks = {fmt: (streams[fmt], files.written(path)) for fmt, path in outputs.items()}
+            args = (corpus, report, out, sinks, reporter, engine, jsonld_context, result, workers)
+            known = _write_whole(*args)
         # The manifest: each dump's digest, read back from its temporary file before the rename
-        # (or taken as it was written, by a spliced build).
-        known = spliced.digests if spliced is not None else {}
+        # (or taken as it was written, by a spliced or split build).
         result.digests = {
             fmt: known.get(fmt) or digest_file(files.written(path)) for fmt, path in outputs.items()
         }
@@ -488,6 +513,54 @@ def _write_streams(
         sink.close(reporter)
     result.triples, result.quads, result.subjects = sink.triples, sink.quads, counter.subjects
     result.classes, result.graphs = counter.classes, counter.graphs
+
+
+def _write_whole(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    reporter: Progress,
+    engine: WriterEngine,
+    jsonld_context: str | None,
+    result: BuildResult,
+    workers: int,
+) -> dict[RdfFormat, OutputDigest]:
+    """Every output of a build that is not spliced, in ``workers`` processes or in this one; the
+    digests of the dumps written here (none when read back afterwards)."""
+    if workers > 1:
+        return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, result, workers)
+    streams = {fmt: stream for fmt, (stream, _) in outputs.items()}
+    _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
+    return {}
+
+
+def _write_sharded(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    reporter: Progress,
+    jsonld_context: str | None,
+    result: BuildResult,
+    workers: int,
+) -> dict[RdfFormat, OutputDigest]:
+    """Every output, mapped in ``workers`` processes; the digests of those written here."""
+    conversions: dict[RdfFormat, Conversion] = {
+        fmt: Conversion(outputs[fmt][0], fmt, out)
+        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
+        if fmt in outputs
+    }
+    lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
+    try:
+        sharded = write_sharded(corpus, report, lines, conversions, workers, jsonld_context, reporter, out)
+    except BaseException:
+        for conversion in conversions.values():
+            conversion.abort()  # no worker outlives a failed build
+        raise
+    result.triples, result.quads, result.subjects = sharded.triples, sharded.quads, sharded.subjects
+    result.classes, result.graphs, result.workers = sharded.classes, sharded.graphs, sharded.workers
+    return sharded.digests
 
 
 def _make_index(

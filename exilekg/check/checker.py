@@ -38,7 +38,7 @@ from exilekg.check.violations import (
 from exilekg.check.vocabulary import Vocabulary, read_vocabulary
 from exilekg.terms import RDF, Literal, Quad
 
-__all__ = ["Checker"]
+__all__ = ["Checker", "OpenChecks"]
 
 _TERM_NAME = re.compile(r"[A-Za-z0-9_]+")
 """A term's local name; an IRI of the namespaces with any other is not a term."""
@@ -112,6 +112,20 @@ _Item = TypeVar("_Item", Quad, Triple)
 
 _FOREIGN_WINDOW = 4096
 """How many nodes with only foreign types :class:`Checker` remembers (up to twice as many)."""
+
+
+@dataclass
+class OpenChecks:
+    """What a checker that saw one part of a stream leaves for the end: picklable, so that the
+    parts of a stream can be checked in several processes and judged together
+    (:meth:`Checker.open_checks`, :meth:`Checker.judge`)."""
+
+    settled: bool
+    """Whether the part broke the vocabularies already (an unknown term, an ill-typed literal...)."""
+    domains: dict[Node, list[str]]
+    ranges: dict[Node, set[tuple[str, Node]]]
+    types: dict[Node, frozenset[str]]
+    """Every node the part gave a known type, with its types."""
 
 
 class Checker:
@@ -451,6 +465,45 @@ class Checker:
     def warnings(self) -> list[Violation]:
         """What :attr:`lenient` let stand (text where an entity is expected), sorted."""
         return sorted(set(self._warned))
+
+    def open_checks(self) -> OpenChecks:
+        """What this checker leaves to judge once the other parts of the stream are seen."""
+        return OpenChecks(
+            bool(self._found),
+            {s: list(p) for s, p in self._open_domains.items()},
+            {o: set(uses) for o, uses in self._open_ranges.items()},
+            {node: typeset.types for node, typeset in self._types.items()},
+        )
+
+    @classmethod
+    def judge(cls, parts: Iterable[OpenChecks], vocabulary: Vocabulary | None = None) -> bool:
+        """Whether the stream whose consecutive parts left ``parts`` breaks its vocabularies.
+
+        The verdict is the one checker would reach on the whole stream: a check a part passed
+        as it went stays passed (a part knows no more types than the whole stream by then, and
+        types only grow), and every check a part left open is judged here with the types all
+        the parts gave. Only the verdict: the messages name the first subject each part saw a
+        term on, so a caller that must report the violations checks the whole stream again.
+        """
+        judge = cls(vocabulary)
+        types: dict[Node, frozenset[str]] = {}
+        for part in parts:
+            if part.settled:
+                return True
+            for node, given in part.types.items():
+                known = types.get(node)
+                types[node] = given if known is None else known | given
+            for subject, predicates in part.domains.items():
+                for predicate in predicates:
+                    judge._keep_domain(subject, predicate)
+            for obj, uses in part.ranges.items():
+                judge._open_ranges.setdefault(obj, set()).update(uses)
+        open_predicates = {p for ps in judge._open_domains.values() for p in ps}
+        open_predicates.update(p for uses in judge._open_ranges.values() for p, _ in uses)
+        for predicate in open_predicates:
+            judge._rules[predicate] = judge._make_rule(predicate)
+        judge._types = {node: judge._typeset(given) for node, given in types.items()}
+        return bool(judge.violations())
 
     def violations(self) -> list[Violation]:
         """Every violation, sorted; the domain and range checks left open are judged here."""

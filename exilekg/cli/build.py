@@ -163,6 +163,14 @@ def _progress(quiet: bool) -> Progress | None:
     "into --out, and splice the rest from its dumps (same bytes as a full build; exilekg.state.json "
     "records what each piece was made from). Falls back to a full build, saying why.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that map, check and format the corpus, a range of documents and records each "
+    "(same bytes as one process). Default: one per core once the corpus is large (some 700,000 "
+    "triples), else 1.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 @read_options
 def build_command(
@@ -174,6 +182,7 @@ def build_command(
     index: bool,
     require_texts: bool,
     incremental: bool,
+    workers: int | None,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:
@@ -193,7 +202,10 @@ def build_command(
         index=index,
         require_texts=require_texts,
         incremental=incremental,
+        workers=workers,
     )
+    if result.unsharded is not None:
+        click.echo(f"mapped in one process: {result.unsharded}", err=True)
     for line in result.left_out:
         click.echo(f"left out of the graph: {line}", err=True)
     if result.left_out:

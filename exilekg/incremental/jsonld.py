@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import mmap
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 import orjson
@@ -15,11 +16,33 @@ from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 
-__all__ = ["fresh_nodes", "write_jsonld"]
+__all__ = ["fresh_nodes", "node_texts", "write_jsonld"]
 
 _INDENT = b"\n    "
 _NODE_INDENT = b"\n        "
 _NODE_SEPARATOR = b",\n        "
+
+
+def node_texts(
+    quads: Sequence[Quad], check: _OutputCheck, context: str | None
+) -> Iterator[tuple[str, str, bytes]]:
+    """Each node object the quads make, checked against the output schemas, as its graph, its
+    subject and its text laid out as :func:`write_jsonld` places it."""
+    grouped = Grouped()
+    grouped.add_many(quads)
+    for g, subjects in grouped.graphs.items():
+        for s, props in subjects.items():
+            node = _node(s, props)
+            if not check.ok([node]):
+                raise_for_output(
+                    {"@context": context_value(context), "@graph": [{"@id": str(g), "@graph": [node]}]}
+                )
+                raise SerializationError("the JSON-LD to write breaks its output schemas")
+            try:
+                text = orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", _NODE_INDENT)
+            except orjson.JSONEncodeError as exc:
+                raise SerializationError(f"JSON-LD cannot hold a value of graph <{g}>: {exc}") from exc
+            yield str(g), str(s), text
 
 
 def fresh_nodes(
@@ -31,42 +54,30 @@ def fresh_nodes(
     check: _OutputCheck,
     context: str | None,
 ) -> None:
-    grouped = Grouped()
-    grouped.add_many(quads)
-    for g, subjects in grouped.graphs.items():
-        for s, props in subjects.items():
-            key = (str(g), str(s))
-            if key in seen:
-                raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
-            seen.add(key)
-            node = _node(s, props)
-            if not check.ok([node]):
-                raise_for_output(
-                    {"@context": context_value(context), "@graph": [{"@id": str(g), "@graph": [node]}]}
-                )
-                raise SerializationError("the JSON-LD to write breaks its output schemas")
-            try:
-                text = orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", _NODE_INDENT)
-            except orjson.JSONEncodeError as exc:
-                raise SerializationError(f"JSON-LD cannot hold a value of graph <{g}>: {exc}") from exc
-            start = len(fresh)
-            fresh += text
-            nodes.setdefault(key[0], []).append((key[1], True, start, len(text)))
-            state.nodes.append((key[0], key[1], start, -len(text) - 1))  # placed once written
+    for g, s, text in node_texts(quads, check, context):
+        key = (g, s)
+        if key in seen:
+            raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
+        seen.add(key)
+        start = len(fresh)
+        fresh += text
+        nodes.setdefault(g, []).append((s, True, start, len(text)))
+        state.nodes.append((g, s, start, -len(text) - 1))  # placed once written
 
 
 def write_jsonld(
     stream: IO[str],
     nodes: dict[str, list[tuple[str, bool, int, int]]],
-    fresh: bytearray,
-    old: OldDumps,
+    fresh: bytearray | bytes | mmap.mmap,
+    old: OldDumps | None,
     units: dict[str, UnitState],
     context: str | None,
 ) -> OutputDigest:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
     written: graphs sorted, each graph's nodes sorted by ``@id``."""
     target = BinaryOut(stream)
-    previous = old.data("exilekg.jsonld") if any(not f for v in nodes.values() for _, f, _, _ in v) else b""
+    copies = any(not f for v in nodes.values() for _, f, _, _ in v)
+    previous = old.data("exilekg.jsonld") if copies and old is not None else b""
     placed: dict[tuple[str, str], tuple[int, int]] = {}
     header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
     target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')

@@ -31,7 +31,7 @@ from exilekg.writers.jsonld import _OutputCheck
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
 
-__all__ = ["Spliced", "write_spliced"]
+__all__ = ["Spliced", "count_subjects", "write_spliced"]
 
 
 class _OneDocument(Mapping[str, MentionList]):
@@ -235,7 +235,7 @@ class _UnitWriter:
             [],
             dict(Counter(str(q[3]) for q in quads)),
             dict(Counter(str(q[2]) for q in quads if q[1] == rdf_type)),
-            _subjects(quads, self.base),
+            count_subjects(quads, self.base),
             len(quads),
             len(quads) - len(repeats),
             _runs(list(map(_SUBJECT, quads))),
@@ -320,7 +320,7 @@ class _Totals:
         self.triples += state.triples
 
 
-def _subjects(quads: Sequence[Quad], base: str) -> int:
+def count_subjects(quads: Sequence[Quad], base: str) -> int:
     """Runs of subjects under ``base``: each subject's quads are one run, so these are distinct subjects."""
     count = 0
     last: object = None

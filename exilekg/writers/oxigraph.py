@@ -30,7 +30,7 @@ __all__ = ["IN_PROCESS_LIMIT", "WORKER_FORMATS", "Conversion"]
 WORKER_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.TRIG: "trig"}
 
 IN_PROCESS_LIMIT = 4 << 20
-"""Characters of N-Triples or N-Quads text below which Turtle or TriG is written in-process.
+"""Bytes of N-Triples or N-Quads text below which Turtle or TriG is written in-process.
 
 Beyond it (some 30,000 quads) the text is handed to a process of its own as it is written, so
 that pyoxigraph parses and writes on another core while this one maps: on a million triples,
@@ -73,12 +73,12 @@ class Conversion:
         self.out = out
         self.fmt = fmt
         self.spool_dir = spool_dir
-        self.pending: list[str] = []
+        self.pending: list[bytes] = []
         self.pending_size = 0
         self.descriptor = _file_descriptor(out) if os.name == "posix" else None
         self.worker: subprocess.Popen[bytes] | None = None
         self.errors: IO[bytes] | None = None
-        self.spool: IO[str] | None = None
+        self.spool: IO[bytes] | None = None
         self.spool_path: Path | None = None
         self.lines: LineWriter | None = None
         """The writer of the text, whose counts are this output's progress."""
@@ -86,25 +86,39 @@ class Conversion:
     # the line writer's target
 
     def write(self, text: str) -> None:
+        self.write_bytes(text.encode("utf-8"))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Append text already encoded (UTF-8)."""
         if self.spool is not None:
-            self.spool.write(text)
+            self.spool.write(data)
             return
-        self.pending.append(text)
-        self.pending_size += len(text)
+        self.pending.append(data)
+        self.pending_size += len(data)
         if self.pending_size > IN_PROCESS_LIMIT and self.descriptor is not None:
             self._start_worker()
 
     def _start_worker(self) -> None:
-        assert self.descriptor is not None
         # Named so that the worker opens it with an offset of its own; a build's clean-up
         # (exilekg.atomic.remove_leftovers) finds it by this name if a killed build leaves it behind.
         fd, spool_path = temporary_file(self.spool_dir, f"exilekg.{self.fmt.extension}.source")
         self.spool_path = spool_path
-        path = str(spool_path)
-        self.spool = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        self.spool = os.fdopen(fd, "wb", buffering=1 << 20)
         pending, self.pending, self.pending_size = self.pending, [], 0
-        self.spool.write("".join(pending))
+        self.spool.write(b"".join(pending))
         self.spool.flush()
+        self._launch(spool_path)
+
+    def follow(self, source: Path) -> None:
+        """Convert the text another writer appends to the file ``source`` (flushed as it goes)
+        rather than text given here; a worker process starts at once. Call before any write."""
+        assert self.worker is None and not self.pending
+        self._launch(source)
+
+    def _launch(self, source: Path) -> None:
+        if self.descriptor is None:
+            raise SerializationError(f"{LABELS[self.fmt]} is written by a worker only into a file")
+        path = str(source)
         self.out.flush()
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in _wait
         self.worker = subprocess.Popen(
@@ -124,9 +138,10 @@ class Conversion:
         _yield_to_the_build(self.worker.pid)
 
     def _wait(self) -> None:
-        assert self.worker is not None and self.errors is not None and self.spool is not None
+        assert self.worker is not None and self.errors is not None
         try:
-            self.spool.close()  # flushes the last of the text before the worker is told it is all there
+            if self.spool is not None:
+                self.spool.close()  # flushes the last of the text before the worker is told it is all there
             with suppress(OSError):  # a worker that failed has closed its end
                 assert self.worker.stdin is not None
                 self.worker.stdin.write(_oxworker.COMPLETE)
@@ -159,7 +174,7 @@ class Conversion:
         if self.worker is not None:
             self._wait()
             return
-        source = "".join(self.pending).encode("utf-8")
+        source = b"".join(self.pending)
         self.pending = []
         try:
             binary = getattr(self.out, "buffer", None)
@@ -174,9 +189,10 @@ class Conversion:
         except (ValueError, SyntaxError) as exc:  # pyoxigraph refused a term validation let through
             raise SerializationError(f"pyoxigraph could not write {LABELS[self.fmt]}: {exc}") from exc
 
-    def finish(self, progress: Progress) -> None:
-        total = None
-        if self.lines is not None:  # Turtle holds the distinct triples, TriG every quad
+    def finish(self, progress: Progress, total: int | None = None) -> None:
+        """Wait for the output, as a stage of ``progress`` of ``total`` triples (by default, those
+        the line writer gave)."""
+        if total is None and self.lines is not None:  # Turtle holds the distinct triples, TriG every quad
             total = self.lines.count if self.fmt.supports_datasets else self.lines.triples
         progress.stage(f"write {LABELS[self.fmt]}", total, "triples")
         self.close()

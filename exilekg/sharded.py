@@ -1,0 +1,434 @@
+"""A full build's mapping, checking and formatting split across worker processes, by ranges of units.
+
+The corpus maps a :class:`~exilekg.map.Unit` at a time (the dataset, each document, each record),
+each unit's quads whole subject runs, so the dumps are the units' texts one after the other:
+N-Triples and N-Quads line by line, JSON-LD node by node (sorted there by graph and subject).
+:func:`write_sharded` cuts the units into chunks of about equal weight and has ``workers`` forked
+processes map them, a chunk at a time, in order: each checks its quads against the vocabularies,
+formats their N-Triples and N-Quads lines and JSON-LD nodes, and sends the text back. The build's
+process writes the chunks' text into the dumps in order (and into the spools of the Turtle and TriG
+workers, as a single-process build does), and lays the JSON-LD out from the nodes.
+
+The outputs are those of the single-process build, byte for byte, when the chunks do not share a
+subject run (whose repeated triples N-Triples gives once) or a JSON-LD node (which would be one
+object), and the vocabulary check of the parts reaches the whole stream's verdict
+(:meth:`~exilekg.check.checker.Checker.judge`). When a split could differ (a run or a node across
+two chunks, a violation to report, a worker that failed or died), :class:`Unshardable` is raised
+and the caller builds in one process, which also raises the error a build must.
+
+Forked workers share the read and validated corpus with the build (copy on write); a worker dies
+with the build. Without ``fork`` (Windows, macOS's default aside) builds stay in one process.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from itertools import pairwise
+from multiprocessing.connection import Connection, wait
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from exilekg.atomic import remove_leftovers, temporary_file
+from exilekg.check.checker import Checker, OpenChecks
+from exilekg.corpus import Corpus
+from exilekg.formats import RdfFormat
+from exilekg.incremental.jsonld import node_texts, write_jsonld
+from exilekg.incremental.splice import count_subjects
+from exilekg.manifest import OutputDigest
+from exilekg.map import Mapper, Unit
+from exilekg.mentions import find_mentions
+from exilekg.progress import Progress
+from exilekg.terms import RDF, Quad
+from exilekg.validation import ValidationReport
+from exilekg.writers._oxworker import die_with_parent
+from exilekg.writers.base import BATCH
+from exilekg.writers.jsonld import _OutputCheck
+from exilekg.writers.lines import LineWriter, TripleRuns
+from exilekg.writers.oxigraph import Conversion
+
+__all__ = [
+    "CHUNKS_PER_WORKER",
+    "MIN_WEIGHT",
+    "Sharded",
+    "Unshardable",
+    "available_cores",
+    "can_fork",
+    "worker_count",
+    "write_sharded",
+]
+
+CHUNKS_PER_WORKER = 8
+"""Chunks per worker: enough that a worker that drew light chunks takes more, few enough that each
+chunk's text crosses in one message of some megabytes."""
+
+MIN_WEIGHT = 40_000
+"""The weight of units (see :func:`_weight`) below which :func:`worker_count` keeps a build in one
+process: forking and sending the text back cost more than they save on a small corpus."""
+
+_TEXT_PER_WEIGHT = 128
+"""Bytes of a document's text that weigh as much as a record: a document's quads (its mentions
+and their annotations) grow with its text."""
+
+
+class Unshardable(Exception):
+    """This corpus's split build could differ from the single-process one; build in one process."""
+
+
+@dataclass
+class Sharded:
+    """What a split write counted (what :class:`~exilekg.pipeline.BuildResult` reports)."""
+
+    quads: int = 0
+    triples: int = 0
+    subjects: int = 0
+    graphs: Counter[str] = field(default_factory=Counter)
+    classes: Counter[str] = field(default_factory=Counter)
+    digests: dict[RdfFormat, OutputDigest] = field(default_factory=dict)
+    """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
+    workers: int = 0
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def worker_count(requested: int | None, corpus: Corpus) -> int:
+    """How many mapping processes a build of ``corpus`` uses: ``requested``, or with None one per
+    core once the corpus weighs :data:`MIN_WEIGHT`; 1 (no worker, the build's own process) where
+    processes cannot be forked."""
+    if not can_fork():
+        return 1
+    if requested is not None:
+        return max(1, requested)
+    cores = available_cores()
+    if cores < 2:
+        return 1
+    weight = len(corpus.records) + sum(_weight_of_document(corpus, d) for d in corpus.documents)
+    return cores if weight >= MIN_WEIGHT else 1
+
+
+def _weight_of_document(corpus: Corpus, document: Any) -> int:
+    name = document.data.get("text")
+    if corpus.texts_dir is None or not isinstance(name, str):
+        return 1
+    try:
+        return 1 + (corpus.texts_dir / name).stat().st_size // _TEXT_PER_WEIGHT
+    except OSError:
+        return 1
+
+
+def _chunks(corpus: Corpus, units: list[Unit], count: int) -> list[tuple[int, int]]:
+    """``units`` cut into at most ``count`` runs of consecutive units of about equal weight."""
+    weights = [
+        _weight_of_document(corpus, u.record) if u.key.startswith("document ") and u.record else 1
+        for u in units
+    ]
+    total = sum(weights)
+    share = max(1, -(-total // max(1, count)))
+    chunks: list[tuple[int, int]] = []
+    start = carried = 0
+    for index, weight in enumerate(weights):
+        carried += weight
+        if carried >= share:
+            chunks.append((start, index + 1))
+            start, carried = index + 1, 0
+    if start < len(units):
+        chunks.append((start, len(units)))
+    return chunks
+
+
+@dataclass
+class _Chunk:
+    """One chunk, as a worker sends it: where its text is, and its counts."""
+
+    index: int
+    files: dict[RdfFormat, Path]
+    """The files holding the chunk's N-Triples and N-Quads text and JSON-LD nodes, by format."""
+    nodes: list[tuple[str, str, int]]
+    """(graph, subject, length) of each JSON-LD node, in the order of their file."""
+    quads: int
+    triples: int
+    subjects: int
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True)
+class _Job:
+    corpus: Corpus
+    report: ValidationReport
+    chunks: list[tuple[int, int]]
+    formats: frozenset[RdfFormat]
+    """What each chunk gives: N-Triples, N-Quads, JSON-LD."""
+    context: str | None
+    folder: Path
+    parent: int
+
+
+def _work(job: _Job, claim: Any, conn: Connection) -> None:
+    """A worker: map the chunks it claims, in increasing order, and send where each one's text is;
+    then what its vocabulary check left open. Any failure is sent as such: the build then starts
+    again in one process, which reports it as a build does."""
+    try:
+        die_with_parent(job.parent)
+        mapper = Mapper(job.corpus, job.report.anchors, find_mentions(job.corpus))
+        units = mapper.units()
+        checker = Checker()
+        output_check = _OutputCheck()
+        base = str(job.corpus.meta["base"])
+        position = 0
+        while True:
+            with claim.get_lock():
+                index = claim.value
+                claim.value += 1
+            if index >= len(job.chunks):
+                break
+            start, stop = job.chunks[index]
+            for unit in _take(units, start - position):
+                mapper.skip(unit)
+            quads: list[Quad] = []
+            for unit in _take(units, stop - start):
+                quads.extend(checker.watch(unit.quads()))
+            position = stop
+            conn.send(_chunk(index, quads, job, output_check, base))
+        conn.send(("done", checker.open_checks()))
+    except BaseException as exc:  # reported to the build, which builds again without workers
+        with suppress(OSError):
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _take(units: Iterator[Unit], count: int) -> Iterator[Unit]:
+    for _ in range(count):
+        yield next(units)
+
+
+_SUBJECT = itemgetter(0)
+_GRAPH = itemgetter(3)
+
+
+def _chunk_file(job: _Job, fmt: RdfFormat, index: int) -> tuple[IO[bytes], Path]:
+    # Named as a spool of the output, with this worker's process id: a build's clean-up
+    # (exilekg.atomic.remove_leftovers) deletes what a killed worker leaves.
+    fd, path = temporary_file(job.folder, f"exilekg.{fmt.extension}.chunk{index}")
+    return os.fdopen(fd, "wb", buffering=1 << 20), path
+
+
+def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck, base: str) -> _Chunk:
+    files: dict[RdfFormat, Path] = {}
+    with ExitStack() as stack:
+        streams: dict[RdfFormat, IO[str]] = {}
+        for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+            if fmt in job.formats:
+                binary, files[fmt] = _chunk_file(job, fmt, index)
+                streams[fmt] = stack.enter_context(io.TextIOWrapper(binary, encoding="utf-8", newline="\n"))
+        nt = [streams[RdfFormat.NTRIPLES]] if RdfFormat.NTRIPLES in streams else []
+        nq = [streams[RdfFormat.NQUADS]] if RdfFormat.NQUADS in streams else []
+        lines, runs = LineWriter(nt, nq), TripleRuns()
+        for at in range(0, len(quads), BATCH):
+            batch = quads[at : at + BATCH]
+            lines.write_many(batch, runs.repeats(batch))
+        nodes: list[tuple[str, str, int]] = []
+        if RdfFormat.JSONLD in job.formats:
+            out, files[RdfFormat.JSONLD] = _chunk_file(job, RdfFormat.JSONLD, index)
+            with out:
+                for g, s, text in node_texts(quads, output_check, job.context):
+                    nodes.append((g, s, len(text)))
+                    out.write(text)
+    rdf_type = RDF.type
+    return _Chunk(
+        index,
+        files,
+        nodes,
+        lines.count,
+        lines.triples,
+        count_subjects(quads, base),
+        {str(g): n for g, n in Counter(map(_GRAPH, quads)).items()},
+        {str(c): n for c, n in Counter([q[2] for q in quads if q[1] == rdf_type]).items()},
+        str(quads[0][0]) if quads else None,
+        str(quads[-1][0]) if quads else None,
+    )
+
+
+def _append(source: Path, target: int) -> None:
+    """The whole of the file ``source`` appended to the file open as ``target``, in the kernel."""
+    with source.open("rb") as src:
+        remaining = os.fstat(src.fileno()).st_size
+        while remaining > 0:
+            copied = os.copy_file_range(src.fileno(), target, remaining)
+            if copied == 0:
+                raise OSError(f"{source} ended before its end")
+            remaining -= copied
+
+
+class _Writer:
+    """The build's side: each chunk's text into the outputs, in order, as the chunks come."""
+
+    def __init__(self, sinks: dict[RdfFormat, int]) -> None:
+        self.sinks = sinks
+        self.counts = Sharded()
+        self.nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
+        self.offset = 0
+        self.last: str | None = None
+
+    def write(self, chunk: _Chunk) -> None:
+        if chunk.first is not None:
+            if chunk.first == self.last:
+                raise Unshardable(f"the run of <{chunk.first}> spans two chunks")
+            self.last = chunk.last
+        for fmt, path in chunk.files.items():
+            _append(path, self.sinks[fmt])
+            path.unlink()
+        offset = self.offset
+        for g, s, length in chunk.nodes:
+            self.nodes.setdefault(g, []).append((s, True, offset, length))
+            offset += length
+        self.offset = offset
+        counts = self.counts
+        counts.quads += chunk.quads
+        counts.triples += chunk.triples
+        counts.subjects += chunk.subjects
+        counts.graphs.update(chunk.graphs)
+        counts.classes.update(chunk.classes)
+
+    def write_jsonld(self, stream: IO[str], nodes_file: int, context: str | None, reporter: Progress) -> None:
+        for g, nodes in self.nodes.items():
+            nodes.sort()
+            for before, after in pairwise(nodes):
+                if before[0] == after[0]:
+                    raise Unshardable(f"<{after[0]}> in graph <{g}> is made in two chunks")
+        reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")
+        with ExitStack() as stack:
+            fresh: mmap.mmap | bytes = b""
+            if self.offset:
+                fresh = stack.enter_context(mmap.mmap(nodes_file, 0, access=mmap.ACCESS_READ))
+            self.counts.digests[RdfFormat.JSONLD] = write_jsonld(stream, self.nodes, fresh, None, {}, context)
+
+
+def write_sharded(
+    corpus: Corpus,
+    report: ValidationReport,
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    conversions: dict[RdfFormat, Conversion],
+    workers: int,
+    jsonld_context: str | None,
+    reporter: Progress,
+    folder: Path,
+) -> Sharded:
+    """Map ``corpus`` in ``workers`` processes into ``outputs`` (N-Triples, N-Quads and JSON-LD: each
+    a stream and the file it writes) and ``conversions`` (Turtle, TriG), as a single-process build
+    writes them; raises :class:`Unshardable` when that cannot be promised (the outputs are then half
+    written). Temporary files go in ``folder``. The caller finishes the conversions."""
+    mapper = Mapper(corpus, report.anchors, {})
+    units: list[Unit] = []
+    for unit in mapper.units():
+        mapper.skip(unit)
+        units.append(unit)
+    chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER)
+    sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
+    formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
+    job = _Job(corpus, report, chunks, formats, jsonld_context, folder, os.getpid())
+    context = multiprocessing.get_context("fork")
+    claim = context.Value("i", 0)
+    processes: list[Any] = []  # the fork context's processes
+    conns: list[Connection] = []
+    with ExitStack() as stack:
+        # Where the chunks' text goes: the outputs' files, or spools for Turtle and TriG alone,
+        # and a spool of the JSON-LD nodes, laid out once all are in.
+        sinks: dict[RdfFormat, int] = {}
+        paths: dict[RdfFormat, Path] = {}
+        for fmt in formats:
+            if fmt in outputs and fmt is not RdfFormat.JSONLD:
+                stream, paths[fmt] = outputs[fmt]
+                stream.flush()
+                sinks[fmt] = stream.fileno()
+            else:
+                fd, paths[fmt] = temporary_file(folder, f"exilekg.{fmt.extension}.chunks")
+                stack.callback(paths[fmt].unlink, missing_ok=True)
+                stack.callback(os.close, fd)
+                sinks[fmt] = fd
+        for fmt, conversion in conversions.items():
+            conversion.follow(paths[sources[fmt]])
+        for stream, _ in outputs.values():
+            stream.flush()  # a forked worker must not hold unwritten text of the outputs
+        try:
+            for _ in range(min(workers, len(chunks))):
+                ours, theirs = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(job, claim, theirs), daemon=True)
+                process.start()
+                theirs.close()
+                processes.append(process)
+                conns.append(ours)
+            reporter.stage("map and write", unit="triples")
+            writer = _Writer(sinks)
+            _receive(conns, writer, len(chunks), reporter)
+            if RdfFormat.JSONLD in outputs:
+                jsonld = outputs[RdfFormat.JSONLD][0]
+                writer.write_jsonld(jsonld, sinks[RdfFormat.JSONLD], jsonld_context, reporter)
+            counts = writer.counts
+            # Finished here, before the spools they may read are removed. Turtle holds the distinct
+            # triples, TriG every quad.
+            for fmt, conversion in conversions.items():
+                conversion.finish(reporter, counts.quads if fmt.supports_datasets else counts.triples)
+            counts.workers = len(processes)
+            return counts
+        finally:
+            for conn in conns:
+                conn.close()
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+                process.join()
+            # The chunks' files that a failed build did not take (their workers have ended).
+            remove_leftovers(folder, [f"exilekg.{fmt.extension}" for fmt in formats])
+
+
+def _receive(conns: list[Connection], writer: _Writer, chunks: int, reporter: Progress) -> None:
+    """Every chunk written in order as the workers send them, and their vocabulary checks judged."""
+    waiting: dict[int, _Chunk] = {}
+    following = 0
+    checks: list[OpenChecks] = []
+    live = list(conns)
+    while live:
+        for conn in wait(live):
+            assert isinstance(conn, Connection)
+            try:
+                message = conn.recv()
+            except EOFError:
+                raise Unshardable("a worker process ended before its chunks were sent") from None
+            if isinstance(message, _Chunk):
+                waiting[message.index] = message
+                while following in waiting:
+                    chunk = waiting.pop(following)
+                    writer.write(chunk)
+                    reporter.advance(chunk.quads)
+                    following += 1
+                continue
+            kind, detail = message
+            if kind == "failed":
+                raise Unshardable(f"a worker failed: {detail}")
+            checks.append(detail)
+            live.remove(conn)
+    if following != chunks:
+        raise Unshardable("a chunk was not sent")
+    if Checker.judge(checks):
+        raise Unshardable("the graph breaks its vocabularies")  # reported by the build in one process

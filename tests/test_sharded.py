@@ -1,0 +1,331 @@
+"""Builds mapped in several processes: the bytes of one process, or one process when they could differ."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exilekg import sharded
+from exilekg.check.checker import Checker
+from exilekg.cli import cli
+from exilekg.corpus import read_corpus
+from exilekg.errors import CorpusError
+from exilekg.formats import RdfFormat
+from exilekg.pipeline import ALL_FORMATS, build
+from exilekg.progress import Progress
+from exilekg.terms import IRI, RDF, SCHEMA, Literal
+
+from .conftest import EXAMPLE
+from .test_engines import load_generator
+
+pytestmark = pytest.mark.skipif(not sharded.can_fork(), reason="split builds fork their workers")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus of 40 articles and their records (about 15,000 triples)."""
+    return Path(load_generator().generate(40, tmp_path_factory.mktemp("generated") / "corpus"))
+
+
+@pytest.fixture(scope="module")
+def one_process(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("one-process")
+    result = build(generated, out, workers=1)
+    assert result.workers == 1
+    return out
+
+
+@pytest.mark.parametrize(("workers", "chunks"), [(2, 8), (3, 1), (2, 40)])
+def test_a_split_build_writes_the_bytes_of_one_process(
+    generated: Path,
+    one_process: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    chunks: int,
+) -> None:
+    monkeypatch.setattr(sharded, "CHUNKS_PER_WORKER", chunks)
+    result = build(generated, tmp_path / "out", workers=workers)
+    assert result.unsharded is None
+    assert result.workers == workers
+    assert _files(tmp_path / "out") == _files(one_process)
+    alone = build(generated, tmp_path / "again", workers=1)
+    assert (result.quads, result.triples, result.subjects) == (alone.quads, alone.triples, alone.subjects)
+    assert (result.graphs, result.classes) == (alone.graphs, alone.classes)
+
+
+def test_the_example_corpus_split_in_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sharded, "CHUNKS_PER_WORKER", 20)
+    build(EXAMPLE, tmp_path / "one", workers=1)
+    result = build(EXAMPLE, tmp_path / "split", workers=2)
+    assert result.unsharded is None and result.workers == 2
+    assert _files(tmp_path / "split") == _files(tmp_path / "one")
+
+
+@pytest.mark.parametrize(
+    "formats",
+    [
+        (RdfFormat.TURTLE,),
+        (RdfFormat.JSONLD,),
+        (RdfFormat.NQUADS, RdfFormat.TRIG),
+        (RdfFormat.NTRIPLES, RdfFormat.JSONLD),
+    ],
+    ids=lambda formats: "+".join(f.extension for f in formats),
+)
+def test_some_formats_split(generated: Path, tmp_path: Path, formats: tuple[RdfFormat, ...]) -> None:
+    build(generated, tmp_path / "one", formats=formats, workers=1)
+    result = build(generated, tmp_path / "split", formats=formats, workers=2)
+    assert result.unsharded is None and result.workers == 2
+    split = _files(tmp_path / "split")
+    assert split == _files(tmp_path / "one")
+    assert set(split) == {f"exilekg.{f.extension}" for f in formats} | {"void.ttl"}
+
+
+def test_the_cli_takes_a_number_of_workers(generated: Path, one_process: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    answer = CliRunner().invoke(
+        cli, ["build", str(generated), "--out", str(out), "--quiet", "--workers", "2"]
+    )
+    assert answer.exit_code == 0, answer.output
+    assert _files(out) == _files(one_process)
+    refused = CliRunner().invoke(cli, ["build", str(generated), "--out", str(out), "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
+def test_small_corpora_stay_in_one_process_by_default(tmp_path: Path) -> None:
+    assert sharded.worker_count(None, read_corpus(EXAMPLE)) == 1
+    assert sharded.worker_count(3, read_corpus(EXAMPLE)) == 3
+    assert build(EXAMPLE, tmp_path / "out").workers == 1
+
+
+class _RemoveText(Progress):
+    """Deletes a document's text once the corpus is validated, before any worker maps it."""
+
+    def __init__(self, text: Path) -> None:
+        self.text = text
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        if name == "mentions":
+            self.text.unlink(missing_ok=True)  # a build made again reports the stage again
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def test_a_failing_worker_gives_the_error_of_one_process(generated: Path, tmp_path: Path) -> None:
+    """A text gone between validation and mapping: the workers fail to read it, and the build,
+    made again in one process, reports it as a single-process build does; nothing is replaced."""
+    errors = []
+    for workers in (1, 2):
+        corpus = tmp_path / f"corpus-{workers}"
+        shutil.copytree(generated, corpus)
+        out = tmp_path / f"out-{workers}"
+        build(corpus, out, workers=1)
+        before = _files(out)
+        text = sorted((corpus / "texts").glob("*.txt"))[-1]
+        with pytest.raises(CorpusError) as caught:
+            build(corpus, out, workers=workers, progress=_RemoveText(text))
+        errors.append(str(caught.value).replace(str(corpus), "CORPUS"))
+        assert _files(out) == before
+        assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left"
+    assert errors[0] == errors[1]
+    assert "text" in errors[0]
+
+
+def _chunk(index: int, first: str, last: str, nodes: list[tuple[str, str, int]] | None = None) -> object:
+    return sharded._Chunk(index, {}, nodes or [], 1, 1, 1, {}, {}, first, last)
+
+
+def test_a_run_across_two_chunks_is_unshardable() -> None:
+    writer = sharded._Writer({})
+    writer.write(_chunk(0, "http://x/a", "http://x/b"))  # type: ignore[arg-type]
+    writer.write(_chunk(1, "http://x/c", "http://x/d"))  # type: ignore[arg-type]
+    with pytest.raises(sharded.Unshardable, match="spans two chunks"):
+        writer.write(_chunk(2, "http://x/d", "http://x/e"))  # type: ignore[arg-type]
+
+
+def test_a_node_made_in_two_chunks_is_unshardable(tmp_path: Path) -> None:
+    writer = sharded._Writer({})
+    writer.write(_chunk(0, "http://x/a", "http://x/a", [("http://g", "http://x/a", 3)]))  # type: ignore[arg-type]
+    writer.write(_chunk(1, "http://x/b", "http://x/b", [("http://g", "http://x/a", 3)]))  # type: ignore[arg-type]
+    with (
+        (tmp_path / "out.jsonld").open("w") as stream,
+        pytest.raises(sharded.Unshardable, match="two chunks"),
+    ):
+        writer.write_jsonld(stream, -1, None, _Silent())
+
+
+class _Silent(Progress):
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+# The split vocabulary check: judged together, the parts reach the whole stream's verdict.
+
+_NODES = [IRI(f"http://example.org/n{k}") for k in range(5)]
+_CLASSES = [
+    SCHEMA.Person,
+    SCHEMA.Organization,
+    SCHEMA.Place,
+    SCHEMA.Role,
+    IRI("http://www.w3.org/ns/oa#Annotation"),
+]
+_PREDICATES = [SCHEMA.memberOf, SCHEMA.homeLocation, SCHEMA.founder, SCHEMA.about, SCHEMA.birthDate]
+_triple = st.one_of(
+    st.tuples(st.sampled_from(_NODES), st.just(RDF.type), st.sampled_from(_CLASSES)),
+    st.tuples(st.sampled_from(_NODES), st.sampled_from(_PREDICATES), st.sampled_from(_NODES)),
+    st.tuples(
+        st.sampled_from(_NODES),
+        st.just(SCHEMA.birthDate),
+        st.sampled_from([Literal("1970-01-01", IRI("http://www.w3.org/2001/XMLSchema#date"), None)]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(triples=st.lists(_triple, max_size=14), cuts=st.lists(st.integers(0, 14), max_size=3))
+def test_the_parts_of_a_stream_judged_together_agree_with_the_whole(
+    triples: list[tuple[IRI, IRI, object]], cuts: list[int]
+) -> None:
+    quads = [(s, p, o, IRI("http://example.org/g")) for s, p, o in triples]
+    whole = Checker()
+    whole.add_quads(quads)  # type: ignore[arg-type]
+    bounds = [0, *sorted(min(c, len(quads)) for c in cuts), len(quads)]
+    parts = []
+    for start, stop in itertools.pairwise(bounds):
+        part = Checker()
+        part.add_quads(quads[start:stop])  # type: ignore[arg-type]
+        parts.append(part.open_checks())
+    assert Checker.judge(parts) == bool(whole.violations())
+
+
+def test_formats_of_a_split_build_parse_back(generated: Path, tmp_path: Path) -> None:
+    """Sanity beyond byte equality: the split build's dumps hold the same number of statements."""
+    import pyoxigraph as ox
+
+    result = build(generated, tmp_path / "out", workers=2)
+    for fmt in ALL_FORMATS:
+        if fmt is RdfFormat.JSONLD:
+            continue
+        path = tmp_path / "out" / f"exilekg.{fmt.extension}"
+        count = sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.from_extension(fmt.extension)))
+        assert count == (result.quads if fmt.supports_datasets else result.triples)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the forked mapping workers and the Turtle and TriG ones)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[-1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _asked_to_die(pid: int, out: Path) -> bool:
+    """Whether a child of the build is past its start, where it asks the kernel to end it with the
+    build: a mapping worker once it writes a chunk (named with its process id), a Turtle or TriG
+    worker once it reads the text (a descriptor past the standard three into ``out``)."""
+    if any(out.glob(f".exilekg.*.chunk*.{pid}.*.tmp")):
+        return True
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"_oxworker.py" not in command:
+            return False
+        return any(
+            int(fd.name) > 2 and str(fd.readlink()).startswith(str(out))
+            for fd in Path(f"/proc/{pid}/fd").iterdir()
+        )
+    except (OSError, ValueError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find processes")
+def test_a_split_build_killed_leaves_no_worker_and_its_outputs_whole(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """SIGKILL to a split build while its workers map: they die with it (stopped first, so only the
+    kernel can end them), the earlier outputs stay whole, and the next build cleans up after it."""
+    # Large enough (about 100,000 triples) to be stopped while it maps.
+    generated = Path(load_generator().generate(150, tmp_path_factory.mktemp("killed") / "corpus"))
+    one_process = tmp_path / "one"
+    build(generated, one_process, workers=1)
+    out = tmp_path / "out"
+    shutil.copytree(one_process, out)
+    command = [sys.executable, "-m", "exilekg", "build", str(generated), "--out", str(out), "--workers", "2"]
+    for _attempt in range(5):
+        build_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            workers: list[int] = []
+            ready: set[int] = set()
+            while build_process.poll() is None and time.monotonic() < deadline:
+                workers = _children(build_process.pid)
+                ready.update(pid for pid in workers if pid not in ready and _asked_to_die(pid, out))
+                if len(workers) >= 3 and ready.issuperset(workers):
+                    break
+                time.sleep(0.001)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(build_process.pid, signal.SIGSTOP)
+            workers = [pid for pid in _children(build_process.pid) if _alive(pid)]
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+        finally:
+            build_process.send_signal(signal.SIGKILL)
+            build_process.wait()
+        if build_process.returncode == -signal.SIGKILL and len(workers) >= 2:
+            break
+    assert build_process.returncode == -signal.SIGKILL and len(workers) >= 2, (
+        "the build ended before its kill"
+    )
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # leave no process behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGCONT)
+    assert survivors == [], "workers outlived their build"
+    assert {k: v for k, v in _files(out).items() if not k.startswith(".")} == _files(one_process)
+    subprocess.run(command, check=True, capture_output=True)
+    assert sorted(p.name for p in out.iterdir()) == sorted(_files(one_process))
+    assert _files(out) == _files(one_process)
