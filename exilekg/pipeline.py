@@ -205,7 +205,7 @@ def build(
     index: bool = False,
     require_texts: bool = False,
     incremental: bool = False,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> BuildResult:
     """Read, validate and map the corpus, and write the dumps and ``void.ttl`` into ``out_dir``.
 
@@ -237,10 +237,10 @@ def build(
     When it cannot reuse the previous build (changed options or code, no or damaged state, other
     outputs in the folder) it makes a full one; :attr:`BuildResult.reuse` says which, and why.
 
-    ``workers`` processes map, check and format the corpus, a range of its documents and records
-    each, for the same bytes (see :mod:`exilekg.sharded`): by default one per core once the corpus
-    is large, else the build's own process; ``workers=1`` keeps it there. A corpus whose split could
-    change the outputs is built in one process (:attr:`BuildResult.unsharded` says why).
+    ``workers`` processes (0: one per core) map, check and format the corpus, a range of its
+    documents and records each, for the same bytes as one process (see :mod:`exilekg.sharded`); the
+    default maps in the build's own process. A corpus whose split could change the outputs is built
+    in one process (:attr:`BuildResult.unsharded` says why).
     Incremental builds and the rdflib engine map in one process.
     """
     reporter = as_progress(progress)
@@ -276,7 +276,7 @@ def _build(
     index: bool,
     require_texts: bool,
     incremental: bool,
-    workers: int | None,
+    workers: int,
 ) -> BuildResult:
     started = time.perf_counter()
     reporter.stage("read")
@@ -297,7 +297,7 @@ def _build(
         if incremental:
             result = _write_incremental(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
         else:
-            count = worker_count(workers, corpus) if engine is WriterEngine.FAST else 1
+            count = worker_count(workers) if engine is WriterEngine.FAST else 1
             args = (corpus, report, out, wanted, reporter, engine, jsonld_context, index)
             try:
                 result = _write(*args, None, count)

@@ -26,7 +26,6 @@ import io
 import mmap
 import multiprocessing
 import os
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
@@ -46,6 +45,7 @@ from exilekg.incremental.splice import count_subjects
 from exilekg.manifest import OutputDigest
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import find_mentions
+from exilekg.processes import available_cores, can_fork
 from exilekg.progress import Progress
 from exilekg.terms import RDF, Quad
 from exilekg.validation import ValidationReport
@@ -57,11 +57,8 @@ from exilekg.writers.oxigraph import Conversion
 
 __all__ = [
     "CHUNKS_PER_WORKER",
-    "MIN_WEIGHT",
     "Sharded",
     "Unshardable",
-    "available_cores",
-    "can_fork",
     "worker_count",
     "write_sharded",
 ]
@@ -69,10 +66,6 @@ __all__ = [
 CHUNKS_PER_WORKER = 8
 """Chunks per worker: enough that a worker that drew light chunks takes more, few enough that each
 chunk's text crosses in one message of some megabytes."""
-
-MIN_WEIGHT = 40_000
-"""The weight of units (see :func:`_weight`) below which :func:`worker_count` keeps a build in one
-process: forking and sending the text back cost more than they save on a small corpus."""
 
 _TEXT_PER_WEIGHT = 128
 """Bytes of a document's text that weigh as much as a record: a document's quads (its mentions
@@ -97,30 +90,12 @@ class Sharded:
     workers: int = 0
 
 
-def available_cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
-
-
-def worker_count(requested: int | None, corpus: Corpus) -> int:
-    """How many mapping processes a build of ``corpus`` uses: ``requested``, or with None one per
-    core once the corpus weighs :data:`MIN_WEIGHT`; 1 (no worker, the build's own process) where
-    processes cannot be forked."""
+def worker_count(requested: int) -> int:
+    """How many mapping processes a build asked for ``requested`` uses: that many, one per core for
+    0, and 1 (the build's own process, no worker) where processes cannot be forked."""
     if not can_fork():
         return 1
-    if requested is not None:
-        return max(1, requested)
-    cores = available_cores()
-    if cores < 2:
-        return 1
-    weight = len(corpus.records) + sum(_weight_of_document(corpus, d) for d in corpus.documents)
-    return cores if weight >= MIN_WEIGHT else 1
+    return available_cores() if requested == 0 else max(1, requested)
 
 
 def _weight_of_document(corpus: Corpus, document: Any) -> int:
@@ -352,20 +327,7 @@ def write_sharded(
     processes: list[Any] = []  # the fork context's processes
     conns: list[Connection] = []
     with ExitStack() as stack:
-        # Where the chunks' text goes: the outputs' files, or spools for Turtle and TriG alone,
-        # and a spool of the JSON-LD nodes, laid out once all are in.
-        sinks: dict[RdfFormat, int] = {}
-        paths: dict[RdfFormat, Path] = {}
-        for fmt in formats:
-            if fmt in outputs and fmt is not RdfFormat.JSONLD:
-                stream, paths[fmt] = outputs[fmt]
-                stream.flush()
-                sinks[fmt] = stream.fileno()
-            else:
-                fd, paths[fmt] = temporary_file(folder, f"exilekg.{fmt.extension}.chunks")
-                stack.callback(paths[fmt].unlink, missing_ok=True)
-                stack.callback(os.close, fd)
-                sinks[fmt] = fd
+        sinks, paths = _sinks(formats, outputs, folder, stack)
         for fmt, conversion in conversions.items():
             conversion.follow(paths[sources[fmt]])
         for stream, _ in outputs.values():
@@ -400,6 +362,30 @@ def write_sharded(
                 process.join()
             # The chunks' files that a failed build did not take (their workers have ended).
             remove_leftovers(folder, [f"exilekg.{fmt.extension}" for fmt in formats])
+
+
+def _sinks(
+    formats: frozenset[RdfFormat],
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    folder: Path,
+    stack: ExitStack,
+) -> tuple[dict[RdfFormat, int], dict[RdfFormat, Path]]:
+    """Where the chunks' text goes, by format, as descriptors and paths: the outputs' files, or
+    spools (removed with ``stack``) for Turtle or TriG alone and for the JSON-LD nodes, laid out
+    once all are in."""
+    sinks: dict[RdfFormat, int] = {}
+    paths: dict[RdfFormat, Path] = {}
+    for fmt in formats:
+        if fmt in outputs and fmt is not RdfFormat.JSONLD:
+            stream, paths[fmt] = outputs[fmt]
+            stream.flush()
+            sinks[fmt] = stream.fileno()
+        else:
+            fd, paths[fmt] = temporary_file(folder, f"exilekg.{fmt.extension}.chunks")
+            stack.callback(paths[fmt].unlink, missing_ok=True)
+            stack.callback(os.close, fd)
+            sinks[fmt] = fd
+    return sinks, paths
 
 
 def _receive(conns: list[Connection], writer: _Writer, chunks: int, reporter: Progress) -> None:

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from exilekg import sharded
 from exilekg.check.checker import Checker
 from exilekg.cli import cli
-from exilekg.corpus import read_corpus
 from exilekg.errors import CorpusError
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
+from exilekg.processes import available_cores
 from exilekg.progress import Progress
 from exilekg.terms import IRI, RDF, SCHEMA, Literal
 
@@ -104,14 +104,14 @@ def test_the_cli_takes_a_number_of_workers(generated: Path, one_process: Path, t
     )
     assert answer.exit_code == 0, answer.output
     assert _files(out) == _files(one_process)
-    refused = CliRunner().invoke(cli, ["build", str(generated), "--out", str(out), "--workers", "0"])
+    refused = CliRunner().invoke(cli, ["build", str(generated), "--out", str(out), "--workers", "-1"])
     assert refused.exit_code == 2 and "--workers" in refused.output
 
 
-def test_small_corpora_stay_in_one_process_by_default(tmp_path: Path) -> None:
-    assert sharded.worker_count(None, read_corpus(EXAMPLE)) == 1
-    assert sharded.worker_count(3, read_corpus(EXAMPLE)) == 3
+def test_a_build_maps_in_its_own_process_unless_asked(tmp_path: Path) -> None:
     assert build(EXAMPLE, tmp_path / "out").workers == 1
+    assert sharded.worker_count(3) == 3
+    assert sharded.worker_count(0) == available_cores()
 
 
 class _RemoveText(Progress):

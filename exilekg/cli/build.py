@@ -165,11 +165,12 @@ def _progress(quiet: bool) -> Progress | None:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
-    default=None,
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
     help="Processes that map, check and format the corpus, a range of documents and records each "
-    "(same bytes as one process). Default: one per core once the corpus is large (some 700,000 "
-    "triples), else 1.",
+    "(same bytes as one process); 0: one per core. Each holds its share of the corpus: memory grows "
+    "with them.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars (they are drawn only on a terminal).")
 @read_options
@@ -182,7 +183,7 @@ def build_command(
     index: bool,
     require_texts: bool,
     incremental: bool,
-    workers: int | None,
+    workers: int,
     quiet: bool,
     policy: ReadPolicy,
 ) -> None:

@@ -16,6 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from exilekg.processes import available_cores, can_fork
 from exilekg.publish.pages import SiteWriter
 from exilekg.publish.store import IndexStore
 from exilekg.terms import IRI
@@ -35,7 +36,7 @@ def default_workers(writer: SiteWriter, pages: int) -> int:
     """
     if pages < AUTO_PAGES or not isinstance(writer.store, IndexStore):
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return available_cores()
 
 
 @dataclass
@@ -86,7 +87,7 @@ def _write_share(first: int) -> _Share:
 
 def write_record_pages(writer: SiteWriter, pages: list[IRI], workers: int) -> None:
     """``writer.record_page`` of every page, by ``workers`` processes (one: in this process)."""
-    if workers <= 1 or len(pages) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(pages) < 2 or not can_fork():
         for page in pages:
             writer.record_page(page)
         return
