@@ -149,7 +149,7 @@ class _Chunk:
 @dataclass(frozen=True)
 class _Job:
     corpus: Corpus
-    report: ValidationReport
+    mapper: Mapper
     chunks: list[tuple[int, int]]
     formats: frozenset[RdfFormat]
     """What each chunk gives: N-Triples, N-Quads, JSON-LD."""
@@ -164,7 +164,7 @@ def _work(job: _Job, claim: Any, conn: Connection) -> None:
     again in one process, which reports it as a build does."""
     try:
         die_with_parent(job.parent)
-        mapper = Mapper(job.corpus, job.report.anchors, find_mentions(job.corpus))
+        mapper = job.mapper.again(find_mentions(job.corpus))
         units = mapper.units()
         checker = Checker()
         output_check = _OutputCheck()
@@ -313,15 +313,17 @@ def write_sharded(
     a stream and the file it writes) and ``conversions`` (Turtle, TriG), as a single-process build
     writes them; raises :class:`Unshardable` when that cannot be promised (the outputs are then half
     written). Temporary files go in ``folder``. The caller finishes the conversions."""
+    # Made once, before the workers are forked: each maps with its own copy of what a pass uses up.
     mapper = Mapper(corpus, report.anchors, {})
     units: list[Unit] = []
-    for unit in mapper.units():
-        mapper.skip(unit)
+    counting = mapper.again()
+    for unit in counting.units():
+        counting.skip(unit)
         units.append(unit)
     chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER)
     sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
     formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
-    job = _Job(corpus, report, chunks, formats, jsonld_context, folder, os.getpid())
+    job = _Job(corpus, mapper, chunks, formats, jsonld_context, folder, os.getpid())
     context = multiprocessing.get_context("fork")
     claim = context.Value("i", 0)
     processes: list[Any] = []  # the fork context's processes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -68,6 +69,16 @@ class Mapper(FactMapping, AnnotationMapping):
             if record.kind in _STATING and record.id is not None and record.id not in indexed:
                 indexed.add(record.id)
                 self._stated.setdefault(record.data["subject"], []).append(record)
+
+    def again(self, mentions: Mapping[str, Sequence[Mention]] | None = None) -> Mapper:
+        """A mapper for another pass over the corpus (with ``mentions``, or this one's), sharing this
+        one's lookups: only what a pass uses up is new."""
+        fresh = copy.copy(self)
+        if mentions is not None:
+            fresh.mentions = mentions
+        fresh._stated = dict(self._stated)  # a pass pops its entries; their lists stay as they are
+        fresh._emitted_repeated = set()
+        return fresh
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of the corpus; each subject's quads come as one run, whatever their graphs."""
