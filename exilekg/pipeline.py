@@ -491,7 +491,7 @@ def _write_streams(
     corpus: Corpus,
     report: ValidationReport,
     out: Path,
-    streams: dict[RdfFormat, IO[str]],
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
     reporter: Progress,
     engine: WriterEngine,
     jsonld_context: str | None,
@@ -505,7 +505,9 @@ def _write_streams(
     # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
     # a violation raises once the stream ends, inside the caller's block, so no output is replaced.
     stream = checked(iter(quads))
-    with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context) as sink:
+    streams = {fmt: stream for fmt, (stream, _) in outputs.items()}
+    sources = {fmt: path for fmt, (_, path) in outputs.items()}
+    with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context, sources=sources) as sink:
         while batch := list(islice(stream, BATCH)):
             counter.add(batch)
             sink.write_many(batch)
@@ -530,8 +532,7 @@ def _write_whole(
     digests of the dumps written here (none when read back afterwards)."""
     if workers > 1:
         return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, result, workers)
-    streams = {fmt: stream for fmt, (stream, _) in outputs.items()}
-    _write_streams(corpus, report, out, streams, reporter, engine, jsonld_context, result)
+    _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context, result)
     return {}
 
 

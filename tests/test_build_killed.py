@@ -58,9 +58,13 @@ def _workers(out: Path) -> list[int]:
 
 
 def _reading(pid: int) -> bool:
-    """Whether a worker has its spool open: it has then asked to die with its build."""
+    """Whether a worker has its text open (a spool, or the N-Triples or N-Quads output it follows,
+    both temporary files): it has then asked to die with its build."""
     try:
-        return any(".source." in str(fd.readlink()) for fd in Path(f"/proc/{pid}/fd").iterdir())
+        return any(
+            int(fd.name) > 2 and str(fd.readlink()).endswith(".tmp")
+            for fd in Path(f"/proc/{pid}/fd").iterdir()
+        )
     except OSError:
         return False
 

@@ -67,10 +67,20 @@ class Conversion:
     then (when ``out`` is a file, on a POSIX system) a worker process (:mod:`exilekg.writers._oxworker`)
     is started with ``out`` as its standard output, and the text is appended to a spool file the
     worker reads as it grows. A file rather than a pipe: the build never waits for the worker.
+    ``source``, the N-Triples or N-Quads output the same text goes to (its stream and file), spares
+    the spool: the worker reads that file as it grows.
     """
 
-    def __init__(self, out: IO[str], fmt: RdfFormat, spool_dir: Path | None) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        fmt: RdfFormat,
+        spool_dir: Path | None,
+        source: tuple[IO[str], Path] | None = None,
+    ) -> None:
         self.out = out
+        self.source = source
+        self.following = False
         self.fmt = fmt
         self.spool_dir = spool_dir
         self.pending: list[bytes] = []
@@ -86,6 +96,17 @@ class Conversion:
     # the line writer's target
 
     def write(self, text: str) -> None:
+        if self.following:
+            return  # the worker reads the same text from the source's file
+        if self.source is not None and self.descriptor is not None:
+            self.pending_size += len(text)  # characters: a bound, as good as bytes for the limit
+            if self.pending_size > IN_PROCESS_LIMIT:
+                self.pending = []
+                self.follow(self.source[1])
+                self.following = True
+            else:
+                self.pending.append(text.encode("utf-8"))
+            return
         self.write_bytes(text.encode("utf-8"))
 
     def write_bytes(self, data: bytes) -> None:
@@ -111,8 +132,12 @@ class Conversion:
 
     def follow(self, source: Path) -> None:
         """Convert the text another writer appends to the file ``source`` (flushed as it goes)
-        rather than text given here; a worker process starts at once. Call before any write."""
-        assert self.worker is None and not self.pending
+        rather than text given here; a worker process starts at once. Call before any write, or
+        with all that was written already in ``source``."""
+        assert self.worker is None
+        self.pending, self.pending_size = [], 0
+        if self.source is not None:
+            self.source[0].flush()
         self._launch(source)
 
     def _launch(self, source: Path) -> None:
@@ -142,6 +167,8 @@ class Conversion:
         try:
             if self.spool is not None:
                 self.spool.close()  # flushes the last of the text before the worker is told it is all there
+            if self.following and self.source is not None:
+                self.source[0].flush()
             with suppress(OSError):  # a worker that failed has closed its end
                 assert self.worker.stdin is not None
                 self.worker.stdin.write(_oxworker.COMPLETE)

@@ -38,6 +38,8 @@ class QuadSink:
     The sink counts what passes: :attr:`quads`, and :attr:`triples`, the distinct triples that
     N-Triples and Turtle hold (a triple stated in two named graphs is one line there).
     ``jsonld_context`` names a hosted JSON-LD context by URL instead of carrying it inline.
+    ``sources`` names the files the N-Triples and N-Quads streams write: a Turtle or TriG worker
+    then reads that file as it grows rather than a spool of the same text.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class QuadSink:
         *,
         spool_dir: Path | None = None,
         jsonld_context: str | None = None,
+        sources: dict[RdfFormat, Path] | None = None,
     ) -> None:
         self.writers: list[QuadWriter] = []
         self.finishers: list[Finisher] = []
@@ -64,9 +67,12 @@ class QuadSink:
         nt: list[Target] = [streams[RdfFormat.NTRIPLES]] if RdfFormat.NTRIPLES in streams else []
         nq: list[Target] = [streams[RdfFormat.NQUADS]] if RdfFormat.NQUADS in streams else []
         conversions: list[Conversion] = []
-        for fmt, targets in ((RdfFormat.TURTLE, nt), (RdfFormat.TRIG, nq)):
+        known = sources or {}
+        pairs = ((RdfFormat.TURTLE, RdfFormat.NTRIPLES, nt), (RdfFormat.TRIG, RdfFormat.NQUADS, nq))
+        for fmt, text, targets in pairs:
             if fmt in streams:
-                conversion = Conversion(streams[fmt], fmt, spool_dir)
+                source = (streams[text], known[text]) if text in streams and text in known else None
+                conversion = Conversion(streams[fmt], fmt, spool_dir, source)
                 targets.append(conversion)
                 conversions.append(conversion)
         self.finishers.extend(conversions)
