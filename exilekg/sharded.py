@@ -5,9 +5,10 @@ each unit's quads whole subject runs, so the dumps are the units' texts one afte
 N-Triples and N-Quads line by line, JSON-LD node by node (sorted there by graph and subject).
 :func:`write_sharded` cuts the units into chunks of about equal weight and has ``workers`` forked
 processes map them, a chunk at a time, in order: each checks its quads against the vocabularies,
-formats their N-Triples and N-Quads lines and JSON-LD nodes, and sends the text back. The build's
-process writes the chunks' text into the dumps in order (and into the spools of the Turtle and TriG
-workers, as a single-process build does), and lays the JSON-LD out from the nodes.
+formats their N-Triples and N-Quads lines and JSON-LD nodes into chunk files, and sends where they
+are and what they count. The build's process appends the chunk files to the dumps in order, in the
+kernel (``copy_file_range``), while the Turtle and TriG workers read the dumps as they grow, and
+lays the JSON-LD out from the nodes.
 
 The outputs are those of the single-process build, byte for byte, when the chunks do not share a
 subject run (whose repeated triples N-Triples gives once) or a JSON-LD node (which would be one
@@ -16,8 +17,9 @@ object), and the vocabulary check of the parts reaches the whole stream's verdic
 two chunks, a violation to report, a worker that failed or died), :class:`Unshardable` is raised
 and the caller builds in one process, which also raises the error a build must.
 
-Forked workers share the read and validated corpus with the build (copy on write); a worker dies
-with the build. Without ``fork`` (Windows, macOS's default aside) builds stay in one process.
+Forked workers share the read and validated corpus with the build (copy on write: each page a
+worker touches becomes its own, so memory grows with the workers); a worker dies with the build.
+Where processes cannot be forked (Windows), builds stay in one process.
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ __all__ = [
 ]
 
 CHUNKS_PER_WORKER = 8
-"""Chunks per worker: enough that a worker that drew light chunks takes more, few enough that each
-chunk's text crosses in one message of some megabytes."""
+"""Chunks per worker: enough that a worker that drew light chunks takes more, few enough that the
+build's process appends a few files of some megabytes, not thousands of small ones."""
 
 _TEXT_PER_WEIGHT = 128
 """Bytes of a document's text that weigh as much as a record: a document's quads (its mentions
