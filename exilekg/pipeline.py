@@ -7,6 +7,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
@@ -412,7 +413,7 @@ def _write(
             args = (corpus, report, out, sinks, reporter, engine, jsonld_context, result, workers)
             known = _write_whole(*args)
         # The manifest: each dump's digest, read back from its temporary file before the rename
-        # (or taken as it was written, by a spliced or split build).
+        # (or taken as it was written).
         result.digests = {
             fmt: known.get(fmt) or digest_file(files.written(path)) for fmt, path in outputs.items()
         }
@@ -496,8 +497,9 @@ def _write_streams(
     engine: WriterEngine,
     jsonld_context: str | None,
     result: BuildResult,
-) -> None:
-    """The whole quad stream to every output, counting what ``result`` reports."""
+) -> dict[RdfFormat, OutputDigest]:
+    """The whole quad stream to every output, counting what ``result`` reports; the digests of the
+    N-Triples and N-Quads dumps."""
     counter = _Counter(str(corpus.meta["base"]))
     # Found lazily, a document at a time as mapping reaches it.
     quads = map_corpus(corpus, report)
@@ -505,16 +507,28 @@ def _write_streams(
     # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
     # a violation raises once the stream ends, inside the caller's block, so no output is replaced.
     stream = checked(iter(quads))
-    streams = {fmt: stream for fmt, (stream, _) in outputs.items()}
+    texts = {fmt: text for fmt, (text, _) in outputs.items()}
     sources = {fmt: path for fmt, (_, path) in outputs.items()}
-    with QuadSink(streams, engine, spool_dir=out, jsonld_context=jsonld_context, sources=sources) as sink:
+    with (
+        QuadSink(texts, engine, spool_dir=out, jsonld_context=jsonld_context, sources=sources) as sink,
+        ThreadPoolExecutor(1) as digester,
+    ):
         while batch := list(islice(stream, BATCH)):
             counter.add(batch)
             sink.write_many(batch)
             reporter.advance(len(batch))
+        # N-Triples and N-Quads are whole once the stream ends: a thread digests them (hashlib lets
+        # go of the interpreter) while this one writes JSON-LD and the workers Turtle and TriG.
+        digests: dict[RdfFormat, Future[OutputDigest]] = {}
+        for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+            if fmt in outputs and engine is WriterEngine.FAST:
+                outputs[fmt][0].flush()
+                digests[fmt] = digester.submit(digest_file, outputs[fmt][1])
         sink.close(reporter)
+        known: dict[RdfFormat, OutputDigest] = {fmt: f.result() for fmt, f in digests.items()}
     result.triples, result.quads, result.subjects = sink.triples, sink.quads, counter.subjects
     result.classes, result.graphs = counter.classes, counter.graphs
+    return known
 
 
 def _write_whole(
@@ -529,11 +543,10 @@ def _write_whole(
     workers: int,
 ) -> dict[RdfFormat, OutputDigest]:
     """Every output of a build that is not spliced, in ``workers`` processes or in this one; the
-    digests of the dumps written here (none when read back afterwards)."""
+    digests of the dumps known by then (the others are read back afterwards)."""
     if workers > 1:
         return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, result, workers)
-    _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context, result)
-    return {}
+    return _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context, result)
 
 
 def _write_sharded(

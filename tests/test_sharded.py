@@ -329,3 +329,21 @@ def test_a_split_build_killed_leaves_no_worker_and_its_outputs_whole(
     subprocess.run(command, check=True, capture_output=True)
     assert sorted(p.name for p in out.iterdir()) == sorted(_files(one_process))
     assert _files(out) == _files(one_process)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_void_lists_the_digests_of_the_dumps_as_written(
+    generated: Path, tmp_path: Path, workers: int
+) -> None:
+    """Digests taken as the dumps are written (a thread for N-Triples and N-Quads in one process,
+    the chunks' writer in a split build) are those of the files."""
+    import hashlib
+
+    from exilekg.manifest import read_manifest
+
+    build(generated, tmp_path / "out", workers=workers)
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest is not None and len(manifest.outputs) == len(ALL_FORMATS)
+    for name, listed in manifest.outputs.items():
+        data = (tmp_path / "out" / name).read_bytes()
+        assert (listed.sha256, listed.size) == (hashlib.sha256(data).hexdigest(), len(data)), name
