@@ -30,6 +30,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -44,7 +45,7 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.jsonld import node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
-from exilekg.manifest import OutputDigest
+from exilekg.manifest import OutputDigest, digest_file
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import find_mentions
 from exilekg.processes import available_cores, can_fork
@@ -347,14 +348,7 @@ def write_sharded(
             reporter.stage("map and write", unit="triples")
             writer = _Writer(sinks)
             _receive(conns, writer, len(chunks), reporter)
-            if RdfFormat.JSONLD in outputs:
-                jsonld = outputs[RdfFormat.JSONLD][0]
-                writer.write_jsonld(jsonld, sinks[RdfFormat.JSONLD], jsonld_context, reporter)
-            counts = writer.counts
-            # Finished here, before the spools they may read are removed. Turtle holds the distinct
-            # triples, TriG every quad.
-            for fmt, conversion in conversions.items():
-                conversion.finish(reporter, counts.quads if fmt.supports_datasets else counts.triples)
+            counts = _finish(writer, outputs, sinks, paths, conversions, jsonld_context, reporter)
             counts.workers = len(processes)
             return counts
         finally:
@@ -366,6 +360,31 @@ def write_sharded(
                 process.join()
             # The chunks' files that a failed build did not take (their workers have ended).
             remove_leftovers(folder, [f"exilekg.{fmt.extension}" for fmt in formats])
+
+
+def _finish(
+    writer: _Writer,
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    sinks: dict[RdfFormat, int],
+    paths: dict[RdfFormat, Path],
+    conversions: dict[RdfFormat, Conversion],
+    context: str | None,
+    reporter: Progress,
+) -> Sharded:
+    """Once every chunk is in: JSON-LD laid out, Turtle and TriG waited for (before the spools they
+    may read are removed), and the digests of the dumps written here."""
+    counts = writer.counts
+    with ThreadPoolExecutor(1) as digester:
+        # N-Triples and N-Quads are whole: digested by a thread (hashlib lets go of the interpreter)
+        # while JSON-LD is laid out and Turtle and TriG are written.
+        lines = [fmt for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS) if fmt in outputs]
+        digests = {fmt: digester.submit(digest_file, paths[fmt]) for fmt in lines}
+        if RdfFormat.JSONLD in outputs:
+            writer.write_jsonld(outputs[RdfFormat.JSONLD][0], sinks[RdfFormat.JSONLD], context, reporter)
+        for fmt, conversion in conversions.items():  # Turtle holds the distinct triples, TriG every quad
+            conversion.finish(reporter, counts.quads if fmt.supports_datasets else counts.triples)
+        counts.digests.update({fmt: future.result() for fmt, future in digests.items()})
+    return counts
 
 
 def _sinks(
