@@ -6,19 +6,15 @@ import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
-from operator import itemgetter, ne
 from pathlib import Path
 from typing import IO
 
 import rdflib
 
 from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
-from exilekg.check import checked
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import CorpusError, OutputError
@@ -50,12 +46,11 @@ from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_file
 from exilekg.map import map_corpus
+from exilekg.outputs import write_outputs
 from exilekg.progress import Progress, StageCallback, as_progress
-from exilekg.sharded import Unshardable, worker_count, write_sharded
-from exilekg.terms import RDF, Quad
+from exilekg.sharded import Unshardable, worker_count
 from exilekg.validation import ValidationReport, validate
-from exilekg.writers import BATCH, QuadSink, WriterEngine, to_dataset
-from exilekg.writers.oxigraph import Conversion
+from exilekg.writers import WriterEngine, to_dataset
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
 
@@ -121,35 +116,6 @@ class BuildResult:
             else:
                 text += f" (full build: {self.reuse.reason})"
         return text
-
-
-class _Counter:
-    """Counts quads per graph, subjects per class and subjects, a batch of quads at a time.
-
-    Mapping gives each subject's quads as one run, so counting runs counts distinct subjects
-    without remembering them.
-    """
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.graphs: Counter[str] = Counter()
-        self.classes: Counter[str] = Counter()
-        self.subjects = 0
-        self.last: object = None
-
-    def add(self, quads: Sequence[Quad]) -> None:
-        # map, compress and Counter.update iterate in C: these passes see every quad.
-        rdf_type = RDF.type
-        self.graphs.update(map(_GRAPH, quads))
-        self.classes.update([str(q[2]) for q in quads if q[1] == rdf_type])
-        subjects = list(map(_SUBJECT, quads))
-        starts = compress(subjects, map(ne, subjects, [self.last, *subjects[:-1]]))
-        self.subjects += sum(map(str.startswith, starts, repeat(self.base)))
-        self.last = subjects[-1]
-
-
-_SUBJECT = itemgetter(0)
-_GRAPH = itemgetter(3)
 
 
 @contextmanager
@@ -410,8 +376,10 @@ def _write(
             known = spliced.digests
         else:
             sinks = {fmt: (streams[fmt], files.written(path)) for fmt, path in outputs.items()}
-            args = (corpus, report, out, sinks, reporter, engine, jsonld_context, result, workers)
-            known = _write_whole(*args)
+            whole = write_outputs(corpus, report, out, sinks, reporter, engine, jsonld_context, workers)
+            result.triples, result.quads, result.subjects = whole.triples, whole.quads, whole.subjects
+            result.classes, result.graphs, result.workers = whole.classes, whole.graphs, whole.workers
+            known = whole.digests
         # The manifest: each dump's digest, read back from its temporary file before the rename
         # (or taken as it was written).
         result.digests = {
@@ -486,95 +454,6 @@ def _install_index(out: Path, made: Path | None) -> Path | None:
     finally:
         if made is not None and made.exists():
             shutil.rmtree(made, ignore_errors=True)
-
-
-def _write_streams(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    outputs: dict[RdfFormat, tuple[IO[str], Path]],
-    reporter: Progress,
-    engine: WriterEngine,
-    jsonld_context: str | None,
-    result: BuildResult,
-) -> dict[RdfFormat, OutputDigest]:
-    """The whole quad stream to every output, counting what ``result`` reports; the digests of the
-    N-Triples and N-Quads dumps."""
-    counter = _Counter(str(corpus.meta["base"]))
-    # Found lazily, a document at a time as mapping reaches it.
-    quads = map_corpus(corpus, report)
-    reporter.stage("map and write", unit="triples")
-    # The graph is checked against schema.org and the exilekg vocabulary as it streams past;
-    # a violation raises once the stream ends, inside the caller's block, so no output is replaced.
-    stream = checked(iter(quads))
-    texts = {fmt: text for fmt, (text, _) in outputs.items()}
-    sources = {fmt: path for fmt, (_, path) in outputs.items()}
-    with (
-        QuadSink(texts, engine, spool_dir=out, jsonld_context=jsonld_context, sources=sources) as sink,
-        ThreadPoolExecutor(1) as digester,
-    ):
-        while batch := list(islice(stream, BATCH)):
-            counter.add(batch)
-            sink.write_many(batch)
-            reporter.advance(len(batch))
-        # N-Triples and N-Quads are whole once the stream ends: a thread digests them (hashlib lets
-        # go of the interpreter) while this one writes JSON-LD and the workers Turtle and TriG.
-        digests: dict[RdfFormat, Future[OutputDigest]] = {}
-        for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
-            if fmt in outputs and engine is WriterEngine.FAST:
-                outputs[fmt][0].flush()
-                digests[fmt] = digester.submit(digest_file, outputs[fmt][1])
-        sink.close(reporter)
-        known: dict[RdfFormat, OutputDigest] = {fmt: f.result() for fmt, f in digests.items()}
-    result.triples, result.quads, result.subjects = sink.triples, sink.quads, counter.subjects
-    result.classes, result.graphs = counter.classes, counter.graphs
-    return known
-
-
-def _write_whole(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    outputs: dict[RdfFormat, tuple[IO[str], Path]],
-    reporter: Progress,
-    engine: WriterEngine,
-    jsonld_context: str | None,
-    result: BuildResult,
-    workers: int,
-) -> dict[RdfFormat, OutputDigest]:
-    """Every output of a build that is not spliced, in ``workers`` processes or in this one; the
-    digests of the dumps known by then (the others are read back afterwards)."""
-    if workers > 1:
-        return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, result, workers)
-    return _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context, result)
-
-
-def _write_sharded(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    outputs: dict[RdfFormat, tuple[IO[str], Path]],
-    reporter: Progress,
-    jsonld_context: str | None,
-    result: BuildResult,
-    workers: int,
-) -> dict[RdfFormat, OutputDigest]:
-    """Every output, mapped in ``workers`` processes; the digests of those written here."""
-    conversions: dict[RdfFormat, Conversion] = {
-        fmt: Conversion(outputs[fmt][0], fmt, out)
-        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
-        if fmt in outputs
-    }
-    lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
-    try:
-        sharded = write_sharded(corpus, report, lines, conversions, workers, jsonld_context, reporter, out)
-    except BaseException:
-        for conversion in conversions.values():
-            conversion.abort()  # no worker outlives a failed build
-        raise
-    result.triples, result.quads, result.subjects = sharded.triples, sharded.quads, sharded.subjects
-    result.classes, result.graphs, result.workers = sharded.classes, sharded.graphs, sharded.workers
-    return sharded.digests
 
 
 def _make_index(

@@ -60,8 +60,8 @@ from exilekg.writers.oxigraph import Conversion
 
 __all__ = [
     "CHUNKS_PER_WORKER",
-    "Sharded",
     "Unshardable",
+    "Written",
     "worker_count",
     "write_sharded",
 ]
@@ -80,8 +80,8 @@ class Unshardable(Exception):
 
 
 @dataclass
-class Sharded:
-    """What a split write counted (what :class:`~exilekg.pipeline.BuildResult` reports)."""
+class Written:
+    """What a write of the dumps counted (what :class:`~exilekg.pipeline.BuildResult` reports)."""
 
     quads: int = 0
     triples: int = 0
@@ -263,7 +263,7 @@ class _Writer:
 
     def __init__(self, sinks: dict[RdfFormat, int]) -> None:
         self.sinks = sinks
-        self.counts = Sharded()
+        self.counts = Written()
         self.nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
         self.offset = 0
         self.last: str | None = None
@@ -311,7 +311,7 @@ def write_sharded(
     jsonld_context: str | None,
     reporter: Progress,
     folder: Path,
-) -> Sharded:
+) -> Written:
     """Map ``corpus`` in ``workers`` processes into ``outputs`` (N-Triples, N-Quads and JSON-LD: each
     a stream and the file it writes) and ``conversions`` (Turtle, TriG), as a single-process build
     writes them; raises :class:`Unshardable` when that cannot be promised (the outputs are then half
@@ -370,7 +370,7 @@ def _finish(
     conversions: dict[RdfFormat, Conversion],
     context: str | None,
     reporter: Progress,
-) -> Sharded:
+) -> Written:
     """Once every chunk is in: JSON-LD laid out, Turtle and TriG waited for (before the spools they
     may read are removed), and the digests of the dumps written here."""
     counts = writer.counts

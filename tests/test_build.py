@@ -17,7 +17,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 import exilekg
-import exilekg.pipeline as exilekg_build
+import exilekg.outputs as exilekg_outputs
 from exilekg import RdfFormat, SerializationError, ValidationError, build, build_dataset, read_corpus
 from exilekg.atomic import LEGACY_AGE
 from exilekg.pipeline import ALL_FORMATS, output_name
@@ -127,7 +127,7 @@ def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
     out = tmp_path / "out"
     build(EXAMPLE, out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    mapped = exilekg_build.map_corpus
+    mapped = exilekg_outputs.map_corpus
 
     def faulty(*args: Any, **kwargs: Any) -> Iterator[Quad]:
         quads = list(mapped(*args, **kwargs))
@@ -135,7 +135,7 @@ def test_build_checks_its_own_graph_and_keeps_earlier_outputs_on_a_violation(
         yield from quads
         yield (subject, IRI("http://schema.org/favouriteColour"), Literal("red"), graph)
 
-    monkeypatch.setattr(exilekg_build, "map_corpus", faulty)
+    monkeypatch.setattr(exilekg_outputs, "map_corpus", faulty)
     with pytest.raises(SerializationError, match="favouriteColour"):
         build(EXAMPLE, out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
