@@ -200,7 +200,6 @@ def _take(units: Iterator[Unit], count: int) -> Iterator[Unit]:
         yield next(units)
 
 
-_SUBJECT = itemgetter(0)
 _GRAPH = itemgetter(3)
 
 
@@ -248,11 +247,19 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
 
 
 def _append(source: Path, target: int) -> None:
-    """The whole of the file ``source`` appended to the file open as ``target``, in the kernel."""
+    """The whole of the file ``source`` appended to the file open as ``target``: in the kernel where
+    it can (Linux), else read and written a megabyte at a time."""
     with source.open("rb") as src:
         remaining = os.fstat(src.fileno()).st_size
         while remaining > 0:
-            copied = os.copy_file_range(src.fileno(), target, remaining)
+            if hasattr(os, "copy_file_range"):
+                copied = os.copy_file_range(src.fileno(), target, remaining)
+            else:
+                chunk = src.read(min(remaining, 1 << 20))
+                copied = len(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(target, view) :]
             if copied == 0:
                 raise OSError(f"{source} ended before its end")
             remaining -= copied

@@ -24,10 +24,11 @@ from exilekg.errors import CorpusError
 from exilekg.formats import RdfFormat
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.processes import available_cores
-from exilekg.progress import Progress
+from exilekg.progress import Progress, as_progress
 from exilekg.terms import IRI, RDF, SCHEMA, Literal
 
 from .conftest import EXAMPLE
+from .test_build_killed import _alive
 from .test_engines import load_generator
 
 pytestmark = pytest.mark.skipif(not sharded.can_fork(), reason="split builds fork their workers")
@@ -171,18 +172,7 @@ def test_a_node_made_in_two_chunks_is_unshardable(tmp_path: Path) -> None:
         (tmp_path / "out.jsonld").open("w") as stream,
         pytest.raises(sharded.Unshardable, match="two chunks"),
     ):
-        writer.write_jsonld(stream, -1, None, _Silent())
-
-
-class _Silent(Progress):
-    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
-        pass
-
-    def advance(self, amount: int = 1) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
+        writer.write_jsonld(stream, -1, None, as_progress(None))
 
 
 # The split vocabulary check: judged together, the parts reach the whole stream's verdict.
@@ -250,14 +240,6 @@ def _children(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def _asked_to_die(pid: int, out: Path) -> bool:
@@ -347,3 +329,13 @@ def test_void_lists_the_digests_of_the_dumps_as_written(
     for name, listed in manifest.outputs.items():
         data = (tmp_path / "out" / name).read_bytes()
         assert (listed.sha256, listed.size) == (hashlib.sha256(data).hexdigest(), len(data)), name
+
+
+def test_without_copy_file_range_the_chunks_are_copied_by_hand(
+    generated: Path, one_process: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the kernel has no copy_file_range (macOS), the chunks are read and written instead."""
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    result = build(generated, tmp_path / "out", workers=2)
+    assert result.workers == 2 and result.unsharded is None
+    assert _files(tmp_path / "out") == _files(one_process)
