@@ -40,6 +40,26 @@ def _alive(pid: int) -> bool:
     return _state(pid) not in (None, "Z")
 
 
+def _stop(pids: list[int]) -> None:
+    """SIGSTOP each process still there: stopped, only the kernel can end it."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGSTOP)
+
+
+def _survivors(pids: list[int]) -> list[int]:
+    """The processes of ``pids`` still alive after :data:`WAIT` seconds; they are killed, so that
+    none is left behind even when the test fails."""
+    deadline = time.monotonic() + WAIT
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survivors = [pid for pid in pids if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGCONT)
+    return survivors
+
+
 def _workers(out: Path) -> list[int]:
     """The Turtle and TriG workers writing into ``out`` (their spool file is named in their command line)."""
     found = []
@@ -129,9 +149,7 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_no_temporary_file(
                         time.sleep(0.01)
                     # Workers that cannot run when their build dies: only the kernel can end them, so
                     # this round fails for workers that merely notice their build is gone, and finish.
-                    for pid in workers:
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(pid, signal.SIGSTOP)
+                    _stop(workers)
             finally:
                 build.send_signal(signal.SIGKILL)
                 build.wait()
@@ -140,14 +158,7 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_no_temporary_file(
             delay /= 4
         assert workers, f"round {round_}: every build ended before it could be stopped with a worker writing"
         assert build.returncode == -signal.SIGKILL, "the build finished before it could be killed"
-        deadline = time.monotonic() + WAIT
-        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        survivors = [pid for pid in workers if _alive(pid)]
-        for pid in survivors:  # leave no process behind, even when the test fails
-            os.kill(pid, signal.SIGKILL)
-            os.kill(pid, signal.SIGCONT)
-        assert survivors == [], f"round {round_}: workers outlived their build"
+        assert _survivors(workers) == [], f"round {round_}: workers outlived their build"
         assert list(out.glob(".*.tmp")), "the build was not killed mid-write: nothing to clean up"
         # Whatever the kill left, the outputs are an earlier build's, whole.
         assert {k: v for k, v in _outputs(out).items() if not k.startswith(".")} in ({}, reference)

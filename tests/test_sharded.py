@@ -28,7 +28,7 @@ from exilekg.progress import Progress, as_progress
 from exilekg.terms import IRI, RDF, SCHEMA, Literal
 
 from .conftest import EXAMPLE
-from .test_build_killed import _alive
+from .test_build_killed import _alive, _stop, _survivors
 from .test_engines import load_generator
 
 pytestmark = pytest.mark.skipif(not sharded.can_fork(), reason="split builds fork their workers")
@@ -288,9 +288,7 @@ def test_a_split_build_killed_leaves_no_worker_and_its_outputs_whole(
             with contextlib.suppress(ProcessLookupError):
                 os.kill(build_process.pid, signal.SIGSTOP)
             workers = [pid for pid in _children(build_process.pid) if _alive(pid)]
-            for pid in workers:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGSTOP)
+            _stop(workers)
         finally:
             build_process.send_signal(signal.SIGKILL)
             build_process.wait()
@@ -299,14 +297,7 @@ def test_a_split_build_killed_leaves_no_worker_and_its_outputs_whole(
     assert build_process.returncode == -signal.SIGKILL and len(workers) >= 2, (
         "the build ended before its kill"
     )
-    deadline = time.monotonic() + 20
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    survivors = [pid for pid in workers if _alive(pid)]
-    for pid in survivors:  # leave no process behind, even when the test fails
-        os.kill(pid, signal.SIGKILL)
-        os.kill(pid, signal.SIGCONT)
-    assert survivors == [], "workers outlived their build"
+    assert _survivors(workers) == [], "workers outlived their build"
     assert {k: v for k, v in _files(out).items() if not k.startswith(".")} == _files(one_process)
     subprocess.run(command, check=True, capture_output=True)
     assert sorted(p.name for p in out.iterdir()) == sorted(_files(one_process))

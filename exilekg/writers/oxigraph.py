@@ -80,7 +80,6 @@ class Conversion:
     ) -> None:
         self.out = out
         self.source = source
-        self.following = False
         self.fmt = fmt
         self.spool_dir = spool_dir
         self.pending: list[bytes] = []
@@ -96,17 +95,8 @@ class Conversion:
     # the line writer's target
 
     def write(self, text: str) -> None:
-        if self.following:
-            return  # the worker reads the same text from the source's file
-        if self.source is not None and self.descriptor is not None:
-            self.pending_size += len(text)  # characters: a bound, as good as bytes for the limit
-            if self.pending_size > IN_PROCESS_LIMIT:
-                self.pending = []
-                self.follow(self.source[1])
-                self.following = True
-            else:
-                self.pending.append(text.encode("utf-8"))
-            return
+        if self.worker is not None and self.spool is None:
+            return  # the worker follows the source's file, which holds the same text
         self.write_bytes(text.encode("utf-8"))
 
     def write_bytes(self, data: bytes) -> None:
@@ -114,10 +104,15 @@ class Conversion:
         if self.spool is not None:
             self.spool.write(data)
             return
+        if self.worker is not None:
+            return  # following the source's file
         self.pending.append(data)
         self.pending_size += len(data)
         if self.pending_size > IN_PROCESS_LIMIT and self.descriptor is not None:
-            self._start_worker()
+            if self.source is not None:
+                self.follow(self.source[1])
+            else:
+                self._start_worker()
 
     def _start_worker(self) -> None:
         # Named so that the worker opens it with an offset of its own; a build's clean-up
@@ -167,7 +162,7 @@ class Conversion:
         try:
             if self.spool is not None:
                 self.spool.close()  # flushes the last of the text before the worker is told it is all there
-            if self.following and self.source is not None:
+            if self.spool is None and self.source is not None:
                 self.source[0].flush()
             with suppress(OSError):  # a worker that failed has closed its end
                 assert self.worker.stdin is not None
