@@ -3,15 +3,20 @@ and digested as they are written."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mmap
+import os
+import threading
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from queue import SimpleQueue
 from typing import IO
 
 from exilekg.manifest import OutputDigest
 
-__all__ = ["BinaryOut", "OldDumps", "Parts", "Unspliceable", "mapped_file"]
+__all__ = ["BinaryOut", "OldDumps", "OldFile", "Parts", "Unspliceable", "mapped_file"]
 
 
 class Unspliceable(Exception):
@@ -31,48 +36,145 @@ class Parts:
         return text
 
 
+@dataclass(frozen=True, eq=False)
+class OldFile:
+    """One of the previous build's dumps: its bytes (mapped into memory) and, where it is a file
+    still open, its descriptor, for copies made in the kernel."""
+
+    data: mmap.mmap | bytes
+    fd: int | None = None
+
+
+_EMPTY = OldFile(b"")
+
+
 class OldDumps:
     """The previous build's dumps, mapped into memory to copy unchanged units' text from."""
 
     def __init__(self, out: Path, stack: ExitStack) -> None:
-        self.maps: dict[str, mmap.mmap | bytes] = {}
+        self.files: dict[str, OldFile] = {}
         self.out = out
         self.stack = stack
 
+    def file(self, name: str) -> OldFile:
+        found = self.files.get(name)
+        if found is None:
+            path = self.out / name
+            if not path.stat().st_size:
+                found = _EMPTY
+            else:
+                stream = self.stack.enter_context(path.open("rb"))
+                found = OldFile(_mapped(stream, self.stack), stream.fileno())
+            self.files[name] = found
+        return found
+
     def data(self, name: str) -> mmap.mmap | bytes:
-        data = self.maps.get(name)
-        if data is None:
-            data = self.maps[name] = mapped_file(self.out / name, self.stack)
-        return data
+        return self.file(name).data
 
     def slice(self, name: str, start: int, length: int) -> bytes:
         return self.data(name)[start : start + length]
 
 
+_Copy = tuple[OldFile, int, int]
+
+
+class _Writing:
+    """A thread that writes one output's text in order and digests it, beside the build: the
+    kernel's copies and the hashing (both without the GIL) run while the build maps and lays out
+    the rest. Once all is written the thread syncs the file, which the commit then finds clean."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.sha = hashlib.sha256()
+        self.queue: SimpleQueue[bytes | _Copy | None] = SimpleQueue()
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="exilekg-output", daemon=True)
+        self.thread.start()
+
+    def write(self, data: bytes) -> None:
+        self.queue.put(data)
+
+    def copy(self, source: OldFile, start: int, end: int) -> None:
+        self.queue.put((source, start, end))
+
+    def finish(self) -> str:
+        """The digest of the whole text, once written and synced."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.sha.hexdigest()
+
+    def stop(self) -> None:
+        """The write failed: what is queued is dropped, and the thread ends."""
+        self.stopping = True
+        self.queue.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (op := self.queue.get()) is not None:
+            if self.error is not None or self.stopping:
+                continue  # the writer learns of the error at finish(); the rest is dropped
+            try:
+                self._do(op)
+            except BaseException as exc:
+                self.error = exc
+        if self.error is None and not self.stopping:
+            try:
+                os.fsync(self.fd)
+            except OSError as exc:
+                self.error = exc
+
+    def _do(self, op: bytes | _Copy) -> None:
+        if isinstance(op, bytes):
+            _write_all(self.fd, op)
+            self.sha.update(op)
+            return
+        source, start, end = op
+        at = start
+        if source.fd is not None and _KERNEL_COPY:
+            at += _kernel_copy(source.fd, start, end, self.fd)
+        with memoryview(source.data) as whole:
+            if at < end:
+                with whole[at:end] as rest:
+                    _write_all(self.fd, rest)
+            with whole[start:end] as copied:
+                self.sha.update(copied)
+
+
 class BinaryOut:
     """An output text stream written as bytes, counting its offset and digesting what it writes.
 
-    Copies from the previous build's file that follow each other there are written as one.
+    Copies from the previous build's file that follow each other there are made as one, in the
+    kernel where it can (``copy_file_range``). The writing and digesting happen in a thread, in
+    order; :meth:`close` (or :meth:`abandon`, should the write fail) waits for it.
     """
 
     def __init__(self, stream: IO[str]) -> None:
         stream.flush()
-        self.raw = stream.buffer  # type: ignore[attr-defined]
         self.offset = 0
-        self.sha = hashlib.sha256()
-        self.source: mmap.mmap | bytes = b""
+        self.source: OldFile = _EMPTY
         self.pending: tuple[int, int] | None = None
+        self.buffer = bytearray()
+        self.writing = _Writing(stream.fileno())
+        self.closed = False
 
     def write(self, data: bytes) -> tuple[int, int]:
         if self.pending is not None:
             self._copy_pending()
         start = self.offset
-        self.raw.write(data)
-        self.sha.update(data)
+        self.buffer += data
         self.offset += len(data)
+        if len(self.buffer) >= _BUFFER:
+            self._write_buffer()
         return start, len(data)
 
-    def copy(self, source: mmap.mmap | bytes, start: int, length: int) -> tuple[int, int]:
+    def _write_buffer(self) -> None:
+        self.writing.write(bytes(self.buffer))
+        self.buffer.clear()
+
+    def copy(self, source: OldFile, start: int, length: int) -> tuple[int, int]:
         """Write ``length`` bytes of ``source`` from ``start``; where they are in this file."""
         at = self.offset
         if self.pending is not None and self.source is source and self.pending[1] == start:
@@ -80,19 +182,19 @@ class BinaryOut:
         else:
             if self.pending is not None:
                 self._copy_pending()
+            if self.buffer:
+                self._write_buffer()
             self.source, self.pending = source, (start, start + length)
         self.offset += length
         return at, length
 
-    def copy_joined(
-        self, joint: bytes, source: mmap.mmap | bytes, start: int, length: int
-    ) -> tuple[int, int]:
+    def copy_joined(self, joint: bytes, source: OldFile, start: int, length: int) -> tuple[int, int]:
         """``joint``, then a copy: one copy with the last when ``source`` has ``joint`` between them."""
         if (
             self.pending is not None
             and self.source is source
             and self.pending[1] + len(joint) == start
-            and source[self.pending[1] : start] == joint
+            and source.data[self.pending[1] : start] == joint
         ):
             self.pending = (self.pending[0], start + length)
             at = self.offset + len(joint)
@@ -104,22 +206,66 @@ class BinaryOut:
 
     def _copy_pending(self) -> None:
         assert self.pending is not None
-        with memoryview(self.source) as whole, whole[self.pending[0] : self.pending[1]] as view:
-            self.raw.write(view)
-            self.sha.update(view)
+        self.writing.copy(self.source, *self.pending)
         self.pending = None
 
-    def close(self) -> OutputDigest:
-        """Write what is pending; the digest of everything written."""
+    def flush(self) -> None:
+        """Hand what is pending to the writing thread, which goes on while the build does."""
         if self.pending is not None:
             self._copy_pending()
-        return OutputDigest(self.sha.hexdigest(), self.offset)
+        if self.buffer:
+            self._write_buffer()
+
+    def close(self) -> OutputDigest:
+        """Everything written; its digest."""
+        self.flush()
+        self.closed = True
+        return OutputDigest(self.writing.finish(), self.offset)
+
+    def abandon(self) -> None:
+        """The write failed: the writing thread ends (a no-op once closed)."""
+        if not self.closed:
+            self.closed = True
+            self.writing.stop()
+
+
+_KERNEL_COPY = hasattr(os, "copy_file_range")
+
+_BUFFER = 1 << 20
+"""Fresh text is written a megabyte at a time (and before each copy)."""
+
+
+def _kernel_copy(source: int, start: int, end: int, target: int) -> int:
+    """Copy bytes ``start`` to ``end`` of the file ``source`` to the end of ``target`` in the
+    kernel; how many it copied (fewer where the file system refuses, for the caller to write)."""
+    done = start
+    while done < end:
+        try:
+            copied = os.copy_file_range(source, target, end - done, done)
+        except OSError as exc:
+            if exc.errno in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                break
+            raise
+        if copied == 0:
+            break
+        done += copied
+    return done - start
+
+
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    with memoryview(data) as view:
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 def mapped_file(path: Path, stack: ExitStack) -> mmap.mmap | bytes:
     if not path.stat().st_size:
         return b""
-    stream = stack.enter_context(path.open("rb"))
+    return _mapped(stack.enter_context(path.open("rb")), stack)
+
+
+def _mapped(stream: IO[bytes], stack: ExitStack) -> mmap.mmap:
     data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
     stack.callback(data.close)
     return data

@@ -9,7 +9,7 @@ from typing import IO
 import orjson
 
 from exilekg.errors import SerializationError
-from exilekg.incremental.files import BinaryOut, OldDumps, Unspliceable
+from exilekg.incremental.files import BinaryOut, OldDumps, OldFile, Unspliceable
 from exilekg.incremental.state import UnitState
 from exilekg.jsonld import context_value, raise_for_output
 from exilekg.manifest import OutputDigest
@@ -75,9 +75,23 @@ def write_jsonld(
 ) -> OutputDigest:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
     written: graphs sorted, each graph's nodes sorted by ``@id``."""
-    target = BinaryOut(stream)
     copies = any(not f for v in nodes.values() for _, f, _, _ in v)
-    previous = old.data("exilekg.jsonld") if copies and old is not None else b""
+    previous = old.file("exilekg.jsonld") if copies and old is not None else OldFile(b"")
+    target = BinaryOut(stream)
+    try:
+        return _write_jsonld(target, nodes, fresh, previous, units, context)
+    finally:
+        target.abandon()
+
+
+def _write_jsonld(
+    target: BinaryOut,
+    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    fresh: bytearray | bytes | mmap.mmap,
+    previous: OldFile,
+    units: dict[str, UnitState],
+    context: str | None,
+) -> OutputDigest:
     placed: dict[tuple[str, str], tuple[int, int]] = {}
     header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
     target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')

@@ -93,10 +93,12 @@ def write_spliced(
             if fmt in streams:
                 conversions[fmt] = Conversion(streams[fmt], fmt, out)
     try:
-        with ExitStack() as stack:
+        with ExitStack() as stack, ExitStack() as writing:
             writer = _UnitWriter(
                 corpus, report, OldDumps(out, stack), streams, conversions, previous, jsonld_context
             )
+            # The writing threads end before the previous dumps they copy from are closed.
+            writing.callback(writer.abandon)
             reporter.stage("map and write", unit="triples")
             for unit in writer.mapper.units():
                 reporter.advance(writer.write(unit).quads)
@@ -130,9 +132,6 @@ class _UnitWriter:
         self.jsonld_context = jsonld_context
         self.turtle = conversions.get(RdfFormat.TURTLE)
         self.trig = conversions.get(RdfFormat.TRIG)
-        self.splicer = TextSplicer(streams, old) if previous is not None else None
-        self.nt_out = BinaryOut(streams[RdfFormat.NTRIPLES])
-        self.nq_out = BinaryOut(streams[RdfFormat.NQUADS])
         self.with_jsonld = RdfFormat.JSONLD in streams
         self.nt_parts, self.nq_parts = Parts(), Parts()
         self.lines = LineWriter([self.nt_parts], [self.nq_parts])
@@ -151,6 +150,10 @@ class _UnitWriter:
         self.last_subject: object = None
         self.mapped = 0
         self.names = hashlib.blake2b(orjson.dumps(list(entity_names(corpus))), digest_size=16).hexdigest()
+        # Last: each starts a writing thread, which abandon() ends.
+        self.nt_out = BinaryOut(streams[RdfFormat.NTRIPLES])
+        self.nq_out = BinaryOut(streams[RdfFormat.NQUADS])
+        self.splicer = TextSplicer(streams, old) if previous is not None else None
 
     def write(self, unit: Unit) -> UnitState:
         """``unit`` copied or mapped into the outputs; its state."""
@@ -191,8 +194,8 @@ class _UnitWriter:
         self.mapper.skip(unit)
         state = UnitState(
             digest,
-            self.nt_out.copy(self.old.data("exilekg.nt"), *known.nt),
-            self.nq_out.copy(self.old.data("exilekg.nq"), *known.nq),
+            self.nt_out.copy(self.old.file("exilekg.nt"), *known.nt),
+            self.nq_out.copy(self.old.file("exilekg.nq"), *known.nq),
             [],
             known.graphs,
             known.classes,
@@ -253,6 +256,13 @@ class _UnitWriter:
             )
         return state
 
+    def abandon(self) -> None:
+        """The digests' threads ended, should the write have failed (a no-op once finished)."""
+        self.nt_out.abandon()
+        self.nq_out.abandon()
+        if self.splicer is not None:
+            self.splicer.abandon()
+
     def finish(
         self,
         streams: dict[RdfFormat, IO[str]],
@@ -267,6 +277,11 @@ class _UnitWriter:
             # The same error a full build raises, from the same checker.
             corpus, anchors = self.corpus, self.report.anchors
             list(checked(q for unit in Mapper(corpus, anchors, self.found).units() for q in unit.quads()))
+        # What is left to copy is written now, for the digests' threads to read beside the JSON-LD.
+        self.nt_out.flush()
+        self.nq_out.flush()
+        if self.splicer is not None:
+            self.splicer.flush()
         jsonld_digest = None
         if self.with_jsonld:
             reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")

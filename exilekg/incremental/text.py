@@ -65,10 +65,10 @@ class TextSplicer:
     def copy(self, known: UnitState, state: UnitState) -> None:
         if self.ttl is not None and known.ttl[1]:
             self._turtle_start()
-            state.ttl = self.ttl.copy(self.old.data("exilekg.ttl"), *known.ttl)
+            state.ttl = self.ttl.copy(self.old.file("exilekg.ttl"), *known.ttl)
         if self.trig is not None and known.trig[1]:
             self._trig_switch(known.trig_first)
-            state.trig = self.trig.copy(self.old.data("exilekg.trig"), *known.trig)
+            state.trig = self.trig.copy(self.old.file("exilekg.trig"), *known.trig)
             state.trig_first, state.trig_last = known.trig_first, known.trig_last
             self.graph = known.trig_last
 
@@ -103,6 +103,16 @@ class TextSplicer:
             self.trig.write(_header("trig"))
         if first != self.graph:
             self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
+
+    def flush(self) -> None:
+        for out in (self.ttl, self.trig):
+            if out is not None:
+                out.flush()
+
+    def abandon(self) -> None:
+        for out in (self.ttl, self.trig):
+            if out is not None:
+                out.abandon()
 
     def finish(self) -> dict[RdfFormat, OutputDigest]:
         digests = {}

@@ -284,13 +284,16 @@ class DocumentMentions(Mapping[str, MentionList]):
             for document in corpus.documents:
                 if document.id is not None and isinstance(document.data.get("text"), str):
                     self._documents[document.id] = document
-        self._finder = MentionFinder(entity_names(corpus)) if self._documents else None
+        # Made at the first lookup: an incremental build that finds no mentions never needs it.
+        self._finder: MentionFinder | None = None
 
     def __getitem__(self, document_id: str) -> MentionList:
         document = self._documents[document_id]
         text = self._corpus.text(document)
-        if text is None or self._finder is None:  # neither can be: the document names a text file
+        if text is None:  # cannot be: the document names a text file
             raise KeyError(document_id)
+        if self._finder is None:
+            self._finder = MentionFinder(entity_names(self._corpus))
         return self._finder.find(text.normalized, document.data.get("language"))
 
     def __contains__(self, document_id: object) -> bool:

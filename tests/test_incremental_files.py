@@ -1,0 +1,154 @@
+"""exilekg.incremental.files: the spliced dumps' bytes, written and digested in a thread."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exilekg.errors import CorpusError
+from exilekg.incremental.files import BinaryOut, OldDumps, OldFile
+from exilekg.manifest import OutputDigest
+from exilekg.pipeline import build
+from exilekg.progress import Progress
+
+from .test_incremental import EXAMPLE, _apply, _outputs
+
+OLD = bytes(range(256)) * 64 + "\nстрока «в кавычках» 🎉\n".encode() * 50
+
+# A write of fresh bytes, or a copy of OLD[start:start + length].
+OPS = st.lists(
+    st.one_of(
+        st.binary(max_size=3000).map(lambda b: ("write", b)),
+        st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("copy", t)),
+        st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("joined", t)),
+    ),
+    max_size=40,
+)
+
+
+def _threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "exilekg-output"]
+
+
+def _replay(path: Path, source: OldFile, ops: list[tuple[str, object]]) -> tuple[bytes, object]:
+    """``ops`` through a BinaryOut into ``path``: the bytes they should give, and the digest."""
+    expected = bytearray()
+    with path.open("w", encoding="utf-8") as stream:
+        out = BinaryOut(stream)
+        for kind, arg in ops:
+            if kind == "write":
+                assert isinstance(arg, bytes)
+                assert out.write(arg) == (len(expected), len(arg))
+                expected += arg
+            else:
+                assert isinstance(arg, tuple)
+                start, length = arg[0], min(arg[1], len(OLD) - arg[0])
+                if kind == "copy":
+                    at = out.copy(source, start, length)
+                else:
+                    joint = OLD[max(0, start - 2) : start]
+                    at = out.copy_joined(joint, source, start, length)
+                    expected += joint
+                assert at == (len(expected), length)
+                expected += OLD[start : start + length]
+        digest = out.close()
+    return bytes(expected), digest
+
+
+@pytest.fixture
+def old_file(tmp_path: Path) -> Path:
+    path = tmp_path / "old.nt"
+    path.write_bytes(OLD)
+    return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops=OPS, kernel=st.booleans())
+def test_writes_and_copies_land_in_order_with_their_digest(
+    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, object]], kernel: bool
+) -> None:
+    work = tmp_path_factory.mktemp("out")
+    (work / "old.nt").write_bytes(OLD)
+    with ExitStack() as stack:
+        source = OldDumps(work, stack).file("old.nt")
+        assert source.fd is not None
+        if not kernel:  # as on a system without copy_file_range: the bytes are written by hand
+            source = OldFile(source.data)
+        expected, digest = _replay(work / "new.nt", source, ops)
+    assert (work / "new.nt").read_bytes() == expected
+    assert digest == OutputDigest(hashlib.sha256(expected).hexdigest(), len(expected))
+    assert not _threads()
+
+
+def test_a_source_the_kernel_cannot_copy_from_is_written_by_hand(old_file: Path, tmp_path: Path) -> None:
+    """copy_file_range refuses a pipe (EINVAL): the copy falls back to writing the mapped bytes."""
+    read_end, write_end = os.pipe()
+    try:
+        with ExitStack() as stack:
+            data = OldDumps(old_file.parent, stack).data(old_file.name)
+            expected, digest = _replay(tmp_path / "new.nt", OldFile(data, read_end), [("copy", (100, 9000))])
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert (tmp_path / "new.nt").read_bytes() == expected == OLD[100:9100]
+    assert digest.sha256 == hashlib.sha256(expected).hexdigest()
+
+
+def test_a_failed_write_is_raised_by_close(tmp_path: Path) -> None:
+    path = tmp_path / "read-only.nt"
+    path.write_bytes(b"")
+    with path.open("r", encoding="utf-8") as stream:  # os.write on it fails with EBADF
+        out = BinaryOut(stream)
+        out.write(b"<a> <b> <c> .\n" * 10)
+        with pytest.raises(OSError):
+            out.close()
+    assert not _threads()
+
+
+def test_abandon_ends_the_writing_thread(tmp_path: Path) -> None:
+    with (tmp_path / "x.nt").open("w", encoding="utf-8") as stream:
+        out = BinaryOut(stream)
+        out.write(b"x" * (3 << 20))
+        assert _threads()
+        out.abandon()
+        out.abandon()  # a second time does nothing
+    assert not _threads()
+
+
+class _RemoveText(Progress):
+    """Deletes a document's text once the incremental build starts writing."""
+
+    def __init__(self, text: Path) -> None:
+        self.text = text
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        if name == "map and write":
+            self.text.unlink(missing_ok=True)
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def test_a_spliced_build_that_fails_leaves_no_thread_and_replaces_nothing(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(EXAMPLE, corpus)
+    build(corpus, out, incremental=True)
+    before = _outputs(out)
+    text = sorted((corpus / "texts").glob("*.txt"))[-1]
+    _apply(corpus, ("describe", 0, "a new description"))  # a unit to map, so the build writes
+    with pytest.raises(CorpusError, match="text"):
+        build(corpus, out, incremental=True, progress=_RemoveText(text))
+    assert _outputs(out) == before
+    assert not _threads()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left"
