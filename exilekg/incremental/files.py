@@ -135,12 +135,25 @@ class _Writing:
         at = start
         if source.fd is not None and _KERNEL_COPY:
             at += _kernel_copy(source.fd, start, end, self.fd)
+            if at == end:
+                self._digest_file(source.fd, start, end)
+                return
         with memoryview(source.data) as whole:
-            if at < end:
+            if at < end:  # no kernel copy, or the kernel refused the rest
                 with whole[at:end] as rest:
                     _write_all(self.fd, rest)
             with whole[start:end] as copied:
                 self.sha.update(copied)
+
+    def _digest_file(self, fd: int, start: int, end: int) -> None:
+        """Bytes ``start`` to ``end`` of the file ``fd`` digested as read from it, not from its
+        mapping: the previous dumps' pages then stay out of this process's resident memory."""
+        while start < end:
+            chunk = os.pread(fd, min(end - start, _STEP), start)
+            if not chunk:
+                raise OSError(f"the previous dump ended at byte {start}, before {end}")
+            self.sha.update(chunk)
+            start += len(chunk)
 
 
 class BinaryOut:
@@ -230,6 +243,9 @@ class BinaryOut:
 
 
 _KERNEL_COPY = hasattr(os, "copy_file_range")
+
+_STEP = 1 << 22
+"""Previous dumps are read back for their digest four megabytes at a time."""
 
 _BUFFER = 1 << 20
 """Fresh text is written a megabyte at a time (and before each copy)."""
