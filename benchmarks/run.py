@@ -624,6 +624,9 @@ def main(argv: list[str] | None = None) -> None:
                     "command": earlier.get("command"),
                     "machine": earlier.get("machine"),
                 }
+        # Sections the other benchmarks write (index, publish, load ...) are theirs to replace.
+        for section, rows in earlier.items():
+            report.setdefault(section, rows)
         report["targets"] = targets(report)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
