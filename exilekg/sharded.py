@@ -43,7 +43,7 @@ from exilekg.atomic import remove_leftovers, temporary_file
 from exilekg.check.checker import Checker, OpenChecks
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
-from exilekg.incremental.jsonld import node_texts, write_jsonld
+from exilekg.incremental.jsonld import Layout, node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
 from exilekg.manifest import OutputDigest, digest_file
 from exilekg.map import Mapper, Unit
@@ -271,7 +271,7 @@ class _Writer:
     def __init__(self, sinks: dict[RdfFormat, int]) -> None:
         self.sinks = sinks
         self.counts = Written()
-        self.nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
+        self.nodes: dict[str, list[Layout]] = {}
         self.offset = 0
         self.last: str | None = None
 
@@ -285,7 +285,7 @@ class _Writer:
             path.unlink()
         offset = self.offset
         for g, s, length in chunk.nodes:
-            self.nodes.setdefault(g, []).append((s, True, offset, length))
+            self.nodes.setdefault(g, []).append((s, True, offset, length, None))
             offset += length
         self.offset = offset
         counts = self.counts
@@ -297,7 +297,7 @@ class _Writer:
 
     def write_jsonld(self, stream: IO[str], nodes_file: int, context: str | None, reporter: Progress) -> None:
         for g, nodes in self.nodes.items():
-            nodes.sort()
+            nodes.sort(key=itemgetter(0))
             for before, after in pairwise(nodes):
                 if before[0] == after[0]:
                     raise Unshardable(f"<{after[0]}> in graph <{g}> is made in two chunks")
@@ -306,7 +306,7 @@ class _Writer:
             fresh: mmap.mmap | bytes = b""
             if self.offset:
                 fresh = stack.enter_context(mmap.mmap(nodes_file, 0, access=mmap.ACCESS_READ))
-            self.counts.digests[RdfFormat.JSONLD] = write_jsonld(stream, self.nodes, fresh, None, {}, context)
+            self.counts.digests[RdfFormat.JSONLD] = write_jsonld(stream, self.nodes, fresh, None, context)
 
 
 def write_sharded(

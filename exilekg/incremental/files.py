@@ -202,13 +202,12 @@ class BinaryOut:
         return at, length
 
     def copy_joined(self, joint: bytes, source: OldFile, start: int, length: int) -> tuple[int, int]:
-        """``joint``, then a copy: one copy with the last when ``source`` has ``joint`` between them."""
-        if (
-            self.pending is not None
-            and self.source is source
-            and self.pending[1] + len(joint) == start
-            and source.data[self.pending[1] : start] == joint
-        ):
+        """``joint``, then a copy: one copy with the last when ``source`` has ``joint`` between them.
+
+        Only the gap's length is compared. The offsets are the previous build's, and ``joint`` is
+        the separator its layout put between two nodes of one graph: any other text between two
+        nodes of that dump (a graph's end and the next one's start, or another node) is longer."""
+        if self.pending is not None and self.source is source and self.pending[1] + len(joint) == start:
             self.pending = (self.pending[0], start + length)
             at = self.offset + len(joint)
             self.offset += len(joint) + length

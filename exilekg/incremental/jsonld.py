@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import mmap
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import IO
 
 import orjson
 
 from exilekg.errors import SerializationError
 from exilekg.incremental.files import BinaryOut, OldDumps, OldFile, Unspliceable
-from exilekg.incremental.state import UnitState
+from exilekg.incremental.state import NodeAt, UnitState
 from exilekg.jsonld import context_value, raise_for_output
 from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 
-__all__ = ["fresh_nodes", "node_texts", "write_jsonld"]
+__all__ = ["Layout", "fresh_nodes", "node_texts", "write_jsonld"]
 
 _INDENT = b"\n    "
 _NODE_INDENT = b"\n        "
@@ -45,10 +46,15 @@ def node_texts(
             yield str(g), str(s), text
 
 
+Layout = tuple[str, bool, int, int, "NodeAt | None"]
+"""A node object to lay out: its subject, whether it is in the fresh text (else in the previous
+dump), its offset and length there, and the unit's record of it, which the layout moves."""
+
+
 def fresh_nodes(
     quads: Sequence[Quad],
     state: UnitState,
-    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    nodes: dict[str, list[Layout]],
     seen: set[tuple[str, str]],
     fresh: bytearray,
     check: _OutputCheck,
@@ -61,38 +67,37 @@ def fresh_nodes(
         seen.add(key)
         start = len(fresh)
         fresh += text
-        nodes.setdefault(g, []).append((s, True, start, len(text)))
-        state.nodes.append((g, s, start, -len(text) - 1))  # placed once written
+        node = NodeAt(g, s, start, -len(text) - 1)  # placed once written
+        nodes.setdefault(g, []).append((s, True, start, len(text), node))
+        state.nodes.append(node)
 
 
 def write_jsonld(
     stream: IO[str],
-    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    nodes: dict[str, list[Layout]],
     fresh: bytearray | bytes | mmap.mmap,
     old: OldDumps | None,
-    units: dict[str, UnitState],
     context: str | None,
 ) -> OutputDigest:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
-    written: graphs sorted, each graph's nodes sorted by ``@id``."""
-    copies = any(not f for v in nodes.values() for _, f, _, _ in v)
+    written: graphs sorted, each graph's nodes sorted by ``@id`` (a subject is once in a graph).
+    Each node's :class:`NodeAt` is moved to where it now is."""
+    copies = any(not f for v in nodes.values() for _, f, _, _, _ in v)
     previous = old.file("exilekg.jsonld") if copies and old is not None else OldFile(b"")
     target = BinaryOut(stream)
     try:
-        return _write_jsonld(target, nodes, fresh, previous, units, context)
+        return _write_jsonld(target, nodes, fresh, previous, context)
     finally:
         target.abandon()
 
 
 def _write_jsonld(
     target: BinaryOut,
-    nodes: dict[str, list[tuple[str, bool, int, int]]],
+    nodes: dict[str, list[Layout]],
     fresh: bytearray | bytes | mmap.mmap,
     previous: OldFile,
-    units: dict[str, UnitState],
     context: str | None,
 ) -> OutputDigest:
-    placed: dict[tuple[str, str], tuple[int, int]] = {}
     header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
     target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')
     graphs = sorted(nodes)
@@ -104,16 +109,20 @@ def _write_jsonld(
             + orjson.dumps(g)
             + b',\n      "@graph": [\n        '
         )
-        for k, (s, is_fresh, start, length) in enumerate(sorted(nodes[g])):
-            joint = _NODE_SEPARATOR if k else b""
+        joint = b""
+        for _, is_fresh, start, length, node in sorted(nodes[g], key=_SUBJECT):
             if is_fresh:
                 if joint:
                     target.write(joint)
-                placed[(g, s)] = target.write(bytes(fresh[start : start + length]))
+                at = target.write(bytes(fresh[start : start + length]))
             else:
-                placed[(g, s)] = target.copy_joined(joint, previous, start, length)
+                at = target.copy_joined(joint, previous, start, length)
+            if node is not None:
+                node.start, node.length = at
+            joint = _NODE_SEPARATOR
         target.write(b"\n      ]\n    }")
     target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
-    for state in units.values():
-        state.nodes = [(g, s, *placed[(g, s)]) for g, s, _, _ in state.nodes]
     return target.close()
+
+
+_SUBJECT = itemgetter(0)

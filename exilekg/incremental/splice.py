@@ -18,7 +18,7 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
-from exilekg.incremental.jsonld import fresh_nodes, write_jsonld
+from exilekg.incremental.jsonld import Layout, fresh_nodes, write_jsonld
 from exilekg.incremental.state import BuildState, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
@@ -142,8 +142,8 @@ class _UnitWriter:
         self.output_check = _OutputCheck()
         self.base = str(corpus.meta["base"])
         self.units: dict[str, UnitState] = {}
-        # Each JSON-LD node: graph -> [(subject, fresh?, offset, length)], offsets in the old file or `fresh`.
-        self.nodes: dict[str, list[tuple[str, bool, int, int]]] = {}
+        # Each JSON-LD node by graph, its offset in the old file or in `fresh`.
+        self.nodes: dict[str, list[Layout]] = {}
         self.fresh = bytearray()
         self.seen_nodes: set[tuple[str, str]] = set()
         self.totals = _Totals()
@@ -207,12 +207,14 @@ class _UnitWriter:
         )
         if self.splicer is not None:
             self.splicer.copy(known, state)
-        for g, s, start, length in known.nodes:
+        # The previous state's nodes, moved in place once the JSON-LD is laid out.
+        state.nodes = known.nodes
+        for node in known.nodes:
+            g, s = node.graph, node.subject
             if (g, s) in self.seen_nodes:
                 raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
             self.seen_nodes.add((g, s))
-            self.nodes.setdefault(g, []).append((s, False, start, length))
-            state.nodes.append((g, s, start, length))
+            self.nodes.setdefault(g, []).append((s, False, node.start, node.length, node))
         self.last_subject = None  # a copied unit is known to end its subjects' runs
         return state
 
@@ -286,7 +288,7 @@ class _UnitWriter:
         if self.with_jsonld:
             reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")
             jsonld_digest = write_jsonld(
-                streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.units, self.jsonld_context
+                streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.jsonld_context
             )
         for conversion in conversions.values():
             conversion.finish(reporter)

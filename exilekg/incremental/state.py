@@ -22,6 +22,7 @@ __all__ = [
     "STATE_NAME",
     "BuildState",
     "Loadable",
+    "NodeAt",
     "Reuse",
     "UnitState",
     "build_inputs",
@@ -56,6 +57,17 @@ class Reuse:
         return self.reason is None
 
 
+@dataclass(slots=True)
+class NodeAt:
+    """Where one JSON-LD node object of a unit sits in the dump. Mutable: the layout of the next
+    build moves it in place."""
+
+    graph: str
+    subject: str
+    start: int
+    length: int
+
+
 @dataclass
 class UnitState:
     """Where one unit's text sits in each dump, and what it counts."""
@@ -63,8 +75,8 @@ class UnitState:
     digest: str
     nt: tuple[int, int]
     nq: tuple[int, int]
-    nodes: list[tuple[str, str, int, int]]
-    """Graph, subject, offset and length of each JSON-LD node object of the unit."""
+    nodes: list[NodeAt]
+    """Each JSON-LD node object of the unit."""
     graphs: dict[str, int]
     classes: dict[str, int]
     subjects: int
@@ -117,7 +129,7 @@ class BuildState:
                 u.digest,
                 *u.nt,
                 *u.nq,
-                [[gid(g), s, start, length] for g, s, start, length in u.nodes],
+                [[gid(n.graph), n.subject, n.start, n.length] for n in u.nodes],
                 [[gid(g), n] for g, n in u.graphs.items()],
                 [[cid(c), n] for c, n in u.classes.items()],
                 u.subjects,
@@ -164,7 +176,7 @@ class BuildState:
                 digest,
                 (nt0, nt1),
                 (nq0, nq1),
-                [(graph_table[g], s, start, length) for g, s, start, length in nodes],
+                [NodeAt(graph_table[g], s, start, length) for g, s, start, length in nodes],
                 {graph_table[g]: n for g, n in graphs},
                 {class_table[c]: n for c, n in classes},
                 subjects,
