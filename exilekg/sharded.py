@@ -43,6 +43,7 @@ from exilekg.atomic import remove_leftovers, temporary_file
 from exilekg.check.checker import Checker, OpenChecks
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
+from exilekg.incremental.files import copy_in_kernel, write_all
 from exilekg.incremental.jsonld import Layout, node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
 from exilekg.manifest import OutputDigest, digest_file
@@ -250,19 +251,14 @@ def _append(source: Path, target: int) -> None:
     """The whole of the file ``source`` appended to the file open as ``target``: in the kernel where
     it can (Linux), else read and written a megabyte at a time."""
     with source.open("rb") as src:
-        remaining = os.fstat(src.fileno()).st_size
-        while remaining > 0:
-            if hasattr(os, "copy_file_range"):
-                copied = os.copy_file_range(src.fileno(), target, remaining)
-            else:
-                chunk = src.read(min(remaining, 1 << 20))
-                copied = len(chunk)
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(target, view) :]
-            if copied == 0:
+        size = os.fstat(src.fileno()).st_size
+        done = copy_in_kernel(src.fileno(), 0, size, target)
+        while done < size:
+            chunk = os.pread(src.fileno(), min(size - done, 1 << 20), done)
+            if not chunk:
                 raise OSError(f"{source} ended before its end")
-            remaining -= copied
+            write_all(target, chunk)
+            done += len(chunk)
 
 
 class _Writer:

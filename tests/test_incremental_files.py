@@ -93,7 +93,7 @@ def test_a_source_the_kernel_cannot_copy_from_is_written_by_hand(old_file: Path,
     read_end, write_end = os.pipe()
     try:
         with ExitStack() as stack:
-            data = OldDumps(old_file.parent, stack).data(old_file.name)
+            data = OldDumps(old_file.parent, stack).file(old_file.name).data
             expected, digest = _replay(tmp_path / "new.nt", OldFile(data, read_end), [("copy", (100, 9000))])
     finally:
         os.close(read_end)

@@ -16,7 +16,16 @@ from typing import IO
 
 from exilekg.manifest import OutputDigest
 
-__all__ = ["BinaryOut", "OldDumps", "OldFile", "Parts", "Unspliceable", "mapped_file"]
+__all__ = [
+    "BinaryOut",
+    "OldDumps",
+    "OldFile",
+    "Parts",
+    "Unspliceable",
+    "copy_in_kernel",
+    "mapped_file",
+    "write_all",
+]
 
 
 class Unspliceable(Exception):
@@ -67,12 +76,6 @@ class OldDumps:
                 found = OldFile(_mapped(stream, self.stack), stream.fileno())
             self.files[name] = found
         return found
-
-    def data(self, name: str) -> mmap.mmap | bytes:
-        return self.file(name).data
-
-    def slice(self, name: str, start: int, length: int) -> bytes:
-        return self.data(name)[start : start + length]
 
 
 _Copy = tuple[OldFile, int, int]
@@ -128,20 +131,20 @@ class _Writing:
 
     def _do(self, op: bytes | _Copy) -> None:
         if isinstance(op, bytes):
-            _write_all(self.fd, op)
+            write_all(self.fd, op)
             self.sha.update(op)
             return
         source, start, end = op
         at = start
-        if source.fd is not None and _KERNEL_COPY:
-            at += _kernel_copy(source.fd, start, end, self.fd)
+        if source.fd is not None:
+            at += copy_in_kernel(source.fd, start, end, self.fd)
             if at == end:
                 self._digest_file(source.fd, start, end)
                 return
         with memoryview(source.data) as whole:
             if at < end:  # no kernel copy, or the kernel refused the rest
                 with whole[at:end] as rest:
-                    _write_all(self.fd, rest)
+                    write_all(self.fd, rest)
             with whole[start:end] as copied:
                 self.sha.update(copied)
 
@@ -241,8 +244,6 @@ class BinaryOut:
             self.writing.stop()
 
 
-_KERNEL_COPY = hasattr(os, "copy_file_range")
-
 _STEP = 1 << 22
 """Previous dumps are read back for their digest four megabytes at a time."""
 
@@ -250,9 +251,12 @@ _BUFFER = 1 << 20
 """Fresh text is written a megabyte at a time (and before each copy)."""
 
 
-def _kernel_copy(source: int, start: int, end: int, target: int) -> int:
+def copy_in_kernel(source: int, start: int, end: int, target: int) -> int:
     """Copy bytes ``start`` to ``end`` of the file ``source`` to the end of ``target`` in the
-    kernel; how many it copied (fewer where the file system refuses, for the caller to write)."""
+    kernel; how many it copied (fewer where the kernel has no ``copy_file_range``, as on macOS, or
+    the file systems refuse: the caller writes the rest)."""
+    if not hasattr(os, "copy_file_range"):
+        return 0
     done = start
     while done < end:
         try:
@@ -267,7 +271,8 @@ def _kernel_copy(source: int, start: int, end: int, target: int) -> int:
     return done - start
 
 
-def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    """All of ``data`` written to the file ``fd``, however many writes it takes."""
     with memoryview(data) as view:
         while view:
             written = os.write(fd, view)
