@@ -15,10 +15,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-import jsonschema
 import rdflib
-from pyld import jsonld
-from referencing import Registry, Resource
 
 from exilekg.errors import Location, Problem, SerializationError
 from exilekg.kinds import KINDS
@@ -77,6 +74,9 @@ def inline_context(document: dict[str, Any]) -> dict[str, Any]:
 
 def expand_to_dataset(document: dict[str, Any]) -> rdflib.Dataset:
     """An rdflib Dataset of a JSON-LD document, via pyld, with the local context."""
+    # Imported here: pyld brings requests and aiohttp's loaders (0.2 s), which no build needs.
+    from pyld import jsonld
+
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": document_loader})
     dataset = rdflib.Dataset()
     dataset.parse(data=nquads, format="nquads")
@@ -103,6 +103,10 @@ A record's node meets its kind's (every record has its kind's class, whatever it
 
 @cache
 def _validator(name: str) -> Any:
+    # Imported here: only output that jsonschema-rs refused is described by jsonschema.
+    import jsonschema
+    from referencing import Registry, Resource
+
     registry = Registry().with_resources(
         (uri, Resource.from_contents(schema)) for uri, schema in output_schemas().items()
     )

@@ -323,3 +323,30 @@ def test_publish_serves_the_hosted_context_at_its_url(tmp_path: Path) -> None:
     served = json.loads((tmp_path / "site" / "contexts" / "v1.jsonld").read_text(encoding="utf-8"))
     assert served == json.loads((REPO / "vocab" / "context.jsonld").read_text(encoding="utf-8"))
     assert result.warnings == []
+
+
+def test_a_build_of_valid_records_imports_no_http_client_jsonld_processor_or_jsonschema(
+    tmp_path: Path,
+) -> None:
+    """These are imported where they are needed (fetching, reading JSON-LD, describing a refused
+    record): a build without them starts about 0.25 s sooner."""
+    script = (
+        "import sys\n"
+        "from exilekg.cli import cli\n"
+        f"try:\n    cli(['build', {str(EXAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet'])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('imported:', *(m for m in ('pyld', 'requests', 'jsonschema') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "imported:"
+    assert (tmp_path / "out" / "exilekg.jsonld").stat().st_size > 0
+
+
+def test_a_refused_record_is_still_described_by_jsonschema(example_copy: Path, tmp_path: Path) -> None:
+    entities = example_copy / "records" / "entities.json"
+    records = json.loads(entities.read_text(encoding="utf-8"))
+    records[0]["name"] = 42
+    entities.write_text(json.dumps(records), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        build(example_copy, tmp_path / "out")
+    assert any("/0/name" in str(p.location) for p in caught.value.problems), caught.value.problems

@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError as SchemaError
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
 
 from exilekg.corpus import Record
 from exilekg.kinds import KINDS
@@ -23,6 +19,13 @@ from exilekg.resources import schema_uri, schemas
 from exilekg.sourcemap import escape_pointer
 from exilekg.validation.report import ValidationReport, short
 from exilekg.validation.syntax import iri_problem
+
+# jsonschema (with referencing, 0.08 s to import) only describes the records jsonschema-rs refuses,
+# so a build of valid records never imports it.
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError as SchemaError
+    from referencing import Registry
 
 __all__ = ["describe", "quickly_valid", "registry", "schema_name", "schema_problems", "validator_for"]
 
@@ -36,15 +39,13 @@ def schema_name(kind: str) -> str:
 @cache
 def registry() -> Registry:
     """The input schemas, for jsonschema (and for reading the schemas themselves)."""
+    from referencing import Registry, Resource
+
     return Registry().with_resources(
         (uri, Resource.from_contents(schema)) for uri, schema in schemas().items()
     )
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
-
-
-@_FORMATS.checks("iri", raises=ValueError)
 def _check_iri(value: object) -> bool:
     if isinstance(value, str):
         why = iri_problem(value)
@@ -54,11 +55,22 @@ def _check_iri(value: object) -> bool:
 
 
 @cache
+def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("iri", raises=ValueError)(_check_iri)
+    return checker
+
+
+@cache
 def validator_for(name: str) -> jsonschema.protocols.Validator:
     """The compiled validator of ``schemas/<name>.schema.json`` (compiled once per process)."""
+    import jsonschema
+
     schema = registry().contents(schema_uri(name))
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry(), format_checker=_FORMATS)
+    return cls(schema, registry=registry(), format_checker=_format_checker())
 
 
 def _iri_format(value: object) -> bool:
@@ -113,6 +125,8 @@ def describe(error: SchemaError) -> tuple[str, str, str | None]:
             e.relative_schema_path[0] for e in error.context if e.validator == "type" and not e.relative_path
         }
         meant = [e for e in error.context if e.relative_schema_path[0] not in wrong_type]
+        from jsonschema.exceptions import best_match
+
         error = best_match(meant or error.context)
     pointer = "".join(f"/{escape_pointer(p)}" for p in error.absolute_path)
     where = str(error.absolute_path[-1]) if error.absolute_path else "the record"
@@ -125,7 +139,7 @@ def describe(error: SchemaError) -> tuple[str, str, str | None]:
     return pointer, message, better_hint or hint
 
 
-_Describer = Callable[[SchemaError, str, dict[str, Any]], tuple[str, str | None]]
+_Describer = Callable[["SchemaError", str, dict[str, Any]], tuple[str, str | None]]
 """(error, the name of the value, the failing schema) -> (message, hint); a hint of None: the
 schema's description."""
 
