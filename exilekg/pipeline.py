@@ -50,6 +50,7 @@ from exilekg.outputs import write_outputs
 from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.sharded import Unshardable, worker_count
 from exilekg.validation import ValidationReport, validate
+from exilekg.validation.known import Known
 from exilekg.writers import WriterEngine, to_dataset
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
@@ -256,13 +257,18 @@ def _build(
             hint="give the articles' folder with --texts DIR (or put the texts in texts/ beside the records)",
         )
     reporter.stage("validate")
-    report = validate(corpus)
-    report.raise_for_problems()
     out = Path(out_dir)
     wanted = tuple(dict.fromkeys(formats))
+    # An incremental build reads the previous state first: its validation is trusted again.
+    plan = _splice_plan(corpus, out, wanted, engine, jsonld_context) if incremental else None
+    known = plan.known if plan is not None else None
+    report = validate(corpus, known=known)
+    report.raise_for_problems()
     try:
-        if incremental:
-            result = _write_incremental(corpus, report, out, wanted, reporter, engine, jsonld_context, index)
+        if plan is not None:
+            result = _write_incremental(
+                corpus, report, out, wanted, reporter, engine, jsonld_context, index, plan
+            )
         else:
             count = worker_count(workers) if engine is WriterEngine.FAST else 1
             args = (corpus, report, out, wanted, reporter, engine, jsonld_context, index)
@@ -300,6 +306,40 @@ def texts_left_out(corpus: Corpus) -> list[str]:
     ]
 
 
+@dataclass
+class _SplicePlan:
+    """What an incremental build found before validating: why it cannot splice (``reason``), or the
+    build's inputs and the previous state (``previous``, None with ``why`` when there is none to use)."""
+
+    reason: str | None
+    inputs: dict[str, object] = field(default_factory=dict)
+    previous: BuildState | None = None
+    why: str | None = None
+
+    @property
+    def known(self) -> Known:
+        """What validation may trust: the previous build's findings, or nothing (then recorded)."""
+        return self.previous.validated if self.previous is not None else Known()
+
+
+def _splice_plan(
+    corpus: Corpus,
+    out: Path,
+    formats: tuple[RdfFormat, ...],
+    engine: WriterEngine,
+    jsonld_context: str | None,
+) -> _SplicePlan:
+    if engine is not WriterEngine.FAST:
+        return _SplicePlan("the rdflib engine writes each dump whole")
+    if RdfFormat.NTRIPLES not in formats or RdfFormat.NQUADS not in formats:
+        return _SplicePlan("incremental builds keep N-Triples and N-Quads, which the others are spliced from")
+    inputs = build_inputs(corpus, formats, jsonld_context)
+    found = usable_state(out, inputs)
+    if isinstance(found, str):
+        return _SplicePlan(None, inputs, None, found)
+    return _SplicePlan(None, inputs, found)
+
+
 def _write_incremental(
     corpus: Corpus,
     report: ValidationReport,
@@ -309,26 +349,26 @@ def _write_incremental(
     engine: WriterEngine,
     jsonld_context: str | None,
     index: bool,
+    plan: _SplicePlan,
 ) -> BuildResult:
     """A build that reuses the previous one's outputs where their inputs are unchanged, or a full
     one that records what the next can reuse; a full one without state where splicing cannot work."""
-    if engine is not WriterEngine.FAST:
-        reason = "the rdflib engine writes each dump whole"
-    elif RdfFormat.NTRIPLES not in formats or RdfFormat.NQUADS not in formats:
-        reason = "incremental builds keep N-Triples and N-Quads, which the others are spliced from"
-    else:
-        inputs = build_inputs(corpus, formats, jsonld_context)
-        found = usable_state(out, inputs)
-        previous = found if isinstance(found, BuildState) else None
-        why = found if isinstance(found, str) else None
+    reason = plan.reason
+    if reason is None:
         try:
-            result = _write(
-                corpus, report, out, formats, reporter, engine, jsonld_context, index, (previous, why, inputs)
+            return _write(
+                corpus,
+                report,
+                out,
+                formats,
+                reporter,
+                engine,
+                jsonld_context,
+                index,
+                (plan.previous, plan.why, plan.inputs),
             )
         except Unspliceable as exc:
             reason = f"this corpus cannot be spliced: {exc}"
-        else:
-            return result
     result = _write(corpus, report, out, formats, reporter, engine, jsonld_context, index)
     (out / STATE_NAME).unlink(missing_ok=True)
     result.reuse = Reuse(reason)
@@ -422,6 +462,7 @@ def _state(
         {path.name: result.digests[fmt].size for fmt, path in outputs.items()},
         spliced.units,
         graph_digests(spliced.units, splice[2]),
+        result.report.known or Known(),
     )
 
 

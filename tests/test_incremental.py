@@ -59,6 +59,8 @@ def _apply(corpus: Path, edit: tuple[str, int, str]) -> None:
         entities.append({"kind": "Person", "id": f"added-{pick}-{len(entities)}", "name": value})
     elif what == "remove" and facts:
         del facts[pick % len(facts)]
+    elif what == "misdate" and facts:  # a date that does not exist: this record must be checked again
+        facts[pick % len(facts)]["startDate"] = "2023-02-30"
     elif what == "text":  # edit a text (and its digest in the document record)
         documents = sorted((corpus / "documents").glob("*.json"))
         if not documents:
@@ -103,15 +105,20 @@ def _build_both(corpus: Path, full: Path, spliced: Path) -> tuple[Any, Any]:
         expected = build(corpus, full)
     except ExilekgError as error:
         before = _outputs(spliced)
-        with pytest.raises(type(error)):
+        with pytest.raises(type(error)) as caught:
             build(corpus, spliced, incremental=True)
+        # Validation trusts what the previous build found, and still reports every problem.
+        assert str(caught.value) == str(error)
         assert _outputs(spliced) == before  # a failed build replaces nothing
         return None, None
-    return expected, build(corpus, spliced, incremental=True)
+    result = build(corpus, spliced, incremental=True)
+    assert [str(w) for w in result.report.warnings] == [str(w) for w in expected.report.warnings]
+    assert result.report.anchors == expected.report.anchors
+    return expected, result
 
 
 EDITS = st.tuples(
-    st.sampled_from(["describe", "rename", "add", "remove", "text", "delete"]),
+    st.sampled_from(["describe", "rename", "add", "remove", "misdate", "text", "delete"]),
     st.integers(0, 1000),
     st.one_of(HOSTILE, NAMES_IN_TEXTS),
 )
@@ -183,7 +190,7 @@ def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: P
     [
         (lambda out: (out / STATE_NAME).unlink(), "no exilekg.state.json"),
         (lambda out: (out / STATE_NAME).write_bytes(b"{not json"), "is damaged"),
-        (lambda out: (out / STATE_NAME).write_bytes(b'{"version": 99}'), "is damaged"),
+        (lambda out: (out / STATE_NAME).write_bytes(b'{"version": 99}'), "another version of exilekg"),
         (lambda out: (out / "exilekg.nq").write_bytes(b""), "is not the file the previous build wrote"),
         (lambda out: (out / "exilekg.nt").unlink(), "is not the file the previous build wrote"),
         (lambda out: (out / "void.ttl").unlink(), "not those of the build"),
@@ -361,3 +368,23 @@ def test_a_hosted_context_and_fewer_formats_splice_too(corpus: Path, tmp_path: P
     build(corpus, full, jsonld_context=context, formats=formats)
     assert _outputs(out) == _outputs(full)
     assert not (out / "exilekg.ttl").exists()
+
+
+def test_the_code_digest_covers_the_schemas_and_vocabularies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout keeps them beside the package: a changed schema changes what validation accepts
+    (which the next build trusts), a changed vocabulary or context what is checked and written."""
+    from exilekg.incremental import state
+    from exilekg.resources import schemas_dir, vocab_dir
+
+    before = state._code_digest()
+    for name, folder in (("schemas_dir", schemas_dir()), ("vocab_dir", vocab_dir())):
+        copy = tmp_path / folder.name
+        shutil.copytree(folder, copy)
+        monkeypatch.setattr(state, name, lambda copy=copy: copy)
+        assert state._code_digest() == before
+        first = sorted(p for p in copy.rglob("*") if p.is_file())[0]
+        first.write_bytes(first.read_bytes() + b" ")
+        assert state._code_digest() != before
+        first.write_bytes(first.read_bytes()[:-1])

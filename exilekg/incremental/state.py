@@ -17,6 +17,8 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.files import mapped_file
 from exilekg.manifest import read_manifest
+from exilekg.resources import schemas_dir, vocab_dir
+from exilekg.validation.known import Known
 
 __all__ = [
     "STATE_NAME",
@@ -38,7 +40,7 @@ __all__ = [
 STATE_NAME = "exilekg.state.json"
 """The file beside the dumps that an incremental build reads and writes."""
 
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -109,6 +111,8 @@ class BuildState:
     units: dict[str, UnitState]
     graphs: dict[str, str] = field(default_factory=dict)
     """Each named graph's digest: changed when any quad of the graph may have."""
+    validated: Known = field(default_factory=Known)
+    """What the build's validation found, trusted by the next one."""
 
     def to_bytes(self) -> bytes:
         graph_table: dict[str, int] = {}
@@ -157,6 +161,7 @@ class BuildState:
                 "lineTable": list(line_table),
                 "graphs": self.graphs,
                 "units": units,
+                "validated": self.validated.to_json(),
             }
         )
 
@@ -164,7 +169,7 @@ class BuildState:
     def from_bytes(cls, data: bytes) -> BuildState:
         raw = orjson.loads(data)
         if raw.get("version") != _STATE_VERSION:
-            raise ValueError(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
+            raise _OtherVersion(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
         graph_table: list[str] = raw["graphTable"]
         class_table: list[str] = raw["classTable"]
         line_table: list[str] = raw["lineTable"]
@@ -191,7 +196,13 @@ class BuildState:
                 finding,
                 found,
             )
-        return cls(raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"])
+        return cls(
+            raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"], Known.from_json(raw["validated"])
+        )
+
+
+class _OtherVersion(ValueError):
+    """A state file of another layout than this version's."""
 
 
 def read_state(out: Path) -> BuildState | str:
@@ -205,17 +216,23 @@ def read_state(out: Path) -> BuildState | str:
         return f"{path} cannot be read ({exc.strerror})"
     try:
         return BuildState.from_bytes(data)
+    except _OtherVersion:
+        return f"{path} was written by another version of exilekg"
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         return f"{path} is damaged ({exc})"
 
 
 def _code_digest() -> str:
-    """The digest of exilekg's own files: any change to the code may change what it maps and writes."""
+    """The digest of exilekg's own files: any change to the code may change what it maps and writes,
+    and to its schemas and vocabularies what it accepts and checks."""
     sha = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix not in {".pyc"} and "__pycache__" not in path.parts:
-            sha.update(str(path.relative_to(_PACKAGE)).encode())
-            sha.update(path.read_bytes())
+    # A checkout keeps schemas/ and vocab/ beside the package, a wheel inside it (then they are
+    # read twice, which is harmless).
+    for folder in (_PACKAGE, schemas_dir(), vocab_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix not in {".pyc"} and "__pycache__" not in path.parts:
+                sha.update(f"{folder.name}/{path.relative_to(folder)}\0".encode())
+                sha.update(path.read_bytes())
     return sha.hexdigest()[:32]
 
 

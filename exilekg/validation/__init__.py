@@ -9,14 +9,24 @@ phrases that do not occur in their document and texts whose SHA-256 changed.
 One module per check: :mod:`.characters`, :mod:`.schemas` (and :mod:`.syntax`
 for IRIs and language tags), :mod:`.fields` (dates, languages, names),
 :mod:`.references`, :mod:`.evidence`; :mod:`.run` puts them in order and
-:mod:`.report` holds what they find.
+:mod:`.report` holds what they find; :mod:`.known` what an incremental build's next
+validation trusts of it.
 """
 
 from __future__ import annotations
 
+from exilekg.validation.known import Known
 from exilekg.validation.report import EvidenceKey, ValidationReport
 from exilekg.validation.run import validate
 from exilekg.validation.schemas import validator_for
 from exilekg.validation.syntax import iri_problem, language_problem
 
-__all__ = ["EvidenceKey", "ValidationReport", "iri_problem", "language_problem", "validate", "validator_for"]
+__all__ = [
+    "EvidenceKey",
+    "Known",
+    "ValidationReport",
+    "iri_problem",
+    "language_problem",
+    "validate",
+    "validator_for",
+]

@@ -10,6 +10,7 @@ from typing import Any
 from exilekg.anchor import Anchor, AnchorProblem, locate
 from exilekg.corpus import Corpus, Record, Text
 from exilekg.errors import CorpusError, Problem
+from exilekg.validation.known import Known, anchor_key
 from exilekg.validation.report import EvidenceKey, ValidationReport
 
 __all__ = ["check_texts"]
@@ -22,14 +23,22 @@ _Unlocated = list[tuple[_Evidence, AnchorProblem | None]]
 """Phrases not found, with why (None: the document names no text to look in)."""
 
 
-def check_texts(report: ValidationReport, corpus: Corpus, failed: set[int]) -> None:
-    """Locate every evidence phrase of the records not in ``failed`` (by ``id``) in its document."""
+def check_texts(
+    report: ValidationReport,
+    corpus: Corpus,
+    failed: set[int],
+    known: Known | None = None,
+    new: Known | None = None,
+) -> None:
+    """Locate every evidence phrase of the records not in ``failed`` (by ``id``) in its document,
+    taking the places of the phrases in ``known`` as found, and recording each place in ``new``."""
     wanted, report.evidence_total = _wanted(corpus, failed)
     if not corpus.has_texts:
         report.skipped.append("evidence phrases were not located in their documents (no texts folder)")
         report.skipped.append("the SHA-256 of document texts was not compared (no texts folder)")
         return
-    unlocated = _locate_in_texts(report, corpus, failed, wanted)
+    cache = _Cache(known.anchors if known is not None else {}, new.anchors if new is not None else None)
+    unlocated = _locate_in_texts(report, corpus, failed, wanted, cache)
     # Reported in the records' order, as if each phrase had been looked up in turn.
     for (_, record, number, item), problem in sorted(unlocated, key=lambda u: u[0][0]):
         doc_id = item["document"]
@@ -70,8 +79,21 @@ def _wanted(corpus: Corpus, failed: set[int]) -> tuple[dict[str, list[_Evidence]
     return wanted, total
 
 
+class _Cache:
+    """Places found by an earlier validation (``known``), and those of this one (``found``: None
+    when nobody asked for them)."""
+
+    def __init__(self, known: dict[str, Anchor], found: dict[str, Anchor] | None) -> None:
+        self.known = known
+        self.found = found
+
+
 def _locate_in_texts(
-    report: ValidationReport, corpus: Corpus, failed: set[int], wanted: dict[str, list[_Evidence]]
+    report: ValidationReport,
+    corpus: Corpus,
+    failed: set[int],
+    wanted: dict[str, list[_Evidence]],
+    cache: _Cache,
 ) -> _Unlocated:
     documents = [d for d in corpus.documents if id(d) not in failed and d.id is not None]
     counts = Counter(d.id for d in documents)
@@ -100,9 +122,9 @@ def _locate_in_texts(
         if counts[doc_id] > 1:
             repeated[doc_id] = text  # a duplicate id (reported already): its last readable text counts
         else:
-            _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated)
+            _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated, cache)
     for doc_id, text in repeated.items():
-        _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated)
+        _locate_all(text, wanted.get(doc_id, []), report.anchors, unlocated, cache)
     return unlocated
 
 
@@ -111,6 +133,7 @@ def _locate_all(
     evidence: list[_Evidence],
     anchors: dict[EvidenceKey, Anchor],
     unlocated: _Unlocated,
+    cache: _Cache,
 ) -> None:
     """Locate each phrase of ``evidence`` in ``text``; None: the document names no text to look in."""
     if text is None:
@@ -118,17 +141,22 @@ def _locate_all(
         return
     if not evidence:
         return  # folding a text no phrase is looked for in would be wasted
-    normalized = text.normalized
     for each in evidence:
         _, record, number, item = each
         exact = item["exact"]
-        found = locate(
-            normalized,
-            exact,
-            prefix=item.get("prefix"),
-            suffix=item.get("suffix"),
-            occurrence=item.get("occurrence"),
-        )
+        key = anchor_key(text.sha256, item) if cache.known or cache.found is not None else None
+        found: Anchor | AnchorProblem | None = cache.known.get(key) if key is not None else None
+        if found is None:
+            # Folded on the first phrase not found before (the folding is the costly part).
+            found = locate(
+                text.normalized,
+                exact,
+                prefix=item.get("prefix"),
+                suffix=item.get("suffix"),
+                occurrence=item.get("occurrence"),
+            )
+        if key is not None and cache.found is not None and isinstance(found, Anchor):
+            cache.found[key] = found
         if isinstance(found, AnchorProblem):
             unlocated.append((each, found))
         elif record.id is not None:

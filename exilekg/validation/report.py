@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exilekg.anchor import Anchor
 from exilekg.corpus import Source
 from exilekg.errors import Problem, ValidationError
 from exilekg.sourcemap import escape_pointer
+
+if TYPE_CHECKING:
+    from exilekg.validation.known import Known
 
 __all__ = ["EvidenceKey", "Token", "ValidationReport", "nodes", "pointer", "short"]
 
@@ -31,6 +34,9 @@ class ValidationReport:
     skipped: list[str] = field(default_factory=list)
     anchors: dict[EvidenceKey, Anchor] = field(default_factory=dict)
     evidence_total: int = 0
+    known: Known | None = None
+    """What the next validation may trust of this one (see :mod:`exilekg.validation.known`): set by
+    ``validate(..., known=...)`` when the corpus passed."""
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.validation.characters import check_characters, suspects
 from exilekg.validation.evidence import check_texts
 from exilekg.validation.fields import check_fields, check_name_lengths, find_fields, plan_of
+from exilekg.validation.known import Known, record_key
 from exilekg.validation.references import check_references, index_ids
 from exilekg.validation.report import ValidationReport, short
 from exilekg.validation.rules import check_rules
@@ -16,45 +17,70 @@ from exilekg.validation.schemas import schema_name, schema_problems
 __all__ = ["validate"]
 
 
-def validate(corpus: Corpus) -> ValidationReport:
-    """Check ``corpus`` and return every problem found (never raises for bad records)."""
+def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
+    """Check ``corpus`` and return every problem found (never raises for bad records).
+
+    ``known``: what an earlier validation of the same code found (see :mod:`.known`); the records
+    and phrases it holds are not checked again. Given, even empty, the report's ``known`` holds what
+    this validation found, for the next one (when the corpus passed).
+    """
     report = ValidationReport()
     meta = Record(corpus.meta, corpus.meta_source, "Corpus")
     check_characters(report, meta)  # corpus.json's strings reach the dumps too (title, description ...)
     schema_problems(report, meta, "corpus")
     records = list(corpus.all_records())
-    suspected = suspects(records)
-    failed = {id(record) for record in records if not _well_formed(report, record, suspected)}
+    keys = [record_key(record) for record in records] if known is not None else []
+    trusted = known.records if known is not None else frozenset()
+    passed = {id(record) for record, key in zip(records, keys, strict=False) if key in trusted}
+    """``id`` of the records an earlier validation found to pass their own checks."""
+    suspected = suspects([record for record in records if id(record) not in passed])
+    failed = {
+        id(record)
+        for record in records
+        if id(record) not in passed and not _well_formed(report, record, suspected)
+    }
     """``id`` of the records with problems so far: deeper checks would only echo them."""
 
     index = index_ids(report, corpus)
     for record in records:
         if id(record) in failed:
             continue
-        data = record.data
-        fields = find_fields(data, plan_of(record))
-        if fields:
-            check_fields(report, record, fields)
-        if record.kind in ENTITY_KINDS:
-            check_name_lengths(report, record)
+        own = id(record) not in passed
+        if own:
+            fields = find_fields(record.data, plan_of(record))
+            if fields:
+                check_fields(report, record, fields)
+            if record.kind in ENTITY_KINDS:
+                check_name_lengths(report, record)
         check_references(report, record, index)
-        check_rules(report, record)
-        if record.kind in FACT_KINDS and "evidence" not in data and "curatorNote" not in data:
-            report.add(
-                record.source,
-                "",
-                f"the {record.kind} {record.id!r} has no evidence",
-                'add "evidence": [{"document": ..., "exact": "a few words of it"}], '
-                'or "curatorNote": "why it is known without a source"',
-                code="evidence",
-            )
-    check_texts(report, corpus, failed)
+        if own:
+            check_rules(report, record)
+            _check_sourced(report, record)
+    new = Known() if known is not None else None
+    check_texts(report, corpus, failed, known, new)
     # Imported here: the ingest package's header rules judge what looks like boilerplate, and
     # the ingest package itself validates what it writes, so a top-level import would be circular.
     from exilekg.ingest.plausibility import document_warnings
 
     report.warnings.extend(document_warnings(corpus))
+    if new is not None and report.ok:
+        # A corpus that passed: every record passed its own checks.
+        new.records = frozenset(key for key in keys if key is not None)
+        report.known = new
     return report
+
+
+def _check_sourced(report: ValidationReport, record: Record) -> None:
+    data = record.data
+    if record.kind in FACT_KINDS and "evidence" not in data and "curatorNote" not in data:
+        report.add(
+            record.source,
+            "",
+            f"the {record.kind} {record.id!r} has no evidence",
+            'add "evidence": [{"document": ..., "exact": "a few words of it"}], '
+            'or "curatorNote": "why it is known without a source"',
+            code="evidence",
+        )
 
 
 def _well_formed(report: ValidationReport, record: Record, suspected: set[int]) -> bool:
