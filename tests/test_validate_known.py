@@ -37,14 +37,40 @@ def _first() -> Known:
 
 VALUES = st.one_of(
     st.sampled_from(
-        ["2023-02-30", "2024-05-01", "1999", "anna-petrova", "riga", "free-voices-foundation", "Bad Id!", ""]
+        [
+            "2023-02-30",
+            "2024-05-01",
+            "1999",
+            "anna-petrova",
+            "riga",
+            "free-voices-foundation",
+            "Bad Id!",
+            "",
+            "Free Voices Foundation",
+            "https://free-voices.example.org/news/2024/05/01/x",
+            "Exiles Gather in Riga",
+        ]
     ),
     st.text(max_size=12),
     st.integers(-5, 5),
     st.none(),
 )
 FIELDS = st.sampled_from(
-    ["id", "name", "subject", "object", "startDate", "endDate", "value", "minValue", "language", "headline"]
+    [
+        "id",
+        "name",
+        "subject",
+        "object",
+        "startDate",
+        "endDate",
+        "value",
+        "minValue",
+        "language",
+        "headline",
+        "publisher",
+        "url",
+        "datePublished",
+    ]
 )
 
 
@@ -107,13 +133,29 @@ def test_keys_of_what_json_cannot_hold_are_none() -> None:
 
 def test_known_findings_survive_json() -> None:
     known = _first()
-    assert known.records and known.anchors
+    assert known.records and known.anchors and known.headlines
     assert Known.from_json(known.to_json()) == known
 
 
 @pytest.mark.parametrize(
-    "damaged", [{}, {"records": {}, "anchors": {}}, {"records": [], "anchors": {"k": [1]}}]
+    "damaged", [{}, {"records": {}, "anchors": {}}, {"records": [], "anchors": {"k": [1]}, "headlines": []}]
 )
 def test_damaged_findings_are_refused(damaged: dict[str, Any]) -> None:
     with pytest.raises((KeyError, TypeError, ValueError)):
         Known.from_json(damaged)
+
+
+def test_a_headline_is_checked_again_when_its_publisher_is_renamed_to_it() -> None:
+    known = _first()
+    corpus = read_corpus(EXAMPLE)
+    document = next(d for d in corpus.documents if "publisher" in d.data)
+    publisher = document.data["publisher"]
+    organization = (
+        publisher
+        if isinstance(publisher, dict)
+        else next(r.data for r in corpus.records if r.id == publisher)
+    )
+    organization["name"] = document.data["headline"]
+    fresh = validate(corpus)
+    assert any("is the publisher's name" in w.message for w in fresh.warnings)
+    assert _seen(validate(corpus, known=known)) == _seen(fresh)

@@ -8,9 +8,12 @@ date far from the one in the document's URL), and a publisher whose site is not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Set
 from datetime import date, timedelta
 from urllib.parse import urlsplit
+
+import orjson
 
 from exilekg.corpus import Corpus, Record
 from exilekg.errors import Problem
@@ -24,12 +27,22 @@ __all__ = ["document_warnings"]
 _FAR = timedelta(days=45)
 
 
-def document_warnings(corpus: Corpus, *, today: date | None = None) -> list[Problem]:
-    """Every warning about the corpus's document records."""
+def document_warnings(
+    corpus: Corpus,
+    *,
+    today: date | None = None,
+    fine: Set[str] = frozenset(),
+    found_fine: set[str] | None = None,
+) -> list[Problem]:
+    """Every warning about the corpus's document records.
+
+    ``fine``: the keys of headline checks an earlier run found nothing in (an incremental build's
+    previous one), not made again; ``found_fine`` is given the keys of those this run found nothing in.
+    """
     organizations = {r.id: r.data for r in corpus.records if r.kind == "Organization" and r.id}
     problems: list[Problem] = []
     for document in corpus.documents:
-        problems.extend(_headline(document, organizations))
+        problems.extend(_headline(document, organizations, fine, found_fine))
         problems.extend(_date(document, today))
         problems.extend(_publisher(document, organizations))
     return problems
@@ -39,28 +52,53 @@ def _warning(document: Record, pointer: str, message: str, hint: str) -> Problem
     return Problem(document.source.locate(pointer), message, hint, "plausibility")
 
 
-def _headline(document: Record, organizations: dict[str, dict[str, object]]) -> Iterator[Problem]:
+def _headline(
+    document: Record,
+    organizations: dict[str, dict[str, object]],
+    fine: Set[str],
+    found_fine: set[str] | None,
+) -> Iterator[Problem]:
     headline = document.data.get("headline")
     if not isinstance(headline, str) or not headline.strip():
         return
     publisher = document.data.get("publisher")
     organization = publisher if isinstance(publisher, dict) else organizations.get(str(publisher))
-    names = [organization.get("name")] if isinstance(organization, dict) else []
+    names = (
+        [n for n in [organization.get("name")] if isinstance(n, str)]
+        if isinstance(organization, dict)
+        else []
+    )
     url = document.data.get("url")
     host = _host(url)
+    key = _headline_key(headline, names, host) if fine or found_fine is not None else None
+    if key is not None and key in fine:
+        if found_fine is not None:
+            found_fine.add(key)
+        return
+    folded = compact(headline)
     if is_metadata(headline):
         why = "looks like page furniture or metadata, not a title"
-    elif any(isinstance(n, str) and compact(n) == compact(headline) for n in names) or (
-        host and compact(headline) == compact(site_label(f"http://{host}/"))
+    elif any(compact(n) == folded for n in names) or (
+        host and folded == compact(site_label(f"http://{host}/"))
     ):
         why = "is the publisher's name (a masthead?), not a title"
     elif len(headline.split()) == 1:
         why = "is one word (a section label or a logo?)"
     else:
+        if key is not None and found_fine is not None:
+            found_fine.add(key)
         return
     yield _warning(
         document, "/headline", f"the headline {headline[:80]!r} {why}", "put the article's own title here"
     )
+
+
+def _headline_key(headline: str, names: list[str], host: str | None) -> str | None:
+    """What the headline check reads; None for what JSON cannot hold (a lone surrogate)."""
+    try:
+        return hashlib.blake2b(orjson.dumps([headline, names, host]), digest_size=16).hexdigest()
+    except TypeError:
+        return None
 
 
 def _day(value: object) -> date | None:

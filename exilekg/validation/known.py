@@ -1,8 +1,9 @@
 """What an earlier validation found, trusted again by the next one of an incremental build.
 
 A record's own checks (characters, schema, dates, languages, names, its kind's rules) depend on the
-record alone, and a phrase's place in a text on the text and the phrase alone; an incremental build
-records both for the next one, which checks again only the records and phrases that changed. What
+record alone, a phrase's place in a text on the text and the phrase alone, and the check of a
+headline on the headline and its publisher's name and site; an incremental build records them for
+the next one, which checks again only the records and phrases that changed. What
 depends on other records (ids, references) and the texts' digests are checked every time. The
 build's state, which holds this, is only trusted under the same code, schemas and options.
 """
@@ -29,6 +30,9 @@ class Known:
     """The :func:`record_key` of each record that passed its own checks."""
     anchors: dict[str, Anchor] = field(default_factory=dict)
     """Where each phrase was found, by :func:`anchor_key`."""
+    headlines: frozenset[str] = frozenset()
+    """The keys of the headline checks that found nothing to warn of
+    (:func:`exilekg.ingest.plausibility.document_warnings`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,21 +40,22 @@ class Known:
             "anchors": {
                 k: [a.start, a.end, a.exact, a.prefix, a.suffix] for k, a in sorted(self.anchors.items())
             },
+            "headlines": sorted(self.headlines),
         }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Known:
         """The inverse of :meth:`to_json`; ``KeyError``, ``TypeError`` or ``ValueError`` when damaged."""
-        records = raw["records"]
-        anchors = raw["anchors"]
-        if not isinstance(records, list) or not isinstance(anchors, dict):
-            raise TypeError("validated records or anchors are not a list and an object")
+        records, anchors, headlines = raw["records"], raw["anchors"], raw["headlines"]
+        if not isinstance(records, list) or not isinstance(anchors, dict) or not isinstance(headlines, list):
+            raise TypeError("validated records, anchors or headlines are not a list, an object and a list")
         return cls(
             frozenset(str(k) for k in records),
             {
                 str(k): Anchor(int(s), int(e), str(x), str(p), str(f))
                 for k, (s, e, x, p, f) in anchors.items()
             },
+            frozenset(str(k) for k in headlines),
         )
 
 

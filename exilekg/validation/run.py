@@ -62,10 +62,13 @@ def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
     # the ingest package itself validates what it writes, so a top-level import would be circular.
     from exilekg.ingest.plausibility import document_warnings
 
-    report.warnings.extend(document_warnings(corpus))
-    if new is not None and report.ok:
+    fine: set[str] | None = set() if new is not None else None
+    headlines = known.headlines if known is not None else frozenset()
+    report.warnings.extend(document_warnings(corpus, fine=headlines, found_fine=fine))
+    if new is not None and fine is not None and report.ok:
         # A corpus that passed: every record passed its own checks.
         new.records = frozenset(key for key in keys if key is not None)
+        new.headlines = frozenset(fine)
         report.known = new
     return report
 
