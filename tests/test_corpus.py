@@ -88,3 +88,22 @@ def test_texts_are_read_afresh_but_must_not_change(example_copy: Path) -> None:
     with pytest.raises(CorpusError, match="changed") as info:
         corpus.text(document)
     assert info.value.path == first.path
+
+
+def test_a_texts_digest_is_the_one_first_read(example_copy: Path) -> None:
+    """Stages that need only the digest (an incremental build's mention check) take the one
+    validation read, without reading the file again; text() still refuses a changed file."""
+    corpus = read_corpus(example_copy)
+    document = next(d for d in corpus.documents if "text" in d.data)
+    first = corpus.text(document)
+    assert first is not None
+    assert corpus.text_sha256(document) == first.sha256
+    path = example_copy / "texts" / document.data["text"]
+    path.write_text(path.read_text(encoding="utf-8") + " changed", encoding="utf-8")
+    assert corpus.text_sha256(document) == first.sha256
+    with pytest.raises(CorpusError, match="changed while the corpus was being read"):
+        corpus.text(document)
+    fresh = read_corpus(example_copy)
+    assert fresh.text_sha256(document) not in (None, first.sha256)  # never read: read now
+    del document.data["text"]
+    assert corpus.text_sha256(document) is None

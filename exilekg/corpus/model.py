@@ -115,6 +115,19 @@ class Corpus:
     def has_texts(self) -> bool:
         return self.texts_dir is not None
 
+    def text_sha256(self, document: Record) -> str | None:
+        """The SHA-256 of the text of ``document`` as first read (by validation, in a build), read now
+        if nothing has read it; None when there are no texts or it names no file. Raises as
+        :meth:`text` does."""
+        name = document.data.get("text")
+        if self.texts_dir is None or not isinstance(name, str):
+            return None
+        known = self._digests.get(self.texts_dir / name)
+        if known is not None:
+            return known
+        text = self.text(document)
+        return text.sha256 if text is not None else None
+
     def text(self, document: Record) -> Text | None:
         """The text of ``document``, read from its file, or None when there are no texts or it names no file.
 

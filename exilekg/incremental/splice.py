@@ -182,8 +182,8 @@ class _UnitWriter:
             return "", "", None
         # Mention finding reads the text and the corpus-wide table of entity names (and the
         # document's language): with all three as before, its mentions are those found before.
-        text = self.corpus.text(unit.record)
-        finding = f"{self.names} {text.sha256 if text else ''} {unit.record.data.get('language')}"
+        sha256 = self.corpus.text_sha256(unit.record)
+        finding = f"{self.names} {sha256 or ''} {unit.record.data.get('language')}"
         if known is not None and known.finding == finding:
             return finding, known.found, None
         mentions = self.found[unit.id]
