@@ -109,8 +109,12 @@ def _write_jsonld(
             + orjson.dumps(g)
             + b',\n      "@graph": [\n        '
         )
+        entries = nodes[g]
+        if _copy_whole(target, entries, previous):
+            target.write(b"\n      ]\n    }")
+            continue
         joint = b""
-        for _, is_fresh, start, length, node in sorted(nodes[g], key=_SUBJECT):
+        for _, is_fresh, start, length, node in sorted(entries, key=_SUBJECT):
             if is_fresh:
                 if joint:
                     target.write(joint)
@@ -126,3 +130,29 @@ def _write_jsonld(
 
 
 _SUBJECT = itemgetter(0)
+_START = itemgetter(2)
+
+
+def _copy_whole(target: BinaryOut, entries: list[Layout], previous: OldFile) -> bool:
+    """Copy a graph's nodes in one piece when all are copies that lay one after the other in the
+    previous dump, and move them; whether it did.
+
+    Such nodes are a run of one graph of that dump, which the previous layout sorted by ``@id``:
+    in the order of their places they are sorted as a layout would sort them. Two places one
+    separator apart are consecutive nodes of one graph (see :meth:`BinaryOut.copy_joined`)."""
+    if not entries or any(entry[1] for entry in entries):
+        return False
+    entries.sort(key=_START)
+    gap = len(_NODE_SEPARATOR)
+    end = entries[0][2] - gap
+    for _, _, start, length, _ in entries:
+        if start != end + gap:
+            return False
+        end = start + length
+    first = entries[0][2]
+    at, _ = target.copy(previous, first, end - first)
+    moved = at - first
+    for _, _, start, length, node in entries:
+        if node is not None:
+            node.start, node.length = start + moved, length
+    return True
