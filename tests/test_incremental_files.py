@@ -146,7 +146,8 @@ def test_a_spliced_build_that_fails_leaves_no_thread_and_replaces_nothing(tmp_pa
     build(corpus, out, incremental=True)
     before = _outputs(out)
     text = sorted((corpus / "texts").glob("*.txt"))[-1]
-    _apply(corpus, ("describe", 0, "a new description"))  # a unit to map, so the build writes
+    # A renamed entity: every document's mentions are found again, so each text is read again.
+    _apply(corpus, ("rename", 0, "A New Name"))
     with pytest.raises(CorpusError, match="text"):
         build(corpus, out, incremental=True, progress=_RemoveText(text))
     assert _outputs(out) == before
