@@ -63,34 +63,32 @@ def _headline(
         return
     publisher = document.data.get("publisher")
     organization = publisher if isinstance(publisher, dict) else organizations.get(str(publisher))
-    names = (
-        [n for n in [organization.get("name")] if isinstance(n, str)]
-        if isinstance(organization, dict)
-        else []
-    )
-    url = document.data.get("url")
-    host = _host(url)
+    name = organization.get("name") if isinstance(organization, dict) else None
+    names = [name] if isinstance(name, str) else []
+    host = _host(document.data.get("url"))
     key = _headline_key(headline, names, host) if fine or found_fine is not None else None
-    if key is not None and key in fine:
-        if found_fine is not None:
-            found_fine.add(key)
-        return
-    folded = compact(headline)
-    if is_metadata(headline):
-        why = "looks like page furniture or metadata, not a title"
-    elif any(compact(n) == folded for n in names) or (
-        host and folded == compact(site_label(f"http://{host}/"))
-    ):
-        why = "is the publisher's name (a masthead?), not a title"
-    elif len(headline.split()) == 1:
-        why = "is one word (a section label or a logo?)"
-    else:
+    why = None if key is not None and key in fine else _headline_problem(headline, names, host)
+    if why is None:
         if key is not None and found_fine is not None:
             found_fine.add(key)
         return
     yield _warning(
         document, "/headline", f"the headline {headline[:80]!r} {why}", "put the article's own title here"
     )
+
+
+def _headline_problem(headline: str, names: list[str], host: str | None) -> str | None:
+    """What is wrong with a headline, given its publisher's names and its URL's host; None if nothing."""
+    folded = compact(headline)
+    if is_metadata(headline):
+        return "looks like page furniture or metadata, not a title"
+    if any(compact(n) == folded for n in names) or (
+        host and folded == compact(site_label(f"http://{host}/"))
+    ):
+        return "is the publisher's name (a masthead?), not a title"
+    if len(headline.split()) == 1:
+        return "is one word (a section label or a logo?)"
+    return None
 
 
 def _headline_key(headline: str, names: list[str], host: str | None) -> str | None:

@@ -29,35 +29,38 @@ def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
     check_characters(report, meta)  # corpus.json's strings reach the dumps too (title, description ...)
     schema_problems(report, meta, "corpus")
     records = list(corpus.all_records())
-    keys = [record_key(record) for record in records] if known is not None else []
-    trusted = known.records if known is not None else frozenset()
-    passed = {id(record) for record, key in zip(records, keys, strict=False) if key in trusted}
+    keys, passed = _trusted(records, known)
     """``id`` of the records an earlier validation found to pass their own checks."""
-    suspected = suspects([record for record in records if id(record) not in passed])
-    failed = {
-        id(record)
-        for record in records
-        if id(record) not in passed and not _well_formed(report, record, suspected)
-    }
+    checked = [record for record in records if id(record) not in passed]
+    suspected = suspects(checked)
+    failed = {id(record) for record in checked if not _well_formed(report, record, suspected)}
     """``id`` of the records with problems so far: deeper checks would only echo them."""
 
     index = index_ids(report, corpus)
     for record in records:
-        if id(record) in failed:
-            continue
-        own = id(record) not in passed
-        if own:
-            fields = find_fields(record.data, plan_of(record))
-            if fields:
-                check_fields(report, record, fields)
-            if record.kind in ENTITY_KINDS:
-                check_name_lengths(report, record)
-        check_references(report, record, index)
-        if own:
-            check_rules(report, record)
-            _check_sourced(report, record)
+        if id(record) not in failed:
+            _check_record(report, record, index, own=id(record) not in passed)
     new = Known() if known is not None else None
     check_texts(report, corpus, failed, known, new)
+    _warn_of_documents(report, corpus, known, new)
+    if new is not None and report.ok:
+        # A corpus that passed: every record passed its own checks.
+        new.records = frozenset(key for key in keys if key is not None)
+        report.known = new
+    return report
+
+
+def _trusted(records: list[Record], known: Known | None) -> tuple[list[str | None], set[int]]:
+    """Each record's key (none without ``known``), and ``id`` of those ``known`` holds."""
+    if known is None:
+        return [], set()
+    keys = [record_key(record) for record in records]
+    return keys, {id(record) for record, key in zip(records, keys, strict=True) if key in known.records}
+
+
+def _warn_of_documents(
+    report: ValidationReport, corpus: Corpus, known: Known | None, new: Known | None
+) -> None:
     # Imported here: the ingest package's header rules judge what looks like boilerplate, and
     # the ingest package itself validates what it writes, so a top-level import would be circular.
     from exilekg.ingest.plausibility import document_warnings
@@ -65,12 +68,23 @@ def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
     fine: set[str] | None = set() if new is not None else None
     headlines = known.headlines if known is not None else frozenset()
     report.warnings.extend(document_warnings(corpus, fine=headlines, found_fine=fine))
-    if new is not None and fine is not None and report.ok:
-        # A corpus that passed: every record passed its own checks.
-        new.records = frozenset(key for key in keys if key is not None)
+    if new is not None and fine is not None:
         new.headlines = frozenset(fine)
-        report.known = new
-    return report
+
+
+def _check_record(report: ValidationReport, record: Record, index: dict[str, Record], *, own: bool) -> None:
+    """The deeper checks of a well-formed record: its references, and unless an earlier validation
+    found it to pass them (``own`` False), those that depend on it alone."""
+    if own:
+        fields = find_fields(record.data, plan_of(record))
+        if fields:
+            check_fields(report, record, fields)
+        if record.kind in ENTITY_KINDS:
+            check_name_lengths(report, record)
+    check_references(report, record, index)
+    if own:
+        check_rules(report, record)
+        _check_sourced(report, record)
 
 
 def _check_sourced(report: ValidationReport, record: Record) -> None:
