@@ -25,7 +25,8 @@ that N-Triples and N-Quads stream (flat memory, time linear in the triples).
 For each size in ``--incremental``: a copy of the corpus is built with ``--incremental`` (a full
 build that records its state), one fact's description is changed, and the corpus is built again with
 ``--incremental`` and, as the baseline in the same run, without it into a fresh folder; the two
-folders' dumps must be the same bytes.
+folders' dumps must be the same bytes. ``--repeat N`` makes that N rounds (a change, the rebuild,
+the full build) and keeps the median of each, which a machine whose speed varies needs.
 
 Prints a table of times and ratios, checks the targets of the performance issue, and
 writes everything (with the machine it ran on) as JSON.
@@ -535,6 +536,12 @@ def main(argv: list[str] | None = None) -> None:
         default="",
         help="sizes for the same rebuild with --index, the query index brought up to date (default none)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of the incremental rows (a change, the rebuild, a full build); medians are kept",
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument(
         "--update",
@@ -607,10 +614,12 @@ def main(argv: list[str] | None = None) -> None:
         report["stream"].append({"target": target, "triples": build["triples"], "exilekg": build})
         shutil.rmtree(out, ignore_errors=True)
     for target in sizes(args.incremental):
-        report["incremental"].append(incremental_row(work, corpus_for(work, target, args.seed), target))
+        report["incremental"].append(
+            incremental_row(work, corpus_for(work, target, args.seed), target, repeat=args.repeat)
+        )
     for target in sizes(args.incremental_index):
         report["incremental"].append(
-            incremental_row(work, corpus_for(work, target, args.seed), target, "index")
+            incremental_row(work, corpus_for(work, target, args.seed), target, "index", repeat=args.repeat)
         )
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
@@ -646,9 +655,10 @@ def change_one_record(corpus: Path) -> str:
     return str(record.get("id"))
 
 
-def incremental_row(work: Path, corpus: Path, target: int, *options: str) -> dict[str, Any]:
+def incremental_row(work: Path, corpus: Path, target: int, *options: str, repeat: int = 1) -> dict[str, Any]:
     """A full build against a rebuild after one changed record, measured in the same run; both with
-    the build flags ``options`` (``index``: the query index too)."""
+    the build flags ``options`` (``index``: the query index too). With ``repeat``, that many rounds
+    (a change, the rebuild, then a full build of the changed corpus), and the medians of each."""
     copy = work / f"incremental-corpus-{target}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(corpus, copy)
@@ -657,15 +667,24 @@ def incremental_row(work: Path, corpus: Path, target: int, *options: str) -> dic
     flags = "".join(f" --{option}" for option in options)
     say(f"[{target:,}] exilekg build --incremental{flags} (a full build that records its state)")
     recording = run_child("build", str(copy), str(spliced), "", "incremental", *options)
-    changed = change_one_record(copy)
     load = [round(x, 2) for x in os.getloadavg()]
-    say(f"[{target:,}] one record changed ({changed}): exilekg build --incremental{flags}")
-    rebuild = run_child("build", str(copy), str(spliced), "", "incremental", *options)
-    say(f"[{target:,}] the same corpus, a full build{flags}")
-    shutil.rmtree(full, ignore_errors=True)
-    baseline = run_child("build", str(copy), str(full), "", *options)
-    names = [p.name for p in sorted(full.iterdir()) if p.is_file() and p.name != "exilekg.state.json"]
-    identical = all((full / n).read_bytes() == (spliced / n).read_bytes() for n in names)
+    rebuilds: list[dict[str, Any]] = []
+    baselines: list[dict[str, Any]] = []
+    identical = True
+    for round_ in range(1, repeat + 1):
+        changed = change_one_record(copy)
+        say(
+            f"[{target:,}] round {round_}/{repeat}: one record changed ({changed}): "
+            f"exilekg build --incremental{flags}"
+        )
+        rebuilds.append(run_child("build", str(copy), str(spliced), "", "incremental", *options))
+        say(f"[{target:,}] round {round_}/{repeat}: the same corpus, a full build{flags}")
+        shutil.rmtree(full, ignore_errors=True)
+        baselines.append(run_child("build", str(copy), str(full), "", *options))
+        names = [p.name for p in sorted(full.iterdir()) if p.is_file() and p.name != "exilekg.state.json"]
+        identical = identical and all((full / n).read_bytes() == (spliced / n).read_bytes() for n in names)
+    rebuild = sorted(rebuilds, key=lambda r: r["wall_seconds"])[len(rebuilds) // 2]
+    baseline = sorted(baselines, key=lambda r: r["wall_seconds"])[len(baselines) // 2]
     mapped = re.search(r"incremental: (\d+) of (\d+) units mapped", rebuild["summary"])
     row = {
         "target": target,
@@ -673,11 +692,14 @@ def incremental_row(work: Path, corpus: Path, target: int, *options: str) -> dic
         "triples": count_lines(full / "exilekg.nq"),
         "changed_record": changed,
         "load_average": load,
+        "rounds": repeat,
         "full_seconds": baseline["wall_seconds"],
+        "full_samples": [r["wall_seconds"] for r in baselines],
         "recording_seconds": recording["wall_seconds"],
         "incremental_seconds": rebuild["wall_seconds"],
+        "incremental_samples": [r["wall_seconds"] for r in rebuilds],
         "incremental_stages": rebuild["stages"],
-        "incremental_peak_mb": rebuild["peak_mb"],
+        "incremental_peak_mb": max(r["peak_mb"] for r in rebuilds),
         "units_mapped": int(mapped.group(1)) if mapped else None,
         "units": int(mapped.group(2)) if mapped else None,
         "identical": identical,
@@ -820,8 +842,8 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "",
             "| triples | options | full build | one changed record, --incremental | ratio | units mapped "
-            "| same bytes | load average |",
-            "|---:|---|---:|---:|---:|---:|---|---|",
+            "| same bytes | rounds (medians) | load average |",
+            "|---:|---|---:|---:|---:|---:|---|---:|---|",
         ]
         for row in report["incremental"]:
             options = " ".join(f"--{option}" for option in row.get("options", [])) or "-"
@@ -829,7 +851,7 @@ def table(report: dict[str, Any]) -> str:
                 f"| {row['triples']:,} | {options} | {row['full_seconds']:.2f} s "
                 f"| {row['incremental_seconds']:.2f} s "
                 f"| {row['ratio']} | {row['units_mapped']} of {row['units']} | {row['identical']} "
-                f"| {row['load_average']} |"
+                f"| {row.get('rounds', 1)} | {row['load_average']} |"
             )
     stages = [row for row in report["full"]]
     if stages:

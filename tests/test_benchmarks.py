@@ -64,6 +64,8 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
             "2k",
             "--incremental-index",
             "2k",
+            "--repeat",
+            "2",
             "--work",
             str(tmp_path / "work"),
             "--json",
@@ -86,6 +88,8 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     plain, indexed = report["incremental"]
     assert plain["options"] == [] and indexed["options"] == ["index"]
     assert plain["identical"] and indexed["identical"] and indexed["units_mapped"] == 1
+    assert len(plain["incremental_samples"]) == len(plain["full_samples"]) == plain["rounds"] == 2
+    assert plain["incremental_seconds"] in plain["incremental_samples"]
     assert {t["met"] for t in report["targets"]} <= {True, False}
     assert "| triples |" in completed.stdout and "targets:" in completed.stdout
     assert report["machine"]["cores"] and report["machine"]["python"]
