@@ -700,6 +700,7 @@ def incremental_row(work: Path, corpus: Path, target: int, *options: str, repeat
         "incremental_samples": [r["wall_seconds"] for r in rebuilds],
         "incremental_stages": rebuild["stages"],
         "incremental_peak_mb": max(r["peak_mb"] for r in rebuilds),
+        "incremental_peaks_mb": [r["peak_mb"] for r in rebuilds],
         "units_mapped": int(mapped.group(1)) if mapped else None,
         "units": int(mapped.group(2)) if mapped else None,
         "identical": identical,
