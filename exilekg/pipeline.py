@@ -261,8 +261,7 @@ def _build(
     wanted = tuple(dict.fromkeys(formats))
     # An incremental build reads the previous state first: its validation is trusted again.
     plan = _splice_plan(corpus, out, wanted, engine, jsonld_context) if incremental else None
-    known = plan.known if plan is not None else None
-    report = validate(corpus, known=known)
+    report = validate(corpus, known=plan.known if plan is not None else None)
     report.raise_for_problems()
     try:
         if plan is not None:
@@ -317,8 +316,11 @@ class _SplicePlan:
     why: str | None = None
 
     @property
-    def known(self) -> Known:
-        """What validation may trust: the previous build's findings, or nothing (then recorded)."""
+    def known(self) -> Known | None:
+        """What validation may trust: the previous build's findings, or nothing (then recorded for
+        the next build); None for a build that will not splice, and so records nothing."""
+        if self.reason is not None:
+            return None
         return self.previous.validated if self.previous is not None else Known()
 
 
