@@ -344,3 +344,11 @@ def test_field_plans_find_what_a_walk_of_the_whole_record_finds() -> None:
             assert find_fields(record.data, field_plan(schema)) == find_fields(record.data, WHOLE_RECORD), (
                 record.id
             )
+
+
+def test_a_problem_of_an_inline_record_is_reported_once() -> None:
+    corpus = read_corpus(Path(__file__).resolve().parents[1] / "examples" / "example-corpus")
+    author = next(r for r in corpus.records if r.inline and r.kind == "Person")
+    author.data["birthDate"] = "2023-02-30"
+    problems = [str(p) for p in validate(corpus).problems]
+    assert len(problems) == 1 and "impossible date '2023-02-30'" in problems[0], problems

@@ -43,6 +43,8 @@ def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
     new = Known() if known is not None else None
     check_texts(report, corpus, failed, known, new)
     _warn_of_documents(report, corpus, known, new)
+    # An inline record's fields are checked with its document and on their own: one line each.
+    report.problems = list(dict.fromkeys(report.problems))
     if new is not None and report.ok:
         # A corpus that passed: every record passed its own checks.
         new.records = frozenset(key for key in keys if key is not None)
