@@ -465,6 +465,7 @@ def _state(
         spliced.units,
         graph_digests(spliced.units, splice[2]),
         result.report.known or Known(),
+        spliced.jsonld,
     )
 
 

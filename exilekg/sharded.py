@@ -302,7 +302,8 @@ class _Writer:
             fresh: mmap.mmap | bytes = b""
             if self.offset:
                 fresh = stack.enter_context(mmap.mmap(nodes_file, 0, access=mmap.ACCESS_READ))
-            self.counts.digests[RdfFormat.JSONLD] = write_jsonld(stream, self.nodes, fresh, None, context)
+            laid_out = write_jsonld(stream, self.nodes, fresh, None, context)
+            self.counts.digests[RdfFormat.JSONLD] = laid_out.digest
 
 
 def write_sharded(

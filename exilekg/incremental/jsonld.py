@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import mmap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO
 
@@ -17,7 +18,7 @@ from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 
-__all__ = ["Layout", "fresh_nodes", "node_texts", "write_jsonld"]
+__all__ = ["LaidOut", "Layout", "Span", "fresh_nodes", "node_texts", "write_jsonld"]
 
 _INDENT = b"\n    "
 _NODE_INDENT = b"\n        "
@@ -48,7 +49,8 @@ def node_texts(
 
 Layout = tuple[str, bool, int, int, "NodeAt | None"]
 """A node object to lay out: its subject, whether it is in the fresh text (else in the previous
-dump), its offset and length there, and the unit's record of it, which the layout moves."""
+dump), its offset and length there (in the dump, not in its graph), and the unit's record of it,
+which the layout moves."""
 
 
 def fresh_nodes(
@@ -72,21 +74,41 @@ def fresh_nodes(
         state.nodes.append(node)
 
 
+Span = tuple[int, int]
+"""Where a graph's node objects lie in a JSON-LD dump: the first one's offset, and the length from
+there to the end of the last one."""
+
+
+@dataclass
+class LaidOut:
+    """A JSON-LD dump written: its digest, and where each graph's nodes lie in it."""
+
+    digest: OutputDigest
+    spans: dict[str, Span]
+
+
 def write_jsonld(
     stream: IO[str],
     nodes: dict[str, list[Layout]],
     fresh: bytearray | bytes | mmap.mmap,
     old: OldDumps | None,
     context: str | None,
-) -> OutputDigest:
+    kept: Mapping[str, Span] | None = None,
+) -> LaidOut:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
     written: graphs sorted, each graph's nodes sorted by ``@id`` (a subject is once in a graph).
-    Each node's :class:`NodeAt` is moved to where it now is."""
-    copies = any(not f for v in nodes.values() for _, f, _, _, _ in v)
+    Each node's :class:`NodeAt` is moved to where it now is in its graph.
+
+    ``kept`` names graphs whose nodes are all as the previous build laid them out, with their span
+    in its dump: each is copied in one piece, and its nodes' places in it stand."""
+    kept = kept or {}
+    if kept.keys() & nodes.keys():
+        raise ValueError("a graph is both kept whole and laid out")
+    copies = bool(kept) or any(not f for v in nodes.values() for _, f, _, _, _ in v)
     previous = old.file("exilekg.jsonld") if copies and old is not None else OldFile(b"")
     target = BinaryOut(stream)
     try:
-        return _write_jsonld(target, nodes, fresh, previous, context)
+        return _write_jsonld(target, nodes, kept, fresh, previous, context)
     finally:
         target.abandon()
 
@@ -94,13 +116,15 @@ def write_jsonld(
 def _write_jsonld(
     target: BinaryOut,
     nodes: dict[str, list[Layout]],
+    kept: Mapping[str, Span],
     fresh: bytearray | bytes | mmap.mmap,
     previous: OldFile,
     context: str | None,
-) -> OutputDigest:
+) -> LaidOut:
     header = orjson.dumps(context_value(context), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
     target.write(b'{\n  "@context": ' + header + b',\n  "@graph": [')
-    graphs = sorted(nodes)
+    graphs = sorted({g for g, entries in nodes.items() if entries} | kept.keys())
+    spans: dict[str, Span] = {}
     for index, g in enumerate(graphs):
         target.write(
             (b"," if index else b"")
@@ -109,50 +133,36 @@ def _write_jsonld(
             + orjson.dumps(g)
             + b',\n      "@graph": [\n        '
         )
-        entries = nodes[g]
-        if _copy_whole(target, entries, previous):
-            target.write(b"\n      ]\n    }")
-            continue
-        joint = b""
-        for _, is_fresh, start, length, node in sorted(entries, key=_SUBJECT):
-            if is_fresh:
-                if joint:
-                    target.write(joint)
-                at = target.write(bytes(fresh[start : start + length]))
-            else:
-                at = target.copy_joined(joint, previous, start, length)
-            if node is not None:
-                node.start, node.length = at
-            joint = _NODE_SEPARATOR
+        span = kept.get(g)
+        if span is not None:
+            spans[g] = target.copy(previous, *span)
+        else:
+            spans[g] = _lay_out(target, nodes[g], fresh, previous)
         target.write(b"\n      ]\n    }")
     target.write(b"\n  ]\n}\n" if graphs else b"]\n}\n")
-    return target.close()
+    return LaidOut(target.close(), spans)
+
+
+def _lay_out(
+    target: BinaryOut, entries: list[Layout], fresh: bytearray | bytes | mmap.mmap, previous: OldFile
+) -> Span:
+    """One graph's nodes sorted by subject and written; where they now lie."""
+    joint = b""
+    first = end = -1
+    for _, is_fresh, start, length, node in sorted(entries, key=_SUBJECT):
+        if is_fresh:
+            if joint:
+                target.write(joint)
+            at, _ = target.write(bytes(fresh[start : start + length]))
+        else:
+            at, _ = target.copy_joined(joint, previous, start, length)
+        if first < 0:
+            first = at
+        if node is not None:
+            node.start, node.length = at - first, length
+        end = at + length
+        joint = _NODE_SEPARATOR
+    return first, end - first
 
 
 _SUBJECT = itemgetter(0)
-_START = itemgetter(2)
-
-
-def _copy_whole(target: BinaryOut, entries: list[Layout], previous: OldFile) -> bool:
-    """Copy a graph's nodes in one piece when all are copies that lay one after the other in the
-    previous dump, and move them; whether it did.
-
-    Such nodes are a run of one graph of that dump, which the previous layout sorted by ``@id``:
-    in the order of their places they are sorted as a layout would sort them. Two places one
-    separator apart are consecutive nodes of one graph (see :meth:`BinaryOut.copy_joined`)."""
-    if not entries or any(entry[1] for entry in entries):
-        return False
-    entries.sort(key=_START)
-    gap = len(_NODE_SEPARATOR)
-    end = entries[0][2] - gap
-    for _, _, start, length, _ in entries:
-        if start != end + gap:
-            return False
-        end = start + length
-    first = entries[0][2]
-    at, _ = target.copy(previous, first, end - first)
-    moved = at - first
-    for _, _, start, length, node in entries:
-        if node is not None:
-            node.start, node.length = start + moved, length
-    return True

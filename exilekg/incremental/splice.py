@@ -18,7 +18,7 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
-from exilekg.incremental.jsonld import Layout, fresh_nodes, write_jsonld
+from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, write_jsonld
 from exilekg.incremental.state import BuildState, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
@@ -69,6 +69,8 @@ class Spliced:
     reuse: Reuse
     digests: dict[RdfFormat, OutputDigest]
     """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
+    jsonld: dict[str, Span]
+    """Where each graph's nodes lie in the JSON-LD dump."""
 
 
 def write_spliced(
@@ -142,10 +144,12 @@ class _UnitWriter:
         self.output_check = _OutputCheck()
         self.base = str(corpus.meta["base"])
         self.units: dict[str, UnitState] = {}
-        # Each JSON-LD node by graph, its offset in the old file or in `fresh`.
+        # Each fresh JSON-LD node by graph (and, once laid out, the copies in those graphs), its
+        # offset in the old file or in `fresh`.
         self.nodes: dict[str, list[Layout]] = {}
         self.fresh = bytearray()
         self.seen_nodes: set[tuple[str, str]] = set()
+        self.copied: dict[str, UnitState] = {}
         self.totals = _Totals()
         self.last_subject: object = None
         self.mapped = 0
@@ -207,14 +211,9 @@ class _UnitWriter:
         )
         if self.splicer is not None:
             self.splicer.copy(known, state)
-        # The previous state's nodes, moved in place once the JSON-LD is laid out.
+        # The previous state's nodes: where their graph is laid out again, moved in place.
         state.nodes = known.nodes
-        for node in known.nodes:
-            g, s = node.graph, node.subject
-            if (g, s) in self.seen_nodes:
-                raise Unspliceable(f"<{s}> in graph <{g}> is made by two units")
-            self.seen_nodes.add((g, s))
-            self.nodes.setdefault(g, []).append((s, False, node.start, node.length, node))
+        self.copied[unit.key] = state
         self.last_subject = None  # a copied unit is known to end its subjects' runs
         return state
 
@@ -284,19 +283,20 @@ class _UnitWriter:
         self.nq_out.flush()
         if self.splicer is not None:
             self.splicer.flush()
-        jsonld_digest = None
+        laid_out = None
         if self.with_jsonld:
+            kept = self._kept_graphs()
             reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")
-            jsonld_digest = write_jsonld(
-                streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.jsonld_context
+            laid_out = write_jsonld(
+                streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.jsonld_context, kept
             )
         for conversion in conversions.values():
             conversion.finish(reporter)
         digests = {RdfFormat.NTRIPLES: self.nt_out.close(), RdfFormat.NQUADS: self.nq_out.close()}
         if self.splicer is not None:
             digests.update(self.splicer.finish())
-        if jsonld_digest is not None:
-            digests[RdfFormat.JSONLD] = jsonld_digest
+        if laid_out is not None:
+            digests[RdfFormat.JSONLD] = laid_out.digest
         totals = self.totals
         return Spliced(
             totals.graphs,
@@ -307,7 +307,38 @@ class _UnitWriter:
             self.units,
             Reuse(reason, len(self.units), self.mapped),
             digests,
+            laid_out.spans if laid_out is not None else {},
         )
+
+    def _kept_graphs(self) -> dict[str, Span]:
+        """The JSON-LD graphs whose nodes are all the previous build's, each with its span in the
+        previous dump; the copied nodes of every other graph put beside its fresh ones.
+
+        A graph is kept when no unit that was not copied made nodes in it, in this build or the
+        previous one: then its nodes are those the previous build laid out, in the same order. (The
+        previous build found no node made twice, or it would have kept no state.)"""
+        previous = self.previous
+        if previous is None:
+            return {}
+        changed = set(self.nodes)
+        for key, unit in previous.units.items():
+            if key not in self.copied:
+                changed.update(node.graph for node in unit.nodes)
+        spans = previous.jsonld
+        for copy in self.copied.values():
+            for node in copy.nodes:
+                g = node.graph
+                if g not in changed:
+                    continue
+                if (g, node.subject) in self.seen_nodes:
+                    raise Unspliceable(f"<{node.subject}> in graph <{g}> is made by two units")
+                self.seen_nodes.add((g, node.subject))
+                span = spans.get(g)
+                if span is None:
+                    raise Unspliceable(f"the previous state does not place graph <{g}> in the JSON-LD")
+                entry = (node.subject, False, span[0] + node.start, node.length, node)
+                self.nodes.setdefault(g, []).append(entry)
+        return {g: span for g, span in spans.items() if g not in changed}
 
 
 _SUBJECT = itemgetter(0)

@@ -40,7 +40,7 @@ __all__ = [
 STATE_NAME = "exilekg.state.json"
 """The file beside the dumps that an incremental build reads and writes."""
 
-_STATE_VERSION = 3
+_STATE_VERSION = 4
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -61,8 +61,9 @@ class Reuse:
 
 @dataclass(slots=True)
 class NodeAt:
-    """Where one JSON-LD node object of a unit sits in the dump. Mutable: the layout of the next
-    build moves it in place."""
+    """Where one JSON-LD node object of a unit sits in the dump: ``start`` counts from the start of
+    its graph's nodes (:attr:`BuildState.jsonld`), so a graph copied whole moves none of them.
+    Mutable: the layout of the next build moves it in place."""
 
     graph: str
     subject: str
@@ -113,6 +114,8 @@ class BuildState:
     """Each named graph's digest: changed when any quad of the graph may have."""
     validated: Known = field(default_factory=Known)
     """What the build's validation found, trusted by the next one."""
+    jsonld: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where each graph's node objects lie in the JSON-LD dump: offset and length."""
 
     def to_bytes(self) -> bytes:
         graph_table: dict[str, int] = {}
@@ -163,6 +166,7 @@ class BuildState:
                 "inputs": self.inputs,
                 "build": self.build_id,
                 "sizes": self.sizes,
+                "jsonld": [[gid(g), start, length] for g, (start, length) in self.jsonld.items()],
                 "graphTable": list(graph_table),
                 "classTable": list(class_table),
                 "lineTable": list(line_table),
@@ -207,7 +211,13 @@ class BuildState:
                 found,
             )
         return cls(
-            raw["inputs"], raw["build"], raw["sizes"], units, raw["graphs"], Known.from_json(raw["validated"])
+            raw["inputs"],
+            raw["build"],
+            raw["sizes"],
+            units,
+            raw["graphs"],
+            Known.from_json(raw["validated"]),
+            {graph_table[g]: (start, length) for g, start, length in raw["jsonld"]},
         )
 
 

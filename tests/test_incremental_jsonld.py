@@ -1,0 +1,138 @@
+"""exilekg.incremental.jsonld: a JSON-LD dump laid out again from kept graphs, copied nodes and
+fresh ones gives the bytes of a layout from scratch."""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import ExitStack
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exilekg.incremental.files import OldDumps
+from exilekg.incremental.jsonld import LaidOut, Layout, write_jsonld
+from exilekg.incremental.state import NodeAt
+
+GRAPHS = [f"https://example.org/graph/{i}" for i in range(6)]
+SUBJECTS = [f"https://example.org/id/{i}" for i in range(10)]
+# Names with quotes, newlines, angle brackets, Cyrillic and emoji: the texts a node may hold.
+NAMES = st.text(alphabet=st.sampled_from('ab"\\\n<>ёЖ🎉 '), max_size=12)
+DOCUMENTS = st.dictionaries(
+    st.sampled_from(GRAPHS), st.dictionaries(st.sampled_from(SUBJECTS), NAMES, max_size=6), max_size=5
+)
+
+Document = dict[str, dict[str, str]]
+
+
+def _text(subject: str, name: str) -> bytes:
+    node = {"@id": subject, "http://schema.org/name": name}
+    return orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n        ")
+
+
+def _fresh(document: Document) -> tuple[dict[str, list[Layout]], bytearray, dict[tuple[str, str], NodeAt]]:
+    """Every node of ``document`` as fresh text, in no particular order."""
+    nodes: dict[str, list[Layout]] = {}
+    fresh = bytearray()
+    records = {}
+    for g, subjects in reversed(document.items()):
+        for s, name in subjects.items():
+            text = _text(s, name)
+            records[g, s] = NodeAt(g, s, len(fresh), -1)
+            nodes.setdefault(g, []).append((s, True, len(fresh), len(text), records[g, s]))
+            fresh += text
+    return nodes, fresh, records
+
+
+def _write(
+    path: Path,
+    nodes: dict[str, list[Layout]],
+    fresh: bytearray,
+    old: OldDumps | None,
+    kept: dict[str, tuple[int, int]] | None = None,
+) -> LaidOut:
+    with path.open("w", encoding="utf-8") as stream:
+        return write_jsonld(stream, nodes, fresh, old, None, kept)
+
+
+def _placed(data: bytes, spans: dict[str, tuple[int, int]], node: NodeAt) -> bytes:
+    start = spans[node.graph][0] + node.start
+    return data[start : start + node.length]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=DOCUMENTS, data=st.data())
+def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
+    tmp_path: Path, before: Document, data: st.DataObject
+) -> None:
+    old_dir, new_dir, fresh_dir = (tmp_path / name for name in ("old", "new", "fresh"))
+    for folder in (old_dir, new_dir, fresh_dir):
+        folder.mkdir(exist_ok=True)
+    nodes, fresh, previous = _fresh(before)
+    first = _write(old_dir / "exilekg.jsonld", nodes, fresh, old=None)
+    old = (old_dir / "exilekg.jsonld").read_bytes()
+    assert orjson.loads(old)["@graph"] == [
+        {"@id": g, "@graph": [orjson.loads(_text(s, before[g][s])) for s in sorted(before[g])]}
+        for g in sorted(g for g in before if before[g])
+    ]
+    for (g, s), node in previous.items():
+        assert _placed(old, first.spans, node) == _text(s, before[g][s])
+
+    # The next build: each graph kept whole, laid out again from its copies, edited, or dropped;
+    # new graphs may come.
+    after: Document = {}
+    kept: dict[str, tuple[int, int]] = {}
+    again: dict[str, list[Layout]] = {}
+    fresh_again = bytearray()
+    records: dict[tuple[str, str], NodeAt] = {}
+    for g in sorted(before):
+        how = data.draw(st.sampled_from(["keep", "copy", "edit", "drop"] if before[g] else ["drop"]))
+        if how == "drop":
+            continue
+        after[g] = dict(before[g])
+        if how == "keep":
+            kept[g] = first.spans[g]
+            records.update({(g, s): previous[g, s] for s in before[g]})
+            continue
+        if how == "edit":
+            after[g] = data.draw(st.dictionaries(st.sampled_from(SUBJECTS), NAMES, max_size=6))
+        for s, name in after[g].items():
+            if before[g].get(s) == name:
+                node = previous[g, s]
+                start = first.spans[g][0] + node.start
+                again.setdefault(g, []).append((s, False, start, node.length, node))
+            else:
+                text = _text(s, name)
+                node = NodeAt(g, s, len(fresh_again), -1)
+                again.setdefault(g, []).append((s, True, len(fresh_again), len(text), node))
+                fresh_again += text
+            records[g, s] = node
+    for g in data.draw(st.lists(st.sampled_from([g for g in GRAPHS if g not in before]), unique=True)):
+        after[g] = data.draw(st.dictionaries(st.sampled_from(SUBJECTS), NAMES, max_size=6))
+        for s, name in after[g].items():
+            text = _text(s, name)
+            records[g, s] = NodeAt(g, s, len(fresh_again), -1)
+            again.setdefault(g, []).append((s, True, len(fresh_again), len(text), records[g, s]))
+            fresh_again += text
+
+    with ExitStack() as stack:
+        second = _write(
+            new_dir / "exilekg.jsonld", again, fresh_again, old=OldDumps(old_dir, stack), kept=kept
+        )
+    expected_nodes, expected_fresh, _ = _fresh(after)
+    expected = _write(fresh_dir / "exilekg.jsonld", expected_nodes, expected_fresh, old=None)
+    new = (new_dir / "exilekg.jsonld").read_bytes()
+    assert new == (fresh_dir / "exilekg.jsonld").read_bytes()
+    assert second.digest.sha256 == hashlib.sha256(new).hexdigest() == expected.digest.sha256
+    assert second.spans == expected.spans
+    # Every node's record, kept or moved, says where its text now is.
+    for (g, s), node in records.items():
+        assert _placed(new, second.spans, node) == _text(s, after[g][s])
+
+
+def test_a_graph_cannot_be_both_kept_and_laid_out(tmp_path: Path) -> None:
+    nodes, fresh, _ = _fresh({GRAPHS[0]: {SUBJECTS[0]: "x"}})
+    with pytest.raises(ValueError, match="both kept whole and laid out"):
+        _write(tmp_path / "exilekg.jsonld", nodes, fresh, old=None, kept={GRAPHS[0]: (0, 1)})
