@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exilekg.incremental.files import OldDumps
-from exilekg.incremental.jsonld import LaidOut, Layout, write_jsonld
-from exilekg.incremental.state import NodeAt
+from exilekg.incremental.jsonld import LaidOut, Layout, Place, subject_at, write_jsonld
+from exilekg.incremental.state import GraphIds
 
 GRAPHS = [f"https://example.org/graph/{i}" for i in range(6)]
-SUBJECTS = [f"https://example.org/id/{i}" for i in range(10)]
+SUBJECTS = [f"https://example.org/id/{i}" for i in range(9)] + ["https://example.org/id/ёж-🎉"]
 # Names with quotes, newlines, angle brackets, Cyrillic and emoji: the texts a node may hold.
 NAMES = st.text(alphabet=st.sampled_from('ab"\\\n<>ёЖ🎉 '), max_size=12)
 DOCUMENTS = st.dictionaries(
@@ -32,18 +32,26 @@ def _text(subject: str, name: str) -> bytes:
     return orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n        ")
 
 
-def _fresh(document: Document) -> tuple[dict[str, list[Layout]], bytearray, dict[tuple[str, str], NodeAt]]:
+IDS = GraphIds()
+
+
+def _place(g: str) -> Place:
+    """A node's place, in a node list of its own (a unit's holds several)."""
+    return [0, 0, IDS.id(g), -1, -1], 2
+
+
+def _fresh(document: Document) -> tuple[dict[str, list[Layout]], bytearray, dict[tuple[str, str], Place]]:
     """Every node of ``document`` as fresh text, in no particular order."""
     nodes: dict[str, list[Layout]] = {}
     fresh = bytearray()
-    records = {}
+    places = {}
     for g, subjects in reversed(document.items()):
         for s, name in subjects.items():
             text = _text(s, name)
-            records[g, s] = NodeAt(g, s, len(fresh), -1)
-            nodes.setdefault(g, []).append((s, True, len(fresh), len(text), records[g, s]))
+            places[g, s] = _place(g)
+            nodes.setdefault(g, []).append((s, True, len(fresh), len(text), places[g, s]))
             fresh += text
-    return nodes, fresh, records
+    return nodes, fresh, places
 
 
 def _write(
@@ -57,9 +65,10 @@ def _write(
         return write_jsonld(stream, nodes, fresh, old, None, kept)
 
 
-def _placed(data: bytes, spans: dict[str, tuple[int, int]], node: NodeAt) -> bytes:
-    start = spans[node.graph][0] + node.start
-    return data[start : start + node.length]
+def _placed(data: bytes, spans: dict[str, tuple[int, int]], place: Place) -> bytes:
+    flat, i = place
+    start = spans[IDS.names[flat[i]]][0] + flat[i + 1]
+    return data[start : start + flat[i + 2]]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -77,8 +86,10 @@ def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
         {"@id": g, "@graph": [orjson.loads(_text(s, before[g][s])) for s in sorted(before[g])]}
         for g in sorted(g for g in before if before[g])
     ]
-    for (g, s), node in previous.items():
-        assert _placed(old, first.spans, node) == _text(s, before[g][s])
+    for (g, s), place in previous.items():
+        assert _placed(old, first.spans, place) == _text(s, before[g][s])
+        flat, i = place
+        assert subject_at(old, first.spans[g][0] + flat[i + 1], flat[i + 2]) == s
 
     # The next build: each graph kept whole, laid out again from its copies, edited, or dropped;
     # new graphs may come.
@@ -86,7 +97,7 @@ def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
     kept: dict[str, tuple[int, int]] = {}
     again: dict[str, list[Layout]] = {}
     fresh_again = bytearray()
-    records: dict[tuple[str, str], NodeAt] = {}
+    records: dict[tuple[str, str], Place] = {}
     for g in sorted(before):
         how = data.draw(st.sampled_from(["keep", "copy", "edit", "drop"] if before[g] else ["drop"]))
         if how == "drop":
@@ -100,20 +111,21 @@ def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
             after[g] = data.draw(st.dictionaries(st.sampled_from(SUBJECTS), NAMES, max_size=6))
         for s, name in after[g].items():
             if before[g].get(s) == name:
-                node = previous[g, s]
-                start = first.spans[g][0] + node.start
-                again.setdefault(g, []).append((s, False, start, node.length, node))
+                place = previous[g, s]
+                flat, i = place
+                start = first.spans[g][0] + flat[i + 1]
+                again.setdefault(g, []).append((s, False, start, flat[i + 2], place))
             else:
                 text = _text(s, name)
-                node = NodeAt(g, s, len(fresh_again), -1)
-                again.setdefault(g, []).append((s, True, len(fresh_again), len(text), node))
+                place = _place(g)
+                again.setdefault(g, []).append((s, True, len(fresh_again), len(text), place))
                 fresh_again += text
-            records[g, s] = node
+            records[g, s] = place
     for g in data.draw(st.lists(st.sampled_from([g for g in GRAPHS if g not in before]), unique=True)):
         after[g] = data.draw(st.dictionaries(st.sampled_from(SUBJECTS), NAMES, max_size=6))
         for s, name in after[g].items():
             text = _text(s, name)
-            records[g, s] = NodeAt(g, s, len(fresh_again), -1)
+            records[g, s] = _place(g)
             again.setdefault(g, []).append((s, True, len(fresh_again), len(text), records[g, s]))
             fresh_again += text
 
@@ -128,8 +140,8 @@ def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
     assert second.digest.sha256 == hashlib.sha256(new).hexdigest() == expected.digest.sha256
     assert second.spans == expected.spans
     # Every node's record, kept or moved, says where its text now is.
-    for (g, s), node in records.items():
-        assert _placed(new, second.spans, node) == _text(s, after[g][s])
+    for (g, s), place in records.items():
+        assert _placed(new, second.spans, place) == _text(s, after[g][s])
 
 
 def test_a_graph_cannot_be_both_kept_and_laid_out(tmp_path: Path) -> None:

@@ -12,13 +12,13 @@ import orjson
 
 from exilekg.errors import SerializationError
 from exilekg.incremental.files import BinaryOut, OldDumps, OldFile, Unspliceable
-from exilekg.incremental.state import NodeAt, UnitState
+from exilekg.incremental.state import GraphIds, UnitState
 from exilekg.jsonld import context_value, raise_for_output
 from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 
-__all__ = ["LaidOut", "Layout", "Span", "fresh_nodes", "node_texts", "write_jsonld"]
+__all__ = ["LaidOut", "Layout", "Place", "Span", "fresh_nodes", "node_texts", "subject_at", "write_jsonld"]
 
 _INDENT = b"\n    "
 _NODE_INDENT = b"\n        "
@@ -47,10 +47,14 @@ def node_texts(
             yield str(g), str(s), text
 
 
-Layout = tuple[str, bool, int, int, "NodeAt | None"]
+Place = tuple[list[int], int]
+"""Where the layout notes a node's new place: a unit's node list (:attr:`UnitState.nodes`), and
+the index of the node's first number in it."""
+
+Layout = tuple[str, bool, int, int, "Place | None"]
 """A node object to lay out: its subject, whether it is in the fresh text (else in the previous
-dump), its offset and length there (in the dump, not in its graph), and the unit's record of it,
-which the layout moves."""
+dump), its offset and length there (in the dump, not in its graph), and where to note its new
+place, if anywhere."""
 
 
 def fresh_nodes(
@@ -61,6 +65,7 @@ def fresh_nodes(
     fresh: bytearray,
     check: _OutputCheck,
     context: str | None,
+    graph_ids: GraphIds,
 ) -> None:
     for g, s, text in node_texts(quads, check, context):
         key = (g, s)
@@ -69,9 +74,29 @@ def fresh_nodes(
         seen.add(key)
         start = len(fresh)
         fresh += text
-        node = NodeAt(g, s, start, -len(text) - 1)  # placed once written
-        nodes.setdefault(g, []).append((s, True, start, len(text), node))
-        state.nodes.append(node)
+        index = len(state.nodes)
+        state.nodes += (graph_ids.id(g), -1, -1)  # placed once written
+        nodes.setdefault(g, []).append((s, True, start, len(text), (state.nodes, index)))
+
+
+def subject_at(data: mmap.mmap | bytes, start: int, length: int) -> str:
+    """The ``@id`` of the node object at ``start`` in a JSON-LD dump this module laid out (where
+    ``@id`` is a node's first member, on a line of its own)."""
+    head = start + len(_NODE_HEAD)
+    end = data.find(b"\n", head, start + length)
+    line = data[head : end if end >= 0 else start + length].rstrip(b",")
+    if data[start:head] != _NODE_HEAD:
+        raise Unspliceable(f"the previous JSON-LD dump has no node object at byte {start}")
+    try:
+        subject = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise Unspliceable(f"the previous JSON-LD dump has no node @id at byte {start}") from exc
+    if not isinstance(subject, str):
+        raise Unspliceable(f"the previous JSON-LD dump has no node @id at byte {start}")
+    return subject
+
+
+_NODE_HEAD = b"{" + _NODE_INDENT + b'  "@id": '
 
 
 Span = tuple[int, int]
@@ -97,7 +122,7 @@ def write_jsonld(
 ) -> LaidOut:
     """The JSON-LD document as :mod:`exilekg.writers.jsonld` lays it out, from node objects already
     written: graphs sorted, each graph's nodes sorted by ``@id`` (a subject is once in a graph).
-    Each node's :class:`NodeAt` is moved to where it now is in its graph.
+    Each node's place, where its entry gives one, is noted as it now is in its graph.
 
     ``kept`` names graphs whose nodes are all as the previous build laid them out, with their span
     in its dump: each is copied in one piece, and its nodes' places in it stand."""
@@ -149,7 +174,7 @@ def _lay_out(
     """One graph's nodes sorted by subject and written; where they now lie."""
     joint = b""
     first = end = -1
-    for _, is_fresh, start, length, node in sorted(entries, key=_SUBJECT):
+    for _, is_fresh, start, length, place in sorted(entries, key=_SUBJECT):
         if is_fresh:
             if joint:
                 target.write(joint)
@@ -158,8 +183,9 @@ def _lay_out(
             at, _ = target.copy_joined(joint, previous, start, length)
         if first < 0:
             first = at
-        if node is not None:
-            node.start, node.length = at - first, length
+        if place is not None:
+            flat, i = place
+            flat[i + 1], flat[i + 2] = at - first, length
         end = at + length
         joint = _NODE_SEPARATOR
     return first, end - first

@@ -18,8 +18,8 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
-from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, write_jsonld
-from exilekg.incremental.state import BuildState, Reuse, UnitState
+from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, subject_at, write_jsonld
+from exilekg.incremental.state import BuildState, GraphIds, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
 from exilekg.map import Mapper, Unit
@@ -71,6 +71,8 @@ class Spliced:
     """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
     jsonld: dict[str, Span]
     """Where each graph's nodes lie in the JSON-LD dump."""
+    graph_ids: GraphIds
+    """The numbers of graphs in the units' node lists."""
 
 
 def write_spliced(
@@ -150,6 +152,7 @@ class _UnitWriter:
         self.fresh = bytearray()
         self.seen_nodes: set[tuple[str, str]] = set()
         self.copied: dict[str, UnitState] = {}
+        self.graph_ids = previous.graph_ids if previous is not None else GraphIds()
         self.totals = _Totals()
         self.last_subject: object = None
         self.mapped = 0
@@ -253,7 +256,14 @@ class _UnitWriter:
             self.splicer.fresh(state, new_nt, new_nq)
         if self.with_jsonld:
             fresh_nodes(
-                quads, state, self.nodes, self.seen_nodes, self.fresh, self.output_check, self.jsonld_context
+                quads,
+                state,
+                self.nodes,
+                self.seen_nodes,
+                self.fresh,
+                self.output_check,
+                self.jsonld_context,
+                self.graph_ids,
             )
         return state
 
@@ -308,6 +318,7 @@ class _UnitWriter:
             Reuse(reason, len(self.units), self.mapped),
             digests,
             laid_out.spans if laid_out is not None else {},
+            self.graph_ids,
         )
 
     def _kept_graphs(self) -> dict[str, Span]:
@@ -316,28 +327,34 @@ class _UnitWriter:
 
         A graph is kept when no unit that was not copied made nodes in it, in this build or the
         previous one: then its nodes are those the previous build laid out, in the same order. (The
-        previous build found no node made twice, or it would have kept no state.)"""
+        previous build found no node made twice, or it would have kept no state.) A unit makes
+        nodes in exactly the graphs it puts quads in."""
         previous = self.previous
         if previous is None:
             return {}
         changed = set(self.nodes)
         for key, unit in previous.units.items():
             if key not in self.copied:
-                changed.update(node.graph for node in unit.nodes)
-        spans = previous.jsonld
+                changed.update(unit.graphs)
+        spans, names = previous.jsonld, self.graph_ids.names
+        data = self.old.file("exilekg.jsonld").data
         for copy in self.copied.values():
-            for node in copy.nodes:
-                g = node.graph
+            if changed.isdisjoint(copy.graphs):
+                continue
+            flat = copy.nodes
+            for i in range(0, len(flat), 3):
+                g = names[flat[i]]
                 if g not in changed:
                     continue
-                if (g, node.subject) in self.seen_nodes:
-                    raise Unspliceable(f"<{node.subject}> in graph <{g}> is made by two units")
-                self.seen_nodes.add((g, node.subject))
                 span = spans.get(g)
                 if span is None:
                     raise Unspliceable(f"the previous state does not place graph <{g}> in the JSON-LD")
-                entry = (node.subject, False, span[0] + node.start, node.length, node)
-                self.nodes.setdefault(g, []).append(entry)
+                start, length = span[0] + flat[i + 1], flat[i + 2]
+                subject = subject_at(data, start, length)
+                if (g, subject) in self.seen_nodes:
+                    raise Unspliceable(f"<{subject}> in graph <{g}> is made by two units")
+                self.seen_nodes.add((g, subject))
+                self.nodes.setdefault(g, []).append((subject, False, start, length, (flat, i)))
         return {g: span for g, span in spans.items() if g not in changed}
 
 

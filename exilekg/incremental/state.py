@@ -23,8 +23,8 @@ from exilekg.validation.known import Known
 __all__ = [
     "STATE_NAME",
     "BuildState",
+    "GraphIds",
     "Loadable",
-    "NodeAt",
     "Reuse",
     "UnitState",
     "build_inputs",
@@ -59,16 +59,21 @@ class Reuse:
         return self.reason is None
 
 
-@dataclass(slots=True)
-class NodeAt:
-    """Where one JSON-LD node object of a unit sits in the dump: ``start`` counts from the start of
-    its graph's nodes (:attr:`BuildState.jsonld`), so a graph copied whole moves none of them.
-    Mutable: the layout of the next build moves it in place."""
+class GraphIds:
+    """Graph IRIs numbered in the order they were first met. A build's numbering is kept by the next
+    one, so that the units it copies keep their node lists as they are (the graphs of units since
+    removed stay numbered: a few bytes each, in a state that a build without it writes afresh)."""
 
-    graph: str
-    subject: str
-    start: int
-    length: int
+    def __init__(self, names: Sequence[str] = ()) -> None:
+        self.names = list(names)
+        self._ids = {name: i for i, name in enumerate(self.names)}
+
+    def id(self, name: str) -> int:
+        found = self._ids.get(name)
+        if found is None:
+            found = self._ids[name] = len(self.names)
+            self.names.append(name)
+        return found
 
 
 @dataclass
@@ -78,8 +83,11 @@ class UnitState:
     digest: str
     nt: tuple[int, int]
     nq: tuple[int, int]
-    nodes: list[NodeAt]
-    """Each JSON-LD node object of the unit."""
+    nodes: list[int]
+    """Each JSON-LD node object of the unit, three numbers a node: its graph's number
+    (:attr:`BuildState.graph_ids`), its offset counted from the start of its graph's nodes in the
+    dump (:attr:`BuildState.jsonld`), and its length. A graph copied whole moves none of them; a
+    graph laid out again sets them in place."""
     graphs: dict[str, int]
     classes: dict[str, int]
     subjects: int
@@ -116,34 +124,26 @@ class BuildState:
     """What the build's validation found, trusted by the next one."""
     jsonld: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each graph's node objects lie in the JSON-LD dump: offset and length."""
+    graph_ids: GraphIds = field(default_factory=GraphIds)
+    """The numbers of graphs in :attr:`UnitState.nodes`."""
 
     def to_bytes(self) -> bytes:
-        graph_table: dict[str, int] = {}
         class_table: dict[str, int] = {}
         line_table: dict[str, int] = {}
+        gid = self.graph_ids.id
 
         def lid(line: str) -> int:
             return line_table.setdefault(line, len(line_table))
 
-        def gid(g: str) -> int:
-            return graph_table.setdefault(g, len(graph_table))
-
         def cid(c: str) -> int:
             return class_table.setdefault(c, len(class_table))
-
-        def flat(nodes: list[NodeAt]) -> list[int | str]:
-            # One flat list per unit, four items a node: a list per node costs orjson twice as much.
-            out: list[int | str] = []
-            for n in nodes:
-                out += (gid(n.graph), n.subject, n.start, n.length)
-            return out
 
         units = {
             key: [
                 u.digest,
                 *u.nt,
                 *u.nq,
-                flat(u.nodes),
+                u.nodes,
                 [[gid(g), n] for g, n in u.graphs.items()],
                 [[cid(c), n] for c, n in u.classes.items()],
                 u.subjects,
@@ -167,7 +167,7 @@ class BuildState:
                 "build": self.build_id,
                 "sizes": self.sizes,
                 "jsonld": [[gid(g), start, length] for g, (start, length) in self.jsonld.items()],
-                "graphTable": list(graph_table),
+                "graphTable": self.graph_ids.names,
                 "classTable": list(class_table),
                 "lineTable": list(line_table),
                 "graphs": self.graphs,
@@ -192,10 +192,7 @@ class BuildState:
                 digest,
                 (nt0, nt1),
                 (nq0, nq1),
-                [
-                    NodeAt(graph_table[g], s, start, length)
-                    for g, s, start, length in zip(*[iter(nodes)] * 4, strict=True)
-                ],
+                _node_list(nodes, len(graph_table)),
                 {graph_table[g]: n for g, n in graphs},
                 {class_table[c]: n for c, n in classes},
                 subjects,
@@ -218,7 +215,16 @@ class BuildState:
             raw["graphs"],
             Known.from_json(raw["validated"]),
             {graph_table[g]: (start, length) for g, start, length in raw["jsonld"]},
+            GraphIds(graph_table),
         )
+
+
+def _node_list(nodes: list[int], graphs: int) -> list[int]:
+    """A unit's node list as read, checked to be three numbers a node, each graph one of ``graphs``."""
+    # min() and max() also refuse a list that mixes numbers with anything else.
+    if nodes and (len(nodes) % 3 or min(nodes) < 0 or max(nodes[::3]) >= graphs):
+        raise ValueError("a unit's JSON-LD nodes are not three numbers each, naming a graph")
+    return nodes
 
 
 class _OtherVersion(ValueError):
