@@ -466,7 +466,7 @@ def _state(
         graph_digests(spliced.units, splice[2]),
         result.report.known or Known(),
         spliced.jsonld,
-        spliced.graph_ids,
+        spliced.numbers,
     )
 
 

@@ -21,6 +21,7 @@ from exilekg.cli import cli
 from exilekg.errors import ExilekgError
 from exilekg.formats import RdfFormat
 from exilekg.incremental import STATE_NAME, read_state
+from exilekg.incremental.state import BuildState
 from exilekg.pipeline import ALL_FORMATS, build
 
 from .test_engines import load_generator
@@ -142,6 +143,9 @@ def test_incremental_builds_write_the_bytes_of_full_builds(
         assert _outputs(spliced) == _outputs(full)
         assert result.reuse is not None
         assert result.reuse.incremental, result.reuse.reason
+        # What the state holds is what it reads back as: nothing is lost between builds.
+        state = (spliced / STATE_NAME).read_bytes()
+        assert BuildState.from_bytes(state).to_bytes() == state
         assert (result.triples, result.quads, result.graphs) == (
             expected.triples,
             expected.quads,
@@ -185,12 +189,22 @@ def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: P
     assert _outputs(out) == _outputs(tmp_path / "full")
 
 
+def _spoil_nodes(out: Path, nodes: list[Any]) -> None:
+    """The state with one unit's JSON-LD node list replaced by ``nodes``."""
+    state = _load(out / STATE_NAME)
+    next(iter(state["units"].values()))[5] = nodes
+    _save(out / STATE_NAME, state)
+
+
 @pytest.mark.parametrize(
     ("spoil", "reason"),
     [
         (lambda out: (out / STATE_NAME).unlink(), "no exilekg.state.json"),
         (lambda out: (out / STATE_NAME).write_bytes(b"{not json"), "is damaged"),
         (lambda out: (out / STATE_NAME).write_bytes(b'{"version": 99}'), "another version of exilekg"),
+        (lambda out: _spoil_nodes(out, [10**6, 0, 10]), "a unit's JSON-LD nodes are not three numbers"),
+        (lambda out: _spoil_nodes(out, [0, 0]), "a unit's JSON-LD nodes are not three numbers"),
+        (lambda out: _spoil_nodes(out, [0, "x", 10]), "is damaged"),
         (lambda out: (out / "exilekg.nq").write_bytes(b""), "is not the file the previous build wrote"),
         (lambda out: (out / "exilekg.nt").unlink(), "is not the file the previous build wrote"),
         (lambda out: (out / "void.ttl").unlink(), "not those of the build"),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exilekg.incremental.files import OldDumps
 from exilekg.incremental.jsonld import LaidOut, Layout, Place, subject_at, write_jsonld
-from exilekg.incremental.state import GraphIds
+from exilekg.incremental.state import Numbering
 
 GRAPHS = [f"https://example.org/graph/{i}" for i in range(6)]
 SUBJECTS = [f"https://example.org/id/{i}" for i in range(9)] + ["https://example.org/id/ёж-🎉"]
@@ -32,7 +32,7 @@ def _text(subject: str, name: str) -> bytes:
     return orjson.dumps(node, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n        ")
 
 
-IDS = GraphIds()
+IDS = Numbering()
 
 
 def _place(g: str) -> Place:

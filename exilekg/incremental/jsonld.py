@@ -12,7 +12,7 @@ import orjson
 
 from exilekg.errors import SerializationError
 from exilekg.incremental.files import BinaryOut, OldDumps, OldFile, Unspliceable
-from exilekg.incremental.state import GraphIds, UnitState
+from exilekg.incremental.state import Numbering, UnitState
 from exilekg.jsonld import context_value, raise_for_output
 from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
@@ -65,7 +65,7 @@ def fresh_nodes(
     fresh: bytearray,
     check: _OutputCheck,
     context: str | None,
-    graph_ids: GraphIds,
+    graph_ids: Numbering,
 ) -> None:
     for g, s, text in node_texts(quads, check, context):
         key = (g, s)

@@ -19,7 +19,7 @@ from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
 from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, subject_at, write_jsonld
-from exilekg.incremental.state import BuildState, GraphIds, Reuse, UnitState
+from exilekg.incremental.state import BuildState, Numbers, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
 from exilekg.map import Mapper, Unit
@@ -71,8 +71,8 @@ class Spliced:
     """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
     jsonld: dict[str, Span]
     """Where each graph's nodes lie in the JSON-LD dump."""
-    graph_ids: GraphIds
-    """The numbers of graphs in the units' node lists."""
+    numbers: Numbers
+    """How the units' graphs, classes and TriG lines are numbered."""
 
 
 def write_spliced(
@@ -152,7 +152,7 @@ class _UnitWriter:
         self.fresh = bytearray()
         self.seen_nodes: set[tuple[str, str]] = set()
         self.copied: dict[str, UnitState] = {}
-        self.graph_ids = previous.graph_ids if previous is not None else GraphIds()
+        self.numbers = previous.numbers if previous is not None else Numbers()
         self.totals = _Totals()
         self.last_subject: object = None
         self.mapped = 0
@@ -263,7 +263,7 @@ class _UnitWriter:
                 self.fresh,
                 self.output_check,
                 self.jsonld_context,
-                self.graph_ids,
+                self.numbers.graphs,
             )
         return state
 
@@ -318,7 +318,7 @@ class _UnitWriter:
             Reuse(reason, len(self.units), self.mapped),
             digests,
             laid_out.spans if laid_out is not None else {},
-            self.graph_ids,
+            self.numbers,
         )
 
     def _kept_graphs(self) -> dict[str, Span]:
@@ -336,7 +336,7 @@ class _UnitWriter:
         for key, unit in previous.units.items():
             if key not in self.copied:
                 changed.update(unit.graphs)
-        spans, names = previous.jsonld, self.graph_ids.names
+        spans, names = previous.jsonld, self.numbers.graphs.names
         data = self.old.file("exilekg.jsonld").data
         for copy in self.copied.values():
             if changed.isdisjoint(copy.graphs):

@@ -23,8 +23,9 @@ from exilekg.validation.known import Known
 __all__ = [
     "STATE_NAME",
     "BuildState",
-    "GraphIds",
     "Loadable",
+    "Numbering",
+    "Numbers",
     "Reuse",
     "UnitState",
     "build_inputs",
@@ -59,10 +60,10 @@ class Reuse:
         return self.reason is None
 
 
-class GraphIds:
-    """Graph IRIs numbered in the order they were first met. A build's numbering is kept by the next
-    one, so that the units it copies keep their node lists as they are (the graphs of units since
-    removed stay numbered: a few bytes each, in a state that a build without it writes afresh)."""
+class Numbering:
+    """Names numbered in the order they were first met. A build's numbering is kept by the next one,
+    so that the units it copies keep their numbers as they are (the names of units since removed
+    stay numbered: a few bytes each, in a state that a build without it writes afresh)."""
 
     def __init__(self, names: Sequence[str] = ()) -> None:
         self.names = list(names)
@@ -75,6 +76,26 @@ class GraphIds:
             self.names.append(name)
         return found
 
+    def ids(self, counts: Mapping[str, int]) -> list[int]:
+        """``counts`` as one flat list, each name's number and then its count."""
+        out: list[int] = []
+        for name, count in counts.items():
+            out += (self.id(name), count)
+        return out
+
+    def counts(self, flat: list[int]) -> dict[str, int]:
+        names = self.names
+        return {names[i]: n for i, n in zip(flat[::2], flat[1::2], strict=True)}
+
+
+@dataclass
+class Numbers:
+    """The numberings a state writes its units with."""
+
+    graphs: Numbering = field(default_factory=Numbering)
+    classes: Numbering = field(default_factory=Numbering)
+    lines: Numbering = field(default_factory=Numbering)
+
 
 @dataclass
 class UnitState:
@@ -85,7 +106,7 @@ class UnitState:
     nq: tuple[int, int]
     nodes: list[int]
     """Each JSON-LD node object of the unit, three numbers a node: its graph's number
-    (:attr:`BuildState.graph_ids`), its offset counted from the start of its graph's nodes in the
+    (:attr:`BuildState.numbers`), its offset counted from the start of its graph's nodes in the
     dump (:attr:`BuildState.jsonld`), and its length. A graph copied whole moves none of them; a
     graph laid out again sets them in place."""
     graphs: dict[str, int]
@@ -108,6 +129,8 @@ class UnitState:
     """A document's: what finding its mentions read (entity names, text and language digests)."""
     found: str = ""
     """A document's: the digest of the mentions found (see :func:`mentions_digest`)."""
+    encoded: tuple[Numbers, list[int], list[int]] | None = field(default=None, repr=False, compare=False)
+    """``graphs`` and ``classes`` as read, with the numbering they were written in."""
 
 
 @dataclass
@@ -124,28 +147,26 @@ class BuildState:
     """What the build's validation found, trusted by the next one."""
     jsonld: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each graph's node objects lie in the JSON-LD dump: offset and length."""
-    graph_ids: GraphIds = field(default_factory=GraphIds)
-    """The numbers of graphs in :attr:`UnitState.nodes`."""
+    numbers: Numbers = field(default_factory=Numbers)
+    """How graphs, classes and TriG lines are numbered in the units (and in :attr:`UnitState.nodes`)."""
 
     def to_bytes(self) -> bytes:
-        class_table: dict[str, int] = {}
-        line_table: dict[str, int] = {}
-        gid = self.graph_ids.id
-
-        def lid(line: str) -> int:
-            return line_table.setdefault(line, len(line_table))
-
-        def cid(c: str) -> int:
-            return class_table.setdefault(c, len(class_table))
-
-        units = {
-            key: [
+        numbers = self.numbers
+        graphs, classes, lid = numbers.graphs, numbers.classes, numbers.lines.id
+        units = {}
+        for key, u in self.units.items():
+            encoded = u.encoded
+            if encoded is not None and encoded[0] is numbers:
+                graph_counts, class_counts = encoded[1], encoded[2]
+            else:
+                graph_counts, class_counts = graphs.ids(u.graphs), classes.ids(u.classes)
+            units[key] = [
                 u.digest,
                 *u.nt,
                 *u.nq,
                 u.nodes,
-                [[gid(g), n] for g, n in u.graphs.items()],
-                [[cid(c), n] for c, n in u.classes.items()],
+                graph_counts,
+                class_counts,
                 u.subjects,
                 u.quads,
                 u.triples,
@@ -158,18 +179,17 @@ class BuildState:
                 u.finding,
                 u.found,
             ]
-            for key, u in self.units.items()
-        }
+        jsonld = [[graphs.id(g), start, length] for g, (start, length) in self.jsonld.items()]
         return orjson.dumps(
             {
                 "version": _STATE_VERSION,
                 "inputs": self.inputs,
                 "build": self.build_id,
                 "sizes": self.sizes,
-                "jsonld": [[gid(g), start, length] for g, (start, length) in self.jsonld.items()],
-                "graphTable": self.graph_ids.names,
-                "classTable": list(class_table),
-                "lineTable": list(line_table),
+                "jsonld": jsonld,
+                "graphTable": graphs.names,
+                "classTable": classes.names,
+                "lineTable": numbers.lines.names,
                 "graphs": self.graphs,
                 "units": units,
                 "validated": self.validated.to_json(),
@@ -181,20 +201,22 @@ class BuildState:
         raw = orjson.loads(data)
         if raw.get("version") != _STATE_VERSION:
             raise _OtherVersion(f"state version {raw.get('version')!r}, not {_STATE_VERSION}")
-        graph_table: list[str] = raw["graphTable"]
-        class_table: list[str] = raw["classTable"]
-        line_table: list[str] = raw["lineTable"]
+        numbers = Numbers(
+            Numbering(raw["graphTable"]), Numbering(raw["classTable"]), Numbering(raw["lineTable"])
+        )
+        graphs, classes, lines = numbers.graphs, numbers.classes, numbers.lines.names
+        n_graphs = len(graphs.names)
         units: dict[str, UnitState] = {}
         for key, row in raw["units"].items():
-            digest, nt0, nt1, nq0, nq1, nodes, graphs, classes, subjects, quads, triples = row[:11]
+            digest, nt0, nt1, nq0, nq1, nodes, graph_counts, class_counts, subjects, quads, triples = row[:11]
             runs, trig_runs, ttl0, ttl1, trig0, trig1, first, last, finding, found = row[11:]
             units[key] = UnitState(
                 digest,
                 (nt0, nt1),
                 (nq0, nq1),
-                _node_list(nodes, len(graph_table)),
-                {graph_table[g]: n for g, n in graphs},
-                {class_table[c]: n for c, n in classes},
+                _node_list(nodes, n_graphs),
+                graphs.counts(graph_counts),
+                classes.counts(class_counts),
                 subjects,
                 quads,
                 triples,
@@ -202,10 +224,11 @@ class BuildState:
                 trig_runs,
                 (ttl0, ttl1),
                 (trig0, trig1),
-                line_table[first],
-                line_table[last],
+                lines[first],
+                lines[last],
                 finding,
                 found,
+                (numbers, graph_counts, class_counts),
             )
         return cls(
             raw["inputs"],
@@ -214,8 +237,8 @@ class BuildState:
             units,
             raw["graphs"],
             Known.from_json(raw["validated"]),
-            {graph_table[g]: (start, length) for g, start, length in raw["jsonld"]},
-            GraphIds(graph_table),
+            {graphs.names[g]: (start, length) for g, start, length in raw["jsonld"]},
+            numbers,
         )
 
 
