@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mmap
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -52,9 +53,10 @@ Place = tuple[list[int], int]
 the index of the node's first number in it."""
 
 Layout = tuple[str, bool, int, int, "Place | None"]
-"""A node object to lay out: its subject, whether it is in the fresh text (else in the previous
-dump), its offset and length there (in the dump, not in its graph), and where to note its new
-place, if anywhere."""
+"""A node object to lay out: its subject (or "" for a copy, whose ``@id`` is read from the
+previous dump where needed), whether it is in the fresh text (else in the previous dump), its
+offset and length there (in the dump, not in its graph), and where to note its new place, if
+anywhere."""
 
 
 def fresh_nodes(
@@ -174,7 +176,7 @@ def _lay_out(
     """One graph's nodes sorted by subject and written; where they now lie."""
     joint = b""
     first = end = -1
-    for _, is_fresh, start, length, place in sorted(entries, key=_SUBJECT):
+    for _, is_fresh, start, length, place in _in_order(entries, previous):
         if is_fresh:
             if joint:
                 target.write(joint)
@@ -191,4 +193,33 @@ def _lay_out(
     return first, end - first
 
 
+def _in_order(entries: list[Layout], previous: OldFile) -> list[Layout]:
+    """A graph's nodes in the order of their subjects.
+
+    The copies lie in the previous dump in that order already (they are of one graph there, laid
+    out sorted), so they are sorted by place; each fresh node is put among them by bisection, which
+    reads a copy's ``@id`` from the previous dump only where it compares with one."""
+    copies = sorted((e for e in entries if not e[1]), key=_START)
+    news = sorted((e for e in entries if e[1]), key=_SUBJECT)
+    if not news:
+        return copies
+    data = previous.data
+
+    def subject(entry: Layout) -> str:
+        return entry[0] or subject_at(data, entry[2], entry[3])
+
+    ordered: list[Layout] = []
+    done = 0
+    for new in news:
+        at = bisect_left(copies, new[0], done, key=subject)
+        if at < len(copies) and subject(copies[at]) == new[0]:
+            raise Unspliceable(f"<{new[0]}> is made by two units")
+        ordered += copies[done:at]
+        ordered.append(new)
+        done = at
+    ordered += copies[done:]
+    return ordered
+
+
 _SUBJECT = itemgetter(0)
+_START = itemgetter(2)

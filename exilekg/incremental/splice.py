@@ -18,7 +18,7 @@ from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
-from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, subject_at, write_jsonld
+from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, write_jsonld
 from exilekg.incremental.state import BuildState, Numbers, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
@@ -337,7 +337,6 @@ class _UnitWriter:
             if key not in self.copied:
                 changed.update(unit.graphs)
         spans, names = previous.jsonld, self.numbers.graphs.names
-        data = self.old.file("exilekg.jsonld").data
         for copy in self.copied.values():
             if changed.isdisjoint(copy.graphs):
                 continue
@@ -349,12 +348,10 @@ class _UnitWriter:
                 span = spans.get(g)
                 if span is None:
                     raise Unspliceable(f"the previous state does not place graph <{g}> in the JSON-LD")
-                start, length = span[0] + flat[i + 1], flat[i + 2]
-                subject = subject_at(data, start, length)
-                if (g, subject) in self.seen_nodes:
-                    raise Unspliceable(f"<{subject}> in graph <{g}> is made by two units")
-                self.seen_nodes.add((g, subject))
-                self.nodes.setdefault(g, []).append((subject, False, start, length, (flat, i)))
+                # The layout reads its @id from the previous dump if it must (and finds there a
+                # fresh node of the same subject).
+                entry = ("", False, span[0] + flat[i + 1], flat[i + 2], (flat, i))
+                self.nodes.setdefault(g, []).append(entry)
         return {g: span for g, span in spans.items() if g not in changed}
 
 
@@ -378,8 +375,12 @@ class _Totals:
         self.triples = 0
 
     def add(self, state: UnitState) -> None:
-        self.graphs.update(state.graphs)
-        self.classes.update(state.classes)
+        # Counter.update's checks cost more than these few additions, once per unit.
+        graphs, classes = self.graphs, self.classes
+        for g, n in state.graphs.items():
+            graphs[g] += n
+        for c, n in state.classes.items():
+            classes[c] += n
         self.subjects += state.subjects
         self.quads += state.quads
         self.triples += state.triples
