@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import rdflib
+from typing import TYPE_CHECKING, Any
 
 from exilekg.errors import Location, Problem, SerializationError
 from exilekg.kinds import KINDS
 from exilekg.resources import CONTEXT_IRI, context_path, output_schema_uri, output_schemas
 from exilekg.terms import IRI, prefixed_name
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = [
     "OUTPUT_SCHEMAS",
@@ -75,6 +76,7 @@ def inline_context(document: dict[str, Any]) -> dict[str, Any]:
 def expand_to_dataset(document: dict[str, Any]) -> rdflib.Dataset:
     """An rdflib Dataset of a JSON-LD document, via pyld, with the local context."""
     # Imported here: pyld brings requests and aiohttp's loaders (0.2 s), which no build needs.
+    import rdflib
     from pyld import jsonld
 
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": document_loader})

@@ -10,9 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
-
-import rdflib
+from typing import IO, TYPE_CHECKING
 
 from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
@@ -52,6 +50,9 @@ from exilekg.sharded import Unshardable, worker_count
 from exilekg.validation import ValidationReport, validate
 from exilekg.validation.known import Known
 from exilekg.writers import WriterEngine, to_dataset
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = ["ALL_FORMATS", "BuildResult", "build", "build_dataset", "output_name"]
 

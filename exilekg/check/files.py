@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import rdflib
+from typing import TYPE_CHECKING
 
 from exilekg.check.checker import Checker
 from exilekg.check.violations import _SCHEMA, _SCHEMA_HTTPS, Object, Triple, Violation
@@ -15,6 +14,9 @@ from exilekg.errors import CheckError, SerializationError
 from exilekg.formats import RdfFormat
 from exilekg.rdf import Statement, find_dumps, rdflib_statements, read_statements
 from exilekg.terms import IRI, BlankNode, Literal, Quad
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = ["CheckResult", "check_file", "check_graph", "check_quads", "checked", "read_triples"]
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import rdflib
+from typing import TYPE_CHECKING
 
 from exilekg.check.files import CheckResult, read_triples
 from exilekg.check.violations import Object, Violation, _short
@@ -13,6 +12,9 @@ from exilekg.formats import RdfFormat
 from exilekg.rdf import parse_error, to_rdflib
 from exilekg.resources import vocab_dir
 from exilekg.terms import IRI, BlankNode, Literal
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = ["check_shacl", "shapes_path"]
 
@@ -45,6 +47,8 @@ def check_shacl(
             "SHACL validation needs pySHACL, which is not installed",
             hint="pip install 'exilekg[shacl]'",
         ) from None
+    import rdflib  # with pySHACL, which needs it, not with every check
+
     path = Path(path)
     data = rdflib.Graph()
     for s, p, o in read_triples(path, fmt=fmt, base=base):
@@ -71,6 +75,8 @@ def _node(term: Object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
 
 
 def _shacl_violations(report: rdflib.Graph) -> list[Violation]:
+    import rdflib
+
     sh = rdflib.Namespace(_SH)
     found = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):

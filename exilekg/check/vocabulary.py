@@ -9,8 +9,6 @@ from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-import rdflib
-
 from exilekg.check.literals import LITERAL_DATATYPES
 from exilekg.check.violations import _EXILEKG, _SCHEMA
 from exilekg.resources import vocab_dir
@@ -114,30 +112,35 @@ def _schema_terms(
     return tuple(sorted(index["terms"]))
 
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_CLASSES = frozenset({_RDFS + "Class", _OWL + "Class"})
+_PROPERTIES = frozenset({_RDF + "Property", _OWL + "ObjectProperty", _OWL + "DatatypeProperty"})
+
+
 def _exilekg_terms(
     kinds: dict[str, str], superclasses: dict[str, set[str]], properties: dict[str, _Property]
 ) -> None:
     """Fill the tables from ``vocab/exilekg.ttl``."""
-    graph = rdflib.Graph()
-    graph.parse(vocab_dir() / "exilekg.ttl", format="turtle")
-    domain = rdflib.URIRef(_SCHEMA + "domainIncludes")
-    range_ = rdflib.URIRef(_SCHEMA + "rangeIncludes")
-    classes = {rdflib.RDFS.Class, rdflib.OWL.Class}
-    for subject in set(graph.subjects()):
-        iri = str(subject)
-        if not iri.startswith(_EXILEKG):
-            continue
-        types = set(graph.objects(subject, rdflib.RDF.type))
-        if types & classes:
+    # pyoxigraph, which writes the dumps anyway: rdflib would be imported for this file alone.
+    import pyoxigraph
+
+    objects: dict[str, dict[str, set[str]]] = {}
+    for quad in pyoxigraph.parse(path=vocab_dir() / "exilekg.ttl", format=pyoxigraph.RdfFormat.TURTLE):
+        if isinstance(quad.subject, pyoxigraph.NamedNode) and quad.subject.value.startswith(_EXILEKG):
+            values = objects.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, set())
+            values.add(quad.object.value)
+    for iri, about in objects.items():
+        types = about.get(_RDF + "type", set())
+        if types & _CLASSES:
             kinds[iri] = "class"
-            superclasses.setdefault(iri, set()).update(
-                str(o) for o in graph.objects(subject, rdflib.RDFS.subClassOf)
-            )
-        elif types & {rdflib.RDF.Property, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty}:
+            superclasses.setdefault(iri, set()).update(about.get(_RDFS + "subClassOf", ()))
+        elif types & _PROPERTIES:
             kinds[iri] = "property"
             properties[iri] = _Property(
-                frozenset(str(o) for o in graph.objects(subject, domain)),
-                frozenset(str(o) for o in graph.objects(subject, range_)),
+                frozenset(about.get(_SCHEMA + "domainIncludes", ())),
+                frozenset(about.get(_SCHEMA + "rangeIncludes", ())),
             )
         else:
             kinds[iri] = "other"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
-
-import rdflib
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from exilekg.atomic import atomic_path
 from exilekg.errors import OutputError
@@ -21,6 +20,9 @@ from exilekg.writers.jsonld import JsonLdWriter
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
 from exilekg.writers.reference import RdflibWriter
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = ["QuadSink", "dump", "serialize", "writer_for"]
 
@@ -147,7 +149,13 @@ def writer_for(fmt: RdfFormat, out: IO[str], engine: WriterEngine = WriterEngine
 
 
 def _quads(source: Iterable[Quad] | rdflib.Dataset) -> Iterable[Quad]:
-    return quads_of(source) if isinstance(source, rdflib.Dataset) else source
+    # A Dataset exists only once rdflib is imported, which builds do without.
+    if "rdflib" in sys.modules:
+        import rdflib
+
+        if isinstance(source, rdflib.Dataset):
+            return quads_of(source)
+    return cast("Iterable[Quad]", source)  # no Dataset exists without rdflib
 
 
 def serialize(
