@@ -216,6 +216,7 @@ class _UnitWriter:
             self.splicer.copy(known, state)
         # The previous state's nodes: where their graph is laid out again, moved in place.
         state.nodes = known.nodes
+        state.encoded = known.encoded  # its counts as the state holds them, written back as read
         self.copied[unit.key] = state
         self.last_subject = None  # a copied unit is known to end its subjects' runs
         return state
