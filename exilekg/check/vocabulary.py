@@ -11,7 +11,10 @@ from typing import Any
 
 from exilekg.check.literals import LITERAL_DATATYPES
 from exilekg.check.violations import _EXILEKG, _SCHEMA
+from exilekg.formats import RdfFormat
+from exilekg.rdf import Dump, read_statements
 from exilekg.resources import vocab_dir
+from exilekg.terms import IRI
 
 __all__ = ["Vocabulary", "read_vocabulary"]
 
@@ -123,14 +126,10 @@ def _exilekg_terms(
     kinds: dict[str, str], superclasses: dict[str, set[str]], properties: dict[str, _Property]
 ) -> None:
     """Fill the tables from ``vocab/exilekg.ttl``."""
-    # pyoxigraph, which writes the dumps anyway: rdflib would be imported for this file alone.
-    import pyoxigraph
-
     objects: dict[str, dict[str, set[str]]] = {}
-    for quad in pyoxigraph.parse(path=vocab_dir() / "exilekg.ttl", format=pyoxigraph.RdfFormat.TURTLE):
-        if isinstance(quad.subject, pyoxigraph.NamedNode) and quad.subject.value.startswith(_EXILEKG):
-            values = objects.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, set())
-            values.add(quad.object.value)
+    for s, p, o, _ in read_statements(Dump(vocab_dir() / "exilekg.ttl", RdfFormat.TURTLE, None)):
+        if type(s) is IRI and s.startswith(_EXILEKG) and type(o) is IRI:
+            objects.setdefault(str(s), {}).setdefault(str(p), set()).add(str(o))
     for iri, about in objects.items():
         types = about.get(_RDF + "type", set())
         if types & _CLASSES:
