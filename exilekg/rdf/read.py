@@ -91,16 +91,13 @@ class Dump:
 def graph_name(path: Path) -> str:
     """The graph a triple-only dump is read into: ``{base}void`` for a build's ``void.ttl`` (its
     ``void:uriSpace``, as ``exilekg publish`` names it), else the file's ``file:`` URL."""
-    import rdflib
-
     if path.name == "void.ttl":
-        graph = rdflib.Graph()
         try:
-            graph.parse(path, format="turtle")
-        except Exception:  # rdflib raises many unrelated types; reading the dump says what is wrong
+            for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+                if quad.predicate.value == str(VOID.uriSpace):
+                    return f"{quad.object.value}void"
+        except (SyntaxError, OSError, ValueError):  # reading the dump itself says what is wrong
             return path.resolve().as_uri()
-        for space in graph.objects(None, rdflib.URIRef(VOID.uriSpace)):
-            return f"{space}void"
     return path.resolve().as_uri()
 
 
