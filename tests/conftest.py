@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,21 @@ from exilekg.formats import RdfFormat
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "example-corpus"
+
+
+def imported_by(argv: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` the CLI run with ``argv`` imports, in a fresh interpreter (it must succeed)."""
+    script = (
+        "import sys\n"
+        "from exilekg.cli import cli\n"
+        f"try:\n    cli({argv!r})\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print(*(m for m in {modules!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()[-1].split()
+
+
 SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
 SEED_CORPUS = REPO / "examples" / "seed-corpus"
 
