@@ -50,7 +50,11 @@ def convert(source: IO[bytes] | bytes, target: IO[bytes], output: str, prefixes:
     triples as one block when they arrive together, so memory stays flat.
     """
     given, wanted = FORMATS[output]
-    ox.serialize(ox.parse(source, format=given), target, wanted, prefixes=prefixes)
+    # Lenient: the text is exilekg's own, its IRIs and language tags checked when the records were
+    # validated and the terms minted. pyoxigraph's checking them again took a third of the
+    # conversion (1M triples: 2.97 s of CPU for Turtle and TriG, 1.90 s lenient, the same bytes).
+    # The syntax is still checked.
+    ox.serialize(ox.parse(source, format=given, lenient=True), target, wanted, prefixes=prefixes)
 
 
 class BuildGone(Exception):
