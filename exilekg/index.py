@@ -226,16 +226,19 @@ def _bulk_load(
 ) -> int:
     """Load ``path`` into ``store`` in at least ``runs`` runs where it can be cut; how many bulk
     loads that took."""
+    # Lenient: the dumps are the build's own, their IRIs and language tags checked as the records
+    # were validated and the terms minted. Not checking them again is about a tenth of a load
+    # (1M quads: 11.9 s of CPU, 10.6 s lenient); the syntax is still checked.
     parts = 1
     if fmt in _LINE_FORMATS and not _may_have_blank_nodes(path):
         parts = max(-(-path.stat().st_size // _SLICE_BYTES), runs)
     if parts == 1:
-        store.bulk_load(path=path, format=fmt, base_iri=base, to_graph=graph)
+        store.bulk_load(path=path, format=fmt, base_iri=base, to_graph=graph, lenient=True)
         return 1
 
     def load(run: tuple[int, int]) -> None:
         with io.BufferedReader(_Slice(path, *run), 1 << 20) as reader:
-            store.bulk_load(reader, format=fmt, base_iri=base, to_graph=graph)
+            store.bulk_load(reader, format=fmt, base_iri=base, to_graph=graph, lenient=True)
 
     cuts = line_slices(path, parts)
     with ThreadPoolExecutor(max_workers=min(threads, len(cuts))) as pool:
