@@ -138,20 +138,45 @@ def _first(item: tuple[str, Any]) -> str:
 
 def _node(subject: IRI, props: Node) -> dict[str, Any]:
     """One JSON-LD node object: ``@id``, ``@type`` (sorted), then properties in compact-name order."""
+    # It runs once per node of a build (a quarter of a million at 1M triples), so the common
+    # case (one value) is written out here rather than through _value and _compact's cache:
+    # measured at 1M, 1.46 s through them, 1.0 s so.
     node: dict[str, Any] = {"@id": str(subject)}
-    rdf_type = RDF.type
-    types = props.get(rdf_type)
-    if types:
-        compact_types = sorted(_compact(t) for t in types if type(t) is IRI)
-        if compact_types:
-            node["@type"] = compact_types[0] if len(compact_types) == 1 else compact_types
-    keyed = sorted([(_compact(p), values) for p, values in props.items() if p != rdf_type], key=_first)
+    compacted = _COMPACTED
+    keyed: list[tuple[str, list[Term]]] = []
+    for p, values in props.items():
+        if p == _RDF_TYPE:
+            compact_types = sorted(_compact(t) for t in values if type(t) is IRI)
+            if compact_types:
+                node["@type"] = compact_types[0] if len(compact_types) == 1 else compact_types
+            continue
+        key = compacted.get(p)
+        if key is None:
+            key = compacted[p] = _compact(p)
+        keyed.append((key, values))
+    keyed.sort(key=_first)
     for key, values in keyed:
-        if len(values) == 1:
-            node[key] = _value(values[0])
-        else:
+        if len(values) != 1:
             node[key] = [_value(v) for v in sorted(values, key=_term_key)]
+            continue
+        term = values[0]
+        if type(term) is IRI:
+            node[key] = {"@id": str(term)}
+            continue
+        value, datatype, language = term
+        if language:
+            node[key] = {"@value": value, "@language": language}
+        elif datatype and datatype != _XSD_STRING:
+            node[key] = {"@value": value, "@type": _compact(datatype)}
+        else:
+            node[key] = value
     return node
+
+
+_RDF_TYPE = RDF.type
+_XSD_STRING = XSD.string
+_COMPACTED: dict[str, str] = {}
+""":func:`_compact` of each property seen, looked up without a call."""
 
 
 def _graph_nodes(grouped: Grouped, g: IRI) -> list[dict[str, Any]]:
@@ -183,19 +208,29 @@ class _OutputCheck:
 
     def __init__(self) -> None:
         self.validators: dict[frozenset[str], Any] = {}
+        self.by_type: dict[str | tuple[str, ...] | None, Any] = {}
+        """The validator of each ``@type`` value seen (a list as a tuple), found without building
+        the set of its schemas for every node."""
 
     def ok(self, nodes: list[dict[str, Any]]) -> bool:
+        by_type = self.by_type
         for node in nodes:
-            types = node.get("@type", ())
-            if type(types) is str:
-                types = (types,)
-            names = frozenset(OUTPUT_SCHEMAS[t] for t in types if t in OUTPUT_SCHEMAS)
-            validator = self.validators.get(names)
+            types = node.get("@type")
+            key = tuple(types) if type(types) is list else types
+            validator = by_type.get(key)
             if validator is None:
-                validator = self.validators[names] = _rust_validator(names)
+                validator = by_type[key] = self._validator(types)
             if not validator.is_valid(node):
                 return False
         return True
+
+    def _validator(self, types: str | list[str] | None) -> Any:
+        listed = () if types is None else (types,) if type(types) is str else types
+        names = frozenset(OUTPUT_SCHEMAS[t] for t in listed if t in OUTPUT_SCHEMAS)
+        validator = self.validators.get(names)
+        if validator is None:
+            validator = self.validators[names] = _rust_validator(names)
+        return validator
 
 
 @cache
