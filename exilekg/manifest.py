@@ -16,7 +16,8 @@ opening a large build stays instant; the digests are there for ``sha256sum`` and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "build_id",
     "check_outputs",
     "digest_file",
+    "digest_files",
     "ensure_consistent",
     "read_manifest",
     "verify_outputs",
@@ -73,6 +75,15 @@ def digest_file(path: Path) -> OutputDigest:
             sha.update(chunk)
             size += len(chunk)
     return OutputDigest(sha.hexdigest(), size)
+
+
+def digest_files(paths: Sequence[Path]) -> list[OutputDigest]:
+    """:func:`digest_file` of each path, side by side in threads (hashlib lets go of the
+    interpreter while it digests): on several cores, in the time of the largest."""
+    if len(paths) <= 1:
+        return [digest_file(path) for path in paths]
+    with ThreadPoolExecutor(len(paths)) as pool:
+        return list(pool.map(digest_file, paths))
 
 
 def build_id(outputs: Mapping[str, OutputDigest]) -> str:

@@ -42,7 +42,7 @@ from exilekg.index import (
 from exilekg.index import install as install_index
 from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
-from exilekg.manifest import OutputDigest, build_id, digest_file
+from exilekg.manifest import OutputDigest, build_id, digest_files
 from exilekg.map import map_corpus
 from exilekg.outputs import write_outputs
 from exilekg.progress import Progress, StageCallback, as_progress
@@ -425,9 +425,11 @@ def _write(
             known = whole.digests
         # The manifest: each dump's digest, read back from its temporary file before the rename
         # (or taken as it was written).
-        result.digests = {
-            fmt: known.get(fmt) or digest_file(files.written(path)) for fmt, path in outputs.items()
-        }
+        unknown = [fmt for fmt in outputs if fmt not in known]
+        read_back = dict(
+            zip(unknown, digest_files([files.written(outputs[f]) for f in unknown]), strict=True)
+        )
+        result.digests = {fmt: known[fmt] if fmt in known else read_back[fmt] for fmt in outputs}
         result.build_id = build_id({path.name: result.digests[fmt] for fmt, path in outputs.items()})
         reporter.stage("describe")
         void_path = out / "void.ttl"
