@@ -423,13 +423,7 @@ def _write(
             result.triples, result.quads, result.subjects = whole.triples, whole.quads, whole.subjects
             result.classes, result.graphs, result.workers = whole.classes, whole.graphs, whole.workers
             known = whole.digests
-        # The manifest: each dump's digest, read back from its temporary file before the rename
-        # (or taken as it was written).
-        unknown = [fmt for fmt in outputs if fmt not in known]
-        read_back = dict(
-            zip(unknown, digest_files([files.written(outputs[f]) for f in unknown]), strict=True)
-        )
-        result.digests = {fmt: known[fmt] if fmt in known else read_back[fmt] for fmt in outputs}
+        result.digests = _digests(files, outputs, known)
         result.build_id = build_id({path.name: result.digests[fmt] for fmt, path in outputs.items()})
         reporter.stage("describe")
         void_path = out / "void.ttl"
@@ -450,6 +444,16 @@ def _write(
         if fmt not in outputs:
             (out / output_name(fmt)).unlink(missing_ok=True)
     return result
+
+
+def _digests(
+    files: AtomicFiles, outputs: dict[RdfFormat, Path], known: dict[RdfFormat, OutputDigest]
+) -> dict[RdfFormat, OutputDigest]:
+    """The manifest's digest of each dump: as it was written, or read back from its temporary
+    file before the rename."""
+    unknown = [fmt for fmt in outputs if fmt not in known]
+    read_back = dict(zip(unknown, digest_files([files.written(outputs[f]) for f in unknown]), strict=True))
+    return {fmt: known[fmt] if fmt in known else read_back[fmt] for fmt in outputs}
 
 
 def _state(
