@@ -123,6 +123,27 @@ def test_abandon_ends_the_writing_thread(tmp_path: Path) -> None:
     assert not _threads()
 
 
+def test_an_ended_output_is_completed_and_synced_before_it_is_closed(old_file: Path, tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        source = OldDumps(old_file.parent, stack).file(old_file.name)
+        with (tmp_path / "x.nt").open("w", encoding="utf-8") as stream:
+            out = BinaryOut(stream)
+            out.write(b"fresh\n")
+            out.copy(source, 10, 5000)
+            out.end()
+            (thread,) = _threads()
+            thread.join(timeout=30)  # the thread writes the rest and syncs without waiting for close()
+            assert not thread.is_alive()
+            assert (tmp_path / "x.nt").read_bytes() == b"fresh\n" + OLD[10:5010]
+            for late in (lambda: out.write(b"late"), lambda: out.copy(source, 0, 1)):
+                with pytest.raises(ValueError, match="after its end"):
+                    late()
+            out.end()  # a second time does nothing
+            digest = out.close()
+    assert digest == OutputDigest(hashlib.sha256(b"fresh\n" + OLD[10:5010]).hexdigest(), 5006)
+    assert not _threads()
+
+
 class _RemoveText(Progress):
     """Deletes a document's text once the incremental build starts writing."""
 

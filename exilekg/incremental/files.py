@@ -92,6 +92,7 @@ class _Writing:
         self.queue: SimpleQueue[bytes | _Copy | None] = SimpleQueue()
         self.error: BaseException | None = None
         self.stopping = False
+        self.ended = False
         self.thread = threading.Thread(target=self._run, name="exilekg-output", daemon=True)
         self.thread.start()
 
@@ -101,9 +102,15 @@ class _Writing:
     def copy(self, source: OldFile, start: int, end: int) -> None:
         self.queue.put((source, start, end))
 
+    def end(self) -> None:
+        """Nothing more is to be written: the thread syncs the file once it has written the rest."""
+        if not self.ended:
+            self.ended = True
+            self.queue.put(None)
+
     def finish(self) -> str:
         """The digest of the whole text, once written and synced."""
-        self.queue.put(None)
+        self.end()
         self.thread.join()
         if self.error is not None:
             raise self.error
@@ -177,6 +184,7 @@ class BinaryOut:
         self.closed = False
 
     def write(self, data: bytes) -> tuple[int, int]:
+        self._still_open()
         if self.pending is not None:
             self._copy_pending()
         start = self.offset
@@ -192,6 +200,7 @@ class BinaryOut:
 
     def copy(self, source: OldFile, start: int, length: int) -> tuple[int, int]:
         """Write ``length`` bytes of ``source`` from ``start``; where they are in this file."""
+        self._still_open()
         at = self.offset
         if self.pending is not None and self.source is source and self.pending[1] == start:
             self.pending = (self.pending[0], start + length)
@@ -210,6 +219,7 @@ class BinaryOut:
         Only the gap's length is compared. The offsets are the previous build's, and ``joint`` is
         the separator its layout put between two nodes of one graph: any other text between two
         nodes of that dump (a graph's end and the next one's start, or another node) is longer."""
+        self._still_open()
         if self.pending is not None and self.source is source and self.pending[1] + len(joint) == start:
             self.pending = (self.pending[0], start + length)
             at = self.offset + len(joint)
@@ -218,6 +228,10 @@ class BinaryOut:
         if joint:
             self.write(joint)
         return self.copy(source, start, length)
+
+    def _still_open(self) -> None:
+        if self.writing.ended:
+            raise ValueError("an output is written after its end")
 
     def _copy_pending(self) -> None:
         assert self.pending is not None
@@ -231,9 +245,16 @@ class BinaryOut:
         if self.buffer:
             self._write_buffer()
 
+    def end(self) -> None:
+        """Nothing more to write: the thread writes what is pending and syncs the file while the
+        build goes on, so that the dumps are synced side by side rather than each once the one
+        before is closed; :meth:`close` waits for it."""
+        self.flush()
+        self.writing.end()
+
     def close(self) -> OutputDigest:
         """Everything written; its digest."""
-        self.flush()
+        self.end()
         self.closed = True
         return OutputDigest(self.writing.finish(), self.offset)
 

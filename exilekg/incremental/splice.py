@@ -289,11 +289,11 @@ class _UnitWriter:
             # The same error a full build raises, from the same checker.
             corpus, anchors = self.corpus, self.report.anchors
             list(checked(q for unit in Mapper(corpus, anchors, self.found).units() for q in unit.quads()))
-        # What is left to copy is written now, for the digests' threads to read beside the JSON-LD.
-        self.nt_out.flush()
-        self.nq_out.flush()
+        # The other outputs are complete: their threads copy, digest and sync the rest beside the JSON-LD.
+        self.nt_out.end()
+        self.nq_out.end()
         if self.splicer is not None:
-            self.splicer.flush()
+            self.splicer.end()
         laid_out = None
         if self.with_jsonld:
             kept = self._kept_graphs()

@@ -104,10 +104,15 @@ class TextSplicer:
         if first != self.graph:
             self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
 
-    def flush(self) -> None:
+    def end(self) -> None:
+        """Both texts complete (the last graph block closed): their threads sync them beside the
+        build; :meth:`finish` waits for them."""
+        if self.trig is not None and self.graph:
+            self.trig.write(b"}\n")
+            self.graph = ""
         for out in (self.ttl, self.trig):
             if out is not None:
-                out.flush()
+                out.end()
 
     def abandon(self) -> None:
         for out in (self.ttl, self.trig):
@@ -115,12 +120,11 @@ class TextSplicer:
                 out.abandon()
 
     def finish(self) -> dict[RdfFormat, OutputDigest]:
+        self.end()
         digests = {}
         if self.ttl is not None:
             digests[RdfFormat.TURTLE] = self.ttl.close()
         if self.trig is not None:
-            if self.graph:
-                self.trig.write(b"}\n")
             digests[RdfFormat.TRIG] = self.trig.close()
         return digests
 
