@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
+from exilekg.collector import paused
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
 from exilekg.errors import CorpusError, OutputError
@@ -120,24 +119,6 @@ class BuildResult:
         return text
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the duration of a build.
-
-    A build creates millions of small objects and frees them by reference counting;
-    it makes no garbage cycles worth collecting, yet each generation-2 collection
-    walks every live object (the whole corpus and grouping): a third of a large
-    build's time went there. The collector's earlier state is restored afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _remove_leftovers(out: Path) -> None:
     """Delete the temporary files an earlier, killed build left in ``out`` (never a live build's)."""
     remove_leftovers(out, [output_name(fmt) for fmt in ALL_FORMATS] + ["void.ttl", STATE_NAME])
@@ -214,7 +195,7 @@ def build(
     """
     reporter = as_progress(progress)
     try:
-        with _collector_paused():
+        with paused():
             return _build(
                 corpus_dir,
                 out_dir,

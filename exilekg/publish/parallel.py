@@ -16,6 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from exilekg.collector import Aging
 from exilekg.processes import available_cores, can_fork
 from exilekg.publish.pages import SiteWriter
 from exilekg.publish.store import IndexStore
@@ -72,15 +73,17 @@ def _write_share(first: int) -> _Share:
     writer.pages = writer.records = writer.files = 0
     writer.sitemap, writer.warnings, texts.warnings = [], [], []
     share = _Share()
-    for number in range(first, len(pages), step):
-        writer.record_page(pages[number])
-        for lines, target in (
-            (writer.sitemap, share.sitemap),
-            (writer.warnings, share.warnings),
-            (texts.warnings, share.text_warnings),
-        ):
-            target.extend((number, k, line) for k, line in enumerate(lines))
-            lines.clear()
+    with Aging() as aging:
+        for number in range(first, len(pages), step):
+            writer.record_page(pages[number])
+            for lines, target in (
+                (writer.sitemap, share.sitemap),
+                (writer.warnings, share.warnings),
+                (texts.warnings, share.text_warnings),
+            ):
+                target.extend((number, k, line) for k, line in enumerate(lines))
+                lines.clear()
+            aging.step()
     share.pages, share.records, share.files = writer.pages, writer.records, writer.files
     return share
 
@@ -88,8 +91,10 @@ def _write_share(first: int) -> _Share:
 def write_record_pages(writer: SiteWriter, pages: list[IRI], workers: int) -> None:
     """``writer.record_page`` of every page, by ``workers`` processes (one: in this process)."""
     if workers <= 1 or len(pages) < 2 or not can_fork():
-        for page in pages:
-            writer.record_page(page)
+        with Aging() as aging:
+            for page in pages:
+                writer.record_page(page)
+                aging.step()
         return
     global _WORK
     # What every page reads, made once here for all the workers to share.
@@ -97,9 +102,13 @@ def write_record_pages(writer: SiteWriter, pages: list[IRI], workers: int) -> No
     _WORK = (writer, pages, workers)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start, initargs=(os.getpid(),)
-        ) as pool:
+        # Frozen before the fork: the workers' collections leave the shared objects' pages alone.
+        with (
+            Aging(),
+            ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_start, initargs=(os.getpid(),)
+            ) as pool,
+        ):
             shares = list(pool.map(_write_share, range(workers)))
     finally:
         _WORK = None
