@@ -222,6 +222,9 @@ class IndexStore(Store):
         self.by_object = Lookup(fetch=self._object_rows)
         self.slices = Lookup(fetch=self._slice, cached=8)  # a page's, asked for while it is made
         self._values = lru_cache(maxsize=1 << 16)(self._property_values)
+        # Predicates and graphs recur in row after row: one IRI each, which the rows share. The rows
+        # kept for later pages then hold fewer objects, for memory and for the collector to walk.
+        self._names: dict[str, IRI] = {}
 
     def pages(self) -> list[IRI]:
         return self._pages
@@ -254,23 +257,31 @@ class IndexStore(Store):
         found.sort(key=lambda item: item[0])  # as by_subject orders them, graph names aside
         return tuple(dict.fromkeys(obj for _, obj in found))
 
+    def _name(self, value: str) -> IRI:
+        name = self._names.get(value)
+        if name is None:
+            name = self._names[value] = IRI(value)
+        return name
+
     def _subject_rows(self, subject: IRI) -> list[tuple[IRI, Term, IRI]]:
         rows = []
+        name = self._name
         for quad in self.index.quads_for_pattern(ox.NamedNode(subject), None, None):
             graph, obj = quad.graph_name, from_oxigraph(quad.object)
             if isinstance(obj, BlankNode) or not isinstance(graph, ox.NamedNode):
                 raise _blank(self.path)
-            rows.append((IRI(quad.predicate.value), obj, IRI(graph.value)))
+            rows.append((name(quad.predicate.value), obj, name(graph.value)))
         rows.sort(key=lambda row: (row[0], ntriples_term(row[1]), row[2]))
         return rows
 
     def _object_rows(self, obj: IRI) -> list[tuple[IRI, IRI, IRI]]:
         rows = []
+        name = self._name
         for quad in self.index.quads_for_pattern(None, None, ox.NamedNode(obj)):
             graph = quad.graph_name
             if not isinstance(quad.subject, ox.NamedNode) or not isinstance(graph, ox.NamedNode):
                 raise _blank(self.path)
-            rows.append((IRI(quad.subject.value), IRI(quad.predicate.value), IRI(graph.value)))
+            rows.append((IRI(quad.subject.value), name(quad.predicate.value), name(graph.value)))
         rows.sort()
         return rows
 
