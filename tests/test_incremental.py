@@ -191,8 +191,13 @@ def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: P
 
 def _spoil_nodes(out: Path, nodes: list[Any]) -> None:
     """The state with one unit's JSON-LD node list replaced by ``nodes``."""
+    _spoil_unit(out, 5, nodes)
+
+
+def _spoil_unit(out: Path, column: int, value: Any) -> None:
+    """The state with one column of its first unit's row replaced by ``value``."""
     state = _load(out / STATE_NAME)
-    next(iter(state["units"].values()))[5] = nodes
+    next(iter(state["units"].values()))[column] = value
     _save(out / STATE_NAME, state)
 
 
@@ -205,6 +210,10 @@ def _spoil_nodes(out: Path, nodes: list[Any]) -> None:
         (lambda out: _spoil_nodes(out, [10**6, 0, 10]), "a unit's JSON-LD nodes are not three numbers"),
         (lambda out: _spoil_nodes(out, [0, 0]), "a unit's JSON-LD nodes are not three numbers"),
         (lambda out: _spoil_nodes(out, [0, "x", 10]), "is damaged"),
+        # Graph and class counts, and TriG lines, name their graph, class or line by its number.
+        (lambda out: _spoil_unit(out, 6, [-1, 3]), "a count names none of the"),
+        (lambda out: _spoil_unit(out, 7, [10**6, 1]), "a count names none of the"),
+        (lambda out: _spoil_unit(out, 17, -1), "names none of the"),
         (lambda out: (out / "exilekg.nq").write_bytes(b""), "is not the file the previous build wrote"),
         (lambda out: (out / "exilekg.nt").unlink(), "is not the file the previous build wrote"),
         (lambda out: (out / "void.ttl").unlink(), "not those of the build"),

@@ -85,7 +85,16 @@ class Numbering:
 
     def counts(self, flat: list[int]) -> dict[str, int]:
         names = self.names
-        return {names[i]: n for i, n in zip(flat[::2], flat[1::2], strict=True)}
+        numbers = flat[::2]
+        # A negative number would name a name counted from the end: a damaged state read as sound.
+        if numbers and (min(numbers) < 0 or max(numbers) >= len(names)):
+            raise ValueError(f"a count names none of the {len(names)} numbered names")
+        return {names[i]: n for i, n in zip(numbers, flat[1::2], strict=True)}
+
+    def name(self, number: int) -> str:
+        if not 0 <= number < len(self.names):
+            raise ValueError(f"{number!r} names none of the {len(self.names)} numbered names")
+        return self.names[number]
 
 
 @dataclass
@@ -204,7 +213,7 @@ class BuildState:
         numbers = Numbers(
             Numbering(raw["graphTable"]), Numbering(raw["classTable"]), Numbering(raw["lineTable"])
         )
-        graphs, classes, lines = numbers.graphs, numbers.classes, numbers.lines.names
+        graphs, classes, lines = numbers.graphs, numbers.classes, numbers.lines
         n_graphs = len(graphs.names)
         units: dict[str, UnitState] = {}
         for key, row in raw["units"].items():
@@ -224,8 +233,8 @@ class BuildState:
                 trig_runs,
                 (ttl0, ttl1),
                 (trig0, trig1),
-                lines[first],
-                lines[last],
+                lines.name(first),
+                lines.name(last),
                 finding,
                 found,
                 (numbers, graph_counts, class_counts),
