@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,9 +91,32 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert plain["identical"] and indexed["identical"] and indexed["units_mapped"] == 1
     assert len(plain["incremental_samples"]) == len(plain["full_samples"]) == plain["rounds"] == 2
     assert plain["incremental_seconds"] in plain["incremental_samples"]
+    # The floor rewrote the dumps the rebuild wrote, in each round.
+    assert len(plain["rewrite_floor_samples"]) == 2
+    assert plain["rewrite_floor_seconds"] in plain["rewrite_floor_samples"]
+    assert plain["rewrite_floor_bytes"] > 0
+    assert "| dumps rewritten alone (floor) |" in completed.stdout
     assert {t["met"] for t in report["targets"]} <= {True, False}
     assert "| triples |" in completed.stdout and "targets:" in completed.stdout
     assert report["machine"]["cores"] and report["machine"]["python"]
+
+
+def test_rows_kept_through_several_updates_name_the_run_that_measured_them(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+
+    def run(*args: str) -> dict[str, Any]:
+        command = [sys.executable, str(RUN), "--triples", "", "--incremental", "", *args]
+        command += ["--work", str(tmp_path / "work"), "--json", str(out)]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return report
+
+    measured = run("--stream", "1k")
+    run("--stream", "", "--update")
+    again = run("--stream", "", "--update")
+    assert again["stream"] == measured["stream"]
+    assert again["kept"]["stream"]["command"] == measured["command"]
+    assert "--stream 1k" in measured["command"]
 
 
 def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> None:
