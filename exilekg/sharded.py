@@ -61,6 +61,7 @@ from exilekg.writers.oxigraph import Conversion
 
 __all__ = [
     "CHUNKS_PER_WORKER",
+    "CHUNK_WEIGHT",
     "Unshardable",
     "Written",
     "worker_count",
@@ -70,6 +71,12 @@ __all__ = [
 CHUNKS_PER_WORKER = 8
 """Chunks per worker: enough that a worker that drew light chunks takes more, few enough that the
 build's process appends a few files of some megabytes, not thousands of small ones."""
+
+CHUNK_WEIGHT = 4096
+"""The most a chunk weighs (records, and documents by their text): a worker holds one chunk's quads
+at a time, some 70,000 quads at this weight in the generated corpora, so that a worker's memory
+stays bounded however large the corpus. Beyond about 60,000 records a corpus is cut into more than
+:data:`CHUNKS_PER_WORKER` chunks a worker (10M triples: 150 chunks, not 16 of 750,000 quads each)."""
 
 _TEXT_PER_WEIGHT = 128
 """Bytes of a document's text that weigh as much as a record: a document's quads (its mentions
@@ -112,14 +119,16 @@ def _weight_of_document(corpus: Corpus, document: Any) -> int:
         return 1
 
 
-def _chunks(corpus: Corpus, units: list[Unit], count: int) -> list[tuple[int, int]]:
-    """``units`` cut into at most ``count`` runs of consecutive units of about equal weight."""
+def _chunks(corpus: Corpus, units: list[Unit], count: int, largest: int) -> list[tuple[int, int]]:
+    """``units`` cut into runs of consecutive units of about equal weight: ``count`` of them, or more
+    where ``count`` runs would each weigh more than ``largest``. A run ends at the unit that brings
+    it to its share, so it weighs less than its share and the heaviest unit together."""
     weights = [
         _weight_of_document(corpus, u.record) if u.key.startswith("document ") and u.record else 1
         for u in units
     ]
     total = sum(weights)
-    share = max(1, -(-total // max(1, count)))
+    share = max(1, min(-(-total // max(1, count)), largest))
     chunks: list[tuple[int, int]] = []
     start = carried = 0
     for index, weight in enumerate(weights):
@@ -327,7 +336,7 @@ def write_sharded(
     for unit in counting.units():
         counting.skip(unit)
         units.append(unit)
-    chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER)
+    chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER, CHUNK_WEIGHT)
     sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
     formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
     job = _Job(corpus, mapper, chunks, formats, jsonld_context, folder, os.getpid())

@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from exilekg import sharded
 from exilekg.check.checker import Checker
 from exilekg.cli import cli
+from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
 from exilekg.formats import RdfFormat
+from exilekg.map import Mapper, Unit
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.processes import available_cores
 from exilekg.progress import Progress, as_progress
@@ -69,6 +71,55 @@ def test_a_split_build_writes_the_bytes_of_one_process(
     alone = build(generated, tmp_path / "again", workers=1)
     assert (result.quads, result.triples, result.subjects) == (alone.quads, alone.triples, alone.subjects)
     assert (result.graphs, result.classes) == (alone.graphs, alone.classes)
+
+
+def _units(corpus_dir: Path) -> tuple[Corpus, list[Unit]]:
+    corpus = read_corpus(corpus_dir)
+    mapper = Mapper(corpus, {}, {})
+    units = []
+    for unit in mapper.units():
+        mapper.skip(unit)
+        units.append(unit)
+    return corpus, units
+
+
+@pytest.mark.parametrize("largest", [1, 40, 300, 10**9])
+def test_units_are_cut_into_runs_of_bounded_weight(generated: Path, largest: int) -> None:
+    corpus, units = _units(generated)
+    chunks = sharded._chunks(corpus, units, 4, largest)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(units)
+    assert all(start < stop for start, stop in chunks)
+    assert all(before[1] == after[0] for before, after in itertools.pairwise(chunks))
+    weights = [
+        sharded._weight_of_document(corpus, u.record) if u.key.startswith("document ") and u.record else 1
+        for u in units
+    ]
+    total, heaviest = sum(weights), max(weights)
+    assert heaviest > 1  # documents weigh by their text
+    share = min(-(-total // 4), largest)
+    assert all(sum(weights[start:stop]) < share + heaviest for start, stop in chunks)
+    if largest >= total:
+        assert len(chunks) <= 4
+    else:
+        assert len(chunks) > total // (largest + heaviest)
+
+
+def test_a_split_build_in_chunks_of_bounded_weight_writes_the_bytes_of_one_process(
+    generated: Path, one_process: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cut: list[int] = []
+    chunks = sharded._chunks
+
+    def counted(corpus: Corpus, units: list[Unit], count: int, largest: int) -> list[tuple[int, int]]:
+        cut.append(len(found := chunks(corpus, units, count, largest)))
+        return found
+
+    monkeypatch.setattr(sharded, "CHUNK_WEIGHT", 60)
+    monkeypatch.setattr(sharded, "_chunks", counted)
+    result = build(generated, tmp_path / "out", workers=2)
+    assert result.unsharded is None and result.workers == 2
+    assert cut and cut[0] > 2 * sharded.CHUNKS_PER_WORKER  # the weight, not the workers, set the count
+    assert _files(tmp_path / "out") == _files(one_process)
 
 
 def test_the_example_corpus_split_in_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
