@@ -48,7 +48,7 @@ from exilekg.incremental.jsonld import Layout, node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
 from exilekg.manifest import OutputDigest, digest_file
 from exilekg.map import Mapper, Unit
-from exilekg.mentions import find_mentions
+from exilekg.mentions import DocumentMentions, find_mentions
 from exilekg.processes import available_cores, can_fork
 from exilekg.progress import Progress
 from exilekg.terms import RDF, Quad
@@ -163,6 +163,7 @@ class _Chunk:
 class _Job:
     corpus: Corpus
     mapper: Mapper
+    mentions: DocumentMentions
     chunks: list[tuple[int, int]]
     formats: frozenset[RdfFormat]
     """What each chunk gives: N-Triples, N-Quads, JSON-LD."""
@@ -177,7 +178,7 @@ def _work(job: _Job, claim: Any, conn: Connection) -> None:
     again in one process, which reports it as a build does."""
     try:
         die_with_parent(job.parent)
-        mapper = job.mapper.again(find_mentions(job.corpus))
+        mapper = job.mapper.again(job.mentions)
         units = mapper.units()
         checker = Checker()
         output_check = _OutputCheck()
@@ -339,7 +340,10 @@ def write_sharded(
     chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER, CHUNK_WEIGHT)
     sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
     formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
-    job = _Job(corpus, mapper, chunks, formats, jsonld_context, folder, os.getpid())
+    # The table of entity names (some 280 MB at 10M triples) made here: the workers share it.
+    mentions = find_mentions(corpus)
+    mentions.prepare()
+    job = _Job(corpus, mapper, mentions, chunks, formats, jsonld_context, folder, os.getpid())
     context = multiprocessing.get_context("fork")
     claim = context.Value("i", 0)
     processes: list[Any] = []  # the fork context's processes

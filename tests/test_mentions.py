@@ -117,6 +117,26 @@ def test_find_mentions_reads_a_text_only_when_its_document_is_looked_up(example_
         mentions["no-such-document"]
 
 
+def test_prepared_mentions_make_nothing_at_lookup(
+    example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = example_copy / "documents" / "berlin-survey.json"
+    document.write_text(document.read_text(encoding="utf-8").replace('"en"', '"ru"'), encoding="utf-8")
+    corpus = read_corpus(example_copy)
+    lazy = find_mentions(corpus)
+    expected = {doc_id: lazy[doc_id] for doc_id in lazy}
+    prepared = find_mentions(corpus)
+    prepared.prepare()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("made at a lookup, not by prepare()")
+
+    monkeypatch.setattr(MentionFinder, "__init__", refuse)
+    monkeypatch.setattr("exilekg.mentions.WordIndex", refuse)  # the Russian document's
+    assert {doc_id: prepared[doc_id] for doc_id in prepared} == expected
+    assert all(expected.values())
+
+
 def test_no_texts_no_mentions(example_copy: Path) -> None:
     shutil.rmtree(example_copy / "texts")
     assert dict(find_mentions(read_corpus(example_copy))) == {}

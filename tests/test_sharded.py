@@ -24,6 +24,7 @@ from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
 from exilekg.formats import RdfFormat
 from exilekg.map import Mapper, Unit
+from exilekg.mentions import DocumentMentions, MentionFinder
 from exilekg.pipeline import ALL_FORMATS, build
 from exilekg.processes import available_cores
 from exilekg.progress import Progress, as_progress
@@ -119,6 +120,29 @@ def test_a_split_build_in_chunks_of_bounded_weight_writes_the_bytes_of_one_proce
     result = build(generated, tmp_path / "out", workers=2)
     assert result.unsharded is None and result.workers == 2
     assert cut and cut[0] > 2 * sharded.CHUNKS_PER_WORKER  # the weight, not the workers, set the count
+    assert _files(tmp_path / "out") == _files(one_process)
+
+
+def test_workers_share_the_table_of_names_made_before_they_are_forked(
+    generated: Path, one_process: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare = DocumentMentions.prepare
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a table of names made after prepare()")
+
+    made: list[DocumentMentions] = []
+
+    def prepared(self: DocumentMentions) -> None:
+        prepare(self)
+        made.append(self)
+        # What the workers are forked with: making the table again fails them (and the build).
+        monkeypatch.setattr(MentionFinder, "__init__", refuse)
+
+    monkeypatch.setattr(DocumentMentions, "prepare", prepared)
+    result = build(generated, tmp_path / "out", workers=2)
+    assert len(made) == 1
+    assert result.unsharded is None and result.workers == 2
     assert _files(tmp_path / "out") == _files(one_process)
 
 

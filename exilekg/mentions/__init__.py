@@ -151,6 +151,14 @@ class MentionFinder:
             names = self._names
         return _resolve(candidates, names, self._kinds, text.text)
 
+    def prepare(self, languages: Iterable[str | None]) -> None:
+        """The word index of each inflected language among ``languages`` (BCP 47 tags) made now,
+        rather than at the first text in it."""
+        for language in set(languages):
+            lang = base_language(language)
+            if lang in INFLECTED:
+                self._word_index(lang)
+
     def _word_index(self, language: str) -> WordIndex | None:
         if language not in self._inflected:
             morph = morphology(language)
@@ -292,9 +300,19 @@ class DocumentMentions(Mapping[str, MentionList]):
         text = self._corpus.text(document)
         if text is None:  # cannot be: the document names a text file
             raise KeyError(document_id)
+        return self._made().find(text.normalized, document.data.get("language"))
+
+    def prepare(self) -> None:
+        """What finding the documents' mentions needs made now (the table of names, and the word
+        index of each inflected language they are in), not at the first lookup: made before
+        processes are forked, it is shared by them instead of made again in each."""
+        if self._documents:
+            self._made().prepare(document.data.get("language") for document in self._documents.values())
+
+    def _made(self) -> MentionFinder:
         if self._finder is None:
             self._finder = MentionFinder(entity_names(self._corpus))
-        return self._finder.find(text.normalized, document.data.get("language"))
+        return self._finder
 
     def __contains__(self, document_id: object) -> bool:
         return document_id in self._documents
