@@ -17,8 +17,9 @@ object), and the vocabulary check of the parts reaches the whole stream's verdic
 two chunks, a violation to report, a worker that failed or died), :class:`Unshardable` is raised
 and the caller builds in one process, which also raises the error a build must.
 
-Forked workers share the read and validated corpus with the build (copy on write: each page a
-worker touches becomes its own, so memory grows with the workers); a worker dies with the build.
+Forked workers share the read and validated corpus, and the table of entity names mentions are
+found with, with the build (copy on write: each page a worker touches becomes its own, so memory
+grows with the workers); a worker holds one chunk's quads at a time, and dies with the build.
 Where processes cannot be forked (Windows), builds stay in one process.
 """
 
