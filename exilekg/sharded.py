@@ -76,8 +76,9 @@ build's process appends a few files of some megabytes, not thousands of small on
 CHUNK_WEIGHT = 4096
 """The most a chunk weighs (records, and documents by their text): a worker holds one chunk's quads
 at a time, some 70,000 quads at this weight in the generated corpora, so that a worker's memory
-stays bounded however large the corpus. Beyond about 60,000 records a corpus is cut into more than
-:data:`CHUNKS_PER_WORKER` chunks a worker (10M triples: 150 chunks, not 16 of 750,000 quads each)."""
+stays bounded however large the corpus. A corpus weighing more than ``CHUNK_WEIGHT *
+CHUNKS_PER_WORKER`` a worker is cut into more chunks than :data:`CHUNKS_PER_WORKER` a worker
+(10M triples, two workers: about 150 chunks, not 16 of 750,000 quads each)."""
 
 _TEXT_PER_WEIGHT = 128
 """Bytes of a document's text that weigh as much as a record: a document's quads (its mentions
