@@ -52,6 +52,35 @@ def test_whole_words_and_diacritics() -> None:
     ]
 
 
+def test_a_numeral_or_generation_after_a_name_is_no_surname() -> None:
+    entities = [
+        ("elizabeth", "Person", ["Elizabeth II"]),
+        ("king", "Person", ["Martin Luther King Jr."]),
+        ("newcomer", "Person", ["Zed Newcomer 3"]),
+        ("nicholas", "Person", ["Николай II"]),
+    ]
+    text = "After World War II, Elizabeth II reigned. In 3 cities, Jr. King and Newcomer spoke; II."
+    assert found(text, entities) == [
+        ("elizabeth", "Elizabeth II"),
+        ("king", "King"),
+        ("newcomer", "Newcomer"),
+    ]
+    assert found("Martin King, Zed Newcomer and Николай II.", entities) == [
+        ("king", "Martin King"),
+        ("newcomer", "Zed Newcomer"),
+        ("nicholas", "Николай II"),
+    ]
+
+
+def test_a_numeral_after_a_russian_name_is_no_surname_in_any_form() -> None:
+    finder = MentionFinder([("nicholas", "Person", ["Николай II"]), ("petrov", "Person", ["Иван Петров 3"])])
+    text = NormalizedText("В годы правления Николая II, во II веке. В 3 городах Петрова видели.")
+    assert [(m.entity, m.exact) for m in finder.find(text, "ru")] == [
+        ("nicholas", "Николая II"),
+        ("petrov", "Петрова"),
+    ]
+
+
 def test_ambiguous_full_name_counts_for_neither() -> None:
     entities = [("a", "Place", ["Georgia"]), ("b", "Place", ["Georgia"])]
     assert found("In Georgia.", entities) == []

@@ -40,6 +40,9 @@ _FUNCTION_WORDS = frozenset(
 _ADJECTIVE_ENDINGS = ("ian", "ish", "ese")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ACRONYM_MIN_WORDS = 3
+_GENERATIONS = frozenset({"jr", "jr.", "jnr", "jnr.", "sr", "sr.", "snr", "snr."})
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+"""A regnal or generational numeral up to XXXIX, written in capitals: «Николай II», "Louis XVI"."""
 
 
 def is_acronym(word: str) -> bool:
@@ -49,8 +52,21 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _is_suffix(word: str) -> bool:
+    """Whether a person's name's last word is a numeral or a generation ("II", "3", "Jr."), which
+    names nobody alone: "World War II" is no mention of Elizabeth II."""
+    return (
+        not any(c.isalpha() for c in word)
+        or word.casefold() in _GENERATIONS
+        or (word != "" and _ROMAN.fullmatch(word) is not None)
+    )
+
+
 def _person_parts(words: list[str], morph: Morphology | None) -> tuple[str, list[str]] | None:
-    """(surname, first name + surname) of a person's name of two words or more."""
+    """(surname, first name + surname) of a person's name of two words or more, numerals and
+    generations after the surname left out."""
+    while words and _is_suffix(words[-1]):
+        words = words[:-1]
     if len(words) < 2:
         return None
     last = words[-1]
