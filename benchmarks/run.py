@@ -29,7 +29,9 @@ folders' dumps must be the same bytes. Each round also times the floor of a rebu
 every dump again: the rebuilt dumps copied in the kernel, digested (SHA-256) and synced, a thread
 each, side by side, and the copies removed. ``--repeat N`` makes that N rounds (a change, the
 rebuild, the full build, the floor) and keeps the median of each, which a machine whose speed
-varies needs.
+varies needs. ``--incremental-index`` does the same with ``--index``, and ``--incremental-entity``
+after one added person that no text names instead of a changed fact: the table of names changes,
+so every document's mentions are found again (and found the same).
 
 Prints a table of times and ratios, checks the targets of the performance issue, and
 writes everything (with the machine it ran on) as JSON.
@@ -50,6 +52,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -600,6 +603,12 @@ def main(argv: list[str] | None = None) -> None:
         help="sizes for the same rebuild with --index, the query index brought up to date (default none)",
     )
     parser.add_argument(
+        "--incremental-entity",
+        default="",
+        help="sizes for the rebuild after one added entity, which has every text's mentions found "
+        "again (default none)",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -684,6 +693,11 @@ def main(argv: list[str] | None = None) -> None:
         report["incremental"].append(
             incremental_row(work, corpus_for(work, target, args.seed), target, "index", repeat=args.repeat)
         )
+    for target in sizes(args.incremental_entity):
+        corpus = corpus_for(work, target, args.seed)
+        report["incremental"].append(
+            incremental_row(work, corpus, target, repeat=args.repeat, change=add_one_entity)
+        )
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(table(report))
@@ -719,10 +733,34 @@ def change_one_record(corpus: Path) -> str:
     return str(record.get("id"))
 
 
-def incremental_row(work: Path, corpus: Path, target: int, *options: str, repeat: int = 1) -> dict[str, Any]:
-    """A full build against a rebuild after one changed record, measured in the same run; both with
-    the build flags ``options`` (``index``: the query index too). With ``repeat``, that many rounds
-    (a change, the rebuild, then a full build of the changed corpus), and the medians of each."""
+def add_one_entity(corpus: Path) -> str:
+    """Add a person no text names to ``corpus``, in a records file of its own: the table of names
+    mentions are found with changes, so every document's mentions are found again (and found the
+    same)."""
+    records = corpus / "records"
+    number = len(list(records.glob("added-entity-*.json"))) + 1
+    suffix = "".join(chr(ord("a") + int(digit)) for digit in str(number))  # letters: names no text has
+    entity = {"kind": "Person", "id": f"added-entity-{number}", "name": f"Zyxwv Qjorkenbeck{suffix}"}
+    (records / f"added-entity-{number}.json").write_text(json.dumps([entity]), encoding="utf-8")
+    return entity["id"]
+
+
+CHANGES = {change_one_record: "record", add_one_entity: "entity"}
+"""What each change makes of a corpus, by the name its rows carry."""
+
+
+def incremental_row(
+    work: Path,
+    corpus: Path,
+    target: int,
+    *options: str,
+    repeat: int = 1,
+    change: Callable[[Path], str] = change_one_record,
+) -> dict[str, Any]:
+    """A full build against a rebuild after ``change`` (one changed record, or one added entity),
+    measured in the same run; both with the build flags ``options`` (``index``: the query index
+    too). With ``repeat``, that many rounds (a change, the rebuild, then a full build of the changed
+    corpus), and the medians of each."""
     copy = work / f"incremental-corpus-{target}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(corpus, copy)
@@ -737,9 +775,9 @@ def incremental_row(work: Path, corpus: Path, target: int, *options: str, repeat
     floors: list[dict[str, Any]] = []
     identical = True
     for round_ in range(1, repeat + 1):
-        changed = change_one_record(copy)
+        changed = change(copy)
         say(
-            f"[{target:,}] round {round_}/{repeat}: one record changed ({changed}): "
+            f"[{target:,}] round {round_}/{repeat}: one {CHANGES[change]} changed or added ({changed}): "
             f"exilekg build --incremental{flags}"
         )
         rebuilds.append(run_child("build", str(copy), str(spliced), "", "incremental", *options))
@@ -757,6 +795,7 @@ def incremental_row(work: Path, corpus: Path, target: int, *options: str, repeat
     row = {
         "target": target,
         "options": list(options),
+        "change": CHANGES[change],
         "triples": count_lines(full / "exilekg.nq"),
         "changed_record": changed,
         "load_average": load,
@@ -859,10 +898,14 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"peak memory of the NT+NQ build at {large['target']:,} (MB)", large["exilekg"]["peak_mb"], 1024)
     for row in report.get("incremental", []):
         flags = "".join(f" --{option}" for option in row.get("options", []))
-        add(f"one-record incremental rebuild / full build at {row['target']:,}{flags}", row["ratio"], 0.15)
+        change = row.get("change", "record")
+        if change == "record":  # the issue's target; an added entity has no target of its own
+            name = f"one-record incremental rebuild / full build at {row['target']:,}{flags}"
+            add(name, row["ratio"], 0.15)
         found.append(
             {
-                "target": f"incremental dumps at {row['target']:,}{flags} are the full build's bytes",
+                "target": f"incremental dumps at {row['target']:,}{flags}, one {change} changed or added, "
+                "are the full build's bytes",
                 "value": row["identical"],
                 "limit": None,
                 "met": row["identical"],
@@ -915,15 +958,16 @@ def table(report: dict[str, Any]) -> str:
     if report.get("incremental"):
         lines += [
             "",
-            "| triples | options | full build | one changed record, --incremental | ratio "
+            "| triples | options | change | full build | rebuild, --incremental | ratio "
             "| dumps rewritten alone (floor) | floor / full | units mapped "
             "| same bytes | rounds (medians) | load average |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+            "|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
         ]
         for row in report["incremental"]:
             options = " ".join(f"--{option}" for option in row.get("options", [])) or "-"
             lines.append(
-                f"| {row['triples']:,} | {options} | {row['full_seconds']:.2f} s "
+                f"| {row['triples']:,} | {options} | one {row.get('change', 'record')} "
+                f"| {row['full_seconds']:.2f} s "
                 f"| {row['incremental_seconds']:.2f} s "
                 f"| {row['ratio']} | {_fmt_seconds(row.get('rewrite_floor_seconds'))} s "
                 f"| {row.get('rewrite_floor_ratio') or '-'} "

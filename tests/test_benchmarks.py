@@ -65,6 +65,8 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
             "2k",
             "--incremental-index",
             "2k",
+            "--incremental-entity",
+            "2k",
             "--repeat",
             "2",
             "--work",
@@ -86,9 +88,14 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]
     assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
-    plain, indexed = report["incremental"]
-    assert plain["options"] == [] and indexed["options"] == ["index"]
+    plain, indexed, entity = report["incremental"]
+    assert plain["options"] == [] and indexed["options"] == ["index"] and entity["options"] == []
+    assert [row["change"] for row in report["incremental"]] == ["record", "record", "entity"]
     assert plain["identical"] and indexed["identical"] and indexed["units_mapped"] == 1
+    # The person added is the one unit mapped: every document's mentions are found again, the same.
+    # A person is added each round, and the units counted are those of the median round's rebuild.
+    assert entity["identical"] and entity["units_mapped"] == 1
+    assert plain["units"] < entity["units"] <= plain["units"] + entity["rounds"]
     assert len(plain["incremental_samples"]) == len(plain["full_samples"]) == plain["rounds"] == 2
     assert plain["incremental_seconds"] in plain["incremental_samples"]
     # The floor rewrote the dumps the rebuild wrote, in each round.
