@@ -455,6 +455,7 @@ def _state(
         result.report.known or Known(),
         spliced.jsonld,
         spliced.numbers,
+        spliced.entity_names,
     )
 
 

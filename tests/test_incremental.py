@@ -22,6 +22,7 @@ from exilekg.errors import ExilekgError
 from exilekg.formats import RdfFormat
 from exilekg.incremental import STATE_NAME, read_state
 from exilekg.incremental.state import BuildState
+from exilekg.mentions import DocumentMentions, MentionList
 from exilekg.pipeline import ALL_FORMATS, build
 
 from .test_engines import load_generator
@@ -187,6 +188,64 @@ def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: P
     assert 1 <= result.reuse.mapped <= 3
     build(corpus, tmp_path / "full")
     assert _outputs(out) == _outputs(tmp_path / "full")
+
+
+def test_a_changed_table_of_names_finds_again_only_the_mentions_it_may_change(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    looked_up: list[str] = []
+    lookup = DocumentMentions.__getitem__
+
+    def counted(self: DocumentMentions, document_id: str) -> MentionList:
+        looked_up.append(document_id)
+        return lookup(self, document_id)
+
+    monkeypatch.setattr(DocumentMentions, "__getitem__", counted)
+    _apply(corpus, ("add", 1, "Zyxwv Unnamed"))  # in no text: no document's mentions change
+    nobody = build(corpus, out, incremental=True)
+    assert nobody.reuse is not None and nobody.reuse.incremental and nobody.reuse.mapped == 1
+    assert looked_up == []
+    _apply(corpus, ("add", 2, "Lajos Kovacs"))  # his surname is in one text
+    build(corpus, out, incremental=True)
+    assert looked_up == ["riga-congress"]
+    build(corpus, tmp_path / "full")
+    assert _outputs(out) == _outputs(tmp_path / "full")
+
+
+def test_a_changed_table_of_names_finds_again_the_mentions_of_every_inflected_text(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Matched by dictionary form, a Russian text's words are not compared as written.
+    document = corpus / "documents" / "berlin-survey.json"
+    document.write_text(document.read_text(encoding="utf-8").replace('"en"', '"ru"'), encoding="utf-8")
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    looked_up: list[str] = []
+    lookup = DocumentMentions.__getitem__
+
+    def counted(self: DocumentMentions, document_id: str) -> MentionList:
+        looked_up.append(document_id)
+        return lookup(self, document_id)
+
+    monkeypatch.setattr(DocumentMentions, "__getitem__", counted)
+    _apply(corpus, ("add", 1, "Зыхв Безымянный"))
+    build(corpus, out, incremental=True)
+    assert looked_up == ["berlin-survey"]
+    build(corpus, tmp_path / "full")
+    assert _outputs(out) == _outputs(tmp_path / "full")
+
+
+def test_a_state_whose_table_of_names_is_damaged_gives_a_full_build(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    state = _load(out / STATE_NAME)
+    state["entityNames"][0] = ["an-id", "Person", "not a list of names"]
+    _save(out / STATE_NAME, state)
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and result.reuse.reason is not None
+    assert "damaged" in result.reuse.reason
 
 
 def _spoil_nodes(out: Path, nodes: list[Any]) -> None:

@@ -13,12 +13,14 @@ from typing import IO
 
 import orjson
 
+from exilekg.anchor import NormalizedText
 from exilekg.check.checker import Checker
-from exilekg.corpus import Corpus
+from exilekg.corpus import Corpus, Record
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
 from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, write_jsonld
+from exilekg.incremental.names import Entry, NameChange
 from exilekg.incremental.state import BuildState, Numbers, Reuse, UnitState
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
@@ -73,6 +75,8 @@ class Spliced:
     """Where each graph's nodes lie in the JSON-LD dump."""
     numbers: Numbers
     """How the units' graphs, classes and TriG lines are numbered."""
+    entity_names: list[Entry]
+    """The table of entity names the documents' mentions were found with."""
 
 
 def write_spliced(
@@ -156,7 +160,15 @@ class _UnitWriter:
         self.totals = _Totals()
         self.last_subject: object = None
         self.mapped = 0
-        self.names = hashlib.blake2b(orjson.dumps(list(entity_names(corpus))), digest_size=16).hexdigest()
+        self.entity_names: list[Entry] = list(entity_names(corpus))
+        self.names = _names_digest(self.entity_names)
+        # With another table of names, only the documents whose text holds a name that changed
+        # need their mentions found again: the previous finding, as it was written, is recognised.
+        self.name_change: NameChange | None = None
+        self.previous_names: str | None = None
+        if previous is not None:
+            self.name_change = NameChange(previous.entity_names, self.entity_names)
+            self.previous_names = _names_digest(previous.entity_names)
         # Last: each starts a writing thread, which abandon() ends.
         self.nt_out = BinaryOut(streams[RdfFormat.NTRIPLES])
         self.nq_out = BinaryOut(streams[RdfFormat.NQUADS])
@@ -190,11 +202,23 @@ class _UnitWriter:
         # Mention finding reads the text and the corpus-wide table of entity names (and the
         # document's language): with all three as before, its mentions are those found before.
         sha256 = self.corpus.text_sha256(unit.record)
-        finding = f"{self.names} {sha256 or ''} {unit.record.data.get('language')}"
+        language = unit.record.data.get("language")
+        finding = f"{self.names} {sha256 or ''} {language}"
         if known is not None and known.finding == finding:
+            return finding, known.found, None
+        if (
+            known is not None
+            and self.name_change is not None
+            and known.finding == f"{self.previous_names} {sha256 or ''} {language}"
+            and not self.name_change.may_change(self._normalized(unit.record), language)
+        ):
             return finding, known.found, None
         mentions = self.found[unit.id]
         return finding, mentions_digest(mentions, self.mapper.kinds), mentions
+
+    def _normalized(self, document: Record) -> NormalizedText | None:
+        text = self.corpus.text(document)
+        return text.normalized if text is not None else None
 
     def _copy(self, unit: Unit, known: UnitState, digest: str) -> UnitState:
         """An unchanged unit: its text copied from the previous dumps."""
@@ -320,6 +344,7 @@ class _UnitWriter:
             digests,
             laid_out.spans if laid_out is not None else {},
             self.numbers,
+            self.entity_names,
         )
 
     def _kept_graphs(self) -> dict[str, Span]:
@@ -365,6 +390,10 @@ def _runs(keys: Sequence[object]) -> int:
     if not keys:
         return 0
     return 1 + sum(map(bool, map(ne, keys[1:], keys[:-1])))
+
+
+def _names_digest(table: Sequence[Entry]) -> str:
+    return hashlib.blake2b(orjson.dumps(list(table)), digest_size=16).hexdigest()
 
 
 class _Totals:

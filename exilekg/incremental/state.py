@@ -16,6 +16,7 @@ from exilekg._version import __version__
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.files import mapped_file
+from exilekg.incremental.names import Entry
 from exilekg.manifest import read_manifest
 from exilekg.resources import schemas_dir, vocab_dir
 from exilekg.validation.known import Known
@@ -41,7 +42,7 @@ __all__ = [
 STATE_NAME = "exilekg.state.json"
 """The file beside the dumps that an incremental build reads and writes."""
 
-_STATE_VERSION = 4
+_STATE_VERSION = 5
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -158,6 +159,8 @@ class BuildState:
     """Where each graph's node objects lie in the JSON-LD dump: offset and length."""
     numbers: Numbers = field(default_factory=Numbers)
     """How graphs, classes and TriG lines are numbered in the units (and in :attr:`UnitState.nodes`)."""
+    entity_names: list[Entry] = field(default_factory=list)
+    """The table of entity names the documents' mentions were found with (see :class:`NameChange`)."""
 
     def to_bytes(self) -> bytes:
         numbers = self.numbers
@@ -202,6 +205,7 @@ class BuildState:
                 "graphs": self.graphs,
                 "units": units,
                 "validated": self.validated.to_json(),
+                "entityNames": self.entity_names,
             }
         )
 
@@ -248,6 +252,7 @@ class BuildState:
             Known.from_json(raw["validated"]),
             {graphs.names[g]: (start, length) for g, start, length in raw["jsonld"]},
             numbers,
+            _entity_names(raw["entityNames"]),
         )
 
 
@@ -257,6 +262,25 @@ def _node_list(nodes: list[int], graphs: int) -> list[int]:
     if nodes and (len(nodes) % 3 or min(nodes) < 0 or max(nodes[::3]) >= graphs):
         raise ValueError("a unit's JSON-LD nodes are not three numbers each, naming a graph")
     return nodes
+
+
+def _entity_names(raw: Any) -> list[Entry]:
+    """The table of entity names as read, checked to be an id, a kind and a list of names each."""
+    if not isinstance(raw, list):
+        raise ValueError("the table of entity names is not a list")
+    table: list[Entry] = []
+    for entry in raw:
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], str)
+            and isinstance(entry[2], list)
+            and all(isinstance(name, str) for name in entry[2])
+        ):
+            raise ValueError("an entry of the table of entity names is not an id, a kind and names")
+        table.append((entry[0], entry[1], entry[2]))
+    return table
 
 
 class _OtherVersion(ValueError):

@@ -57,6 +57,7 @@ __all__ = [
     "MentionList",
     "entity_names",
     "find_mentions",
+    "name_keys",
 ]
 
 
@@ -104,6 +105,15 @@ def entity_names(corpus: Corpus) -> Iterator[tuple[str, str, list[str]]]:
         names = [data.get("name"), *data.get("alternateNames", [])]
         names += [n.get("value") for n in data.get("localNames", []) if isinstance(n, dict)]
         yield rid, record.kind, [n for n in names if isinstance(n, str)]
+
+
+def name_keys(entities: Iterable[tuple[str, str, list[str]]]) -> frozenset[str]:
+    """The names a :class:`MentionFinder` looks for on behalf of ``entities`` in a text of a language
+    not inflected, casefolded: each is made from one entity's own names (a person's surname and short
+    form, its variants in the other case), so a text in which none of them occurs, casefolded, has
+    no mention of these entities, and its other mentions are the same with or without them."""
+    names = collect_names(entities, _folded_words, " ".join, None)
+    return frozenset(key.casefold() for key in names.by_key)
 
 
 class MentionFinder:
