@@ -47,7 +47,7 @@ from exilekg.kinds import ENTITY_KINDS
 from exilekg.language import INFLECTED, base_language
 from exilekg.language.morphology import morphology
 from exilekg.mentions.inflected import WordIndex
-from exilekg.mentions.names import Candidate, Name, collect_names
+from exilekg.mentions.names import Candidate, Name, Names, collect_names
 
 __all__ = [
     "AmbiguousMention",
@@ -112,8 +112,21 @@ def name_keys(entities: Iterable[tuple[str, str, list[str]]]) -> frozenset[str]:
     not inflected, casefolded: each is made from one entity's own names (a person's surname and short
     form, its variants in the other case), so a text in which none of them occurs, casefolded, has
     no mention of these entities, and its other mentions are the same with or without them."""
-    names = collect_names(entities, _folded_words, " ".join, None)
-    return frozenset(key.casefold() for key in names.by_key)
+    keys = _looked_up(collect_names(entities, _folded_words, " ".join, None))
+    return frozenset(key.casefold() for key in keys)
+
+
+def _looked_up(names: Names) -> dict[str, Name]:
+    """Every key a finder looks up, with its name: ``names``' own, and each name of several words
+    with its first letter in the other case ("the second Congress of Free Russians" is the "Second
+    Congress of Free Russians", "The West" at a sentence start is "the West"). A variant another
+    name already has is left to it. Its casefolded form can differ from the name's (the variant of
+    "ılıca ..." is "Ilıca ..."), so :func:`name_keys` looks for these keys, not only the names."""
+    keys = dict(names.by_key)
+    for key, name in names.by_key.items():
+        if " " in key and key[:1].isalpha():
+            keys.setdefault(key[:1].swapcase() + key[1:], name)
+    return keys
 
 
 class MentionFinder:
@@ -122,14 +135,7 @@ class MentionFinder:
     def __init__(self, entities: Iterable[tuple[str, str, list[str]]]) -> None:
         self._entities = list(entities)
         self._kinds = {entity: kind for entity, kind, _ in self._entities}
-        names = collect_names(self._entities, _folded_words, " ".join, None)
-        # A name of several words also matches with its first letter in the other case: "the
-        # second Congress of Free Russians" is the "Second Congress of Free Russians", "The West"
-        # at a sentence start is "the West". A variant another name already has is left to it.
-        keys = dict(names.by_key)
-        for key, name in names.by_key.items():
-            if " " in key and key[:1].isalpha():
-                keys.setdefault(key[:1].swapcase() + key[1:], name)
+        keys = _looked_up(collect_names(self._entities, _folded_words, " ".join, None))
         self._names: list[Name] = list(keys.values())
         # The automaton stores plain integers, not Python objects: the name's number, whose
         # length is looked up in an array holding no new objects.
