@@ -8,12 +8,15 @@ import shutil
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exilekg import writeback
 from exilekg.errors import CorpusError
+from exilekg.incremental import files
 from exilekg.incremental.files import BinaryOut, OldDumps, OldFile
 from exilekg.manifest import OutputDigest
 from exilekg.pipeline import build
@@ -29,6 +32,9 @@ OPS = st.lists(
         st.binary(max_size=3000).map(lambda b: ("write", b)),
         st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("copy", t)),
         st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("joined", t)),
+        # A write of the bytes the previous dump holds right after the last copy, as a TriG
+        # unit's graph line often is: the copy goes on over them.
+        st.integers(0, 5000).map(lambda n: ("follow", n)),
     ),
     max_size=40,
 )
@@ -41,13 +47,18 @@ def _threads() -> list[threading.Thread]:
 def _replay(path: Path, source: OldFile, ops: list[tuple[str, object]]) -> tuple[bytes, object]:
     """``ops`` through a BinaryOut into ``path``: the bytes they should give, and the digest."""
     expected = bytearray()
+    copied_to = 0
     with path.open("w", encoding="utf-8") as stream:
         out = BinaryOut(stream)
         for kind, arg in ops:
-            if kind == "write":
+            if kind in ("write", "follow"):
+                if kind == "follow":
+                    assert isinstance(arg, int)
+                    arg = OLD[copied_to : copied_to + arg]
                 assert isinstance(arg, bytes)
                 assert out.write(arg) == (len(expected), len(arg))
                 expected += arg
+                copied_to += len(arg) if kind == "follow" else 0
             else:
                 assert isinstance(arg, tuple)
                 start, length = arg[0], min(arg[1], len(OLD) - arg[0])
@@ -59,6 +70,7 @@ def _replay(path: Path, source: OldFile, ops: list[tuple[str, object]]) -> tuple
                     expected += joint
                 assert at == (len(expected), length)
                 expected += OLD[start : start + length]
+                copied_to = start + length
         digest = out.close()
     return bytes(expected), digest
 
@@ -70,14 +82,18 @@ def old_file(tmp_path: Path) -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None)
-@given(ops=OPS, kernel=st.booleans())
+@settings(max_examples=100, deadline=None)
+@given(ops=OPS, kernel=st.booleans(), issue=st.sampled_from([files._ISSUE, 1, 4000]))
 def test_writes_and_copies_land_in_order_with_their_digest(
-    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, object]], kernel: bool
+    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, object]], kernel: bool, issue: int
 ) -> None:
     work = tmp_path_factory.mktemp("out")
     (work / "old.nt").write_bytes(OLD)
-    with ExitStack() as stack:
+    with (
+        ExitStack() as stack,
+        patch.object(files, "_ISSUE", issue),
+        patch.object(writeback, "WRITEBACK_STEP", 1),
+    ):
         source = OldDumps(work, stack).file("old.nt")
         assert source.fd is not None
         if not kernel:  # as on a system without copy_file_range: the bytes are written by hand
@@ -174,3 +190,36 @@ def test_a_spliced_build_that_fails_leaves_no_thread_and_replaces_nothing(tmp_pa
     assert _outputs(out) == before
     assert not _threads()
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left"
+
+
+def test_a_write_of_what_follows_a_copy_in_the_previous_dump_makes_one_copy(
+    old_file: Path, tmp_path: Path
+) -> None:
+    with ExitStack() as stack:
+        source = OldDumps(old_file.parent, stack).file(old_file.name)
+        with (tmp_path / "x.nt").open("w", encoding="utf-8") as stream:
+            out = BinaryOut(stream)
+            out.copy(source, 10, 100)
+            assert out.write(OLD[110:130]) == (100, 20)
+            assert out.pending == (10, 130) and not out.buffer  # the copy goes on over the write
+            assert out.copy(source, 130, 50) == (120, 50)
+            assert out.write(b"not what follows") == (170, 16)
+            assert out.pending is None and bytes(out.buffer) == b"not what follows"
+            out.close()
+    assert (tmp_path / "x.nt").read_bytes() == OLD[10:180] + b"not what follows"
+
+
+def test_a_long_run_of_copies_is_handed_to_the_thread_as_it_grows(
+    old_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "_ISSUE", 1000)
+    with ExitStack() as stack:
+        source = OldDumps(old_file.parent, stack).file(old_file.name)
+        with (tmp_path / "x.nt").open("w", encoding="utf-8") as stream:
+            out = BinaryOut(stream)
+            out.copy(source, 0, 600)
+            assert out.pending == (0, 600)
+            out.copy(source, 600, 600)  # 1,200 bytes pending: handed over, not kept for the end
+            assert out.pending is None
+            out.close()
+    assert (tmp_path / "x.nt").read_bytes() == OLD[:1200]

@@ -15,6 +15,7 @@ from queue import SimpleQueue
 from typing import IO
 
 from exilekg.manifest import OutputDigest
+from exilekg.writeback import Writeback
 
 __all__ = [
     "BinaryOut",
@@ -84,11 +85,16 @@ _Copy = tuple[OldFile, int, int]
 class _Writing:
     """A thread that writes one output's text in order and digests it, beside the build: the
     kernel's copies and the hashing (both without the GIL) run while the build maps and lays out
-    the rest. Once all is written the thread syncs the file, which the commit then finds clean."""
+    the rest. Every :data:`~exilekg.writeback.WRITEBACK_STEP` bytes it starts their writeback, so
+    that the disk writes beside the build; once all is written the thread syncs the file (waiting
+    for what is still in flight), which the commit then finds clean."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.sha = hashlib.sha256()
+        self.written = 0
+        """Bytes written so far (the file's end, as the thread writes it from its start)."""
+        self.writeback = Writeback(fd)
         self.queue: SimpleQueue[bytes | _Copy | None] = SimpleQueue()
         self.error: BaseException | None = None
         self.stopping = False
@@ -128,6 +134,7 @@ class _Writing:
                 continue  # the writer learns of the error at finish(); the rest is dropped
             try:
                 self._do(op)
+                self.writeback.reached(self.written)
             except BaseException as exc:
                 self.error = exc
         if self.error is None and not self.stopping:
@@ -140,8 +147,10 @@ class _Writing:
         if isinstance(op, bytes):
             write_all(self.fd, op)
             self.sha.update(op)
+            self.written += len(op)
             return
         source, start, end = op
+        self.written += end - start
         at = start
         if source.fd is not None:
             at += copy_in_kernel(source.fd, start, end, self.fd)
@@ -185,14 +194,38 @@ class BinaryOut:
 
     def write(self, data: bytes) -> tuple[int, int]:
         self._still_open()
-        if self.pending is not None:
-            self._copy_pending()
         start = self.offset
+        if self.pending is not None:
+            if self._continues(data):
+                # The previous dump holds these bytes right after the copy (the line that opens
+                # the next unit's graph, as it did there): the copy goes on over them.
+                self.pending = (self.pending[0], self.pending[1] + len(data))
+                self.offset += len(data)
+                self._issue_long_copy()
+                return start, len(data)
+            self._copy_pending()
         self.buffer += data
         self.offset += len(data)
         if len(self.buffer) >= _BUFFER:
             self._write_buffer()
         return start, len(data)
+
+    def _continues(self, data: bytes) -> bool:
+        """Whether the previous dump holds ``data`` right where the pending copy ends (compared
+        for short texts only, read with ``pread`` so that no page of it is mapped in)."""
+        assert self.pending is not None
+        if not data or len(data) > _JOINT:
+            return False
+        end, source = self.pending[1], self.source
+        if source.fd is None:
+            return source.data[end : end + len(data)] == data
+        return os.pread(source.fd, len(data), end) == data
+
+    def _issue_long_copy(self) -> None:
+        """A pending copy handed to the thread once it is long, so that the thread copies and
+        digests while the build goes on rather than all of a long unchanged stretch at the end."""
+        if self.pending is not None and self.pending[1] - self.pending[0] >= _ISSUE:
+            self._copy_pending()
 
     def _write_buffer(self) -> None:
         self.writing.write(bytes(self.buffer))
@@ -211,6 +244,7 @@ class BinaryOut:
                 self._write_buffer()
             self.source, self.pending = source, (start, start + length)
         self.offset += length
+        self._issue_long_copy()
         return at, length
 
     def copy_joined(self, joint: bytes, source: OldFile, start: int, length: int) -> tuple[int, int]:
@@ -224,6 +258,7 @@ class BinaryOut:
             self.pending = (self.pending[0], start + length)
             at = self.offset + len(joint)
             self.offset += len(joint) + length
+            self._issue_long_copy()
             return at, length
         if joint:
             self.write(joint)
@@ -270,6 +305,12 @@ _STEP = 1 << 22
 
 _BUFFER = 1 << 20
 """Fresh text is written a megabyte at a time (and before each copy)."""
+
+_ISSUE = 8 << 20
+"""Copies that follow each other are made as one up to eight megabytes."""
+
+_JOINT = 4096
+"""Text this short is compared with the previous dump's where a copy ends, to go on copying."""
 
 
 def copy_in_kernel(source: int, start: int, end: int, target: int) -> int:
