@@ -17,7 +17,6 @@ rests on the sync alone.
 from __future__ import annotations
 
 import ctypes
-import os
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -67,14 +66,8 @@ class Writeback:
         if end - self.started >= WRITEBACK_STEP:
             self.complete(end)
 
-    def grown(self) -> None:
-        """:meth:`reached` at the file's size (what was flushed to it)."""
-        self.reached(os.fstat(self.fd).st_size)
-
-    def complete(self, end: int | None = None) -> None:
-        """The writeback of everything up to ``end`` (the file's size if None) started."""
-        if end is None:
-            end = os.fstat(self.fd).st_size
+    def complete(self, end: int) -> None:
+        """The writeback of everything up to ``end`` started."""
         if end > self.started:
             start_writeback(self.fd, self.started, end - self.started)
             self.started = end

@@ -190,11 +190,8 @@ def test_renaming_an_entity_remaps_the_documents_whose_mentions_change(corpus: P
     assert _outputs(out) == _outputs(tmp_path / "full")
 
 
-def test_a_changed_table_of_names_finds_again_only_the_mentions_it_may_change(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = tmp_path / "out"
-    build(corpus, out, incremental=True)
+def _count_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents whose mentions are found from now on, each id as its lookup comes."""
     looked_up: list[str] = []
     lookup = DocumentMentions.__getitem__
 
@@ -203,6 +200,15 @@ def test_a_changed_table_of_names_finds_again_only_the_mentions_it_may_change(
         return lookup(self, document_id)
 
     monkeypatch.setattr(DocumentMentions, "__getitem__", counted)
+    return looked_up
+
+
+def test_a_changed_table_of_names_finds_again_only_the_mentions_it_may_change(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(corpus, out, incremental=True)
+    looked_up = _count_lookups(monkeypatch)
     _apply(corpus, ("add", 1, "Zyxwv Unnamed"))  # in no text: no document's mentions change
     nobody = build(corpus, out, incremental=True)
     assert nobody.reuse is not None and nobody.reuse.incremental and nobody.reuse.mapped == 1
@@ -222,14 +228,7 @@ def test_a_changed_table_of_names_finds_again_the_mentions_of_every_inflected_te
     document.write_text(document.read_text(encoding="utf-8").replace('"en"', '"ru"'), encoding="utf-8")
     out = tmp_path / "out"
     build(corpus, out, incremental=True)
-    looked_up: list[str] = []
-    lookup = DocumentMentions.__getitem__
-
-    def counted(self: DocumentMentions, document_id: str) -> MentionList:
-        looked_up.append(document_id)
-        return lookup(self, document_id)
-
-    monkeypatch.setattr(DocumentMentions, "__getitem__", counted)
+    looked_up = _count_lookups(monkeypatch)
     _apply(corpus, ("add", 1, "Зыхв Безымянный"))
     build(corpus, out, incremental=True)
     assert looked_up == ["berlin-survey"]

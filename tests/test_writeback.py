@@ -52,9 +52,9 @@ def test_a_growing_file_is_written_back_a_step_at_a_time_and_whole_at_the_end(
         for _ in range(25):
             stream.write(b"x" * 130)
             stream.flush()
-            pages.grown()
-        pages.complete()
-        pages.complete()  # nothing new: nothing started
+            pages.reached(stream.tell())
+        pages.complete(stream.tell())
+        pages.complete(stream.tell())  # nothing new: nothing started
     # Contiguous ranges from the start, each at least a step but the last, up to the file's end.
     assert [start for start, _ in started] == [0, *[s + n for s, n in started[:-1]]]
     assert all(n >= 1000 for _, n in started[:-1])
