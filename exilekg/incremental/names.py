@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import ahocorasick
+
 from exilekg.anchor import NormalizedText
 from exilekg.language import INFLECTED, base_language
 from exilekg.mentions import name_keys
@@ -34,6 +36,14 @@ class NameChange:
             e[0] for e in after if e[0] not in changed
         ]
         self.keys = name_keys([e for e in [*before, *after] if e[0] in changed])
+        # One pass over a text for all the keys, however many entities changed (as mention finding
+        # does), rather than a search of the whole text for each key.
+        self._automaton: ahocorasick.Automaton | None = None
+        if self.keys:
+            self._automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+            for key in self.keys:
+                self._automaton.add_word(key)
+            self._automaton.make_automaton()
 
     def may_change(self, text: NormalizedText | None, language: object) -> bool:
         """Whether the mentions found in ``text`` (of a document in ``language``) may differ from
@@ -44,7 +54,6 @@ class NameChange:
             return True
         if base_language(language) in INFLECTED:
             return True
-        if not self.keys:
+        if self._automaton is None:
             return False
-        folded = text.folded.casefold()
-        return any(key in folded for key in self.keys)
+        return next(self._automaton.iter(text.folded.casefold()), None) is not None
