@@ -250,9 +250,11 @@ class BinaryOut:
     def copy_joined(self, joint: bytes, source: OldFile, start: int, length: int) -> tuple[int, int]:
         """``joint``, then a copy: one copy with the last when ``source`` has ``joint`` between them.
 
-        Only the gap's length is compared. The offsets are the previous build's, and ``joint`` is
-        the separator its layout put between two nodes of one graph: any other text between two
-        nodes of that dump (a graph's end and the next one's start, or another node) is longer."""
+        Only the gap's length is compared, for a layout where that is enough: the offsets are the
+        previous build's, and ``joint`` the separator its layout put between two pieces, any other
+        text between them being longer. So are the separator between two nodes of one JSON-LD graph
+        (a graph's end and the next one's start, or another node, is longer) and the graph switch
+        between two units of TriG (see :meth:`~exilekg.incremental.text.TextSplicer.copy`)."""
         self._still_open()
         if self.pending is not None and self.source is source and self.pending[1] + len(joint) == start:
             self.pending = (self.pending[0], start + length)

@@ -67,8 +67,10 @@ class TextSplicer:
             self._turtle_start()
             state.ttl = self.ttl.copy(self.old.file("exilekg.ttl"), *known.ttl)
         if self.trig is not None and known.trig[1]:
-            self._trig_switch(known.trig_first)
-            state.trig = self.trig.copy(self.old.file("exilekg.trig"), *known.trig)
+            # Where the previous dump has the unit right after the one copied before it, what lies
+            # between them there is the same graph switch: the copy then goes on over it.
+            joint = self._trig_joint(known.trig_first)
+            state.trig = self.trig.copy_joined(joint, self.old.file("exilekg.trig"), *known.trig)
             state.trig_first, state.trig_last = known.trig_first, known.trig_last
             self.graph = known.trig_last
 
@@ -99,10 +101,25 @@ class TextSplicer:
     def _trig_switch(self, first: str) -> None:
         """Start the document, or close the graph block open, before a unit starting in ``first``."""
         assert self.trig is not None
+        joint = self._trig_joint(first)
+        if joint:
+            self.trig.write(joint)
+
+    def _trig_joint(self, first: str) -> bytes:
+        """The document started if it is not; then what goes before a unit starting in the graph
+        line ``first``: nothing in the graph block open, else that block closed and one opened.
+
+        Between two units, a TriG dump this module or pyoxigraph wrote holds only such a switch
+        (neither writes an empty graph block), so a stretch of it as long as the switch, from
+        where one unit ends to where the other starts, holds no statement and is that switch:
+        any statement between them would come on top of the opening of the second unit's graph.
+        """
+        assert self.trig is not None
         if not self.trig.offset:
             self.trig.write(_header("trig"))
-        if first != self.graph:
-            self.trig.write((b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n")
+        if first == self.graph:
+            return b""
+        return (b"}\n" if self.graph else b"") + first.encode("utf-8") + b"\n"
 
     def end(self) -> None:
         """Both texts complete (the last graph block closed): their threads sync them beside the
