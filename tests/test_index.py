@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -12,10 +13,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from exilekg import RdfFormat, build
+from exilekg import RdfFormat, build, index
 from exilekg.cli import cli
 from exilekg.errors import OutputError, QueryError
-from exilekg.index import INDEX_NAME, line_slices, make_index, open_index, write_index
+from exilekg.index import INDEX_NAME, KEYS_FILE, line_slices, make_index, open_index, write_index
 from exilekg.manifest import build_id, check_outputs, digest_file, read_manifest, verify_outputs
 from exilekg.pipeline import output_name
 from exilekg.publish import publish
@@ -237,6 +238,36 @@ def test_an_index_loaded_in_slices_holds_what_one_load_holds(
     whole = _stored(make_index(tmp_path / "one", loads, "id", workers=1))
     assert whole == _stored(make_index(tmp_path / "many", loads, "id", workers=3))
     assert len(whole) > 1000
+
+
+def test_an_index_compacted_while_its_key_table_is_written_holds_what_one_load_holds(
+    example_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "dump.nq"
+    shutil.copy(example_build / output_name(RdfFormat.NQUADS), source)
+    loads = [(source, OXIGRAPH_FORMATS[RdfFormat.NQUADS], source.as_uri(), None)]
+    one = make_index(tmp_path / "one", loads, "id", workers=1)
+    compactions: list[object] = []
+    optimize = ox.Store.optimize
+
+    def compact(store: ox.Store) -> None:
+        compactions.append(store)
+        optimize(store)
+
+    monkeypatch.setattr(ox.Store, "optimize", compact)
+    monkeypatch.setattr(index, "_SLICE_BYTES", 64 << 10)  # many loads for one thread: compacted
+    many = make_index(tmp_path / "many", loads, "id", workers=1)
+    assert len(compactions) == 1
+    assert _stored(many) == _stored(one)
+    assert _keys(many) == _keys(one) and len(_keys(one)) > 50
+
+
+def _keys(folder: Path) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(folder / KEYS_FILE)
+    try:
+        return sorted(connection.execute("SELECT * FROM keys"), key=repr)
+    finally:
+        connection.close()
 
 
 def test_a_dump_with_blank_nodes_is_loaded_whole(example_build: Path, tmp_path: Path) -> None:
