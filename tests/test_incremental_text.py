@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
-from exilekg.incremental import files
+from exilekg.incremental import files, splice
 from exilekg.incremental.files import BinaryOut, OldFile
 from exilekg.pipeline import build
+from exilekg.writers import oxigraph
 
 from .test_incremental import EXAMPLE, _apply, _outputs
 
@@ -64,3 +67,41 @@ def test_a_unit_removed_between_two_others_leaves_their_switch_written(
     build(corpus, out, incremental=True)
     build(corpus, fresh)
     assert _outputs(out)["exilekg.trig"] == _outputs(fresh)["exilekg.trig"]
+
+
+def test_a_first_build_has_turtle_and_trig_read_from_the_dumps_as_they_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, out, fresh = tmp_path / "corpus", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(EXAMPLE, corpus)
+    build(corpus, fresh)  # Turtle and TriG converted in this process
+    monkeypatch.setattr(oxigraph, "IN_PROCESS_LIMIT", 0)  # a worker from the first unit on
+    spooled: list[object] = []
+    monkeypatch.setattr(oxigraph.Conversion, "_start_worker", lambda self: spooled.append(self))
+    # The N-Triples and N-Quads threads lag behind the build (as they may), the others do not.
+    lagging: set[int] = set()
+    do = files._Writing._do
+
+    class Lagging(BinaryOut):
+        def __init__(self, stream: IO[str]) -> None:
+            super().__init__(stream)
+            lagging.add(self.writing.fd)
+
+    def late(self: files._Writing, op: bytes | tuple[OldFile, int, int]) -> None:
+        if self.fd in lagging:
+            time.sleep(1.0)
+        do(self, op)
+
+    monkeypatch.setattr(splice, "BinaryOut", Lagging)
+    monkeypatch.setattr(files._Writing, "_do", late)
+    result = build(corpus, out, incremental=True)
+    assert result.reuse is not None and result.reuse.reason is not None
+    assert "no exilekg.state.json" in result.reuse.reason  # spliceable: the state is recorded
+    assert (out / "exilekg.state.json").is_file()
+    assert spooled == []  # the workers followed the N-Triples and N-Quads files
+    assert _outputs(out) == _outputs(fresh)
+    # Each unit found in what the workers wrote: a rebuild after an edit is a full build's bytes.
+    _apply(corpus, ("describe", 2, "Another description"))
+    build(corpus, out, incremental=True)
+    build(corpus, fresh)
+    assert _outputs(out) == _outputs(fresh)

@@ -96,10 +96,12 @@ def write_spliced(
     conversions: dict[RdfFormat, Conversion] = {}
     if previous is None:
         # Everything is to be mapped: Turtle and TriG are written as a full build writes them, by
-        # pyoxigraph in worker processes, and each unit is found in them afterwards.
-        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG):
+        # pyoxigraph in worker processes that read the N-Triples and N-Quads files as they grow
+        # (a spool of their own would write that text twice), and each unit is found in them
+        # afterwards.
+        for fmt, text in ((RdfFormat.TURTLE, RdfFormat.NTRIPLES), (RdfFormat.TRIG, RdfFormat.NQUADS)):
             if fmt in streams:
-                conversions[fmt] = Conversion(streams[fmt], fmt, out)
+                conversions[fmt] = Conversion(streams[fmt], fmt, out, (streams[text], written[text]))
     try:
         with ExitStack() as stack, ExitStack() as writing:
             writer = _UnitWriter(
@@ -325,9 +327,11 @@ class _UnitWriter:
             laid_out = write_jsonld(
                 streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.jsonld_context, kept
             )
+        # Whole before Turtle and TriG are told their text is all there: their workers read it
+        # from these files, which the threads may still be writing.
+        digests = {RdfFormat.NTRIPLES: self.nt_out.close(), RdfFormat.NQUADS: self.nq_out.close()}
         for conversion in conversions.values():
             conversion.finish(reporter)
-        digests = {RdfFormat.NTRIPLES: self.nt_out.close(), RdfFormat.NQUADS: self.nq_out.close()}
         if self.splicer is not None:
             digests.update(self.splicer.finish())
         if laid_out is not None:
