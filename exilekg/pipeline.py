@@ -456,6 +456,7 @@ def _state(
         spliced.jsonld,
         spliced.numbers,
         spliced.entity_names,
+        spliced.encoded_units,
     )
 
 

@@ -21,7 +21,7 @@ from exilekg.incremental.digests import mentions_digest, unit_digest
 from exilekg.incremental.files import BinaryOut, OldDumps, Parts, Unspliceable
 from exilekg.incremental.jsonld import Layout, Span, fresh_nodes, write_jsonld
 from exilekg.incremental.names import Entry, NameChange
-from exilekg.incremental.state import BuildState, Numbers, Reuse, UnitState
+from exilekg.incremental.state import BuildState, Numbers, Reuse, UnitState, encode_units
 from exilekg.incremental.text import TextSplicer, find_trig, find_turtle
 from exilekg.manifest import OutputDigest
 from exilekg.map import Mapper, Unit
@@ -77,6 +77,8 @@ class Spliced:
     """How the units' graphs, classes and TriG lines are numbered."""
     entity_names: list[Entry]
     """The table of entity names the documents' mentions were found with."""
+    encoded_units: bytes | None = None
+    """:attr:`units` encoded for the state with :attr:`numbers` (:func:`encode_units`), if they were."""
 
 
 def write_spliced(
@@ -327,6 +329,9 @@ class _UnitWriter:
             laid_out = write_jsonld(
                 streams[RdfFormat.JSONLD], self.nodes, self.fresh, self.old, self.jsonld_context, kept
             )
+        # A rebuild's units are final once laid out: their rows are encoded while the dumps'
+        # threads finish copying and digesting (a first build's are found in Turtle and TriG later).
+        encoded = encode_units(self.units, self.numbers) if not conversions else None
         # Whole before Turtle and TriG are told their text is all there: their workers read it
         # from these files, which the threads may still be writing.
         digests = {RdfFormat.NTRIPLES: self.nt_out.close(), RdfFormat.NQUADS: self.nq_out.close()}
@@ -349,6 +354,7 @@ class _UnitWriter:
             laid_out.spans if laid_out is not None else {},
             self.numbers,
             self.entity_names,
+            encoded,
         )
 
     def _kept_graphs(self) -> dict[str, Span]:

@@ -32,6 +32,7 @@ __all__ = [
     "build_inputs",
     "changed_graph_lines",
     "changed_units",
+    "encode_units",
     "graph_digests",
     "read_loadable",
     "read_state",
@@ -161,36 +162,15 @@ class BuildState:
     """How graphs, classes and TriG lines are numbered in the units (and in :attr:`UnitState.nodes`)."""
     entity_names: list[Entry] = field(default_factory=list)
     """The table of entity names the documents' mentions were found with (see :class:`NameChange`)."""
+    encoded_units: bytes | None = field(default=None, repr=False, compare=False)
+    """:attr:`units` as :func:`encode_units` wrote them with :attr:`numbers`, if they were already."""
 
     def to_bytes(self) -> bytes:
         numbers = self.numbers
-        graphs, classes, lid = numbers.graphs, numbers.classes, numbers.lines.id
-        units = {}
-        for key, u in self.units.items():
-            encoded = u.encoded
-            if encoded is not None and encoded[0] is numbers:
-                graph_counts, class_counts = encoded[1], encoded[2]
-            else:
-                graph_counts, class_counts = graphs.ids(u.graphs), classes.ids(u.classes)
-            units[key] = [
-                u.digest,
-                *u.nt,
-                *u.nq,
-                u.nodes,
-                graph_counts,
-                class_counts,
-                u.subjects,
-                u.quads,
-                u.triples,
-                u.runs,
-                u.trig_runs,
-                *u.ttl,
-                *u.trig,
-                lid(u.trig_first),
-                lid(u.trig_last),
-                u.finding,
-                u.found,
-            ]
+        units = self.encoded_units
+        if units is None:
+            units = encode_units(self.units, numbers)
+        graphs = numbers.graphs
         jsonld = [[graphs.id(g), start, length] for g, (start, length) in self.jsonld.items()]
         return orjson.dumps(
             {
@@ -200,10 +180,10 @@ class BuildState:
                 "sizes": self.sizes,
                 "jsonld": jsonld,
                 "graphTable": graphs.names,
-                "classTable": classes.names,
+                "classTable": numbers.classes.names,
                 "lineTable": numbers.lines.names,
                 "graphs": self.graphs,
-                "units": units,
+                "units": orjson.Fragment(units),
                 "validated": self.validated.to_json(),
                 "entityNames": self.entity_names,
             }
@@ -254,6 +234,42 @@ class BuildState:
             numbers,
             _entity_names(raw["entityNames"]),
         )
+
+
+def encode_units(units: Mapping[str, UnitState], numbers: Numbers) -> bytes:
+    """The units as the state file holds them (a JSON object, by key), numbered with ``numbers``,
+    which gain the names they did not have yet.
+
+    Its own step so that a build can encode them once they are final, while it waits for its dumps'
+    threads, before it knows the digests the rest of the state holds."""
+    graphs, classes, lid = numbers.graphs, numbers.classes, numbers.lines.id
+    rows = {}
+    for key, u in units.items():
+        encoded = u.encoded
+        if encoded is not None and encoded[0] is numbers:
+            graph_counts, class_counts = encoded[1], encoded[2]
+        else:
+            graph_counts, class_counts = graphs.ids(u.graphs), classes.ids(u.classes)
+        rows[key] = [
+            u.digest,
+            *u.nt,
+            *u.nq,
+            u.nodes,
+            graph_counts,
+            class_counts,
+            u.subjects,
+            u.quads,
+            u.triples,
+            u.runs,
+            u.trig_runs,
+            *u.ttl,
+            *u.trig,
+            lid(u.trig_first),
+            lid(u.trig_last),
+            u.finding,
+            u.found,
+        ]
+    return orjson.dumps(rows)
 
 
 def _node_list(nodes: list[int], graphs: int) -> list[int]:
