@@ -27,10 +27,13 @@ def _strings(value: Any, found: list[str]) -> None:
             _strings(item, found)
 
 
-def _record_digest(record: Record, kinds: Mapping[str, str], sha: Any) -> None:
+def _record_digest(record: Record, kinds: Mapping[str, str], sha: Any, key: str | None) -> None:
     data = record.data
-    sha.update(record.kind.encode())
-    sha.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str))
+    if key is not None:  # validation's digest of the record's kind and data, made already
+        sha.update(key.encode())
+    else:
+        sha.update(record.kind.encode())
+        sha.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str))
     # A reference's IRI is minted from the referenced record's kind, and ids no record has are left
     # out: the kind (or absence) of every string the record holds stands for all its references.
     strings: list[str] = []
@@ -66,7 +69,7 @@ def unit_digest(
     sha.update(unit.key.encode())
     kinds = mapper.kinds
     if unit.record is not None:
-        _record_digest(unit.record, kinds, sha)
+        _record_digest(unit.record, kinds, sha, report.record_keys.get(id(unit.record)))
         rid = unit.record.id
         # Evidence positions and verification come from the texts, through validation's anchors.
         for number in range(len(unit.record.data.get("evidence", []) or [])):

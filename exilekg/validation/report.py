@@ -37,6 +37,10 @@ class ValidationReport:
     known: Known | None = None
     """What the next validation may trust of this one (see :mod:`exilekg.validation.known`): set by
     ``validate(..., known=...)`` when the corpus passed."""
+    record_keys: dict[int, str] = field(default_factory=dict, repr=False)
+    """Each record's :func:`~exilekg.validation.known.record_key` (its kind and data), by
+    ``id(record)``: made by ``validate(..., known=...)``, and what an incremental build's digest of
+    the record's unit takes in place of its data again."""
 
     @property
     def ok(self) -> bool:
