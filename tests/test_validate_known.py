@@ -159,3 +159,13 @@ def test_a_headline_is_checked_again_when_its_publisher_is_renamed_to_it() -> No
     fresh = validate(corpus)
     assert any("is the publisher's name" in w.message for w in fresh.warnings)
     assert _seen(validate(corpus, known=known)) == _seen(fresh)
+
+
+def test_the_report_gives_the_key_of_each_record_it_validated_and_of_no_other() -> None:
+    corpus = read_corpus(EXAMPLE)
+    report = validate(corpus, known=Known())
+    records = list(corpus.all_records())
+    assert records and all(report.record_key(r) == record_key(r) for r in records)
+    again = read_corpus(EXAMPLE).records[0]  # the same record, read into another object
+    assert again == corpus.records[0] and report.record_key(again) is None
+    assert validate(corpus).record_key(records[0]) is None  # no keys without ``known``

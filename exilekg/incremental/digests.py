@@ -69,7 +69,7 @@ def unit_digest(
     sha.update(unit.key.encode())
     kinds = mapper.kinds
     if unit.record is not None:
-        _record_digest(unit.record, kinds, sha, report.record_keys.get(id(unit.record)))
+        _record_digest(unit.record, kinds, sha, report.record_key(unit.record))
         rid = unit.record.id
         # Evidence positions and verification come from the texts, through validation's anchors.
         for number in range(len(unit.record.data.get("evidence", []) or [])):

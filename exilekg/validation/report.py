@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from exilekg.anchor import Anchor
-from exilekg.corpus import Source
+from exilekg.corpus import Record, Source
 from exilekg.errors import Problem, ValidationError
 from exilekg.sourcemap import escape_pointer
 
@@ -37,10 +37,16 @@ class ValidationReport:
     known: Known | None = None
     """What the next validation may trust of this one (see :mod:`exilekg.validation.known`): set by
     ``validate(..., known=...)`` when the corpus passed."""
-    record_keys: dict[int, str] = field(default_factory=dict, repr=False)
-    """Each record's :func:`~exilekg.validation.known.record_key` (its kind and data), by
-    ``id(record)``: made by ``validate(..., known=...)``, and what an incremental build's digest of
-    the record's unit takes in place of its data again."""
+    record_keys: dict[int, tuple[Record, str]] = field(default_factory=dict, repr=False)
+    """Each record with its :func:`~exilekg.validation.known.record_key` (its kind and data), by
+    ``id(record)`` (the record is held, so that the number stays its own): made by
+    ``validate(..., known=...)``, and what an incremental build's digest of the record's unit takes
+    in place of its data again (:meth:`record_key`)."""
+
+    def record_key(self, record: Record) -> str | None:
+        """The key validation made of ``record`` (this very object), if it made one."""
+        found = self.record_keys.get(id(record))
+        return found[1] if found is not None and found[0] is record else None
 
     @property
     def ok(self) -> bool:

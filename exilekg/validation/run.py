@@ -32,7 +32,7 @@ def validate(corpus: Corpus, *, known: Known | None = None) -> ValidationReport:
     keys, passed = _trusted(records, known)
     """``id`` of the records an earlier validation found to pass their own checks."""
     # No keys without ``known``: then none are kept.
-    report.record_keys = {id(r): key for r, key in zip(records, keys, strict=False) if key is not None}
+    report.record_keys = {id(r): (r, key) for r, key in zip(records, keys, strict=False) if key is not None}
     checked = [record for record in records if id(record) not in passed]
     suspected = suspects(checked)
     failed = {id(record) for record in checked if not _well_formed(report, record, suspected)}
