@@ -32,8 +32,8 @@ OPS = st.lists(
         st.binary(max_size=3000).map(lambda b: ("write", b)),
         st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("copy", t)),
         st.tuples(st.integers(0, len(OLD)), st.integers(0, 5000)).map(lambda t: ("joined", t)),
-        # A write of the bytes the previous dump holds right after the last copy, as a TriG
-        # unit's graph line often is: the copy goes on over them.
+        # A write of the bytes the previous dump holds right after the last copy, as a changed
+        # unit's text or its TriG graph switch may be: the copy goes on over them.
         st.integers(0, 5000).map(lambda n: ("follow", n)),
     ),
     max_size=40,

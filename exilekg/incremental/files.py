@@ -197,8 +197,9 @@ class BinaryOut:
         start = self.offset
         if self.pending is not None:
             if self._continues(data):
-                # The previous dump holds these bytes right after the copy (the line that opens
-                # the next unit's graph, as it did there): the copy goes on over them.
+                # The previous dump holds these bytes right after the copy (a changed unit's text
+                # as it was there, the graph switch before it, the end of the last graph block):
+                # the copy goes on over them.
                 self.pending = (self.pending[0], self.pending[1] + len(data))
                 self.offset += len(data)
                 self._issue_long_copy()
