@@ -7,6 +7,7 @@ process through a :class:`~exilekg.writers.QuadSink`, or in worker processes
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -87,13 +88,14 @@ def _write_streams(
             counter.add(batch)
             sink.write_many(batch)
             reporter.advance(len(batch))
-        # N-Triples and N-Quads are whole once the stream ends: a thread digests them (hashlib lets
-        # go of the interpreter) while this one writes JSON-LD and the workers Turtle and TriG.
+        # N-Triples and N-Quads are whole once the stream ends: a thread digests and syncs them
+        # (hashlib and fsync let go of the interpreter) while this one writes JSON-LD and the
+        # workers Turtle and TriG, so that the commit finds them on disk.
         digests: dict[RdfFormat, Future[OutputDigest]] = {}
         for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
             if fmt in outputs and engine is WriterEngine.FAST:
                 outputs[fmt][0].flush()
-                digests[fmt] = digester.submit(digest_file, outputs[fmt][1])
+                digests[fmt] = digester.submit(_digest_and_sync, outputs[fmt][1], outputs[fmt][0].fileno())
         sink.close(reporter)
         known: dict[RdfFormat, OutputDigest] = {fmt: f.result() for fmt, f in digests.items()}
     return Written(
@@ -105,6 +107,12 @@ def _write_streams(
         digests=known,
         workers=1,
     )
+
+
+def _digest_and_sync(path: Path, fd: int) -> OutputDigest:
+    digest = digest_file(path)
+    os.fsync(fd)
+    return digest
 
 
 def write_outputs(

@@ -343,3 +343,29 @@ def test_a_refused_record_is_still_described_by_jsonschema(example_copy: Path, t
     with pytest.raises(ValidationError) as caught:
         build(example_copy, tmp_path / "out")
     assert any("/0/name" in str(p.location) for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names descriptors through /proc")
+def test_n_triples_and_n_quads_are_synced_beside_the_build_before_the_commit(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # By the thread that digests them, while JSON-LD is written: the commit's own sync (each file
+    # is synced there again, whoever synced it first) then finds them on disk.
+    from exilekg.atomic import AtomicFiles
+
+    synced: list[str] = []
+    early: list[str] = []
+    fsync, commit = os.fsync, AtomicFiles.commit
+
+    def spy(fd: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        fsync(fd)
+
+    def spied_commit(files: AtomicFiles) -> None:
+        early.extend(target.name for _, tmp, target in files.pending if str(tmp) in synced)
+        commit(files)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    monkeypatch.setattr(AtomicFiles, "commit", spied_commit)
+    build(example_copy, tmp_path / "out")
+    assert sorted(early) == ["exilekg.nq", "exilekg.nt"]

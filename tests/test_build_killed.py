@@ -195,6 +195,22 @@ def test_a_worker_told_the_text_is_complete_writes_turtle(tmp_path: Path) -> Non
     assert set(pyoxigraph.parse(path=out)) == expected
 
 
+def test_a_worker_writing_into_a_pipe_it_cannot_sync_succeeds(tmp_path: Path) -> None:
+    # A worker syncs the file it writes before it ends; a pipe has nothing to sync.
+    spool = tmp_path / "spool.nt"
+    spool.write_bytes(TEXT)
+    worker = subprocess.Popen(
+        [sys.executable, "-P", _oxworker.__file__, "turtle", json.dumps({}), str(spool), str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    written, errors = worker.communicate(_oxworker.COMPLETE, timeout=60)
+    assert worker.returncode == 0, errors
+    expected = set(pyoxigraph.parse(TEXT, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    assert set(pyoxigraph.parse(written, format=pyoxigraph.RdfFormat.TURTLE)) == expected
+
+
 def test_a_worker_whose_pipe_closes_early_stops_without_writing(tmp_path: Path) -> None:
     # What a build that dies does to the pipe, on any system: its end closes without a word.
     worker, out = _worker(tmp_path, os.getpid())

@@ -24,6 +24,7 @@ import os
 import select
 import signal
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -115,6 +116,14 @@ class GrowingFile(io.RawIOBase):
         super().close()
 
 
+def _sync(fd: int) -> None:
+    """The output on disk, synced here beside the build, so that the build's own sync before it
+    renames the file finds nothing left to write (an output that cannot be synced, such as a
+    pipe, is left to the build)."""
+    with suppress(OSError):
+        os.fsync(fd)
+
+
 def main(argv: list[str]) -> int:
     output, prefixes, spool, parent = argv[1], json.loads(argv[2]), argv[3], int(argv[4])
     try:
@@ -122,6 +131,7 @@ def main(argv: list[str]) -> int:
         with GrowingFile(spool, sys.stdin.fileno()) as source:
             convert(io.BufferedReader(source, 1 << 20), sys.stdout.buffer, output, prefixes)
         sys.stdout.buffer.flush()
+        _sync(sys.stdout.fileno())
     except (ValueError, SyntaxError, OSError) as exc:
         # The parent reports this text as the reason its output could not be written.
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
