@@ -16,6 +16,7 @@ opening a large build stays instant; the digests are there for ``sha256sum`` and
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ __all__ = [
     "OutputDigest",
     "build_id",
     "check_outputs",
+    "digest_and_sync",
     "digest_file",
     "digest_files",
     "ensure_consistent",
@@ -75,6 +77,15 @@ def digest_file(path: Path) -> OutputDigest:
             sha.update(chunk)
             size += len(chunk)
     return OutputDigest(sha.hexdigest(), size)
+
+
+def digest_and_sync(path: Path, fd: int) -> OutputDigest:
+    """:func:`digest_file` of a complete output, which is then synced through ``fd`` (its open
+    descriptor): for a thread beside the build (both let go of the interpreter), so that the
+    commit's own sync finds the file on disk."""
+    digest = digest_file(path)
+    os.fsync(fd)
+    return digest
 
 
 def digest_files(paths: Sequence[Path]) -> list[OutputDigest]:

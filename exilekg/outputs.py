@@ -7,7 +7,6 @@ process through a :class:`~exilekg.writers.QuadSink`, or in worker processes
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,7 +18,7 @@ from typing import IO
 from exilekg.check import checked
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
-from exilekg.manifest import OutputDigest, digest_file
+from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import map_corpus
 from exilekg.progress import Progress
 from exilekg.sharded import Written, write_sharded
@@ -95,7 +94,7 @@ def _write_streams(
         for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
             if fmt in outputs and engine is WriterEngine.FAST:
                 outputs[fmt][0].flush()
-                digests[fmt] = digester.submit(_digest_and_sync, outputs[fmt][1], outputs[fmt][0].fileno())
+                digests[fmt] = digester.submit(digest_and_sync, outputs[fmt][1], outputs[fmt][0].fileno())
         sink.close(reporter)
         known: dict[RdfFormat, OutputDigest] = {fmt: f.result() for fmt, f in digests.items()}
     return Written(
@@ -107,12 +106,6 @@ def _write_streams(
         digests=known,
         workers=1,
     )
-
-
-def _digest_and_sync(path: Path, fd: int) -> OutputDigest:
-    digest = digest_file(path)
-    os.fsync(fd)
-    return digest
 
 
 def write_outputs(

@@ -47,7 +47,7 @@ from exilekg.formats import RdfFormat
 from exilekg.incremental.files import copy_in_kernel, write_all
 from exilekg.incremental.jsonld import Layout, node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
-from exilekg.manifest import OutputDigest, digest_file
+from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import DocumentMentions, find_mentions
 from exilekg.processes import available_cores, can_fork
@@ -394,10 +394,10 @@ def _finish(
     may read are removed), and the digests of the dumps written here."""
     counts = writer.counts
     with ThreadPoolExecutor(1) as digester:
-        # N-Triples and N-Quads are whole: digested by a thread (hashlib lets go of the interpreter)
-        # while JSON-LD is laid out and Turtle and TriG are written.
+        # N-Triples and N-Quads are whole: digested and synced by a thread (both let go of the
+        # interpreter) while JSON-LD is laid out and Turtle and TriG are written.
         lines = [fmt for fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS) if fmt in outputs]
-        digests = {fmt: digester.submit(digest_file, paths[fmt]) for fmt in lines}
+        digests = {fmt: digester.submit(digest_and_sync, paths[fmt], sinks[fmt]) for fmt in lines}
         if RdfFormat.JSONLD in outputs:
             writer.write_jsonld(outputs[RdfFormat.JSONLD][0], sinks[RdfFormat.JSONLD], context, reporter)
         for fmt, conversion in conversions.items():  # Turtle holds the distinct triples, TriG every quad
