@@ -315,3 +315,52 @@ def test_ntriples_give_a_triple_of_two_graphs_once_and_nquads_twice() -> None:
 
 
 RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def test_jsonld_nodes_are_laid_out_alike_whatever_their_order_and_the_shapes_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A node's layout is worked out once per shape (its predicates in order, its types): nodes of
+    # one shape in another order, and nodes beyond the shapes kept, come out as a fresh layout does.
+    from exilekg.terms import RDF, SCHEMA
+    from exilekg.writers import jsonld as writer
+
+    g = IRI("https://example.org/g")
+    person, org = IRI(str(SCHEMA) + "Person"), IRI(str(SCHEMA) + "Organization")
+    name, url = IRI(str(SCHEMA) + "name"), IRI(str(SCHEMA) + "url")
+    date = Literal("2024-01-02", IRI(str(XSD) + "date"), None)
+
+    def quads(order: int) -> list[Quad]:
+        made: list[Quad] = []
+        for i in range(6):
+            s = IRI(f"https://example.org/n{order}-{i}")
+            props = [
+                (RDF.type, person if i % 2 else org),
+                (RDF.type, org if i % 2 else person),
+                (name, Literal(f"N{i}", None, "ru" if i % 3 else None)),
+                (url, IRI(f"https://example.org/u{i}")),
+                (IRI(str(SCHEMA) + "foundingDate"), date),
+            ]
+            if order:
+                props.reverse()
+            made += [(s, p, o, g) for p, o in props]
+        return made
+
+    kept = writer.jsonld_document(quads(0) + quads(1))
+    nodes = kept["@graph"][0]["@graph"]
+    assert nodes[0] == {
+        "@id": "https://example.org/n0-0",
+        "@type": ["Organization", "Person"],
+        "foundingDate": {"@value": "2024-01-02", "@type": "xsd:date"},
+        "name": "N0",
+        "url": {"@id": "https://example.org/u0"},
+    }
+    assert [list(n) for n in nodes[:6]] == [list(n) for n in nodes[6:]]
+    assert [{k: v for k, v in n.items() if k != "@id"} for n in nodes[:6]] == [
+        {k: v for k, v in n.items() if k != "@id"} for n in nodes[6:]
+    ]
+    monkeypatch.setattr(writer, "_SHAPES", {})
+    monkeypatch.setattr(writer, "_TYPES", {})
+    monkeypatch.setattr(writer, "_CACHED", 0)  # every layout worked out afresh
+    assert writer.jsonld_document(quads(0) + quads(1)) == kept
+    assert not writer._SHAPES and not writer._TYPES
