@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exilekg.incremental import files, splice
 from exilekg.incremental.files import BinaryOut, OldFile
 from exilekg.pipeline import build
 from exilekg.writers import oxigraph
+from exilekg.writers._oxworker import Statements
 
 from .test_incremental import EXAMPLE, _apply, _outputs
 
@@ -105,3 +110,74 @@ def test_a_first_build_has_turtle_and_trig_read_from_the_dumps_as_they_are_writt
     build(corpus, out, incremental=True)
     build(corpus, fresh)
     assert _outputs(out) == _outputs(fresh)
+
+
+def _reference_statements(data: bytes, output: str) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Where the statements begin, found in the whole text at once (Turtle: starts; TriG: blocks,
+    each with its graph's opening line)."""
+    starts = [m.start() for m in re.finditer(rb"^[^\t@\n]", data, re.MULTILINE)]
+    if output == "turtle":
+        return starts, []
+    blocks: list[tuple[int, int, str]] = []
+    graph, open_start = "", -1
+    for m in re.finditer(rb"^(\t?)[^\t@\n]", data, re.MULTILINE):
+        at = m.start()
+        if open_start >= 0:
+            blocks.append((open_start, at, graph))
+            open_start = -1
+        if m.group(1):
+            open_start = at
+        elif data[at : at + 1] != b"}":
+            graph = data[at : data.index(b"\n", at)].decode("utf-8")
+    if open_start >= 0:
+        blocks.append((open_start, len(data), graph))
+    return [], blocks
+
+
+@pytest.fixture(scope="module")
+def example_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("statements") / "out"
+    build(EXAMPLE, out)
+    return {"turtle": (out / "exilekg.ttl").read_bytes(), "trig": (out / "exilekg.trig").read_bytes()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(output=st.sampled_from(["turtle", "trig"]), cuts=st.lists(st.floats(0, 1), max_size=30))
+def test_statements_found_as_written_are_those_of_the_whole_text_however_it_is_cut(
+    example_texts: dict[str, bytes], output: str, cuts: list[float]
+) -> None:
+    data = example_texts[output]
+    at = sorted({int(c * len(data)) for c in cuts} | {0, len(data)})
+    found = Statements(output)
+    for start, end in pairwise(at):
+        found.feed(data[start:end])
+    found.close()
+    starts, blocks = _reference_statements(data, output)
+    assert found.size == len(data)
+    assert found.starts == starts
+    named = [(s, e, found.graphs[g] if g >= 0 else "") for s, e, g in found.blocks]
+    assert named == blocks
+    assert len(starts or blocks) > 20
+
+
+def test_a_worker_finds_the_statements_this_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first incremental build places each unit where its conversion saw pyoxigraph write it,
+    # in a worker process or in this one: the same places.
+    build(EXAMPLE, tmp_path / "here", incremental=True)
+    monkeypatch.setattr(oxigraph, "IN_PROCESS_LIMIT", 0)
+    launched: list[list[str]] = []
+    popen = oxigraph.subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        launched.append(args)
+        return popen(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(oxigraph.subprocess, "Popen", spy)
+    build(EXAMPLE, tmp_path / "workers", incremental=True)
+    assert len(launched) == 2 and all(".statements." in args[-1] for args in launched)
+    assert (tmp_path / "workers" / "exilekg.state.json").read_bytes() == (
+        tmp_path / "here" / "exilekg.state.json"
+    ).read_bytes()
+    assert not list((tmp_path / "workers").glob(".*statements*"))  # removed once read

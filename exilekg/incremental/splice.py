@@ -29,6 +29,7 @@ from exilekg.mentions import MentionList, entity_names, find_mentions
 from exilekg.progress import Progress
 from exilekg.terms import RDF, Quad
 from exilekg.validation import ValidationReport
+from exilekg.writers._oxworker import Statements
 from exilekg.writers.jsonld import _OutputCheck
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
@@ -103,7 +104,9 @@ def write_spliced(
         # afterwards.
         for fmt, text in ((RdfFormat.TURTLE, RdfFormat.NTRIPLES), (RdfFormat.TRIG, RdfFormat.NQUADS)):
             if fmt in streams:
-                conversions[fmt] = Conversion(streams[fmt], fmt, out, (streams[text], written[text]))
+                # Each unit is found in its output where the conversion saw pyoxigraph write it.
+                source = (streams[text], written[text])
+                conversions[fmt] = Conversion(streams[fmt], fmt, out, source, find_statements=True)
     try:
         with ExitStack() as stack, ExitStack() as writing:
             writer = _UnitWriter(
@@ -116,14 +119,20 @@ def write_spliced(
                 reporter.advance(writer.write(unit).quads)
             result = writer.finish(streams, conversions, reason, reporter)
         if RdfFormat.TURTLE in conversions:
-            find_turtle(written[RdfFormat.TURTLE], result.units.values())
+            find_turtle(_statements(conversions[RdfFormat.TURTLE]), result.units.values())
         if RdfFormat.TRIG in conversions:
-            find_trig(written[RdfFormat.TRIG], result.units.values())
+            find_trig(_statements(conversions[RdfFormat.TRIG]), result.units.values())
         return result
     except BaseException:
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
         raise
+
+
+def _statements(conversion: Conversion) -> Statements:
+    if conversion.statements is None:
+        raise Unspliceable("the conversion did not say where its statements are")
+    return conversion.statements
 
 
 class _UnitWriter:

@@ -4,19 +4,16 @@ pyoxigraph wrote."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
-from contextlib import ExitStack
 from functools import cache
-from pathlib import Path
 from typing import IO
 
 from exilekg.formats import RdfFormat
-from exilekg.incremental.files import BinaryOut, OldDumps, Unspliceable, mapped_file
+from exilekg.incremental.files import BinaryOut, OldDumps, Unspliceable
 from exilekg.incremental.state import UnitState
 from exilekg.manifest import OutputDigest
 from exilekg.terms import PREFIXES
-from exilekg.writers._oxworker import convert
+from exilekg.writers._oxworker import Statements, convert
 
 __all__ = ["TextSplicer", "find_trig", "find_turtle"]
 
@@ -146,58 +143,39 @@ class TextSplicer:
         return digests
 
 
-_TURTLE_STATEMENT = re.compile(rb"^[^\t@\n]", re.MULTILINE)
-_TRIG_LINE = re.compile(rb"^(\t?)[^\t@\n]", re.MULTILINE)
+def find_turtle(found: Statements, units: Iterable[UnitState]) -> None:
+    """Each unit's statements in the Turtle pyoxigraph wrote from the whole stream, where ``found``
+    (as it wrote them) says they begin."""
+    starts, end = found.starts, found.size
+    k = 0
+    for state in units:
+        n = state.runs
+        if not n:
+            continue
+        if k + n > len(starts):
+            raise Unspliceable("the Turtle holds fewer statements than the units' subjects")
+        start = starts[k]
+        state.ttl = (start, (starts[k + n] if k + n < len(starts) else end) - start)
+        k += n
+    if k != len(starts):
+        raise Unspliceable("the Turtle holds more statements than the units' subjects")
 
 
-def find_turtle(path: Path, units: Iterable[UnitState]) -> None:
-    """Each unit's statements in the Turtle pyoxigraph wrote from the whole stream."""
-    with ExitStack() as stack:
-        data = mapped_file(path, stack)
-        starts = [m.start() for m in _TURTLE_STATEMENT.finditer(data)]
-        end = len(data)
-        k = 0
-        for state in units:
-            n = state.runs
-            if not n:
-                continue
-            if k + n > len(starts):
-                raise Unspliceable("the Turtle holds fewer statements than the units' subjects")
-            start = starts[k]
-            state.ttl = (start, (starts[k + n] if k + n < len(starts) else end) - start)
-            k += n
-        if k != len(starts):
-            raise Unspliceable("the Turtle holds more statements than the units' subjects")
-
-
-def find_trig(path: Path, units: Iterable[UnitState]) -> None:
-    """Each unit's statements, and the graphs they are in, in the TriG pyoxigraph wrote."""
-    with ExitStack() as stack:
-        data = mapped_file(path, stack)
-        blocks: list[tuple[int, int, str]] = []  # start, end, the line opening its graph
-        graph = ""
-        open_start = -1
-        for m in _TRIG_LINE.finditer(data):
-            at = m.start()
-            if open_start >= 0:
-                blocks.append((open_start, at, graph))
-                open_start = -1
-            if m.group(1):
-                open_start = at
-            elif data[at : at + 1] != b"}":
-                graph = bytes(data[at : data.find(b"\n", at)]).decode("utf-8")
-        if open_start >= 0:
-            blocks.append((open_start, len(data), graph))
-        k = 0
-        for state in units:
-            n = state.trig_runs
-            if not n:
-                continue
-            if k + n > len(blocks):
-                raise Unspliceable("the TriG holds fewer statements than the units' runs")
-            first, last = blocks[k], blocks[k + n - 1]
-            state.trig = (first[0], last[1] - first[0])
-            state.trig_first, state.trig_last = first[2], last[2]
-            k += n
-        if k != len(blocks):
-            raise Unspliceable("the TriG holds more statements than the units' runs")
+def find_trig(found: Statements, units: Iterable[UnitState]) -> None:
+    """Each unit's statements, and the graphs they are in, in the TriG pyoxigraph wrote, where
+    ``found`` (as it wrote them) says they lie."""
+    blocks, graphs = found.blocks, found.graphs
+    k = 0
+    for state in units:
+        n = state.trig_runs
+        if not n:
+            continue
+        if k + n > len(blocks):
+            raise Unspliceable("the TriG holds fewer statements than the units' runs")
+        (start, _, first), (_, end, last) = blocks[k], blocks[k + n - 1]
+        state.trig = (start, end - start)
+        state.trig_first = graphs[first] if first >= 0 else ""
+        state.trig_last = graphs[last] if last >= 0 else ""
+        k += n
+    if k != len(blocks):
+        raise Unspliceable("the TriG holds more statements than the units' runs")

@@ -20,17 +20,28 @@ from __future__ import annotations
 import ctypes
 import io
 import json
+import marshal
 import os
+import re
 import select
 import signal
 import sys
 from contextlib import suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-__all__ = ["COMPLETE", "FORMATS", "BuildGone", "convert", "die_with_parent", "main"]
+__all__ = [
+    "COMPLETE",
+    "FORMATS",
+    "BuildGone",
+    "Statements",
+    "convert",
+    "convert_finding",
+    "die_with_parent",
+    "main",
+]
 
 COMPLETE = b"complete\n"
 """What the build writes to a worker's stdin once all the text is in the spool."""
@@ -56,6 +67,106 @@ def convert(source: IO[bytes] | bytes, target: IO[bytes], output: str, prefixes:
     # conversion (1M triples: 2.97 s of CPU for Turtle and TriG, 1.90 s lenient, the same bytes).
     # The syntax is still checked.
     ox.serialize(ox.parse(source, format=given, lenient=True), target, wanted, prefixes=prefixes)
+
+
+_TURTLE_STATEMENT = re.compile(rb"^[^\t@\n]", re.MULTILINE)
+_TRIG_LINE = re.compile(rb"^(\t?)[^\t@\n]", re.MULTILINE)
+
+
+class Statements:
+    """Where the statements of the Turtle or TriG pyoxigraph writes begin, found as it writes them.
+
+    pyoxigraph starts each statement (a subject's run of triples) on a line of its own that no tab,
+    ``@`` or newline begins, and in TriG indents the statements of a graph block by a tab, opening
+    the block with a line ``<g> {`` and closing it with ``}``. Turtle gives :attr:`starts`; TriG
+    gives :attr:`blocks`, each statement's start, its end (where the next line that is not a
+    continuation begins, or the end of the text) and the number of its block's opening line in
+    :attr:`graphs` (-1 before any). Only whole lines are looked at: the end of a write is kept
+    until the next one completes its line.
+    """
+
+    def __init__(self, output: str) -> None:
+        self.trig = output == "trig"
+        self.starts: list[int] = []
+        self.blocks: list[tuple[int, int, int]] = []
+        self.graphs: list[str] = []
+        self.size = 0
+        """Bytes written so far."""
+        self._tail = b""
+        self._open = -1
+        self._graph = -1
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        whole = data.rfind(b"\n") + 1
+        self._scan(data, whole, self.size - len(self._tail))
+        self._tail = data[whole:]
+        self.size += len(chunk)
+
+    def close(self) -> None:
+        """The text has ended: its last line is looked at, and the last statement ended."""
+        tail, self._tail = self._tail, b""
+        self._scan(tail, len(tail), self.size - len(tail))
+        if self._open >= 0:
+            self.blocks.append((self._open, self.size, self._graph))
+            self._open = -1
+
+    def _scan(self, data: bytes, end: int, base: int) -> None:
+        if not self.trig:
+            self.starts += [base + m.start() for m in _TURTLE_STATEMENT.finditer(data, 0, end)]
+            return
+        blocks, graphs = self.blocks, self.graphs
+        for m in _TRIG_LINE.finditer(data, 0, end):
+            at = m.start()
+            if self._open >= 0:
+                blocks.append((self._open, base + at, self._graph))
+                self._open = -1
+            if m.group(1):
+                self._open = base + at
+            elif data[at : at + 1] != b"}":
+                line = data.find(b"\n", at, end)
+                graphs.append(data[at : line if line >= 0 else end].decode("utf-8"))
+                self._graph = len(graphs) - 1
+
+    def dump(self, file: IO[bytes]) -> None:
+        marshal.dump((self.trig, self.starts, self.blocks, self.graphs, self.size), file)
+
+    @classmethod
+    def load(cls, file: IO[bytes]) -> Statements:
+        trig, starts, blocks, graphs, size = marshal.load(file)
+        found = cls("trig" if trig else "turtle")
+        found.starts, found.blocks, found.graphs, found.size = starts, blocks, graphs, size
+        return found
+
+
+class _Finding(io.RawIOBase):
+    """A binary output that passes what is written on, finding its statements."""
+
+    def __init__(self, target: IO[bytes], found: Statements) -> None:
+        super().__init__()
+        self.target, self.found = target, found
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.target.write(chunk)
+        self.found.feed(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+def convert_finding(
+    source: IO[bytes] | bytes, target: IO[bytes], output: str, prefixes: dict[str, str]
+) -> Statements:
+    """:func:`convert`, and where the statements it wrote begin."""
+    found = Statements(output)
+    convert(source, cast("IO[bytes]", _Finding(target, found)), output, prefixes)  # a raw writer
+    found.close()
+    return found
 
 
 class BuildGone(Exception):
@@ -126,11 +237,19 @@ def _sync(fd: int) -> None:
 
 def main(argv: list[str]) -> int:
     output, prefixes, spool, parent = argv[1], json.loads(argv[2]), argv[3], int(argv[4])
+    statements = argv[5] if len(argv) > 5 else None  # where to write Statements, when asked
     try:
         die_with_parent(parent)
         with GrowingFile(spool, sys.stdin.fileno()) as source:
-            convert(io.BufferedReader(source, 1 << 20), sys.stdout.buffer, output, prefixes)
+            reader = io.BufferedReader(source, 1 << 20)
+            if statements is None:
+                convert(reader, sys.stdout.buffer, output, prefixes)
+            else:
+                found = convert_finding(reader, sys.stdout.buffer, output, prefixes)
         sys.stdout.buffer.flush()
+        if statements is not None:
+            with Path(statements).open("wb") as file:
+                found.dump(file)
         _sync(sys.stdout.fileno())
     except (ValueError, SyntaxError, OSError) as exc:
         # The parent reports this text as the reason its output could not be written.

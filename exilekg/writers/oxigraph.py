@@ -77,6 +77,8 @@ class Conversion:
         fmt: RdfFormat,
         spool_dir: Path | None,
         source: tuple[IO[str], Path] | None = None,
+        *,
+        find_statements: bool = False,
     ) -> None:
         self.out = out
         self.source = source
@@ -91,6 +93,11 @@ class Conversion:
         self.spool_path: Path | None = None
         self.lines: LineWriter | None = None
         """The writer of the text, whose counts are this output's progress."""
+        self.find_statements = find_statements
+        self.statements: _oxworker.Statements | None = None
+        """Where the output's statements begin, once it is written, when asked (``find_statements``):
+        found as pyoxigraph writes them, by the worker when there is one."""
+        self.statements_path: Path | None = None
 
     # the line writer's target
 
@@ -140,6 +147,14 @@ class Conversion:
             raise SerializationError(f"{LABELS[self.fmt]} is written by a worker only into a file")
         path = str(source)
         self.out.flush()
+        found: list[str] = []
+        if self.find_statements:
+            # Named as a spool, which a build's clean-up removes if a killed build leaves it.
+            fd, self.statements_path = temporary_file(
+                self.spool_dir, f"exilekg.{self.fmt.extension}.statements"
+            )
+            os.close(fd)
+            found = [str(self.statements_path)]
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in _wait
         self.worker = subprocess.Popen(
             [
@@ -150,6 +165,7 @@ class Conversion:
                 json.dumps(PREFIXES),
                 path,
                 str(os.getpid()),  # the worker dies with this process
+                *found,
             ],
             stdin=subprocess.PIPE,  # closed once all the text is in the spool
             stdout=self.descriptor,
@@ -171,6 +187,9 @@ class Conversion:
             code = self.worker.wait()
             self.errors.seek(0)
             message = self.errors.read().decode("utf-8", "replace").strip()
+            if code == 0 and self.statements_path is not None:
+                with self.statements_path.open("rb") as file:
+                    self.statements = _oxworker.Statements.load(file)
         finally:
             self._release()
         if code != 0:
@@ -186,6 +205,8 @@ class Conversion:
                 self.spool.close()
         if self.spool_path is not None:
             self.spool_path.unlink(missing_ok=True)
+        if self.statements_path is not None:
+            self.statements_path.unlink(missing_ok=True)
         if self.worker is not None and self.worker.stdin is not None:
             with suppress(OSError):
                 self.worker.stdin.close()
@@ -198,18 +219,25 @@ class Conversion:
             return
         source = b"".join(self.pending)
         self.pending = []
+        output = WORKER_FORMATS[self.fmt]
         try:
             binary = getattr(self.out, "buffer", None)
             if binary is not None:  # a file: pyoxigraph writes its bytes straight into it
                 self.out.flush()
-                _oxworker.convert(source, binary, WORKER_FORMATS[self.fmt], PREFIXES)
+                self._convert(source, binary, output)
                 binary.flush()
             else:
                 buffer = io.BytesIO()
-                _oxworker.convert(source, buffer, WORKER_FORMATS[self.fmt], PREFIXES)
+                self._convert(source, buffer, output)
                 self.out.write(buffer.getvalue().decode("utf-8"))
         except (ValueError, SyntaxError) as exc:  # pyoxigraph refused a term validation let through
             raise SerializationError(f"pyoxigraph could not write {LABELS[self.fmt]}: {exc}") from exc
+
+    def _convert(self, source: bytes, target: IO[bytes], output: str) -> None:
+        if self.find_statements:
+            self.statements = _oxworker.convert_finding(source, target, output, PREFIXES)
+        else:
+            _oxworker.convert(source, target, output, PREFIXES)
 
     def finish(self, progress: Progress, total: int | None = None) -> None:
         """Wait for the output, as a stage of ``progress`` of ``total`` triples (by default, those
