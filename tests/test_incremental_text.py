@@ -181,3 +181,18 @@ def test_a_worker_finds_the_statements_this_process_finds(
         tmp_path / "here" / "exilekg.state.json"
     ).read_bytes()
     assert not list((tmp_path / "workers").glob(".*statements*"))  # removed once read
+
+
+@pytest.mark.parametrize("output", ["turtle", "trig"])
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_statements_found_in_writes_shorter_than_a_line(
+    example_texts: dict[str, bytes], output: str, size: int
+) -> None:
+    data = example_texts[output]
+    found = Statements(output)
+    for start in range(0, len(data), size):
+        found.feed(data[start : start + size])
+    found.close()
+    starts, blocks = _reference_statements(data, output)
+    assert found.starts == starts
+    assert [(s, e, found.graphs[g] if g >= 0 else "") for s, e, g in found.blocks] == blocks

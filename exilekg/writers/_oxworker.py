@@ -92,20 +92,26 @@ class Statements:
         self.graphs: list[str] = []
         self.size = 0
         """Bytes written so far."""
-        self._tail = b""
+        self._tail: list[bytes] = []
+        """The writes since the last newline (kept apart, so that a long line is joined once)."""
         self._open = -1
         self._graph = -1
 
     def feed(self, chunk: bytes) -> None:
-        data = self._tail + chunk
-        whole = data.rfind(b"\n") + 1
-        self._scan(data, whole, self.size - len(self._tail))
-        self._tail = data[whole:]
         self.size += len(chunk)
+        whole = chunk.rfind(b"\n") + 1
+        if not whole:
+            self._tail.append(chunk)
+            return
+        tail = b"".join(self._tail)
+        data = tail + chunk if tail else chunk
+        self._scan(data, len(tail) + whole, self.size - len(data))
+        self._tail = [chunk[whole:]] if whole < len(chunk) else []
 
     def close(self) -> None:
         """The text has ended: its last line is looked at, and the last statement ended."""
-        tail, self._tail = self._tail, b""
+        tail = b"".join(self._tail)
+        self._tail = []
         self._scan(tail, len(tail), self.size - len(tail))
         if self._open >= 0:
             self.blocks.append((self._open, self.size, self._graph))
