@@ -164,3 +164,21 @@ def test_a_fresh_node_of_a_copied_nodes_subject_is_refused(tmp_path: Path) -> No
     again: dict[str, list[Layout]] = {GRAPHS[0]: [copy, (SUBJECTS[1], True, 0, len(text), None)]}
     with ExitStack() as stack, pytest.raises(Unspliceable, match="made by two units"):
         _write(tmp_path / "exilekg.jsonld", again, bytearray(text), old=OldDumps(tmp_path / "old", stack))
+
+
+def test_a_node_that_breaks_its_output_schema_is_named_among_the_others_of_its_graph() -> None:
+    from exilekg.errors import SerializationError
+    from exilekg.incremental.jsonld import node_texts
+    from exilekg.terms import IRI, RDF, SCHEMA, Literal
+    from exilekg.writers.jsonld import _OutputCheck
+
+    g, person, name = IRI(GRAPHS[0]), IRI(f"{SCHEMA}Person"), IRI(f"{SCHEMA}name")
+    good = [
+        (IRI(s), p, o, g)
+        for s in SUBJECTS[:3]
+        for p, o in ((RDF.type, person), (name, Literal("N", None, None)))
+    ]
+    nameless = (IRI(SUBJECTS[5]), RDF.type, person, g)  # a Person must have a name
+    assert len(list(node_texts(good, _OutputCheck(), None))) == 3
+    with pytest.raises(SerializationError, match="name"):
+        list(node_texts([*good, nameless], _OutputCheck(), None))
