@@ -196,3 +196,39 @@ def test_statements_found_in_writes_shorter_than_a_line(
     starts, blocks = _reference_statements(data, output)
     assert found.starts == starts
     assert [(s, e, found.graphs[g] if g >= 0 else "") for s, e, g in found.blocks] == blocks
+
+
+def test_statements_read_back_as_written_and_anything_else_refused() -> None:
+    found = Statements("trig")
+    found.feed(b"<g> {\n\t<s> <p> <o> .\n}\n")
+    found.close()
+    again = Statements.from_bytes(found.to_bytes())
+    assert (again.trig, again.blocks, again.graphs, again.size) == (True, [(6, 21, 0)], ["<g> {"], 23)
+    for bad in (
+        b"",
+        b"[]",
+        b"[true, [1], [[1, 2]], [], 3]",
+        b'[true, ["1"], [], [], 3]',
+        b"[1, [], [], [2], 3]",
+        b"[true, 5, [], [], 3]",
+        b'{"a": 1}',
+    ):
+        with pytest.raises(ValueError, match="not a list of statements"):
+            Statements.from_bytes(bad)
+
+
+def test_statements_a_worker_left_unreadable_give_a_full_build_that_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oxigraph, "IN_PROCESS_LIMIT", 0)
+
+    def unreadable(data: bytes) -> Statements:
+        raise ValueError("not a list of statements")
+
+    monkeypatch.setattr(Statements, "from_bytes", staticmethod(unreadable))
+    result = build(EXAMPLE, tmp_path / "out", incremental=True)
+    assert result.reuse is not None and result.reuse.reason is not None
+    assert "did not say where its statements are" in result.reuse.reason
+    assert not (tmp_path / "out" / "exilekg.state.json").exists()
+    build(EXAMPLE, tmp_path / "fresh")
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "fresh")

@@ -3,7 +3,9 @@
 :mod:`exilekg.writers.oxigraph` calls :func:`convert` in-process for small outputs and, for large
 ones, runs this file as a process of its own (``python -P _oxworker.py FORMAT PREFIXES SPOOL
 PARENT``, the output file as stdout), so that a build's Turtle and TriG are written on another
-core while it maps the corpus and writes JSON-LD. The build appends the text to the spool file as
+core while it maps the corpus and writes JSON-LD (with a fifth argument, a file to write the
+output's :class:`Statements` into, for a build that places its units in the output). The build
+appends the text to the spool file as
 it goes and, once the text is complete, writes :data:`COMPLETE` to the worker's stdin and closes
 it; the worker reads the file as it grows, so the build never waits for it. The file imports
 nothing of exilekg: the process starts in the time pyoxigraph takes to import, not the whole
@@ -20,7 +22,6 @@ from __future__ import annotations
 import ctypes
 import io
 import json
-import marshal
 import os
 import re
 import select
@@ -30,6 +31,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any, cast
 
+import orjson
 import pyoxigraph as ox
 
 __all__ = [
@@ -134,14 +136,28 @@ class Statements:
                 graphs.append(data[at : line if line >= 0 else end].decode("utf-8"))
                 self._graph = len(graphs) - 1
 
-    def dump(self, file: IO[bytes]) -> None:
-        marshal.dump((self.trig, self.starts, self.blocks, self.graphs, self.size), file)
+    def to_bytes(self) -> bytes:
+        return orjson.dumps([self.trig, self.starts, self.blocks, self.graphs, self.size])
 
     @classmethod
-    def load(cls, file: IO[bytes]) -> Statements:
-        trig, starts, blocks, graphs, size = marshal.load(file)
+    def from_bytes(cls, data: bytes) -> Statements:
+        """What :meth:`to_bytes` wrote; raises ValueError for anything else."""
+        try:
+            trig, starts, blocks, graphs, size = orjson.loads(data)
+            numbers = [*starts, *(n for block in blocks for n in block), size]
+            sound = (
+                isinstance(trig, bool)
+                and all(type(n) is int for n in numbers)
+                and all(len(block) == 3 for block in blocks)
+                and all(isinstance(graph, str) for graph in graphs)
+            )
+        except (orjson.JSONDecodeError, TypeError, ValueError):
+            sound = False
+        if not sound:
+            raise ValueError("not a list of statements")
         found = cls("trig" if trig else "turtle")
-        found.starts, found.blocks, found.graphs, found.size = starts, blocks, graphs, size
+        found.starts, found.graphs, found.size = starts, graphs, size
+        found.blocks = [(start, end, graph) for start, end, graph in blocks]
         return found
 
 
@@ -254,8 +270,7 @@ def main(argv: list[str]) -> int:
                 found = convert_finding(reader, sys.stdout.buffer, output, prefixes)
         sys.stdout.buffer.flush()
         if statements is not None:
-            with Path(statements).open("wb") as file:
-                found.dump(file)
+            Path(statements).write_bytes(found.to_bytes())
         _sync(sys.stdout.fileno())
     except (ValueError, SyntaxError, OSError) as exc:
         # The parent reports this text as the reason its output could not be written.

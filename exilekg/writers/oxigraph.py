@@ -188,8 +188,9 @@ class Conversion:
             self.errors.seek(0)
             message = self.errors.read().decode("utf-8", "replace").strip()
             if code == 0 and self.statements_path is not None:
-                with self.statements_path.open("rb") as file:
-                    self.statements = _oxworker.Statements.load(file)
+                # Unreadable, they are left unknown: a build that needs them then says so.
+                with suppress(OSError, ValueError):
+                    self.statements = _oxworker.Statements.from_bytes(self.statements_path.read_bytes())
         finally:
             self._release()
         if code != 0:
