@@ -337,6 +337,7 @@ def test_jsonld_nodes_are_laid_out_alike_whatever_their_order_and_the_shapes_kep
             props = [
                 (RDF.type, person if i % 2 else org),
                 (RDF.type, org if i % 2 else person),
+                (RDF.type, IRI("https://example.org/Kind")),  # no prefix: its IRI in full
                 (name, Literal(f"N{i}", None, "ru" if i % 3 else None)),
                 (url, IRI(f"https://example.org/u{i}")),
                 (IRI(str(SCHEMA) + "foundingDate"), date),
@@ -347,10 +348,17 @@ def test_jsonld_nodes_are_laid_out_alike_whatever_their_order_and_the_shapes_kep
         return made
 
     kept = writer.jsonld_document(quads(0) + quads(1))
+    # A node of one type that has no prefix keeps its IRI whole, as a string.
+    alone = writer.jsonld_document(
+        [(IRI("https://example.org/k"), RDF.type, IRI("https://example.org/Kind"), g)]
+    )
+    assert alone["@graph"][0]["@graph"] == [
+        {"@id": "https://example.org/k", "@type": "https://example.org/Kind"}
+    ]
     nodes = kept["@graph"][0]["@graph"]
     assert nodes[0] == {
         "@id": "https://example.org/n0-0",
-        "@type": ["Organization", "Person"],
+        "@type": ["Organization", "Person", "https://example.org/Kind"],
         "foundingDate": {"@value": "2024-01-02", "@type": "xsd:date"},
         "name": "N0",
         "url": {"@id": "https://example.org/u0"},

@@ -151,7 +151,9 @@ def _node(subject: IRI, props: Node) -> dict[str, Any]:
         if types is None:
             types = _types(listed)
         if types:
-            node["@type"] = types if type(types) is str else list(types)
+            # A tuple for several (a list each time, the node's own); one type is a string (or,
+            # without a prefix, the IRI, a string too).
+            node["@type"] = list(types) if type(types) is tuple else types
     for p, key in order:
         values = props[p]
         if len(values) != 1:
