@@ -4,8 +4,9 @@ pyoxigraph wrote."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from operator import attrgetter
 from typing import IO
 
 from exilekg.formats import RdfFormat
@@ -147,35 +148,39 @@ def find_turtle(found: Statements, units: Iterable[UnitState]) -> None:
     """Each unit's statements in the Turtle pyoxigraph wrote from the whole stream, where ``found``
     (as it wrote them) says they begin."""
     starts, end = found.starts, found.size
-    k = 0
-    for state in units:
-        n = state.runs
-        if not n:
-            continue
-        if k + n > len(starts):
-            raise Unspliceable("the Turtle holds fewer statements than the units' subjects")
-        start = starts[k]
-        state.ttl = (start, (starts[k + n] if k + n < len(starts) else end) - start)
-        k += n
-    if k != len(starts):
-        raise Unspliceable("the Turtle holds more statements than the units' subjects")
+    for state, k, n in _shares(units, _RUNS, len(starts), "Turtle", "subjects"):
+        state.ttl = (starts[k], (starts[k + n] if k + n < len(starts) else end) - starts[k])
 
 
 def find_trig(found: Statements, units: Iterable[UnitState]) -> None:
     """Each unit's statements, and the graphs they are in, in the TriG pyoxigraph wrote, where
     ``found`` (as it wrote them) says they lie."""
     blocks, graphs = found.blocks, found.graphs
-    k = 0
-    for state in units:
-        n = state.trig_runs
-        if not n:
-            continue
-        if k + n > len(blocks):
-            raise Unspliceable("the TriG holds fewer statements than the units' runs")
+    for state, k, n in _shares(units, _TRIG_RUNS, len(blocks), "TriG", "runs"):
         (start, _, first), (_, end, last) = blocks[k], blocks[k + n - 1]
         state.trig = (start, end - start)
         state.trig_first = graphs[first] if first >= 0 else ""
         state.trig_last = graphs[last] if last >= 0 else ""
+
+
+def _shares(
+    units: Iterable[UnitState], count: Callable[[UnitState], int], total: int, output: str, what: str
+) -> Iterator[tuple[UnitState, int, int]]:
+    """Each unit that has statements in ``output``, with the number of its first one and how many it
+    has (``count``: one a subject run, or a run in one graph): the units' statements, one after the
+    other, must be the ``total`` the output holds."""
+    k = 0
+    for state in units:
+        n = count(state)
+        if not n:
+            continue
+        if k + n > total:
+            raise Unspliceable(f"the {output} holds fewer statements than the units' {what}")
+        yield state, k, n
         k += n
-    if k != len(blocks):
-        raise Unspliceable("the TriG holds more statements than the units' runs")
+    if k != total:
+        raise Unspliceable(f"the {output} holds more statements than the units' {what}")
+
+
+_RUNS = attrgetter("runs")
+_TRIG_RUNS = attrgetter("trig_runs")
