@@ -232,3 +232,34 @@ def test_statements_a_worker_left_unreadable_give_a_full_build_that_says_why(
     assert not (tmp_path / "out" / "exilekg.state.json").exists()
     build(EXAMPLE, tmp_path / "fresh")
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("output", ["turtle", "trig"])
+def test_statements_that_are_not_the_units_are_refused(output: str) -> None:
+    from exilekg.incremental.files import Unspliceable
+    from exilekg.incremental.state import UnitState
+    from exilekg.incremental.text import find_trig, find_turtle
+
+    text = (
+        b"<a> <p> <o> .\n<b> <p> <o> .\n"
+        if output == "turtle"
+        else b"<g> {\n\t<a> <p> <o> .\n\t<b> <p> <o> .\n}\n"
+    )
+    found = Statements(output)
+    found.feed(text)
+    found.close()
+    place = find_turtle if output == "turtle" else find_trig
+
+    def units(*runs: int) -> list[UnitState]:
+        return [UnitState("", (0, 0), (0, 0), [], {}, {}, n, n, n, n, n) for n in runs]
+
+    placed = units(1, 0, 1)
+    place(found, placed)
+    if output == "turtle":
+        assert [u.ttl for u in placed] == [(0, 14), (0, 0), (14, 14)]
+    else:
+        assert [u.trig for u in placed] == [(6, 15), (0, 0), (21, 15)]
+        assert placed[0].trig_first == placed[2].trig_last == "<g> {"
+    for runs, wrong in (((1, 2), "fewer"), ((1,), "more")):
+        with pytest.raises(Unspliceable, match=f"holds {wrong} statements"):
+            place(found, units(*runs))
