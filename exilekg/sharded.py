@@ -5,10 +5,11 @@ each unit's quads whole subject runs, so the dumps are the units' texts one afte
 N-Triples and N-Quads line by line, JSON-LD node by node (sorted there by graph and subject).
 :func:`write_sharded` cuts the units into chunks of about equal weight and has ``workers`` forked
 processes map them, a chunk at a time, in order: each checks its quads against the vocabularies,
-formats their N-Triples and N-Quads lines and JSON-LD nodes into chunk files, and sends where they
-are and what they count. The build's process appends the chunk files to the dumps in order, in the
-kernel (``copy_file_range``), while the Turtle and TriG workers read the dumps as they grow, and
-lays the JSON-LD out from the nodes.
+formats their N-Triples and N-Quads lines and JSON-LD nodes (sorted by graph and subject) into chunk
+files, and sends where they are and what they count. The build's process appends the chunk files to
+the dumps in order, in the kernel (``copy_file_range``), while the Turtle and TriG workers read the
+dumps as they grow, and lays the JSON-LD out from the nodes: each graph's runs of sorted nodes, one
+a chunk, merged, a stretch of nodes of one run that no other run's node falls within at a time.
 
 The outputs are those of the single-process build, byte for byte, when the chunks do not share a
 subject run (whose repeated triples N-Triples gives once) or a JSON-LD node (which would be one
@@ -29,12 +30,14 @@ import io
 import mmap
 import multiprocessing
 import os
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
-from itertools import pairwise
+from heapq import heapify, heappop, heappush
+from itertools import accumulate, groupby
 from multiprocessing.connection import Connection, wait
 from operator import itemgetter
 from pathlib import Path
@@ -45,7 +48,7 @@ from exilekg.check.checker import Checker, OpenChecks
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.files import copy_in_kernel, write_all
-from exilekg.incremental.jsonld import Layout, node_texts, write_jsonld
+from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, node_texts, write_jsonld
 from exilekg.incremental.splice import count_subjects
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import Mapper, Unit
@@ -150,8 +153,11 @@ class _Chunk:
     index: int
     files: dict[RdfFormat, Path]
     """The files holding the chunk's N-Triples and N-Quads text and JSON-LD nodes, by format."""
-    nodes: list[tuple[str, str, int]]
-    """(graph, subject, length) of each JSON-LD node, in the order of their file."""
+    runs: list[tuple[str, list[str], list[int]]]
+    """The JSON-LD nodes of each graph the chunk makes, in the order of their file: the graph, its
+    nodes' subjects (sorted) and their lengths. A run's nodes are in the file as
+    :func:`~exilekg.incremental.jsonld.write_jsonld` lays a graph's nodes out, one after the other
+    with their separator, so that a stretch of them is one text to lay out."""
     quads: int
     triples: int
     subjects: int
@@ -214,6 +220,8 @@ def _take(units: Iterator[Unit], count: int) -> Iterator[Unit]:
 
 
 _GRAPH = itemgetter(3)
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _chunk_file(job: _Job, fmt: RdfFormat, index: int) -> tuple[IO[bytes], Path]:
@@ -237,18 +245,19 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
         for at in range(0, len(quads), BATCH):
             batch = quads[at : at + BATCH]
             lines.write_many(batch, runs.repeats(batch))
-        nodes: list[tuple[str, str, int]] = []
+        graphs: list[tuple[str, list[str], list[int]]] = []
         if RdfFormat.JSONLD in job.formats:
             out, files[RdfFormat.JSONLD] = _chunk_file(job, RdfFormat.JSONLD, index)
             with out:
-                for g, s, text in node_texts(quads, output_check, job.context):
-                    nodes.append((g, s, len(text)))
-                    out.write(text)
+                for g, made in groupby(node_texts(quads, output_check, job.context), _FIRST):
+                    nodes = sorted(made, key=_SECOND)
+                    out.write(NODE_SEPARATOR.join([text for _, _, text in nodes]))
+                    graphs.append((g, [s for _, s, _ in nodes], [len(text) for _, _, text in nodes]))
     rdf_type = RDF.type
     return _Chunk(
         index,
         files,
-        nodes,
+        graphs,
         lines.count,
         lines.triples,
         count_subjects(quads, base),
@@ -279,7 +288,7 @@ class _Writer:
     def __init__(self, sinks: dict[RdfFormat, int]) -> None:
         self.sinks = sinks
         self.counts = Written()
-        self.nodes: dict[str, list[Layout]] = {}
+        self.runs: dict[str, list[_Run]] = {}
         self.offset = 0
         self.last: str | None = None
 
@@ -292,8 +301,9 @@ class _Writer:
             _append(path, self.sinks[fmt])
             path.unlink()
         offset = self.offset
-        for g, s, length in chunk.nodes:
-            self.nodes.setdefault(g, []).append((s, True, offset, length, None))
+        for g, subjects, lengths in chunk.runs:
+            length = sum(lengths) + len(NODE_SEPARATOR) * (len(lengths) - 1)
+            self.runs.setdefault(g, []).append(_Run(subjects, lengths, offset, length))
             offset += length
         self.offset = offset
         counts = self.counts
@@ -304,18 +314,54 @@ class _Writer:
         counts.classes.update(chunk.classes)
 
     def write_jsonld(self, stream: IO[str], nodes_file: int, context: str | None, reporter: Progress) -> None:
-        for g, nodes in self.nodes.items():
-            nodes.sort(key=itemgetter(0))
-            for before, after in pairwise(nodes):
-                if before[0] == after[0]:
-                    raise Unshardable(f"<{after[0]}> in graph <{g}> is made in two chunks")
-        reporter.stage("write JSON-LD", sum(len(v) for v in self.nodes.values()), "nodes")
+        nodes = {g: _layout(g, runs) for g, runs in self.runs.items()}
+        reporter.stage("write JSON-LD", sum(len(r.subjects) for v in self.runs.values() for r in v), "nodes")
         with ExitStack() as stack:
             fresh: mmap.mmap | bytes = b""
             if self.offset:
                 fresh = stack.enter_context(mmap.mmap(nodes_file, 0, access=mmap.ACCESS_READ))
-            laid_out = write_jsonld(stream, self.nodes, fresh, None, context)
+            laid_out = write_jsonld(stream, nodes, fresh, None, context)
             self.counts.digests[RdfFormat.JSONLD] = laid_out.digest
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A graph's nodes made in one chunk, sorted, where they lie in the file of the chunks' nodes."""
+
+    subjects: list[str]
+    lengths: list[int]
+    offset: int
+    length: int
+
+
+def _layout(graph: str, runs: list[_Run]) -> list[Layout]:
+    """What :func:`~exilekg.incremental.jsonld.write_jsonld` lays ``graph`` out from: its chunks' runs
+    merged by subject, as pieces of runs whose nodes follow each other in the graph's order (a run's
+    nodes lie in its file one after the other, laid out with their separator, so a piece is one
+    text); :class:`Unshardable` when a subject is in two chunks (its node would be one object)."""
+    starts = [list(accumulate(run.lengths[:-1], _after, initial=run.offset)) for run in runs]
+    heads = [(run.subjects[0], at, 0) for at, run in enumerate(runs)]
+    heapify(heads)
+    pieces: list[Layout] = []
+    while heads:
+        subject, at, first = heappop(heads)
+        run = runs[at]
+        if heads and heads[0][0] == subject:
+            raise Unshardable(f"<{subject}> in graph <{graph}> is made in two chunks")
+        # The run's nodes up to the next run's head: a graph of one unit is one piece, the records
+        # of a kind mapped in another order than their IRIs' (most corpora) a piece per node or so.
+        end = bisect_left(run.subjects, heads[0][0], first + 1) if heads else len(run.subjects)
+        last = end - 1
+        pieces.append(
+            (subject, True, starts[at][first], starts[at][last] + run.lengths[last] - starts[at][first], None)
+        )
+        if end < len(run.subjects):
+            heappush(heads, (run.subjects[end], at, end))
+    return pieces
+
+
+def _after(offset: int, length: int) -> int:
+    return offset + length + len(NODE_SEPARATOR)
 
 
 def write_sharded(

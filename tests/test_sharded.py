@@ -23,6 +23,7 @@ from exilekg.cli import cli
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError
 from exilekg.formats import RdfFormat
+from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, write_jsonld
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import DocumentMentions, MentionFinder
 from exilekg.pipeline import ALL_FORMATS, build
@@ -227,8 +228,10 @@ def test_a_failing_worker_gives_the_error_of_one_process(generated: Path, tmp_pa
     assert "text" in errors[0]
 
 
-def _chunk(index: int, first: str, last: str, nodes: list[tuple[str, str, int]] | None = None) -> object:
-    return sharded._Chunk(index, {}, nodes or [], 1, 1, 1, {}, {}, first, last)
+def _chunk(
+    index: int, first: str, last: str, graphs: list[tuple[str, list[str], list[int]]] | None = None
+) -> object:
+    return sharded._Chunk(index, {}, graphs or [], 1, 1, 1, {}, {}, first, last)
 
 
 def test_a_run_across_two_chunks_is_unshardable() -> None:
@@ -241,13 +244,91 @@ def test_a_run_across_two_chunks_is_unshardable() -> None:
 
 def test_a_node_made_in_two_chunks_is_unshardable(tmp_path: Path) -> None:
     writer = sharded._Writer({})
-    writer.write(_chunk(0, "http://x/a", "http://x/a", [("http://g", "http://x/a", 3)]))  # type: ignore[arg-type]
-    writer.write(_chunk(1, "http://x/b", "http://x/b", [("http://g", "http://x/a", 3)]))  # type: ignore[arg-type]
+    writer.write(_chunk(0, "http://x/a", "http://x/a", [("http://g", ["http://x/a"], [3])]))  # type: ignore[arg-type]
+    writer.write(_chunk(1, "http://x/b", "http://x/b", [("http://g", ["http://x/a"], [3])]))  # type: ignore[arg-type]
     with (
         (tmp_path / "out.jsonld").open("w") as stream,
         pytest.raises(sharded.Unshardable, match="two chunks"),
     ):
         writer.write_jsonld(stream, -1, None, as_progress(None))
+
+
+# The JSON-LD of a split build: each chunk's nodes of a graph are a sorted run in the file of nodes,
+# and the graph is laid out from the runs merged, as pieces of runs, in the order of the whole graph.
+
+
+def _runs_file(tmp_path: Path, runs: list[list[tuple[str, bytes]]]) -> tuple[object, int]:
+    """A writer fed ``runs`` (each a chunk's sorted nodes of one graph, as subjects and texts) as
+    chunks, and the descriptor of the file of nodes they are in, laid out as the workers write it."""
+    writer = sharded._Writer({})
+    path = tmp_path / "nodes"
+    with path.open("wb") as nodes:
+        for index, run in enumerate(runs):
+            nodes.write(NODE_SEPARATOR.join(text for _, text in run))
+            graphs = [("http://g", [s for s, _ in run], [len(text) for _, text in run])]
+            writer.write(_chunk(index, f"http://x/{index}", f"http://x/{index}", graphs))  # type: ignore[arg-type]
+    return writer, os.open(path, os.O_RDONLY)
+
+
+def _node_text(subject: str, size: int) -> bytes:
+    return b"{\n          " + b'"@id": "' + subject.encode() + b'", "x": "' + b"y" * size + b'"\n        }'
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    owners=st.lists(st.integers(0, 3), min_size=1, max_size=30),
+    sizes=st.lists(st.sampled_from([0, 5, 300, 70_000]), min_size=30, max_size=30),
+)
+def test_a_graph_laid_out_from_its_runs_is_its_nodes_sorted(
+    owners: list[int], sizes: list[int], tmp_path: Path
+) -> None:
+    """Nodes dealt out to up to four chunks (each chunk's own sorted), of lengths short and long:
+    the graph is the nodes of all chunks sorted, as one process writes it."""
+    subjects = [f"http://x/n{k:02d}" for k in range(len(owners))]
+    texts = {s: _node_text(s, size) for s, size in zip(subjects, sizes, strict=False)}
+    runs = [
+        [(s, texts[s]) for s, o in zip(subjects, owners, strict=True) if o == owner] for owner in range(4)
+    ]
+    writer, fd = _runs_file(tmp_path, [run for run in runs if run])
+    try:
+        with (tmp_path / "split.jsonld").open("w") as stream:
+            writer.write_jsonld(stream, fd, None, as_progress(None))  # type: ignore[attr-defined]
+    finally:
+        os.close(fd)
+    whole = b"".join(texts[s] for s in subjects)
+    one_by_one: list[Layout] = []
+    at = 0
+    for s in subjects:
+        one_by_one.append((s, True, at, len(texts[s]), None))
+        at += len(texts[s])
+    with (tmp_path / "whole.jsonld").open("w") as stream:
+        write_jsonld(stream, {"http://g": one_by_one}, whole, None, None)
+    assert (tmp_path / "split.jsonld").read_bytes() == (tmp_path / "whole.jsonld").read_bytes()
+
+
+def test_a_graph_of_one_chunk_is_laid_out_in_one_piece() -> None:
+    run = sharded._Run(
+        ["http://x/a", "http://x/b", "http://x/c"], [10, 20, 30], 100, 60 + 2 * len(NODE_SEPARATOR)
+    )
+    assert sharded._layout("http://g", [run]) == [("http://x/a", True, 100, run.length, None)]
+
+
+def test_runs_that_interleave_are_cut_where_another_run_comes_first() -> None:
+    sep = len(NODE_SEPARATOR)
+    early = sharded._Run(["http://x/a", "http://x/b", "http://x/e"], [1, 2, 3], 0, 6 + 2 * sep)
+    late = sharded._Run(["http://x/c", "http://x/d"], [4, 5], early.length, 9 + sep)
+    assert sharded._layout("http://g", [late, early]) == [
+        ("http://x/a", True, 0, 3 + sep, None),
+        ("http://x/c", True, early.length, late.length, None),
+        ("http://x/e", True, 3 + 2 * sep, 3, None),
+    ]
+
+
+def test_a_subject_in_two_runs_is_unshardable() -> None:
+    one = sharded._Run(["http://x/a", "http://x/c"], [1, 1], 0, 2 + len(NODE_SEPARATOR))
+    other = sharded._Run(["http://x/b", "http://x/c"], [1, 1], one.length, 2 + len(NODE_SEPARATOR))
+    with pytest.raises(sharded.Unshardable, match="<http://x/c> in graph <http://g> is made in two chunks"):
+        sharded._layout("http://g", [one, other])
 
 
 # The split vocabulary check: judged together, the parts reach the whole stream's verdict.

@@ -19,11 +19,22 @@ from exilekg.manifest import OutputDigest
 from exilekg.terms import Quad
 from exilekg.writers.jsonld import Grouped, _node, _OutputCheck
 
-__all__ = ["LaidOut", "Layout", "Place", "Span", "fresh_nodes", "node_texts", "subject_at", "write_jsonld"]
+__all__ = [
+    "NODE_SEPARATOR",
+    "LaidOut",
+    "Layout",
+    "Place",
+    "Span",
+    "fresh_nodes",
+    "node_texts",
+    "subject_at",
+    "write_jsonld",
+]
 
 _INDENT = b"\n    "
 _NODE_INDENT = b"\n        "
-_NODE_SEPARATOR = b",\n        "
+NODE_SEPARATOR = b",\n        "
+"""What comes between two node objects of a graph, as the dump lays them out."""
 
 
 def node_texts(
@@ -189,7 +200,7 @@ def _lay_out(
             flat, i = place
             flat[i + 1], flat[i + 2] = at - first, length
         end = at + length
-        joint = _NODE_SEPARATOR
+        joint = NODE_SEPARATOR
     return first, end - first
 
 
