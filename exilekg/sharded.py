@@ -249,10 +249,7 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
         if RdfFormat.JSONLD in job.formats:
             out, files[RdfFormat.JSONLD] = _chunk_file(job, RdfFormat.JSONLD, index)
             with out:
-                for g, made in groupby(node_texts(quads, output_check, job.context), _FIRST):
-                    nodes = sorted(made, key=_SECOND)
-                    out.write(NODE_SEPARATOR.join([text for _, _, text in nodes]))
-                    graphs.append((g, [s for _, s, _ in nodes], [len(text) for _, _, text in nodes]))
+                graphs = _write_runs(out, node_texts(quads, output_check, job.context))
     rdf_type = RDF.type
     return _Chunk(
         index,
@@ -266,6 +263,19 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
         str(quads[0][0]) if quads else None,
         str(quads[-1][0]) if quads else None,
     )
+
+
+def _write_runs(
+    out: IO[bytes], nodes: Iterator[tuple[str, str, bytes]]
+) -> list[tuple[str, list[str], list[int]]]:
+    """A chunk's node objects (each graph's together, as :func:`node_texts` gives them) written to
+    ``out`` as :attr:`_Chunk.runs` describes them."""
+    graphs: list[tuple[str, list[str], list[int]]] = []
+    for g, made in groupby(nodes, _FIRST):
+        run = sorted(made, key=_SECOND)
+        out.write(NODE_SEPARATOR.join([text for _, _, text in run]))
+        graphs.append((g, [s for _, s, _ in run], [len(text) for _, _, text in run]))
+    return graphs
 
 
 def _append(source: Path, target: int) -> None:
