@@ -312,9 +312,8 @@ class _Writer:
             path.unlink()
         offset = self.offset
         for g, subjects, lengths in chunk.runs:
-            length = sum(lengths) + len(NODE_SEPARATOR) * (len(lengths) - 1)
-            self.runs.setdefault(g, []).append(_Run(subjects, lengths, offset, length))
-            offset += length
+            self.runs.setdefault(g, []).append(_Run(subjects, lengths, offset))
+            offset += sum(lengths) + len(NODE_SEPARATOR) * (len(lengths) - 1)
         self.offset = offset
         counts = self.counts
         counts.quads += chunk.quads
@@ -341,7 +340,6 @@ class _Run:
     subjects: list[str]
     lengths: list[int]
     offset: int
-    length: int
 
 
 def _layout(graph: str, runs: list[_Run]) -> list[Layout]:

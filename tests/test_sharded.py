@@ -307,26 +307,26 @@ def test_a_graph_laid_out_from_its_runs_is_its_nodes_sorted(
 
 
 def test_a_graph_of_one_chunk_is_laid_out_in_one_piece() -> None:
-    run = sharded._Run(
-        ["http://x/a", "http://x/b", "http://x/c"], [10, 20, 30], 100, 60 + 2 * len(NODE_SEPARATOR)
-    )
-    assert sharded._layout("http://g", [run]) == [("http://x/a", True, 100, run.length, None)]
+    run = sharded._Run(["http://x/a", "http://x/b", "http://x/c"], [10, 20, 30], 100)
+    length = 60 + 2 * len(NODE_SEPARATOR)
+    assert sharded._layout("http://g", [run]) == [("http://x/a", True, 100, length, None)]
 
 
 def test_runs_that_interleave_are_cut_where_another_run_comes_first() -> None:
     sep = len(NODE_SEPARATOR)
-    early = sharded._Run(["http://x/a", "http://x/b", "http://x/e"], [1, 2, 3], 0, 6 + 2 * sep)
-    late = sharded._Run(["http://x/c", "http://x/d"], [4, 5], early.length, 9 + sep)
+    early_length, late_length = 6 + 2 * sep, 9 + sep
+    early = sharded._Run(["http://x/a", "http://x/b", "http://x/e"], [1, 2, 3], 0)
+    late = sharded._Run(["http://x/c", "http://x/d"], [4, 5], early_length)
     assert sharded._layout("http://g", [late, early]) == [
         ("http://x/a", True, 0, 3 + sep, None),
-        ("http://x/c", True, early.length, late.length, None),
+        ("http://x/c", True, early_length, late_length, None),
         ("http://x/e", True, 3 + 2 * sep, 3, None),
     ]
 
 
 def test_a_subject_in_two_runs_is_unshardable() -> None:
-    one = sharded._Run(["http://x/a", "http://x/c"], [1, 1], 0, 2 + len(NODE_SEPARATOR))
-    other = sharded._Run(["http://x/b", "http://x/c"], [1, 1], one.length, 2 + len(NODE_SEPARATOR))
+    one = sharded._Run(["http://x/a", "http://x/c"], [1, 1], 0)
+    other = sharded._Run(["http://x/b", "http://x/c"], [1, 1], 2 + len(NODE_SEPARATOR))
     with pytest.raises(sharded.Unshardable, match="<http://x/c> in graph <http://g> is made in two chunks"):
         sharded._layout("http://g", [one, other])
 
