@@ -21,7 +21,7 @@ from exilekg.formats import RdfFormat
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import map_corpus
 from exilekg.progress import Progress
-from exilekg.sharded import Written, write_sharded
+from exilekg.sharded import Prepared, Written, write_sharded
 from exilekg.terms import RDF, Quad
 from exilekg.validation import ValidationReport
 from exilekg.writers import BATCH, QuadSink, WriterEngine
@@ -117,15 +117,17 @@ def write_outputs(
     engine: WriterEngine = WriterEngine.FAST,
     jsonld_context: str | None = None,
     workers: int = 1,
+    prepared: Prepared | None = None,
 ) -> Written:
     """Every output of a build that is not spliced (each a stream and the file it writes into
     ``out``), mapped in ``workers`` processes or in this one; what was counted, and the digests of
-    the dumps known by then (the others are read back by the caller).
+    the dumps known by then (the others are read back by the caller). ``prepared``: what
+    :func:`~exilekg.sharded.prepare` made of ``corpus``, for ``workers`` processes.
 
     Raises :class:`~exilekg.sharded.Unshardable` when a split could change the outputs, which are
     then half written."""
     if workers > 1:
-        return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, workers)
+        return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, workers, prepared)
     return _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context)
 
 
@@ -137,6 +139,7 @@ def _write_sharded(
     reporter: Progress,
     jsonld_context: str | None,
     workers: int,
+    prepared: Prepared | None,
 ) -> Written:
     """Every output, mapped in ``workers`` processes."""
     conversions: dict[RdfFormat, Conversion] = {
@@ -146,7 +149,9 @@ def _write_sharded(
     }
     lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
     try:
-        return write_sharded(corpus, report, lines, conversions, workers, jsonld_context, reporter, out)
+        return write_sharded(
+            corpus, report, lines, conversions, workers, jsonld_context, reporter, out, prepared
+        )
     except BaseException:
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build

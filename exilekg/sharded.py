@@ -66,8 +66,10 @@ from exilekg.writers.oxigraph import Conversion
 __all__ = [
     "CHUNKS_PER_WORKER",
     "CHUNK_WEIGHT",
+    "Prepared",
     "Unshardable",
     "Written",
+    "prepare",
     "worker_count",
     "write_sharded",
 ]
@@ -372,6 +374,33 @@ def _after(offset: int, length: int) -> int:
     return offset + length + len(NODE_SEPARATOR)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the workers of a split build share, made before they are forked (each maps with its own
+    copy of what a pass uses up): what :func:`prepare` makes."""
+
+    mapper: Mapper
+    """The corpus's lookups, without the anchors of its evidence, which validation finds."""
+    units: list[Unit]
+    mentions: DocumentMentions
+    """With the table of entity names made (some 280 MB at 10M triples)."""
+
+
+def prepare(corpus: Corpus) -> Prepared:
+    """What a split build of ``corpus`` needs besides its validation, which it does not depend on:
+    a build can make it while the corpus is validated (:func:`~exilekg.processes.beside`). Raises
+    whatever a corpus that fails validation makes it raise."""
+    mapper = Mapper(corpus, {}, {})
+    units: list[Unit] = []
+    counting = mapper.again()
+    for unit in counting.units():
+        counting.skip(unit)
+        units.append(unit)
+    mentions = find_mentions(corpus)
+    mentions.prepare()
+    return Prepared(mapper, units, mentions)
+
+
 def write_sharded(
     corpus: Corpus,
     report: ValidationReport,
@@ -381,25 +410,19 @@ def write_sharded(
     jsonld_context: str | None,
     reporter: Progress,
     folder: Path,
+    prepared: Prepared | None = None,
 ) -> Written:
     """Map ``corpus`` in ``workers`` processes into ``outputs`` (N-Triples, N-Quads and JSON-LD: each
     a stream and the file it writes) and ``conversions`` (Turtle, TriG), as a single-process build
     writes them; raises :class:`Unshardable` when that cannot be promised (the outputs are then half
-    written). Temporary files go in ``folder``. The caller finishes the conversions."""
-    # Made once, before the workers are forked: each maps with its own copy of what a pass uses up.
-    mapper = Mapper(corpus, report.anchors, {})
-    units: list[Unit] = []
-    counting = mapper.again()
-    for unit in counting.units():
-        counting.skip(unit)
-        units.append(unit)
-    chunks = _chunks(corpus, units, workers * CHUNKS_PER_WORKER, CHUNK_WEIGHT)
+    written). Temporary files go in ``folder``. The caller finishes the conversions. ``prepared``:
+    what :func:`prepare` made of ``corpus`` (made here when not given)."""
+    ready = prepared or prepare(corpus)
+    mapper = ready.mapper.again(anchors=report.anchors)
+    chunks = _chunks(corpus, ready.units, workers * CHUNKS_PER_WORKER, CHUNK_WEIGHT)
     sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
     formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
-    # The table of entity names (some 280 MB at 10M triples) made here: the workers share it.
-    mentions = find_mentions(corpus)
-    mentions.prepare()
-    job = _Job(corpus, mapper, mentions, chunks, formats, jsonld_context, folder, os.getpid())
+    job = _Job(corpus, mapper, ready.mentions, chunks, formats, jsonld_context, folder, os.getpid())
     context = multiprocessing.get_context("fork")
     claim = context.Value("i", 0)
     processes: list[Any] = []  # the fork context's processes

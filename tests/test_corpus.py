@@ -107,3 +107,33 @@ def test_a_texts_digest_is_the_one_first_read(example_copy: Path) -> None:
     assert fresh.text_sha256(document) not in (None, first.sha256)  # never read: read now
     del document.data["text"]
     assert corpus.text_sha256(document) is None
+
+
+def test_texts_read_by_a_copy_elsewhere_are_held_to_what_it_read(example_copy: Path) -> None:
+    """What a copy of the corpus in another process read (a split build's validation) binds the
+    reads here as if they had been made here."""
+    elsewhere = read_corpus(example_copy)
+    document = next(d for d in elsewhere.documents if d.id == "riga-congress")
+    text = elsewhere.text(document)
+    assert text is not None
+    digests = elsewhere.text_digests()
+    assert digests == {text.path: text.sha256}
+    here = read_corpus(example_copy)
+    here.read_elsewhere(digests)
+    assert here.text_digests() == digests
+    text.path.write_text(text.text + " changed", encoding="utf-8")
+    with pytest.raises(CorpusError, match="changed while the corpus was being read") as info:
+        here.text(next(d for d in here.documents if d.id == "riga-congress"))
+    assert info.value.path == text.path
+
+
+def test_texts_read_differently_elsewhere_are_refused(example_copy: Path) -> None:
+    here = read_corpus(example_copy)
+    document = next(d for d in here.documents if d.id == "riga-congress")
+    text = here.text(document)
+    assert text is not None
+    here.read_elsewhere({text.path: text.sha256})  # the same bytes: nothing to say
+    with pytest.raises(CorpusError, match="changed while the corpus was being read") as info:
+        here.read_elsewhere({text.path: "0" * 64})
+    assert info.value.path == text.path
+    assert here.text_digests() == {text.path: text.sha256}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exilekg import sharded
+from exilekg import pipeline, sharded
 from exilekg.check.checker import Checker
 from exilekg.cli import cli
 from exilekg.corpus import Corpus, read_corpus
-from exilekg.errors import CorpusError
+from exilekg.errors import CorpusError, ValidationError
 from exilekg.formats import RdfFormat
 from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, write_jsonld
 from exilekg.map import Mapper, Unit
@@ -384,7 +386,17 @@ def test_formats_of_a_split_build_parse_back(generated: Path, tmp_path: Path) ->
 
 
 def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (the forked mapping workers and the Turtle and TriG ones)."""
+    """The processes whose parent is ``pid`` (the forked mapping workers and the Turtle and TriG ones).
+
+    Read from the kernel's list of each thread's children where it keeps one (Linux 3.5 on): a
+    scan of every process takes long enough on a loaded machine for a small build to end first."""
+    tasks = Path(f"/proc/{pid}/task")
+    try:
+        lists = [(task / "children").read_text(encoding="utf-8") for task in tasks.iterdir()]
+    except OSError:
+        lists = []
+    if lists:
+        return [int(child) for text in lists for child in text.split()]
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -486,3 +498,81 @@ def test_without_copy_file_range_the_chunks_are_copied_by_hand(
     result = build(generated, tmp_path / "out", workers=2)
     assert result.workers == 2 and result.unsharded is None
     assert _files(tmp_path / "out") == _files(one_process)
+
+
+def test_a_split_build_validates_in_a_process_of_its_own_while_it_prepares(
+    generated: Path, one_process: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the workers share is made while the corpus is validated: validation in a forked
+    process, the mapper and the table of names here, where the workers are forked from."""
+    where = tmp_path / "where"
+    where.mkdir()
+
+    def noted(name: str, work: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object, **kwargs: object) -> object:
+            (where / f"{name}-{os.getpid()}").touch()  # a file: a forked process's memory stays there
+            return work(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(pipeline, "validate", noted("validate", pipeline.validate))
+    monkeypatch.setattr(pipeline, "prepare", noted("prepare", pipeline.prepare))
+    result = build(generated, tmp_path / "out", workers=2)
+    assert result.unsharded is None and result.workers == 2
+    assert _files(tmp_path / "out") == _files(one_process)
+    done = sorted(p.name.split("-") for p in where.iterdir())
+    assert [name for name, _ in done] == ["prepare", "validate"]
+    assert int(done[0][1]) == os.getpid() != int(done[1][1])
+
+
+def _break_a_relation(corpus: Path) -> None:
+    """A relation without its subject: the schema refuses it, and preparing its mapping fails."""
+    for path in sorted((corpus / "records").glob("facts-*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            record = json.loads(line)
+            if record.get("kind") == "Relation":
+                del record["subject"]
+                lines[number] = json.dumps(record)
+                path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                return
+    raise AssertionError("no relation to break")
+
+
+def test_an_invalid_corpus_split_is_refused_as_in_one_process(generated: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(generated, corpus)
+    _break_a_relation(corpus)
+    with pytest.raises(KeyError):
+        sharded.prepare(read_corpus(corpus))  # what validation beside it must win over
+    errors = []
+    for workers in (1, 2):
+        out = tmp_path / f"out-{workers}"
+        with pytest.raises(ValidationError) as caught:
+            build(corpus, out, workers=workers)
+        errors.append(str(caught.value))
+        assert not out.exists() or not list(out.iterdir())
+    assert errors[0] == errors[1]
+    assert "subject" in errors[0]
+
+
+class _ChangeText(_RemoveText):
+    """Changes a document's text once the corpus is validated, before any worker maps it."""
+
+    def stage(self, name: str, total: int | None = None, unit: str = "") -> None:
+        if name == "mentions":
+            self.text.write_text(self.text.read_text(encoding="utf-8") + " A late line.", encoding="utf-8")
+
+
+def test_a_text_changed_after_a_split_validation_is_refused(generated: Path, tmp_path: Path) -> None:
+    """The texts' digests validation took in its own process bind the workers' reads, and those of
+    the build made again in one process: the graph's evidence positions are those validated."""
+    errors = []
+    for workers in (1, 2):
+        corpus = tmp_path / f"corpus-{workers}"
+        shutil.copytree(generated, corpus)
+        text = sorted((corpus / "texts").glob("*.txt"))[-1]
+        with pytest.raises(CorpusError, match="changed while the corpus was being read") as caught:
+            build(corpus, tmp_path / f"out-{workers}", workers=workers, progress=_ChangeText(text))
+        errors.append(str(caught.value).replace(str(corpus), "CORPUS"))
+    assert errors[0] == errors[1]

@@ -36,6 +36,9 @@ class Source:
 
 _LINE_CACHE: dict[Path, dict[str, tuple[int, int]]] = {}
 
+_CHANGED = "the text file changed while the corpus was being read"
+_CHANGED_HINT = "build again once nothing writes to the texts folder"
+
 
 def _line_of(path: Path, pointer: str) -> tuple[int | None, int | None]:
     if path not in _LINE_CACHE:
@@ -128,6 +131,18 @@ class Corpus:
         text = self.text(document)
         return text.sha256 if text is not None else None
 
+    def text_digests(self) -> dict[Path, str]:
+        """The SHA-256 of every text file read so far, by path."""
+        return dict(self._digests)
+
+    def read_elsewhere(self, digests: dict[Path, str]) -> None:
+        """Take the digests of texts that a copy of this corpus in another process read
+        (:meth:`text_digests`), as if read here; raises :class:`CorpusError` when one differs from
+        what was read here."""
+        for path, digest in digests.items():
+            if self._digests.setdefault(path, digest) != digest:
+                raise CorpusError(_CHANGED, path=path, hint=_CHANGED_HINT)
+
     def text(self, document: Record) -> Text | None:
         """The text of ``document``, read from its file, or None when there are no texts or it names no file.
 
@@ -159,9 +174,5 @@ class Corpus:
             ) from None
         digest = hashlib.sha256(raw).hexdigest()
         if self._digests.setdefault(path, digest) != digest:
-            raise CorpusError(
-                "the text file changed while the corpus was being read",
-                path=path,
-                hint="build again once nothing writes to the texts folder",
-            )
+            raise CorpusError(_CHANGED, path=path, hint=_CHANGED_HINT)
         return Text(_decode(raw, path), digest, path)

@@ -70,12 +70,19 @@ class Mapper(FactMapping, AnnotationMapping):
                 indexed.add(record.id)
                 self._stated.setdefault(record.data["subject"], []).append(record)
 
-    def again(self, mentions: Mapping[str, Sequence[Mention]] | None = None) -> Mapper:
-        """A mapper for another pass over the corpus (with ``mentions``, or this one's), sharing this
-        one's lookups: only what a pass uses up is new."""
+    def again(
+        self,
+        mentions: Mapping[str, Sequence[Mention]] | None = None,
+        *,
+        anchors: Mapping[EvidenceKey, Anchor] | None = None,
+    ) -> Mapper:
+        """A mapper for another pass over the corpus (with ``mentions`` and ``anchors``, or this
+        one's), sharing this one's lookups: only what a pass uses up is new."""
         fresh = copy.copy(self)
         if mentions is not None:
             fresh.mentions = mentions
+        if anchors is not None:
+            fresh.anchors = anchors
         fresh._stated = dict(self._stated)  # a pass pops its entries; their lists stay as they are
         fresh._emitted_repeated = set()
         return fresh
