@@ -4,7 +4,9 @@
 
 For each size in ``--triples``: a corpus of about that many triples is generated
 (benchmarks/generate.py, kept in ``--work`` and reused), then three things run, one at
-a time, each in a child process whose wall time and peak RSS (``os.wait4``) are taken:
+a time, each in a child process whose wall time and peak RSS (``os.wait4``) are taken (``--repeat
+N``: N rounds of the three, one after the other, keeping the run of median time of each and every
+run's time as ``samples``):
 
 - ``exilekg build CORPUS --out OUT --quiet``, end to end, every format (interpreter
   start, imports, read, validate, mentions, map, N-Triples, N-Quads, Turtle, TriG,
@@ -612,7 +614,8 @@ def main(argv: list[str] | None = None) -> None:
         "--repeat",
         type=int,
         default=1,
-        help="rounds of the incremental rows (a change, the rebuild, a full build); medians are kept",
+        help="rounds of the full rows (the build, the floor, the split build) and of the incremental "
+        "rows (a change, the rebuild, a full build); medians are kept",
     )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument(
@@ -651,27 +654,35 @@ def main(argv: list[str] | None = None) -> None:
     for target in sizes(args.triples):
         corpus = corpus_for(work, target, args.seed)
         out = work / f"out-{target}"
-        say(f"[{target:,}] exilekg build, every format")
-        build = measured_build(corpus, out, "")
-        say(f"[{target:,}] floor: f-string N-Triples from dicts")
-        floor = run_child("floor", str(out / "exilekg.nq"), str(work / f"floor-{target}.nt"))
+        builds: list[dict[str, Any]] = []
+        floors: list[dict[str, Any]] = []
+        splits: list[dict[str, Any]] = []
+        for round_ in range(1, args.repeat + 1):
+            rounds = f"round {round_}/{args.repeat}: " if args.repeat > 1 else ""
+            say(f"[{target:,}] {rounds}exilekg build, every format")
+            builds.append(measured_build(corpus, out, ""))
+            say(f"[{target:,}] {rounds}floor: f-string N-Triples from dicts")
+            floors.append(run_child("floor", str(out / "exilekg.nq"), str(work / f"floor-{target}.nt")))
+            if (os.cpu_count() or 1) > 1:
+                say(f"[{target:,}] {rounds}exilekg build --workers 0 (one per core), every format")
+                split_out = work / f"out-split-{target}"
+                split = measured_build(corpus, split_out, "", "workers=0")
+                names = sorted(p.name for p in out.iterdir() if p.is_file())
+                same = all(same_bytes(out / name, split_out / name) for name in names)
+                splits.append({**split, "same_bytes": same})
+                shutil.rmtree(split_out, ignore_errors=True)
         say(f"[{target:,}] every dump parsed back")
         verify = run_child("verify", str(out))
         row: dict[str, Any] = {
             "target": target,
-            "triples": build["triples"],
-            "exilekg": build,
-            "floor": floor,
+            "triples": builds[0]["triples"],
+            "exilekg": median_run(builds, "wall_seconds"),
+            "floor": median_run(floors, "seconds"),
             "parsed_back": verify["counts"],
         }
-        if (os.cpu_count() or 1) > 1:
-            say(f"[{target:,}] exilekg build --workers 0 (one per core), every format")
-            split_out = work / f"out-split-{target}"
-            split = measured_build(corpus, split_out, "", "workers=0")
-            names = sorted(p.name for p in out.iterdir() if p.is_file())
-            same = all(same_bytes(out / name, split_out / name) for name in names)
-            row["split"] = {**split, "same_bytes": same}
-            shutil.rmtree(split_out, ignore_errors=True)
+        if splits:
+            row["split"] = median_run(splits, "wall_seconds")
+            row["split"]["same_bytes"] = all(split["same_bytes"] for split in splits)
         if not args.no_rdflib:
             say(f"[{target:,}] rdflib Graph.add + Turtle + N-Quads + pyld compact")
             row["rdflib_pyld"] = run_child("rdflib", str(out / "exilekg.nq"), str(work / f"rdflib-{target}"))
@@ -719,6 +730,18 @@ def main(argv: list[str] | None = None) -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         say(f"wrote {args.json}")
+
+
+def median_run(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The run whose ``key`` is the median of ``runs`` (the upper one of an even number), whole, so
+    that its stages are its own; with several, every run's ``key`` as ``samples``, and the largest
+    peak memory of all as ``peak_mb`` (a limit on memory must hold for every run)."""
+    chosen = dict(sorted(runs, key=lambda run: run[key])[len(runs) // 2])
+    if len(runs) > 1:
+        chosen["samples"] = [run[key] for run in runs]
+        if all("peak_mb" in run for run in runs):
+            chosen["peak_mb"] = max(run["peak_mb"] for run in runs)
+    return chosen
 
 
 def change_one_record(corpus: Path) -> str:

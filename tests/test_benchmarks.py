@@ -85,6 +85,12 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     stages = set(row["exilekg"]["stages"])
     assert {"read", "validate", "map and write", "write Turtle", "write JSON-LD"} <= stages
     assert row["floor"]["triples"] == row["triples"]
+    # --repeat 2: two rounds of the full row too, the run of median time kept with every run's time.
+    assert len(row["exilekg"]["samples"]) == len(row["floor"]["samples"]) == 2
+    assert row["exilekg"]["wall_seconds"] in row["exilekg"]["samples"]
+    assert row["floor"]["seconds"] == sorted(row["floor"]["samples"])[1]
+    if "split" in row:
+        assert len(row["split"]["samples"]) == 2 and row["split"]["same_bytes"] is True
     assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]
     assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
