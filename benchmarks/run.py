@@ -811,9 +811,9 @@ def incremental_row(
         identical = identical and all(same_bytes(full / n, spliced / n) for n in names)
         say(f"[{target:,}] round {round_}/{repeat}: the floor, every dump copied, digested and synced")
         floors.append(run_child("rewrite", str(spliced)))
-    rebuild = sorted(rebuilds, key=lambda r: r["wall_seconds"])[len(rebuilds) // 2]
-    baseline = sorted(baselines, key=lambda r: r["wall_seconds"])[len(baselines) // 2]
-    floor = sorted(f["seconds"] for f in floors)[len(floors) // 2]
+    rebuild = median_run(rebuilds, "wall_seconds")
+    baseline = median_run(baselines, "wall_seconds")
+    floor = median_run(floors, "seconds")["seconds"]
     mapped = re.search(r"incremental: (\d+) of (\d+) units mapped", rebuild["summary"])
     row = {
         "target": target,
