@@ -35,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from exilekg.errors import ExilekgError, OutputError
-from exilekg.manifest import ensure_consistent, read_manifest
+from exilekg.manifest import Manifest, ensure_consistent, read_manifest
 
 __all__ = [
     "BUILD_ID_FILE",
@@ -298,14 +298,13 @@ def write_index(out_dir: Path | str) -> Path:
     (``void.ttl`` with a build id) or its outputs come from different builds.
     """
     out = Path(out_dir)
-    manifest = read_manifest(out)
+    manifest = ensure_consistent(out, OutputError)
     if manifest is None:
         raise OutputError(
             "no build manifest here: void.ttl is missing or names no build id",
             path=out / "void.ttl",
             hint="build into the folder with a current `exilekg build CORPUS --out DIR`",
         )
-    ensure_consistent(out, OutputError)
     remove_leftovers(out)
     try:
         return install(out, make_index(out, _dump_files(out, OutputError), manifest.build_id))
@@ -320,12 +319,15 @@ def index_build_id(out_dir: Path) -> str | None:
         return None
 
 
-def open_index(out_dir: Path) -> ox.Store | None:
-    """The folder's index opened read-only, or None when it has none or it is stale."""
+def open_index(out_dir: Path, manifest: Manifest | None = None) -> ox.Store | None:
+    """The folder's index opened read-only, or None when it has none or it is stale. ``manifest``:
+    the folder's, when the caller has read it already (:func:`~exilekg.manifest.ensure_consistent`
+    gives it), else it is read here."""
     ident = index_build_id(out_dir)
     if ident is None:
         return None
-    manifest = read_manifest(out_dir)
+    if manifest is None:
+        manifest = read_manifest(out_dir)
     if manifest is None or manifest.build_id != ident:
         return None
     try:

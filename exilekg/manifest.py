@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,13 +112,15 @@ def read_manifest(out_dir: Path) -> Manifest | None:
     if not void.is_file():
         return None
     try:
-        triples = list(ox.parse(path=void, format=ox.RdfFormat.TURTLE, base_iri=void.resolve().as_uri()))
+        # Parsed as a stream (the parser raises as it meets an error): the manifest is a few
+        # statements of a description that holds a block per graph, some 2 MB at 10M triples.
+        triples = ox.parse(path=void, format=ox.RdfFormat.TURTLE, base_iri=void.resolve().as_uri())
+        by_subject, downloads, checksums, activities = _described(triples)
     except (OSError, SyntaxError, ValueError):
         return None
-    by_subject, downloads, checksums = _described(triples)
     ident: str | None = None
-    for values in by_subject.values():
-        if values.get(str(RDF.type)) == str(PROV.Activity) and str(DCTERMS.identifier) in values:
+    for subject, values in by_subject.items():
+        if subject in activities and str(DCTERMS.identifier) in values:
             ident = values[str(DCTERMS.identifier)]
     if ident is None:
         return None
@@ -133,31 +135,54 @@ def read_manifest(out_dir: Path) -> Manifest | None:
     return Manifest(ident, outputs)
 
 
-def _described(triples: list[Any]) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
-    """void.ttl's triples as each named subject's values by predicate, and each distribution's
-    download URL and checksum node."""
+_MANIFEST_PREDICATES = frozenset(
+    str(term)
+    for term in (DCTERMS.identifier, DCAT.downloadURL, DCAT.byteSize, SPDX.checksum, SPDX.checksumValue)
+)
+"""What the manifest is read from, besides the type of the build's activity."""
+
+
+def _described(
+    triples: Iterable[Any],
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str], set[str]]:
+    """Of void.ttl's triples, each named subject's values of the manifest's predicates, each
+    distribution's download URL and checksum node, and the named ``prov:Activity`` nodes; every
+    other statement (the graphs' and classes' partitions, nearly all of them) is passed over as it
+    is parsed, so that reading a large build's manifest keeps no more than the manifest."""
     import pyoxigraph as ox
 
     by_subject: dict[str, dict[str, str]] = {}
     downloads: dict[str, str] = {}
     checksums: dict[str, str] = {}
+    activities: set[str] = set()
+    wanted, rdf_type, activity = _MANIFEST_PREDICATES, str(RDF.type), str(PROV.Activity)
+    download, checksum = str(DCAT.downloadURL), str(SPDX.checksum)
     for triple in triples:
-        s, p, o = triple.subject, triple.predicate.value, triple.object
+        p = triple.predicate.value
+        if p != rdf_type and p not in wanted:
+            continue
+        s, o = triple.subject, triple.object
         if not isinstance(s, ox.NamedNode):
             continue
-        values = by_subject.setdefault(s.value, {})
-        values[p] = o.value if isinstance(o, ox.NamedNode | ox.Literal) else ""
-        if p == str(DCAT.downloadURL) and isinstance(o, ox.NamedNode):
+        if p == rdf_type:
+            if isinstance(o, ox.NamedNode) and o.value == activity:
+                activities.add(s.value)
+            continue
+        by_subject.setdefault(s.value, {})[p] = o.value if isinstance(o, ox.NamedNode | ox.Literal) else ""
+        if p == download and isinstance(o, ox.NamedNode):
             downloads[s.value] = o.value
-        elif p == str(SPDX.checksum) and isinstance(o, ox.NamedNode):
+        elif p == checksum and isinstance(o, ox.NamedNode):
             checksums[s.value] = o.value
-    return by_subject, downloads, checksums
+    return by_subject, downloads, checksums, activities
 
 
 def check_outputs(out_dir: Path) -> list[str]:
     """What makes the folder's dumps not one build's (empty when they are, or when its
     ``void.ttl`` has no manifest to compare with): one sentence per file."""
-    manifest = read_manifest(out_dir)
+    return _problems(out_dir, read_manifest(out_dir))
+
+
+def _problems(out_dir: Path, manifest: Manifest | None) -> list[str]:
     if manifest is None:
         return []
     problems: list[str] = []
@@ -179,8 +204,8 @@ def check_outputs(out_dir: Path) -> list[str]:
 
 def verify_outputs(out_dir: Path) -> list[str]:
     """As :func:`check_outputs`, and each listed dump's SHA-256 compared too (reads every dump)."""
-    problems = check_outputs(out_dir)
     manifest = read_manifest(out_dir)
+    problems = _problems(out_dir, manifest)
     if manifest is None:
         return problems
     for name, listed in sorted(manifest.outputs.items()):
@@ -194,9 +219,12 @@ def verify_outputs(out_dir: Path) -> list[str]:
     return problems
 
 
-def ensure_consistent(out_dir: Path, error: type[ExilekgError]) -> None:
-    """Raise ``error`` when the folder's dumps come from different builds, naming the files."""
-    problems = check_outputs(out_dir)
+def ensure_consistent(out_dir: Path, error: type[ExilekgError]) -> Manifest | None:
+    """Raise ``error`` when the folder's dumps come from different builds, naming the files; else
+    the manifest they were compared with (None when ``void.ttl`` holds none), for the caller to use
+    rather than read again."""
+    manifest = read_manifest(out_dir)
+    problems = _problems(out_dir, manifest)
     if problems:
         raise error(
             "the folder's outputs come from different builds: " + "; ".join(problems),
@@ -204,3 +232,4 @@ def ensure_consistent(out_dir: Path, error: type[ExilekgError]) -> None:
             hint="build into it again (`exilekg build CORPUS --out DIR`), or delete the files "
             "void.ttl does not list",
         )
+    return manifest

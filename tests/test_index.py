@@ -17,7 +17,14 @@ from exilekg import RdfFormat, build, index
 from exilekg.cli import cli
 from exilekg.errors import OutputError, QueryError
 from exilekg.index import INDEX_NAME, KEYS_FILE, line_slices, make_index, open_index, write_index
-from exilekg.manifest import build_id, check_outputs, digest_file, read_manifest, verify_outputs
+from exilekg.manifest import (
+    build_id,
+    check_outputs,
+    digest_file,
+    ensure_consistent,
+    read_manifest,
+    verify_outputs,
+)
 from exilekg.pipeline import output_name
 from exilekg.publish import publish
 from exilekg.publish.store import IndexStore, MemoryStore, read_store
@@ -70,6 +77,23 @@ def test_void_lists_each_dump_with_its_digest_and_the_build_id(example_build: Pa
     assert manifest.build_id == build_id(manifest.outputs)
     assert (example_build / INDEX_NAME / "build-id").read_text().strip() == manifest.build_id
     assert check_outputs(example_build) == [] and verify_outputs(example_build) == []
+
+
+def test_the_manifest_is_read_from_its_own_statements(example_build: Path, tmp_path: Path) -> None:
+    """Only the manifest's statements count, wherever void.ttl puts them: the build's activity may
+    have other types too, and a description whose text breaks after the manifest is no manifest."""
+    listed = read_manifest(example_build)
+    assert listed is not None
+    assert ensure_consistent(example_build, OutputError) == listed
+    text = (example_build / "void.ttl").read_text(encoding="utf-8")
+    activity = next(line.split()[0] for line in text.splitlines() if " a prov:Activity" in line)
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    extra = f"{activity} a <http://www.w3.org/ns/prov#SoftwareAgent> .\n"
+    (folder / "void.ttl").write_text(text + extra, encoding="utf-8")
+    assert read_manifest(folder) == listed
+    (folder / "void.ttl").write_text(text + '<urn:x:a> <urn:x:b> "unclosed .\n', encoding="utf-8")
+    assert read_manifest(folder) is None
 
 
 def test_the_same_corpus_gets_the_same_build_id(example_build: Path, tmp_path: Path) -> None:

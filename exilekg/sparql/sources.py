@@ -368,8 +368,7 @@ def open_index_source(
     from exilekg.index import open_index, open_keys
     from exilekg.manifest import ensure_consistent
 
-    ensure_consistent(folder, QueryError)
-    store = open_index(folder)
+    store = open_index(folder, ensure_consistent(folder, QueryError))
     if store is None:
         return None
     return IndexSource(store, folder, allow_service=allow_service, keys=open_keys(folder))
