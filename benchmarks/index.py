@@ -68,11 +68,12 @@ def an_organization(out: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sized_parser
+    from run import compile_package, corpus_for, merge_rows, sized_parser
 
     parser = sized_parser(__doc__, "index", [1_000_000])
     parser.add_argument("--repeat", type=int, default=5, help="query runs per source")
     args = parser.parse_args(argv)
+    compile_package()
     rows: list[dict[str, Any]] = []
     for triples in args.triples:
         corpus = corpus_for(args.work, triples, args.seed)

@@ -101,9 +101,10 @@ def served(
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sized_parser
+    from run import compile_package, corpus_for, merge_rows, sized_parser
 
     args = sized_parser(__doc__, "load", [100_000, 1_000_000]).parse_args(argv)
+    compile_package()
     binary = shutil.which("oxigraph")
     if binary is None:
         raise SystemExit("the oxigraph command is needed: pip install oxigraph")

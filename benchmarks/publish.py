@@ -91,9 +91,10 @@ def site_digest(site: Path) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import corpus_for, merge_rows, sized_parser
+    from run import compile_package, corpus_for, merge_rows, sized_parser
 
     args = sized_parser(__doc__, "publish", [100_000, 1_000_000]).parse_args(argv)
+    compile_package()
     rows: list[dict[str, Any]] = []
     for triples in args.triples:
         corpus = corpus_for(args.work, triples, args.seed)
