@@ -13,11 +13,15 @@ import re
 import secrets
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
+
+from exilekg.errors import OutputError
 
 __all__ = [
     "LEGACY_AGE",
@@ -25,6 +29,7 @@ __all__ = [
     "AtomicFiles",
     "atomic_files",
     "atomic_path",
+    "releasing",
     "remove_leftovers",
     "temporary_file",
     "write_bytes",
@@ -207,8 +212,12 @@ class AtomicFiles:
                 tmp.replace(path)
             self.pending.clear()
         finally:
-            for aside in asides:
-                aside.unlink(missing_ok=True)
+            release = _RELEASE.get()
+            if release is not None:
+                release.unlink(asides)
+            else:
+                for aside in asides:
+                    aside.unlink(missing_ok=True)
 
     def _link_aside(self) -> list[Path]:
         """A second link to each earlier version, so that the renames only drop a name.
@@ -236,6 +245,56 @@ class AtomicFiles:
             stream.close()
             tmp.unlink(missing_ok=True)
         self.pending.clear()
+
+
+class _Release:
+    """Earlier versions of committed files, unlinked by threads of their own."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self.errors: list[OSError] = []
+
+    def unlink(self, paths: list[Path]) -> None:
+        if paths:
+            thread = threading.Thread(target=self._unlink, args=(paths,), name="exilekg-release")
+            thread.start()
+            self.threads.append(thread)
+
+    def _unlink(self, paths: list[Path]) -> None:
+        for path in paths:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                self.errors.append(exc)
+
+    def wait(self) -> list[OSError]:
+        for thread in self.threads:
+            thread.join()
+        return self.errors
+
+
+_RELEASE: ContextVar[_Release | None] = ContextVar("exilekg_release", default=None)
+
+
+@contextmanager
+def releasing() -> Iterator[None]:
+    """Within the block, the earlier versions that commits replace are unlinked by a thread, not by
+    the commit, and the block's end waits for them; a block that succeeded then raises
+    :class:`~exilekg.errors.OutputError` for the first that could not be unlinked.
+
+    The renames drop only a name (see :meth:`AtomicFiles._link_aside`); the unlinking frees the old
+    files' blocks, which takes long for large ones (0.13 to 0.17 s for the 630 MB of a 1M-triple
+    build's dumps on ext4): in the thread (the call lets go of the interpreter) it passes beside what
+    the block does after the commit, as a build freeing its corpus and mapping."""
+    release = _Release()
+    token = _RELEASE.set(release)
+    try:
+        yield
+    finally:
+        _RELEASE.reset(token)
+        errors = release.wait()
+    if errors:
+        raise OutputError.from_os_error(errors[0]) from errors[0]
 
 
 @contextmanager

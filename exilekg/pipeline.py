@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from exilekg.atomic import AtomicFiles, atomic_files, remove_leftovers
+from exilekg.atomic import AtomicFiles, atomic_files, releasing, remove_leftovers
 from exilekg.collector import paused
 from exilekg.corpus import Corpus, ReadPolicy, read_corpus
 from exilekg.describe import describe_dataset
@@ -196,7 +196,8 @@ def build(
     """
     reporter = as_progress(progress)
     try:
-        with paused():
+        # The earlier outputs' blocks are freed beside the freeing of the build's own memory.
+        with releasing(), paused():
             return _build(
                 corpus_dir,
                 out_dir,

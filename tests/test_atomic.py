@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exilekg.atomic import atomic_files, remove_leftovers, write_bytes, write_text
+from exilekg.atomic import atomic_files, releasing, remove_leftovers, write_bytes, write_text
+from exilekg.errors import OutputError
 from exilekg.ingest import ingest
 
 
@@ -64,6 +65,61 @@ def test_a_set_of_files_is_renamed_over_targets_that_are_still_linked(
     assert links == dict.fromkeys(names, 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # the second links are gone
     assert all((tmp_path / n).read_text(encoding="utf-8") == f"new {n}\n" for n in names)
+
+
+def test_within_releasing_the_earlier_versions_are_unlinked_by_a_thread_before_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    names = ["exilekg.nt", "void.ttl"]
+    for name in names:
+        (tmp_path / name).write_text(f"old {name}\n", encoding="utf-8")
+    unlinked_by: list[str] = []
+    unlink = Path.unlink
+
+    def spy(self: Path, missing_ok: bool = False) -> None:
+        if ".old." in self.name:
+            unlinked_by.append(threading.current_thread().name)
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", spy)
+    with releasing(), atomic_files() as files:
+        for name in names:
+            files.open(tmp_path / name).write(f"new {name}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert unlinked_by == ["exilekg-release"] * 2
+    # Outside the block the commit unlinks them itself.
+    with atomic_files() as files:
+        for name in names:
+            files.open(tmp_path / name).write(f"newer {name}\n")
+    assert unlinked_by[2:] == [threading.current_thread().name] * 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
+def test_an_earlier_version_that_cannot_be_unlinked_fails_the_releasing_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fault that cannot be caused for real here (the folder must stay writable for the renames).
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("old\n", encoding="utf-8")
+    unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if ".old." in self.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with (
+        pytest.raises(OutputError, match="Permission denied") as raised,
+        releasing(),
+        atomic_files() as files,
+    ):
+        files.open(tmp_path / "a.txt").write("new\n")
+        files.open(tmp_path / "b.txt").write("new\n")
+    assert raised.value.path is not None and ".a.txt.old." in str(raised.value.path)
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "new\n"
 
 
 def test_a_second_link_left_by_a_killed_commit_is_a_leftover(tmp_path: Path) -> None:
