@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from exilekg.atomic import discard
 from exilekg.errors import ExilekgError, OutputError
 from exilekg.manifest import Manifest, ensure_consistent, read_manifest
 
@@ -261,7 +262,8 @@ def install(out_dir: Path, made: Path) -> Path:
         target.replace(old / "old")
     made.replace(target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        # Freed beside what follows, in a build (a 1M-triple index: 0.1 s).
+        discard([old])
     return target
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from exilekg.atomic import atomic_files, releasing, remove_leftovers, write_bytes, write_text
+from exilekg.atomic import atomic_files, discard, releasing, remove_leftovers, write_bytes, write_text
 from exilekg.errors import OutputError
 from exilekg.ingest import ingest
 
@@ -95,6 +95,31 @@ def test_within_releasing_the_earlier_versions_are_unlinked_by_a_thread_before_i
             files.open(tmp_path / name).write(f"newer {name}\n")
     assert unlinked_by[2:] == [threading.current_thread().name] * 2
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
+def test_a_folder_discarded_within_releasing_is_removed_whole_by_its_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import threading
+
+    removed_by: list[str] = []
+    rmtree = shutil.rmtree
+
+    def spy(path: Path, ignore_errors: bool = False) -> None:
+        removed_by.append(threading.current_thread().name)
+        rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(shutil, "rmtree", spy)
+    old = tmp_path / ".exilekg.index.x1.tmp"
+    (old / "old" / "store").mkdir(parents=True)
+    (old / "old" / "store" / "000001.sst").write_bytes(b"\0" * 1024)
+    with releasing():
+        discard([old])
+    assert not old.exists() and removed_by == ["exilekg-release"]
+    (old / "old").mkdir(parents=True)
+    discard([old])  # outside the block: at once, here
+    assert not old.exists() and removed_by[1:] == [threading.current_thread().name]
 
 
 def test_an_earlier_version_that_cannot_be_unlinked_fails_the_releasing_block(
