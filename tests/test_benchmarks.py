@@ -132,12 +132,11 @@ def test_rows_kept_through_several_updates_name_the_run_that_measured_them(tmp_p
     assert "--stream 1k" in measured["command"]
 
 
-def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> None:
+def _runner() -> Any:
+    """benchmarks/run.py loaded as a module (with its folder on the path, for its own imports)."""
     import importlib.util
 
-    from exilekg.writers._oxworker import COMPLETE
-
-    spec = importlib.util.spec_from_file_location("benchmark_run", REPO / "benchmarks" / "run.py")
+    spec = importlib.util.spec_from_file_location("benchmark_run", RUN)
     assert spec is not None and spec.loader is not None
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
@@ -145,7 +144,13 @@ def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> N
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
-    assert module.WORKER_COMPLETE == COMPLETE
+    return module
+
+
+def test_the_runner_tells_a_worker_its_text_is_complete_as_the_build_does() -> None:
+    from exilekg.writers._oxworker import COMPLETE
+
+    assert _runner().WORKER_COMPLETE == COMPLETE
 
 
 def test_mentions_benchmark_finds_what_it_planted_in_both_languages(tmp_path: Path) -> None:
@@ -207,15 +212,7 @@ def test_benchmarks_time_exilekg_with_its_modules_compiled() -> None:
 
     import exilekg.pipeline
 
-    spec = importlib.util.spec_from_file_location("benchmark_run", RUN)
-    assert spec is not None and spec.loader is not None
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    module.compile_package()
+    _runner().compile_package()
     source = Path(exilekg.pipeline.__file__)
     cached = Path(importlib.util.cache_from_source(str(source)))
     assert cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime
