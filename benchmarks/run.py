@@ -641,8 +641,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib + pyld pipeline")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not args.child:
-        compile_package()
     if args.child:
         kind, *rest = args.child
         if kind == "build":
@@ -656,6 +654,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(answer))
         return
 
+    compile_package()
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
