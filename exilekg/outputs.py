@@ -18,8 +18,10 @@ from typing import IO
 from exilekg.check import checked
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
+from exilekg.incremental.splice import Spliced, names_digest, place_statements, recorded
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import map_corpus
+from exilekg.mentions import entity_names
 from exilekg.progress import Progress
 from exilekg.sharded import Prepared, Written, write_sharded
 from exilekg.terms import RDF, Quad
@@ -27,7 +29,7 @@ from exilekg.validation import ValidationReport
 from exilekg.writers import BATCH, QuadSink, WriterEngine
 from exilekg.writers.oxigraph import Conversion
 
-__all__ = ["write_outputs"]
+__all__ = ["record_outputs", "write_outputs"]
 
 
 class _Counter:
@@ -142,11 +144,7 @@ def _write_sharded(
     prepared: Prepared | None,
 ) -> Written:
     """Every output, mapped in ``workers`` processes."""
-    conversions: dict[RdfFormat, Conversion] = {
-        fmt: Conversion(outputs[fmt][0], fmt, out)
-        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
-        if fmt in outputs
-    }
+    conversions = _conversions(outputs, out, find_statements=False)
     lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
     try:
         return write_sharded(
@@ -156,3 +154,54 @@ def _write_sharded(
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
         raise
+
+
+def _conversions(
+    outputs: dict[RdfFormat, tuple[IO[str], Path]], out: Path, *, find_statements: bool
+) -> dict[RdfFormat, Conversion]:
+    return {
+        fmt: Conversion(outputs[fmt][0], fmt, out, find_statements=find_statements)
+        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
+        if fmt in outputs
+    }
+
+
+def record_outputs(
+    corpus: Corpus,
+    report: ValidationReport,
+    out: Path,
+    outputs: dict[RdfFormat, tuple[IO[str], Path]],
+    reporter: Progress,
+    jsonld_context: str | None,
+    workers: int,
+    reason: str | None,
+) -> Spliced:
+    """A first incremental build's outputs (N-Triples and N-Quads among them) mapped in ``workers``
+    processes, each unit's state recorded as :func:`~exilekg.incremental.splice.write_spliced`
+    records it without a previous build (``reason`` says why there is none): the same outputs and
+    the same state. Raises :class:`~exilekg.sharded.Unshardable` when a split could differ, or
+    where the single-process build would find the corpus unspliceable (and say so)."""
+    table = list(entity_names(corpus))
+    conversions = _conversions(outputs, out, find_statements=True)
+    lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
+    try:
+        written = write_sharded(
+            corpus,
+            report,
+            lines,
+            conversions,
+            workers,
+            jsonld_context,
+            reporter,
+            out,
+            record=names_digest(table),
+        )
+    except BaseException:
+        for conversion in conversions.values():
+            conversion.abort()
+        raise
+    assert written.units is not None  # recorded
+    place_statements(conversions, written.units)
+    return recorded(
+        written.units, written.digests, written.jsonld, written.numbers, table, reason, written.workers
+    )

@@ -43,7 +43,7 @@ from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_files
 from exilekg.map import map_corpus
-from exilekg.outputs import write_outputs
+from exilekg.outputs import record_outputs, write_outputs
 from exilekg.processes import beside
 from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.sharded import Prepared, Unshardable, prepare, worker_count
@@ -191,8 +191,9 @@ def build(
     ``workers`` processes (0: one per core) map, check and format the corpus, a range of its
     documents and records each, for the same bytes as one process (see :mod:`exilekg.sharded`); the
     default maps in the build's own process. A corpus whose split could change the outputs is built
-    in one process (:attr:`BuildResult.unsharded` says why).
-    Incremental builds and the rdflib engine map in one process.
+    in one process (:attr:`BuildResult.unsharded` says why). An incremental build with no previous
+    build to splice maps every unit in ``workers`` processes too, and records the state one process
+    records; a rebuild that splices, and the rdflib engine, map in one process.
     """
     reporter = as_progress(progress)
     try:
@@ -245,13 +246,15 @@ def _build(
     wanted = tuple(dict.fromkeys(formats))
     # An incremental build reads the previous state first: its validation is trusted again.
     plan = _splice_plan(corpus, out, wanted, engine, jsonld_context) if incremental else None
-    count = worker_count(workers) if engine is WriterEngine.FAST and plan is None else 1
+    # A rebuild maps few units: in this process. A first incremental build maps them all.
+    split = plan is None or plan.records
+    count = worker_count(workers) if engine is WriterEngine.FAST and split else 1
     report, prepared = _validate(corpus, plan.known if plan is not None else None, count)
     report.raise_for_problems()
     try:
         if plan is not None:
             result = _write_incremental(
-                corpus, report, out, wanted, reporter, engine, jsonld_context, index, plan
+                corpus, report, out, wanted, reporter, engine, jsonld_context, index, plan, count
             )
         else:
             args = (corpus, report, out, wanted, reporter, engine, jsonld_context, index)
@@ -332,6 +335,11 @@ class _SplicePlan:
             return None
         return self.previous.validated if self.previous is not None else Known()
 
+    @property
+    def records(self) -> bool:
+        """Whether the build maps every unit to record the state, with no previous one to splice."""
+        return self.reason is None and self.previous is None
+
 
 def _splice_plan(
     corpus: Corpus,
@@ -361,23 +369,24 @@ def _write_incremental(
     jsonld_context: str | None,
     index: bool,
     plan: _SplicePlan,
+    workers: int = 1,
 ) -> BuildResult:
     """A build that reuses the previous one's outputs where their inputs are unchanged, or a full
-    one that records what the next can reuse; a full one without state where splicing cannot work."""
+    one that records what the next can reuse (in ``workers`` processes); a full one without state
+    where splicing cannot work."""
     reason = plan.reason
     if reason is None:
+        args = (corpus, report, out, formats, reporter, engine, jsonld_context, index)
+        splice = (plan.previous, plan.why, plan.inputs)
         try:
-            return _write(
-                corpus,
-                report,
-                out,
-                formats,
-                reporter,
-                engine,
-                jsonld_context,
-                index,
-                (plan.previous, plan.why, plan.inputs),
-            )
+            if workers > 1 and plan.records:
+                try:
+                    return _write(*args, splice, workers)
+                except Unshardable as exc:
+                    result = _write(*args, splice)
+                    result.unsharded = str(exc)
+                    return result
+            return _write(*args, splice)
         except Unspliceable as exc:
             reason = f"this corpus cannot be spliced: {exc}"
     result = _write(corpus, report, out, formats, reporter, engine, jsonld_context, index)
@@ -424,7 +433,9 @@ def _write(
         known: dict[RdfFormat, OutputDigest] = {}
         if splice is not None:
             written = {fmt: files.written(path) for fmt, path in outputs.items()}
-            spliced = _splice(corpus, report, out, streams, written, splice, jsonld_context, reporter, result)
+            spliced = _splice(
+                corpus, report, out, streams, written, splice, jsonld_context, reporter, result, workers
+            )
             known = spliced.digests
         else:
             sinks = {fmt: (streams[fmt], files.written(path)) for fmt, path in outputs.items()}
@@ -500,12 +511,21 @@ def _splice(
     jsonld_context: str | None,
     reporter: Progress,
     result: BuildResult,
+    workers: int = 1,
 ) -> Spliced:
-    """The outputs spliced from the previous build's and the changed units', counted in ``result``."""
+    """The outputs spliced from the previous build's and the changed units', counted in ``result``;
+    without a previous build, every unit mapped in ``workers`` processes."""
     previous, reason, _ = splice
-    spliced = write_spliced(corpus, report, out, streams, written, previous, reason, jsonld_context, reporter)
+    if previous is None and workers > 1:
+        outputs = {fmt: (stream, written[fmt]) for fmt, stream in streams.items()}
+        spliced = record_outputs(corpus, report, out, outputs, reporter, jsonld_context, workers, reason)
+    else:
+        spliced = write_spliced(
+            corpus, report, out, streams, written, previous, reason, jsonld_context, reporter
+        )
     result.triples, result.quads, result.subjects = spliced.triples, spliced.quads, spliced.subjects
     result.classes, result.graphs, result.reuse = spliced.classes, spliced.graphs, spliced.reuse
+    result.workers = spliced.workers
     return spliced
 
 

@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from heapq import heapify, heappop, heappush
-from itertools import accumulate, groupby
+from itertools import accumulate
 from multiprocessing.connection import Connection, wait
 from operator import itemgetter
 from pathlib import Path
@@ -47,12 +47,14 @@ from exilekg.atomic import remove_leftovers, temporary_file
 from exilekg.check.checker import Checker, OpenChecks
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
-from exilekg.incremental.files import copy_in_kernel, write_all
-from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, node_texts, write_jsonld
-from exilekg.incremental.splice import count_subjects
+from exilekg.incremental.digests import mentions_digest, unit_digest
+from exilekg.incremental.files import Parts, copy_in_kernel, write_all
+from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, Place, Span, node_texts, write_jsonld
+from exilekg.incremental.splice import OneDocument, count_subjects, finding_of, mapped_state
+from exilekg.incremental.state import Numbers, UnitState
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import Mapper, Unit
-from exilekg.mentions import DocumentMentions, find_mentions
+from exilekg.mentions import DocumentMentions, MentionList, find_mentions
 from exilekg.processes import available_cores, can_fork
 from exilekg.progress import Progress
 from exilekg.terms import RDF, Quad
@@ -106,6 +108,13 @@ class Written:
     digests: dict[RdfFormat, OutputDigest] = field(default_factory=dict)
     """The digests of the dumps written here (not those pyoxigraph's workers wrote)."""
     workers: int = 0
+    units: dict[str, UnitState] | None = None
+    """When the write recorded them (``record``): each unit's state, in the corpus's order, its
+    places in Turtle and TriG not yet found."""
+    jsonld: dict[str, Span] = field(default_factory=dict)
+    """When the write recorded its units: where each graph's nodes lie in the JSON-LD dump."""
+    numbers: Numbers = field(default_factory=Numbers)
+    """When the write recorded its units: how their nodes' graphs are numbered."""
 
 
 def worker_count(requested: int) -> int:
@@ -167,6 +176,10 @@ class _Chunk:
     classes: dict[str, int]
     first: str | None
     last: str | None
+    units: list[tuple[str, UnitState, list[int]]] | None = None
+    """When the build records its units: each unit's key and state (its text's offsets counted in
+    the chunk's files), and its JSON-LD nodes in their order, two numbers a node: the index of its
+    graph's run in :attr:`runs` and its place in that run."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,10 @@ class _Job:
     context: str | None
     folder: Path
     parent: int
+    report: ValidationReport | None = None
+    record: str | None = None
+    """To record each unit's state (see :func:`write_sharded`): the digest of the table of entity
+    names the documents' mentions are found with."""
 
 
 def _work(job: _Job, claim: Any, conn: Connection) -> None:
@@ -188,7 +205,9 @@ def _work(job: _Job, claim: Any, conn: Connection) -> None:
     again in one process, which reports it as a build does."""
     try:
         die_with_parent(job.parent)
-        mapper = job.mapper.again(job.mentions)
+        # A unit recorded has its document's mentions found once, for its digest and its quads.
+        current = OneDocument()
+        mapper = job.mapper.again(job.mentions if job.record is None else current)
         units = mapper.units()
         checker = Checker()
         output_check = _OutputCheck()
@@ -203,10 +222,14 @@ def _work(job: _Job, claim: Any, conn: Connection) -> None:
             start, stop = job.chunks[index]
             for unit in _take(units, start - position):
                 mapper.skip(unit)
+            position = stop
+            if job.record is not None:
+                taken = list(_take(units, stop - start))
+                conn.send(_recorded_chunk(index, taken, mapper, current, checker, job, output_check, base))
+                continue
             quads: list[Quad] = []
             for unit in _take(units, stop - start):
                 quads.extend(checker.watch(unit.quads()))
-            position = stop
             conn.send(_chunk(index, quads, job, output_check, base))
         conn.send(("done", checker.open_checks()))
     except BaseException as exc:  # reported to the build, which builds again without workers
@@ -223,7 +246,6 @@ def _take(units: Iterator[Unit], count: int) -> Iterator[Unit]:
 
 _GRAPH = itemgetter(3)
 _FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
 
 
 def _chunk_file(job: _Job, fmt: RdfFormat, index: int) -> tuple[IO[bytes], Path]:
@@ -249,9 +271,12 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
             lines.write_many(batch, runs.repeats(batch))
         graphs: list[tuple[str, list[str], list[int]]] = []
         if RdfFormat.JSONLD in job.formats:
+            by_graph: dict[str, list[tuple[str, bytes]]] = {}
+            for g, s, text in node_texts(quads, output_check, job.context):
+                by_graph.setdefault(g, []).append((s, text))
             out, files[RdfFormat.JSONLD] = _chunk_file(job, RdfFormat.JSONLD, index)
             with out:
-                graphs = _write_runs(out, node_texts(quads, output_check, job.context))
+                graphs = _write_runs(out, by_graph)
     rdf_type = RDF.type
     return _Chunk(
         index,
@@ -268,21 +293,147 @@ def _chunk(index: int, quads: list[Quad], job: _Job, output_check: _OutputCheck,
 
 
 def _write_runs(
-    out: IO[bytes], nodes: Iterator[tuple[str, str, bytes]]
+    out: IO[bytes],
+    by_graph: dict[str, list[tuple[str, bytes]]],
+    places: dict[tuple[str, str], tuple[int, int]] | None = None,
 ) -> list[tuple[str, list[str], list[int]]]:
-    """A chunk's node objects (each graph's together, as :func:`node_texts` gives them) written to
-    ``out`` as :attr:`_Chunk.runs` describes them."""
+    """A chunk's node objects (subject and text, by graph) written to ``out`` as :attr:`_Chunk.runs`
+    describes them; with ``places``, each node's run and place in it noted there by graph and
+    subject. A subject twice in a graph would be one node object of a single-process build."""
     graphs: list[tuple[str, list[str], list[int]]] = []
-    for g, made in groupby(nodes, _FIRST):
-        run = sorted(made, key=_SECOND)
-        out.write(NODE_SEPARATOR.join([text for _, _, text in run]))
-        graphs.append((g, [s for _, s, _ in run], [len(text) for _, _, text in run]))
+    for g, made in by_graph.items():
+        made.sort(key=_FIRST)
+        subjects = [s for s, _ in made]
+        if places is not None:
+            run = len(graphs)
+            for at, s in enumerate(subjects):
+                if places.setdefault((g, s), (run, at)) != (run, at):
+                    raise Unshardable(f"<{s}> in graph <{g}> is made by two units")
+        out.write(NODE_SEPARATOR.join([text for _, text in made]))
+        graphs.append((g, subjects, [len(text) for _, text in made]))
     return graphs
 
 
-def _append(source: Path, target: int) -> None:
+def _recorded_chunk(
+    index: int,
+    units: list[Unit],
+    mapper: Mapper,
+    current: OneDocument,
+    checker: Checker,
+    job: _Job,
+    output_check: _OutputCheck,
+    base: str,
+) -> _Chunk:
+    """A chunk mapped a unit at a time, each unit's state recorded as a single-process incremental
+    build records it (:func:`~exilekg.incremental.splice.write_spliced`): its digest, its text's
+    place in the chunk's N-Triples and N-Quads, its counts, and its JSON-LD nodes."""
+    lines_nt, lines_nq = Parts(), Parts()
+    lines = LineWriter([lines_nt], [lines_nq])
+    files: dict[RdfFormat, Path] = {}
+    sizes = [0, 0]
+    made: list[tuple[str, UnitState, list[tuple[str, str]]]] = []
+    by_graph: dict[str, list[tuple[str, bytes]]] = {}
+    with_jsonld = RdfFormat.JSONLD in job.formats
+    first: str | None = None
+    last: object = None
+    with ExitStack() as stack:
+        nt, files[RdfFormat.NTRIPLES] = _chunk_file(job, RdfFormat.NTRIPLES, index)
+        nq, files[RdfFormat.NQUADS] = _chunk_file(job, RdfFormat.NQUADS, index)
+        stack.enter_context(nt)
+        stack.enter_context(nq)
+        for unit in units:
+            finding, found, digest, mentions = _unit_digest(unit, mapper, job)
+            current.id, current.mentions = unit.id, mentions
+            quads = list(checker.watch(unit.quads()))
+            current.id = current.mentions = None
+            if quads:
+                if quads[0][0] == last:
+                    raise Unshardable(f"the run of <{quads[0][0]}> spans two units")
+                if first is None:
+                    first = str(quads[0][0])
+                last = quads[-1][0]
+            repeats = TripleRuns().repeats(quads)
+            lines.write_many(quads, repeats)
+            nt_text, nq_text = lines_nt.take().encode("utf-8"), lines_nq.take().encode("utf-8")
+            state = mapped_state(
+                digest, (sizes[0], len(nt_text)), (sizes[1], len(nq_text)), quads, len(repeats), base
+            )
+            state.finding, state.found = finding, found
+            nt.write(nt_text)
+            nq.write(nq_text)
+            sizes[0] += len(nt_text)
+            sizes[1] += len(nq_text)
+            nodes = _unit_nodes(quads, by_graph, output_check, job.context) if with_jsonld else []
+            made.append((unit.key, state, nodes))
+    graphs: list[tuple[str, list[str], list[int]]] = []
+    places: dict[tuple[str, str], tuple[int, int]] = {}
+    if with_jsonld:
+        out, files[RdfFormat.JSONLD] = _chunk_file(job, RdfFormat.JSONLD, index)
+        with out:
+            graphs = _write_runs(out, by_graph, places)
+    recorded = [(key, state, [n for node in nodes for n in places[node]]) for key, state, nodes in made]
+    return _summed(index, files, graphs, recorded, first, None if last is None else str(last))
+
+
+def _unit_digest(unit: Unit, mapper: Mapper, job: _Job) -> tuple[str, str, str, MentionList | None]:
+    """What a unit's state records of its inputs, as a single-process incremental build records
+    them: its document's finding and the digest of its mentions (empty for other units), its digest,
+    and the mentions found (for mapping it)."""
+    assert job.report is not None and job.record is not None
+    finding = finding_of(job.corpus, unit, job.mentions, job.record)
+    mentions = job.mentions[str(unit.id)] if finding else None
+    found = mentions_digest(mentions, mapper.kinds) if mentions is not None else ""
+    return finding, found, unit_digest(unit, mapper, job.report, found or None), mentions
+
+
+def _unit_nodes(
+    quads: list[Quad],
+    by_graph: dict[str, list[tuple[str, bytes]]],
+    output_check: _OutputCheck,
+    context: str | None,
+) -> list[tuple[str, str]]:
+    """The graph and subject of each JSON-LD node a unit's quads make, in their order; the nodes
+    (subject and text) added to their graphs' in ``by_graph``."""
+    nodes: list[tuple[str, str]] = []
+    for g, s, text in node_texts(quads, output_check, context):
+        by_graph.setdefault(g, []).append((s, text))
+        nodes.append((g, s))
+    return nodes
+
+
+def _summed(
+    index: int,
+    files: dict[RdfFormat, Path],
+    graphs: list[tuple[str, list[str], list[int]]],
+    recorded: list[tuple[str, UnitState, list[int]]],
+    first: str | None,
+    last: str | None,
+) -> _Chunk:
+    """A recorded chunk, counted from its units' states."""
+    states = [state for _, state, _ in recorded]
+    counted_graphs: Counter[str] = Counter()
+    counted_classes: Counter[str] = Counter()
+    for state in states:
+        counted_graphs.update(state.graphs)
+        counted_classes.update(state.classes)
+    return _Chunk(
+        index,
+        files,
+        graphs,
+        sum(state.quads for state in states),
+        sum(state.triples for state in states),
+        sum(state.subjects for state in states),
+        dict(counted_graphs),
+        dict(counted_classes),
+        first,
+        last,
+        recorded,
+    )
+
+
+def _append(source: Path, target: int) -> int:
     """The whole of the file ``source`` appended to the file open as ``target``: in the kernel where
-    it can (Linux), else read and written a megabyte at a time."""
+    it can (Linux), else read and written a megabyte at a time; its size."""
     with source.open("rb") as src:
         size = os.fstat(src.fileno()).st_size
         done = copy_in_kernel(src.fileno(), 0, size, target)
@@ -292,6 +443,7 @@ def _append(source: Path, target: int) -> None:
                 raise OSError(f"{source} ended before its end")
             write_all(target, chunk)
             done += len(chunk)
+    return size
 
 
 class _Writer:
@@ -303,20 +455,34 @@ class _Writer:
         self.runs: dict[str, list[_Run]] = {}
         self.offset = 0
         self.last: str | None = None
+        self.sizes: dict[RdfFormat, int] = {}
+        self.recorded: list[tuple[list[tuple[str, UnitState, list[int]]], list[_Run]]] = []
+        """The recorded units of each chunk, with the chunk's runs their nodes are placed in."""
 
     def write(self, chunk: _Chunk) -> None:
         if chunk.first is not None:
             if chunk.first == self.last:
                 raise Unshardable(f"the run of <{chunk.first}> spans two chunks")
             self.last = chunk.last
+        before = dict(self.sizes)
         for fmt, path in chunk.files.items():
-            _append(path, self.sinks[fmt])
+            self.sizes[fmt] = self.sizes.get(fmt, 0) + _append(path, self.sinks[fmt])
             path.unlink()
         offset = self.offset
+        runs = []
         for g, subjects, lengths in chunk.runs:
-            self.runs.setdefault(g, []).append(_Run(subjects, lengths, offset))
+            run = _Run(subjects, lengths, offset, g)
+            self.runs.setdefault(g, []).append(run)
+            runs.append(run)
             offset += sum(lengths) + len(NODE_SEPARATOR) * (len(lengths) - 1)
         self.offset = offset
+        if chunk.units is not None:
+            # A unit's text was placed in its chunk's files: in the dumps, after the chunks before.
+            nt, nq = before.get(RdfFormat.NTRIPLES, 0), before.get(RdfFormat.NQUADS, 0)
+            for _, state, _ in chunk.units:
+                state.nt = (state.nt[0] + nt, state.nt[1])
+                state.nq = (state.nq[0] + nq, state.nq[1])
+            self.recorded.append((chunk.units, runs))
         counts = self.counts
         counts.quads += chunk.quads
         counts.triples += chunk.triples
@@ -325,7 +491,8 @@ class _Writer:
         counts.classes.update(chunk.classes)
 
     def write_jsonld(self, stream: IO[str], nodes_file: int, context: str | None, reporter: Progress) -> None:
-        nodes = {g: _layout(g, runs) for g, runs in self.runs.items()}
+        pieces: list[_Piece] | None = [] if self.recorded else None
+        nodes = {g: _layout(g, runs, pieces) for g, runs in self.runs.items()}
         reporter.stage("write JSON-LD", sum(len(r.subjects) for v in self.runs.values() for r in v), "nodes")
         with ExitStack() as stack:
             fresh: mmap.mmap | bytes = b""
@@ -333,6 +500,33 @@ class _Writer:
                 fresh = stack.enter_context(mmap.mmap(nodes_file, 0, access=mmap.ACCESS_READ))
             laid_out = write_jsonld(stream, nodes, fresh, None, context)
             self.counts.digests[RdfFormat.JSONLD] = laid_out.digest
+        self.counts.jsonld = laid_out.spans
+        starts: dict[int, list[int]] = {}
+        for run, first, count, slot in pieces or []:
+            # A piece is its run's nodes from ``first`` on, one after the other with their separator.
+            offsets = starts.get(id(run))
+            if offsets is None:
+                offsets = starts[id(run)] = run.starts()
+            place = slot[1] - offsets[first]
+            run.places[first : first + count] = [place + at for at in offsets[first : first + count]]
+
+    def recorded_units(self) -> None:
+        """The recorded units' states, once the JSON-LD is laid out, in :attr:`Written.units`: each
+        node as its graph's number, its place in its graph and its length, graphs numbered in the
+        order a single-process build meets them."""
+        units: dict[str, UnitState] = {}
+        graph_ids = self.counts.numbers.graphs
+        for recorded, runs in self.recorded:
+            for key, state, refs in recorded:
+                if key in units:
+                    raise Unshardable(f"two units are keyed {key!r}")
+                flat: list[int] = []
+                for i in range(0, len(refs), 2):
+                    run, at = runs[refs[i]], refs[i + 1]
+                    flat += (graph_ids.id(run.graph), run.places[at], run.lengths[at])
+                state.nodes = flat
+                units[key] = state
+        self.counts.units = units
 
 
 @dataclass(frozen=True)
@@ -342,17 +536,33 @@ class _Run:
     subjects: list[str]
     lengths: list[int]
     offset: int
+    graph: str = ""
+    places: list[int] = field(default_factory=list)
+    """When the build records its units: each node's offset from its graph's first, once laid out."""
+
+    def starts(self) -> list[int]:
+        """Each node's offset from the run's first."""
+        return list(accumulate(self.lengths[:-1], _after, initial=0))
 
 
-def _layout(graph: str, runs: list[_Run]) -> list[Layout]:
+_Piece = tuple[_Run, int, int, list[int]]
+"""A piece of a run laid out, as a build that records its units follows it: the run, the index of
+the piece's first node, how many nodes it holds, and the entry the layout notes its place in."""
+
+
+def _layout(graph: str, runs: list[_Run], pieces: list[_Piece] | None = None) -> list[Layout]:
     """What :func:`~exilekg.incremental.jsonld.write_jsonld` lays ``graph`` out from: its chunks' runs
     merged by subject, as pieces of runs whose nodes follow each other in the graph's order (a run's
     nodes lie in its file one after the other, laid out with their separator, so a piece is one
-    text); :class:`Unshardable` when a subject is in two chunks (its node would be one object)."""
+    text); :class:`Unshardable` when a subject is in two chunks (its node would be one object).
+    With ``pieces``, each piece is noted there, for its nodes' places once laid out."""
     starts = [list(accumulate(run.lengths[:-1], _after, initial=run.offset)) for run in runs]
     heads = [(run.subjects[0], at, 0) for at, run in enumerate(runs)]
     heapify(heads)
-    pieces: list[Layout] = []
+    laid: list[Layout] = []
+    if pieces is not None:
+        for run in runs:
+            run.places[:] = [-1] * len(run.subjects)
     while heads:
         subject, at, first = heappop(heads)
         run = runs[at]
@@ -362,12 +572,23 @@ def _layout(graph: str, runs: list[_Run]) -> list[Layout]:
         # of a kind mapped in another order than their IRIs' (most corpora) a piece per node or so.
         end = bisect_left(run.subjects, heads[0][0], first + 1) if heads else len(run.subjects)
         last = end - 1
-        pieces.append(
-            (subject, True, starts[at][first], starts[at][last] + run.lengths[last] - starts[at][first], None)
+        place: Place | None = None
+        if pieces is not None:
+            slot = [0, -1, -1]
+            place = (slot, 0)
+            pieces.append((run, first, end - first, slot))
+        laid.append(
+            (
+                subject,
+                True,
+                starts[at][first],
+                starts[at][last] + run.lengths[last] - starts[at][first],
+                place,
+            )
         )
         if end < len(run.subjects):
             heappush(heads, (run.subjects[end], at, end))
-    return pieces
+    return laid
 
 
 def _after(offset: int, length: int) -> int:
@@ -411,18 +632,29 @@ def write_sharded(
     reporter: Progress,
     folder: Path,
     prepared: Prepared | None = None,
+    record: str | None = None,
 ) -> Written:
     """Map ``corpus`` in ``workers`` processes into ``outputs`` (N-Triples, N-Quads and JSON-LD: each
     a stream and the file it writes) and ``conversions`` (Turtle, TriG), as a single-process build
     writes them; raises :class:`Unshardable` when that cannot be promised (the outputs are then half
     written). Temporary files go in ``folder``. The caller finishes the conversions. ``prepared``:
-    what :func:`prepare` made of ``corpus`` (made here when not given)."""
+    what :func:`prepare` made of ``corpus`` (made here when not given).
+
+    With ``record`` (the digest of the table of entity names, see
+    :func:`~exilekg.incremental.splice.names_digest`), the workers map a unit at a time and the
+    write records each unit's state in :attr:`Written.units` as a single-process incremental build
+    does, and raises :class:`Unshardable` where that build would find the corpus unspliceable
+    (which it then says); ``outputs`` must include N-Triples and N-Quads."""
+    if record is not None and not {RdfFormat.NTRIPLES, RdfFormat.NQUADS} <= outputs.keys():
+        raise ValueError("a write that records its units writes N-Triples and N-Quads")
     ready = prepared or prepare(corpus)
     mapper = ready.mapper.again(anchors=report.anchors)
     chunks = _chunks(corpus, ready.units, workers * CHUNKS_PER_WORKER, CHUNK_WEIGHT)
     sources = {RdfFormat.TURTLE: RdfFormat.NTRIPLES, RdfFormat.TRIG: RdfFormat.NQUADS}
     formats = frozenset(outputs) | {sources[fmt] for fmt in conversions}
-    job = _Job(corpus, mapper, ready.mentions, chunks, formats, jsonld_context, folder, os.getpid())
+    job = _Job(
+        corpus, mapper, ready.mentions, chunks, formats, jsonld_context, folder, os.getpid(), report, record
+    )
     context = multiprocessing.get_context("fork")
     claim = context.Value("i", 0)
     processes: list[Any] = []  # the fork context's processes
@@ -446,6 +678,8 @@ def write_sharded(
             _receive(conns, writer, len(chunks), reporter)
             counts = _finish(writer, outputs, sinks, paths, conversions, jsonld_context, reporter)
             counts.workers = len(processes)
+            if record is not None:
+                writer.recorded_units()
             return counts
         finally:
             for conn in conns:

@@ -25,7 +25,9 @@ from exilekg.cli import cli
 from exilekg.corpus import Corpus, read_corpus
 from exilekg.errors import CorpusError, ValidationError
 from exilekg.formats import RdfFormat
+from exilekg.incremental import STATE_NAME
 from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, write_jsonld
+from exilekg.incremental.state import UnitState
 from exilekg.map import Mapper, Unit
 from exilekg.mentions import DocumentMentions, MentionFinder
 from exilekg.pipeline import ALL_FORMATS, build
@@ -576,3 +578,131 @@ def test_a_text_changed_after_a_split_validation_is_refused(generated: Path, tmp
             build(corpus, tmp_path / f"out-{workers}", workers=workers, progress=_ChangeText(text))
         errors.append(str(caught.value).replace(str(corpus), "CORPUS"))
     assert errors[0] == errors[1]
+
+
+# A first incremental build maps every unit and records each one's state: split, the same dumps and
+# the same exilekg.state.json as in one process.
+
+
+@pytest.fixture(scope="module")
+def recorded_in_one_process(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("recorded-one-process")
+    result = build(generated, out, incremental=True)
+    assert result.workers == 1 and result.reuse is not None and not result.reuse.incremental
+    return out
+
+
+@pytest.mark.parametrize(("workers", "chunks"), [(2, 8), (3, 1), (2, 40)])
+def test_a_split_first_incremental_build_records_the_state_of_one_process(
+    generated: Path,
+    recorded_in_one_process: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    chunks: int,
+) -> None:
+    monkeypatch.setattr(sharded, "CHUNKS_PER_WORKER", chunks)
+    result = build(generated, tmp_path / "out", incremental=True, workers=workers)
+    assert result.unsharded is None
+    assert result.workers == workers
+    assert result.reuse is not None and result.reuse.mapped == result.reuse.units > 0
+    files = _files(tmp_path / "out")
+    assert STATE_NAME in files
+    assert files == _files(recorded_in_one_process)
+    alone = build(generated, tmp_path / "again", incremental=True)
+    assert (result.quads, result.triples, result.subjects) == (alone.quads, alone.triples, alone.subjects)
+    assert (result.graphs, result.classes) == (alone.graphs, alone.classes)
+
+
+@pytest.mark.parametrize("formats", [(RdfFormat.NTRIPLES, RdfFormat.NQUADS), ALL_FORMATS])
+def test_a_rebuild_splices_the_outputs_of_a_split_first_build(
+    generated: Path, tmp_path: Path, formats: tuple[RdfFormat, ...]
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(generated, corpus)
+    out = tmp_path / "out"
+    build(corpus, out, formats=formats, incremental=True, workers=2)
+    path = max((corpus / "records").rglob("*.json"), key=lambda p: p.stat().st_size)
+    records = json.loads(path.read_text(encoding="utf-8"))
+    records[len(records) // 2]["description"] = "changed since the split build"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    again = build(corpus, out, formats=formats, incremental=True, workers=2)
+    assert again.reuse is not None and again.reuse.incremental and again.reuse.mapped == 1
+    full = build(corpus, tmp_path / "full", formats=formats)
+    spliced = {n: b for n, b in _files(out).items() if n != STATE_NAME}
+    assert spliced == _files(tmp_path / "full")
+    assert full.triples == again.triples
+
+
+def test_a_failing_worker_of_a_first_incremental_build_records_in_one_process(
+    generated: Path, recorded_in_one_process: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that fails (here made to: the failures of a valid corpus are those of the machine)
+    has the build made again in one process, which records the same state."""
+
+    def failing(*args: object) -> object:
+        raise OSError("no space left for the chunk")
+
+    monkeypatch.setattr(sharded, "_recorded_chunk", failing)
+    result = build(generated, tmp_path / "out", incremental=True, workers=2)
+    assert result.unsharded is not None and "no space left for the chunk" in result.unsharded
+    assert result.workers == 1
+    assert _files(tmp_path / "out") == _files(recorded_in_one_process)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")], "temporary files left"
+
+
+def test_a_subject_made_twice_in_a_chunk_that_records_is_unshardable(tmp_path: Path) -> None:
+    """Two units of one chunk making a node of the same subject in a graph: one process would make
+    one node of them, which no unit's state could hold (the build in one process says so)."""
+    by_graph = {"http://g": [("http://x/a", b"{}"), ("http://x/b", b"{}"), ("http://x/a", b"{}")]}
+    with (tmp_path / "nodes").open("wb") as out, pytest.raises(sharded.Unshardable, match="two units"):
+        sharded._write_runs(out, by_graph, {})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    owners=st.lists(st.integers(0, 3), min_size=1, max_size=30),
+    sizes=st.lists(st.sampled_from([0, 5, 300]), min_size=30, max_size=30),
+)
+def test_each_recorded_node_is_placed_where_the_layout_put_it(
+    owners: list[int], sizes: list[int], tmp_path: Path
+) -> None:
+    """Nodes of one graph dealt out to up to four chunks, a unit each: every unit's state places its
+    node (its graph's number, its offset from the graph's first node, its length) where the laid-out
+    graph holds it."""
+    subjects = [f"http://x/n{k:02d}" for k in range(len(owners))]
+    texts = {s: _node_text(s, size) for s, size in zip(subjects, sizes, strict=False)}
+    writer = sharded._Writer({})
+    path = tmp_path / "nodes"
+    states: dict[str, UnitState] = {}
+    with path.open("wb") as nodes:
+        index = 0
+        for owner in range(4):
+            run = [s for s, o in zip(subjects, owners, strict=True) if o == owner]
+            if not run:
+                continue
+            nodes.write(NODE_SEPARATOR.join(texts[s] for s in run))
+            units = []
+            for at, s in enumerate(run):
+                states[s] = UnitState("", (0, 0), (0, 0), [], {}, {}, 0, 0, 0)
+                units.append((s, states[s], [0, at]))
+            graphs = [("http://g", run, [len(texts[s]) for s in run])]
+            chunk = sharded._Chunk(index, {}, graphs, 1, 1, 1, {}, {}, run[0], run[-1], units)
+            writer.write(chunk)
+            index += 1
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with (tmp_path / "split.jsonld").open("w") as stream:
+            writer.write_jsonld(stream, fd, None, as_progress(None))
+    finally:
+        os.close(fd)
+    writer.recorded_units()
+    laid_out = (tmp_path / "split.jsonld").read_bytes()
+    first, _ = writer.counts.jsonld["http://g"]
+    assert writer.counts.units is not None and list(writer.counts.units) == [
+        s for owner in range(4) for s, o in zip(subjects, owners, strict=True) if o == owner
+    ]
+    for s, state in states.items():
+        graph, place, length = state.nodes
+        assert writer.counts.numbers.graphs.name(graph) == "http://g"
+        assert laid_out[first + place : first + place + length] == texts[s]

@@ -34,11 +34,22 @@ from exilekg.writers.jsonld import _OutputCheck
 from exilekg.writers.lines import LineWriter, TripleRuns
 from exilekg.writers.oxigraph import Conversion
 
-__all__ = ["Spliced", "count_subjects", "write_spliced"]
+__all__ = [
+    "OneDocument",
+    "Spliced",
+    "count_subjects",
+    "finding_of",
+    "mapped_state",
+    "names_digest",
+    "place_statements",
+    "recorded",
+    "write_spliced",
+]
 
 
-class _OneDocument(Mapping[str, MentionList]):
-    """The mentions of the one document being mapped, found already for its digest."""
+class OneDocument(Mapping[str, MentionList]):
+    """The mentions of the one document being mapped, found already for its digest (a mapper's
+    mentions, set before each unit is mapped)."""
 
     def __init__(self) -> None:
         self.id: str | None = None
@@ -80,6 +91,39 @@ class Spliced:
     """The table of entity names the documents' mentions were found with."""
     encoded_units: bytes | None = None
     """:attr:`units` encoded for the state with :attr:`numbers` (:func:`encode_units`), if they were."""
+    workers: int = 1
+    """The processes that mapped the units (:mod:`exilekg.sharded`), 1 for this one."""
+
+
+def recorded(
+    units: dict[str, UnitState],
+    digests: dict[RdfFormat, OutputDigest],
+    jsonld: dict[str, Span],
+    numbers: Numbers,
+    entity_names: list[Entry],
+    reason: str | None,
+    workers: int,
+) -> Spliced:
+    """What a first incremental build mapped in ``workers`` processes counted: every unit mapped,
+    counted in order as :func:`write_spliced` counts them."""
+    totals = _Totals()
+    for state in units.values():
+        totals.add(state)
+    return Spliced(
+        totals.graphs,
+        totals.classes,
+        totals.subjects,
+        totals.quads,
+        totals.triples,
+        units,
+        Reuse(reason, len(units), len(units)),
+        digests,
+        jsonld,
+        numbers,
+        entity_names,
+        None,
+        workers,
+    )
 
 
 def write_spliced(
@@ -118,15 +162,21 @@ def write_spliced(
             for unit in writer.mapper.units():
                 reporter.advance(writer.write(unit).quads)
             result = writer.finish(streams, conversions, reason, reporter)
-        if RdfFormat.TURTLE in conversions:
-            find_turtle(_statements(conversions[RdfFormat.TURTLE]), result.units.values())
-        if RdfFormat.TRIG in conversions:
-            find_trig(_statements(conversions[RdfFormat.TRIG]), result.units.values())
+        place_statements(conversions, result.units)
         return result
     except BaseException:
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
         raise
+
+
+def place_statements(conversions: Mapping[RdfFormat, Conversion], units: Mapping[str, UnitState]) -> None:
+    """Each unit placed in the Turtle and TriG that ``conversions`` wrote (and found the statements
+    of) from the units' N-Triples and N-Quads, in order."""
+    if RdfFormat.TURTLE in conversions:
+        find_turtle(_statements(conversions[RdfFormat.TURTLE]), units.values())
+    if RdfFormat.TRIG in conversions:
+        find_trig(_statements(conversions[RdfFormat.TRIG]), units.values())
 
 
 def _statements(conversion: Conversion) -> Statements:
@@ -157,7 +207,7 @@ class _UnitWriter:
         self.nt_parts, self.nq_parts = Parts(), Parts()
         self.lines = LineWriter([self.nt_parts], [self.nq_parts])
         self.found = find_mentions(corpus)
-        self.current = _OneDocument()
+        self.current = OneDocument()
         self.mapper = Mapper(corpus, report.anchors, self.current)
         self.checker = Checker()
         self.output_check = _OutputCheck()
@@ -174,14 +224,14 @@ class _UnitWriter:
         self.last_subject: object = None
         self.mapped = 0
         self.entity_names: list[Entry] = list(entity_names(corpus))
-        self.names = _names_digest(self.entity_names)
+        self.names = names_digest(self.entity_names)
         # With another table of names, only the documents whose text holds a name that changed
         # need their mentions found again: the previous finding, as it was written, is recognised.
         self.name_change: NameChange | None = None
         self.previous_names: str | None = None
         if previous is not None:
             self.name_change = NameChange(previous.entity_names, self.entity_names)
-            self.previous_names = _names_digest(previous.entity_names)
+            self.previous_names = names_digest(previous.entity_names)
         # Last: each starts a writing thread, which abandon() ends.
         self.nt_out = BinaryOut(streams[RdfFormat.NTRIPLES])
         self.nq_out = BinaryOut(streams[RdfFormat.NQUADS])
@@ -208,25 +258,22 @@ class _UnitWriter:
     def _finding(self, unit: Unit, known: UnitState | None) -> tuple[str, str, MentionList | None]:
         """For a document with a text: what finding its mentions reads, their digest, and the
         mentions if they had to be found again."""
-        if unit.id is None or unit.record is None or not unit.key.startswith("document "):
+        finding = finding_of(self.corpus, unit, self.found, self.names)
+        if not finding:
             return "", "", None
-        if unit.id not in self.found:
-            return "", "", None
-        # Mention finding reads the text and the corpus-wide table of entity names (and the
-        # document's language): with all three as before, its mentions are those found before.
-        sha256 = self.corpus.text_sha256(unit.record)
-        language = unit.record.data.get("language")
-        finding = f"{self.names} {sha256 or ''} {language}"
         if known is not None and known.finding == finding:
             return finding, known.found, None
+        assert unit.record is not None  # a document's unit
         if (
             known is not None
             and self.name_change is not None
-            and known.finding == f"{self.previous_names} {sha256 or ''} {language}"
-            and not self.name_change.may_change(self._normalized(unit.record), language)
+            and known.finding == f"{self.previous_names}{finding[len(self.names) :]}"
+            and not self.name_change.may_change(
+                self._normalized(unit.record), unit.record.data.get("language")
+            )
         ):
             return finding, known.found, None
-        mentions = self.found[unit.id]
+        mentions = self.found[str(unit.id)]
         return finding, mentions_digest(mentions, self.mapper.kinds), mentions
 
     def _normalized(self, document: Record) -> NormalizedText | None:
@@ -264,28 +311,23 @@ class _UnitWriter:
         self.current.id, self.current.mentions = unit.id, mentions
         quads = list(self.checker.watch(unit.quads()))
         self.current.id = self.current.mentions = None
-        if not quads:
-            return UnitState(digest, self.nt_out.write(b""), self.nq_out.write(b""), [], {}, {}, 0, 0, 0)
-        if quads[0][0] == self.last_subject:
-            raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
-        self.last_subject = quads[-1][0]
+        if quads:
+            if quads[0][0] == self.last_subject:
+                raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
+            self.last_subject = quads[-1][0]
         repeats = TripleRuns().repeats(quads)
         self.lines.write_many(quads, repeats)
         new_nt, new_nq = self.nt_parts.take(), self.nq_parts.take()
-        rdf_type = RDF.type
-        state = UnitState(
+        state = mapped_state(
             digest,
             self.nt_out.write(new_nt.encode("utf-8")),
             self.nq_out.write(new_nq.encode("utf-8")),
-            [],
-            dict(Counter(str(q[3]) for q in quads)),
-            dict(Counter(str(q[2]) for q in quads if q[1] == rdf_type)),
-            count_subjects(quads, self.base),
-            len(quads),
-            len(quads) - len(repeats),
-            _runs(list(map(_SUBJECT, quads))),
-            _runs(list(zip(map(_SUBJECT, quads), map(_GRAPH, quads), strict=True))),
+            quads,
+            len(repeats),
+            self.base,
         )
+        if not quads:
+            return state
         if self.turtle is not None:
             self.turtle.write(new_nt)
         if self.trig is not None:
@@ -411,8 +453,44 @@ def _runs(keys: Sequence[object]) -> int:
     return 1 + sum(map(bool, map(ne, keys[1:], keys[:-1])))
 
 
-def _names_digest(table: Sequence[Entry]) -> str:
+def names_digest(table: Sequence[Entry]) -> str:
+    """The digest of a table of entity names, which a document's finding names (:func:`finding_of`)."""
     return hashlib.blake2b(orjson.dumps(list(table)), digest_size=16).hexdigest()
+
+
+def finding_of(corpus: Corpus, unit: Unit, found: Mapping[str, MentionList], names: str) -> str:
+    """What finding the mentions of ``unit`` reads, when it is a document with a text (``found``
+    has its mentions): the digest ``names`` of the table of entity names, and its text's SHA-256 and
+    language; "" for any other unit. The same finding finds the same mentions."""
+    if unit.id is None or unit.record is None or not unit.key.startswith("document "):
+        return ""
+    if unit.id not in found:
+        return ""
+    return f"{names} {corpus.text_sha256(unit.record) or ''} {unit.record.data.get('language')}"
+
+
+def mapped_state(
+    digest: str, nt: tuple[int, int], nq: tuple[int, int], quads: Sequence[Quad], repeats: int, base: str
+) -> UnitState:
+    """The state of a unit mapped into ``quads`` (of which ``repeats`` repeat their run's triples),
+    its text at ``nt`` and ``nq`` (offset and length) in the N-Triples and N-Quads; its JSON-LD
+    nodes and its places in Turtle and TriG are filled in later."""
+    if not quads:
+        return UnitState(digest, nt, nq, [], {}, {}, 0, 0, 0)
+    rdf_type = RDF.type
+    return UnitState(
+        digest,
+        nt,
+        nq,
+        [],
+        dict(Counter(str(q[3]) for q in quads)),
+        dict(Counter(str(q[2]) for q in quads if q[1] == rdf_type)),
+        count_subjects(quads, base),
+        len(quads),
+        len(quads) - repeats,
+        _runs(list(map(_SUBJECT, quads))),
+        _runs(list(zip(map(_SUBJECT, quads), map(_GRAPH, quads), strict=True))),
+    )
 
 
 class _Totals:
