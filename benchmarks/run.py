@@ -35,6 +35,11 @@ varies needs. ``--incremental-index`` does the same with ``--index``, and ``--in
 after one added person that no text names instead of a changed fact: the table of names changes,
 so every document's mentions are found again (and found the same).
 
+For each size in ``--recording``: the first ``--incremental`` build (a full build that records its
+state) in one process and with ``--workers 0`` (one mapping process per core), and a full build
+both ways, in turns, ``--repeat`` rounds; the two recording builds' folders (the state included)
+must be the same bytes.
+
 Prints a table of times and ratios, checks the targets of the performance issue, and
 writes everything (with the machine it ran on) as JSON.
 """
@@ -624,6 +629,12 @@ def main(argv: list[str] | None = None) -> None:
         "again (default none)",
     )
     parser.add_argument(
+        "--recording",
+        default="",
+        help="sizes for the first --incremental build (which records its state) in one process and "
+        "split across the cores, against full builds both ways (default none)",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -664,6 +675,7 @@ def main(argv: list[str] | None = None) -> None:
         "full": [],
         "stream": [],
         "incremental": [],
+        "recording": [],
     }
     for target in sizes(args.triples):
         corpus = corpus_for(work, target, args.seed)
@@ -723,12 +735,16 @@ def main(argv: list[str] | None = None) -> None:
         report["incremental"].append(
             incremental_row(work, corpus, target, repeat=args.repeat, change=add_one_entity)
         )
+    for target in sizes(args.recording):
+        report["recording"].append(
+            recording_row(work, corpus_for(work, target, args.seed), target, repeat=args.repeat)
+        )
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(table(report))
     if args.json and args.update and args.json.exists():
         earlier = json.loads(args.json.read_text(encoding="utf-8"))
-        for section in ("full", "stream", "incremental"):
+        for section in ("full", "stream", "incremental", "recording"):
             if not report[section] and earlier.get(section):
                 report[section] = earlier[section]
                 # The run that measured them: the earlier file's own, or the one it had kept them from.
@@ -857,6 +873,50 @@ def incremental_row(
     }
     for folder in (copy, spliced, full):
         shutil.rmtree(folder, ignore_errors=True)
+    return row
+
+
+def recording_row(work: Path, corpus: Path, target: int, repeat: int = 1) -> dict[str, Any]:
+    """The first ``--incremental`` build of ``corpus`` (it records its state) in one process and
+    split across the cores, and a full build both ways, in turns, ``repeat`` rounds (medians)."""
+    kinds = {
+        "recording": ("incremental",),
+        "recording_split": ("incremental", "workers=0"),
+        "full": (),
+        "full_split": ("workers=0",),
+    }
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    differing: set[str] = set()
+    for round_ in range(1, repeat + 1):
+        for kind, flags in kinds.items():
+            shown = " ".join(f"--{flag}".replace("=", " ") for flag in flags)
+            say(f"[{target:,}] round {round_}/{repeat}: exilekg build {shown}")
+            out = work / f"recording-{kind}-{target}"
+            shutil.rmtree(out, ignore_errors=True)
+            runs[kind].append(run_child("build", str(corpus), str(out), "", *flags))
+        one, split = work / f"recording-recording-{target}", work / f"recording-recording_split-{target}"
+        names = sorted(p.name for p in one.iterdir() if p.is_file())
+        others = sorted(p.name for p in split.iterdir() if p.is_file())
+        differing |= set(names) ^ set(others)
+        differing |= {n for n in names if n in others and not same_bytes(one / n, split / n)}
+    row: dict[str, Any] = {"target": target, "triples": count_lines(one / "exilekg.nq"), "rounds": repeat}
+    for kind in kinds:
+        chosen = median_run(runs[kind], "wall_seconds")
+        row[kind] = {
+            "seconds": chosen["wall_seconds"],
+            "samples": [r["wall_seconds"] for r in runs[kind]],
+            "peak_mb": max(r.get("tree_pss_peak_mb") or r["peak_mb"] for r in runs[kind]),
+            "stages": chosen["stages"],
+            "workers": chosen["workers"],
+        }
+        shutil.rmtree(work / f"recording-{kind}-{target}", ignore_errors=True)
+    row["identical"] = not differing
+    row["differing"] = sorted(differing)
+    row["split_over_one"] = _ratio(row["recording_split"]["seconds"], row["recording"]["seconds"])
+    row["recording_over_full"] = _ratio(row["recording"]["seconds"], row["full"]["seconds"])
+    row["split_recording_over_split_full"] = _ratio(
+        row["recording_split"]["seconds"], row["full_split"]["seconds"]
+    )
     return row
 
 
@@ -1010,6 +1070,21 @@ def table(report: dict[str, Any]) -> str:
                 f"| {row.get('rewrite_floor_ratio') or '-'} "
                 f"| {row['units_mapped']} of {row['units']} | {row['identical']} "
                 f"| {row.get('rounds', 1)} | {row['load_average']} |"
+            )
+    if report.get("recording"):
+        lines += [
+            "",
+            "| triples | first --incremental, one process | with --workers 0 | split / one "
+            "| full build, one process | with --workers 0 | same bytes (state included) | rounds |",
+            "|---:|---:|---:|---:|---:|---:|---|---:|",
+        ]
+        for row in report["recording"]:
+            one, split = row["recording"], row["recording_split"]
+            lines.append(
+                f"| {row['triples']:,} | {one['seconds']:.2f} s, {one['peak_mb']:.0f} MB "
+                f"| {split['seconds']:.2f} s, {split['peak_mb']:.0f} MB "
+                f"| {row['split_over_one']} | {row['full']['seconds']:.2f} s "
+                f"| {row['full_split']['seconds']:.2f} s | {row['identical']} | {row['rounds']} |"
             )
     stages = [row for row in report["full"]]
     if stages:

@@ -67,6 +67,8 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
             "2k",
             "--incremental-entity",
             "2k",
+            "--recording",
+            "2k",
             "--repeat",
             "2",
             "--work",
@@ -109,6 +111,17 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert plain["rewrite_floor_seconds"] in plain["rewrite_floor_samples"]
     assert plain["rewrite_floor_bytes"] > 0
     assert "| dumps rewritten alone (floor) |" in completed.stdout
+    (recording,) = report["recording"]
+    assert recording["identical"] and recording["rounds"] == 2
+    assert recording["recording"]["workers"] == 1 and recording["full"]["workers"] == 1
+    for kind in ("recording", "recording_split", "full", "full_split"):
+        assert (
+            len(recording[kind]["samples"]) == 2 and recording[kind]["seconds"] in recording[kind]["samples"]
+        )
+    assert recording["split_over_one"] == round(
+        recording["recording_split"]["seconds"] / recording["recording"]["seconds"], 2
+    )
+    assert "| first --incremental, one process |" in completed.stdout
     assert {t["met"] for t in report["targets"]} <= {True, False}
     assert "| triples |" in completed.stdout and "targets:" in completed.stdout
     assert report["machine"]["cores"] and report["machine"]["python"]
