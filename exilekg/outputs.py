@@ -18,10 +18,9 @@ from typing import IO
 from exilekg.check import checked
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
-from exilekg.incremental.splice import Spliced, names_digest, place_statements, recorded
+from exilekg.incremental.splice import place_statements
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import map_corpus
-from exilekg.mentions import entity_names
 from exilekg.progress import Progress
 from exilekg.sharded import Prepared, Written, write_sharded
 from exilekg.terms import RDF, Quad
@@ -29,7 +28,7 @@ from exilekg.validation import ValidationReport
 from exilekg.writers import BATCH, QuadSink, WriterEngine
 from exilekg.writers.oxigraph import Conversion
 
-__all__ = ["record_outputs", "write_outputs"]
+__all__ = ["write_outputs"]
 
 
 class _Counter:
@@ -120,16 +119,27 @@ def write_outputs(
     jsonld_context: str | None = None,
     workers: int = 1,
     prepared: Prepared | None = None,
+    record: str | None = None,
 ) -> Written:
     """Every output of a build that is not spliced (each a stream and the file it writes into
     ``out``), mapped in ``workers`` processes or in this one; what was counted, and the digests of
     the dumps known by then (the others are read back by the caller). ``prepared``: what
     :func:`~exilekg.sharded.prepare` made of ``corpus``, for ``workers`` processes.
 
+    With ``record`` (the digest of the table of entity names:
+    :func:`~exilekg.incremental.splice.names_digest`), a first incremental build's: each unit's
+    state in :attr:`~exilekg.sharded.Written.units`, as
+    :func:`~exilekg.incremental.splice.write_spliced` records it in one process, placed in Turtle
+    and TriG too; ``workers`` must be more than one, and the outputs include N-Triples and N-Quads.
+
     Raises :class:`~exilekg.sharded.Unshardable` when a split could change the outputs, which are
     then half written."""
     if workers > 1:
-        return _write_sharded(corpus, report, out, outputs, reporter, jsonld_context, workers, prepared)
+        return _write_sharded(
+            corpus, report, out, outputs, reporter, jsonld_context, workers, prepared, record
+        )
+    if record is not None:
+        raise ValueError("a first incremental build in one process is written by write_spliced")
     return _write_streams(corpus, report, out, outputs, reporter, engine, jsonld_context)
 
 
@@ -142,66 +152,24 @@ def _write_sharded(
     jsonld_context: str | None,
     workers: int,
     prepared: Prepared | None,
+    record: str | None = None,
 ) -> Written:
-    """Every output, mapped in ``workers`` processes."""
-    conversions = _conversions(outputs, out, find_statements=False)
+    """Every output, mapped in ``workers`` processes; with ``record`` (see
+    :func:`~exilekg.sharded.write_sharded`), each unit's state, placed in Turtle and TriG too."""
+    conversions: dict[RdfFormat, Conversion] = {
+        fmt: Conversion(outputs[fmt][0], fmt, out, find_statements=record is not None)
+        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
+        if fmt in outputs
+    }
     lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
     try:
-        return write_sharded(
-            corpus, report, lines, conversions, workers, jsonld_context, reporter, out, prepared
+        written = write_sharded(
+            corpus, report, lines, conversions, workers, jsonld_context, reporter, out, prepared, record
         )
     except BaseException:
         for conversion in conversions.values():
             conversion.abort()  # no worker outlives a failed build
         raise
-
-
-def _conversions(
-    outputs: dict[RdfFormat, tuple[IO[str], Path]], out: Path, *, find_statements: bool
-) -> dict[RdfFormat, Conversion]:
-    return {
-        fmt: Conversion(outputs[fmt][0], fmt, out, find_statements=find_statements)
-        for fmt in (RdfFormat.TURTLE, RdfFormat.TRIG)
-        if fmt in outputs
-    }
-
-
-def record_outputs(
-    corpus: Corpus,
-    report: ValidationReport,
-    out: Path,
-    outputs: dict[RdfFormat, tuple[IO[str], Path]],
-    reporter: Progress,
-    jsonld_context: str | None,
-    workers: int,
-    reason: str | None,
-) -> Spliced:
-    """A first incremental build's outputs (N-Triples and N-Quads among them) mapped in ``workers``
-    processes, each unit's state recorded as :func:`~exilekg.incremental.splice.write_spliced`
-    records it without a previous build (``reason`` says why there is none): the same outputs and
-    the same state. Raises :class:`~exilekg.sharded.Unshardable` when a split could differ, or
-    where the single-process build would find the corpus unspliceable (and say so)."""
-    table = list(entity_names(corpus))
-    conversions = _conversions(outputs, out, find_statements=True)
-    lines = {fmt: output for fmt, output in outputs.items() if fmt not in conversions}
-    try:
-        written = write_sharded(
-            corpus,
-            report,
-            lines,
-            conversions,
-            workers,
-            jsonld_context,
-            reporter,
-            out,
-            record=names_digest(table),
-        )
-    except BaseException:
-        for conversion in conversions.values():
-            conversion.abort()
-        raise
-    assert written.units is not None  # recorded
-    place_statements(conversions, written.units)
-    return recorded(
-        written.units, written.digests, written.jsonld, written.numbers, table, reason, written.workers
-    )
+    if written.units is not None:
+        place_statements(conversions, written.units)
+    return written

@@ -29,6 +29,7 @@ from exilekg.incremental import (
     usable_state,
     write_spliced,
 )
+from exilekg.incremental.splice import names_digest, recorded
 from exilekg.index import (
     KEYS_FILE,
     IndexedDump,
@@ -43,7 +44,8 @@ from exilekg.index import remove_leftovers as remove_index_leftovers
 from exilekg.kinds import ENTITY_KINDS, FACT_KINDS
 from exilekg.manifest import OutputDigest, build_id, digest_files
 from exilekg.map import map_corpus
-from exilekg.outputs import record_outputs, write_outputs
+from exilekg.mentions import entity_names
+from exilekg.outputs import write_outputs
 from exilekg.processes import beside
 from exilekg.progress import Progress, StageCallback, as_progress
 from exilekg.sharded import Prepared, Unshardable, prepare, worker_count
@@ -518,7 +520,20 @@ def _splice(
     previous, reason, _ = splice
     if previous is None and workers > 1:
         outputs = {fmt: (stream, written[fmt]) for fmt, stream in streams.items()}
-        spliced = record_outputs(corpus, report, out, outputs, reporter, jsonld_context, workers, reason)
+        table = list(entity_names(corpus))
+        made = write_outputs(
+            corpus,
+            report,
+            out,
+            outputs,
+            reporter,
+            WriterEngine.FAST,
+            jsonld_context,
+            workers,
+            record=names_digest(table),
+        )
+        assert made.units is not None  # recorded
+        spliced = recorded(made.units, made.digests, made.jsonld, made.numbers, table, reason, made.workers)
     else:
         spliced = write_spliced(
             corpus, report, out, streams, written, previous, reason, jsonld_context, reporter

@@ -60,21 +60,37 @@ def one_process(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return out
 
 
+@pytest.fixture(scope="module")
+def recorded_in_one_process(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("recorded-one-process")
+    result = build(generated, out, incremental=True)
+    assert result.workers == 1 and result.reuse is not None and not result.reuse.incremental
+    return out
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "first-incremental"])
 @pytest.mark.parametrize(("workers", "chunks"), [(2, 8), (3, 1), (2, 40)])
 def test_a_split_build_writes_the_bytes_of_one_process(
     generated: Path,
-    one_process: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
     workers: int,
     chunks: int,
+    incremental: bool,
 ) -> None:
+    """A full build, or a first incremental one, which maps every unit and records each one's state:
+    split, the same dumps (and the same exilekg.state.json) as in one process."""
+    expected: Path = request.getfixturevalue("recorded_in_one_process" if incremental else "one_process")
     monkeypatch.setattr(sharded, "CHUNKS_PER_WORKER", chunks)
-    result = build(generated, tmp_path / "out", workers=workers)
+    result = build(generated, tmp_path / "out", workers=workers, incremental=incremental)
     assert result.unsharded is None
     assert result.workers == workers
-    assert _files(tmp_path / "out") == _files(one_process)
-    alone = build(generated, tmp_path / "again", workers=1)
+    assert _files(tmp_path / "out") == _files(expected)
+    assert (STATE_NAME in _files(expected)) is incremental
+    if incremental:
+        assert result.reuse is not None and result.reuse.mapped == result.reuse.units > 0
+    alone = build(generated, tmp_path / "again", workers=1, incremental=incremental)
     assert (result.quads, result.triples, result.subjects) == (alone.quads, alone.triples, alone.subjects)
     assert (result.graphs, result.classes) == (alone.graphs, alone.classes)
 
@@ -580,38 +596,7 @@ def test_a_text_changed_after_a_split_validation_is_refused(generated: Path, tmp
     assert errors[0] == errors[1]
 
 
-# A first incremental build maps every unit and records each one's state: split, the same dumps and
-# the same exilekg.state.json as in one process.
-
-
-@pytest.fixture(scope="module")
-def recorded_in_one_process(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("recorded-one-process")
-    result = build(generated, out, incremental=True)
-    assert result.workers == 1 and result.reuse is not None and not result.reuse.incremental
-    return out
-
-
-@pytest.mark.parametrize(("workers", "chunks"), [(2, 8), (3, 1), (2, 40)])
-def test_a_split_first_incremental_build_records_the_state_of_one_process(
-    generated: Path,
-    recorded_in_one_process: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    workers: int,
-    chunks: int,
-) -> None:
-    monkeypatch.setattr(sharded, "CHUNKS_PER_WORKER", chunks)
-    result = build(generated, tmp_path / "out", incremental=True, workers=workers)
-    assert result.unsharded is None
-    assert result.workers == workers
-    assert result.reuse is not None and result.reuse.mapped == result.reuse.units > 0
-    files = _files(tmp_path / "out")
-    assert STATE_NAME in files
-    assert files == _files(recorded_in_one_process)
-    alone = build(generated, tmp_path / "again", incremental=True)
-    assert (result.quads, result.triples, result.subjects) == (alone.quads, alone.triples, alone.subjects)
-    assert (result.graphs, result.classes) == (alone.graphs, alone.classes)
+# A first incremental build split across workers records the state one process records.
 
 
 @pytest.mark.parametrize("formats", [(RdfFormat.NTRIPLES, RdfFormat.NQUADS), ALL_FORMATS])

@@ -109,21 +109,8 @@ def recorded(
     totals = _Totals()
     for state in units.values():
         totals.add(state)
-    return Spliced(
-        totals.graphs,
-        totals.classes,
-        totals.subjects,
-        totals.quads,
-        totals.triples,
-        units,
-        Reuse(reason, len(units), len(units)),
-        digests,
-        jsonld,
-        numbers,
-        entity_names,
-        None,
-        workers,
-    )
+    reuse = Reuse(reason, len(units), len(units))
+    return totals.spliced(units, reuse, digests, jsonld, numbers, entity_names, None, workers)
 
 
 def write_spliced(
@@ -392,13 +379,7 @@ class _UnitWriter:
             digests.update(self.splicer.finish())
         if laid_out is not None:
             digests[RdfFormat.JSONLD] = laid_out.digest
-        totals = self.totals
-        return Spliced(
-            totals.graphs,
-            totals.classes,
-            totals.subjects,
-            totals.quads,
-            totals.triples,
+        return self.totals.spliced(
             self.units,
             Reuse(reason, len(self.units), self.mapped),
             digests,
@@ -511,6 +492,34 @@ class _Totals:
         self.subjects += state.subjects
         self.quads += state.quads
         self.triples += state.triples
+
+    def spliced(
+        self,
+        units: dict[str, UnitState],
+        reuse: Reuse,
+        digests: dict[RdfFormat, OutputDigest],
+        jsonld: dict[str, Span],
+        numbers: Numbers,
+        entity_names: list[Entry],
+        encoded: bytes | None,
+        workers: int = 1,
+    ) -> Spliced:
+        """What the write counted, with these totals."""
+        return Spliced(
+            self.graphs,
+            self.classes,
+            self.subjects,
+            self.quads,
+            self.triples,
+            units,
+            reuse,
+            digests,
+            jsonld,
+            numbers,
+            entity_names,
+            encoded,
+            workers,
+        )
 
 
 def count_subjects(quads: Sequence[Quad], base: str) -> int:
