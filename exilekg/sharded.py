@@ -48,9 +48,9 @@ from exilekg.check.checker import Checker, OpenChecks
 from exilekg.corpus import Corpus
 from exilekg.formats import RdfFormat
 from exilekg.incremental.digests import mentions_digest, unit_digest
-from exilekg.incremental.files import Parts, copy_in_kernel, write_all
+from exilekg.incremental.files import copy_in_kernel, write_all
 from exilekg.incremental.jsonld import NODE_SEPARATOR, Layout, Place, Span, node_texts, write_jsonld
-from exilekg.incremental.splice import OneDocument, count_subjects, finding_of, mapped_state
+from exilekg.incremental.splice import OneDocument, UnitMapping, count_subjects, finding_of, mapped_state
 from exilekg.incremental.state import Numbers, UnitState
 from exilekg.manifest import OutputDigest, digest_and_sync
 from exilekg.map import Mapper, Unit
@@ -327,15 +327,13 @@ def _recorded_chunk(
     """A chunk mapped a unit at a time, each unit's state recorded as a single-process incremental
     build records it (:func:`~exilekg.incremental.splice.write_spliced`): its digest, its text's
     place in the chunk's N-Triples and N-Quads, its counts, and its JSON-LD nodes."""
-    lines_nt, lines_nq = Parts(), Parts()
-    lines = LineWriter([lines_nt], [lines_nq])
+    mapping = UnitMapping(current, checker)
     files: dict[RdfFormat, Path] = {}
     sizes = [0, 0]
     made: list[tuple[str, UnitState, list[tuple[str, str]]]] = []
     by_graph: dict[str, list[tuple[str, bytes]]] = {}
     with_jsonld = RdfFormat.JSONLD in job.formats
     first: str | None = None
-    last: object = None
     with ExitStack() as stack:
         nt, files[RdfFormat.NTRIPLES] = _chunk_file(job, RdfFormat.NTRIPLES, index)
         nq, files[RdfFormat.NQUADS] = _chunk_file(job, RdfFormat.NQUADS, index)
@@ -343,20 +341,13 @@ def _recorded_chunk(
         stack.enter_context(nq)
         for unit in units:
             finding, found, digest, mentions = _unit_digest(unit, mapper, job)
-            current.id, current.mentions = unit.id, mentions
-            quads = list(checker.watch(unit.quads()))
-            current.id = current.mentions = None
-            if quads:
-                if quads[0][0] == last:
-                    raise Unshardable(f"the run of <{quads[0][0]}> spans two units")
-                if first is None:
-                    first = str(quads[0][0])
-                last = quads[-1][0]
-            repeats = TripleRuns().repeats(quads)
-            lines.write_many(quads, repeats)
-            nt_text, nq_text = lines_nt.take().encode("utf-8"), lines_nq.take().encode("utf-8")
+            # A run across two units is reported as a failure: one process then says why.
+            quads, nt_lines, nq_lines, repeats = mapping.map(unit, mentions)
+            if quads and first is None:
+                first = str(quads[0][0])
+            nt_text, nq_text = nt_lines.encode("utf-8"), nq_lines.encode("utf-8")
             state = mapped_state(
-                digest, (sizes[0], len(nt_text)), (sizes[1], len(nq_text)), quads, len(repeats), base
+                digest, (sizes[0], len(nt_text)), (sizes[1], len(nq_text)), quads, repeats, base
             )
             state.finding, state.found = finding, found
             nt.write(nt_text)
@@ -372,6 +363,7 @@ def _recorded_chunk(
         with out:
             graphs = _write_runs(out, by_graph, places)
     recorded = [(key, state, [n for node in nodes for n in places[node]]) for key, state, nodes in made]
+    last = mapping.last
     return _summed(index, files, graphs, recorded, first, None if last is None else str(last))
 
 
@@ -501,12 +493,8 @@ class _Writer:
             laid_out = write_jsonld(stream, nodes, fresh, None, context)
             self.counts.digests[RdfFormat.JSONLD] = laid_out.digest
         self.counts.jsonld = laid_out.spans
-        starts: dict[int, list[int]] = {}
-        for run, first, count, slot in pieces or []:
+        for run, first, count, offsets, slot in pieces or []:
             # A piece is its run's nodes from ``first`` on, one after the other with their separator.
-            offsets = starts.get(id(run))
-            if offsets is None:
-                offsets = starts[id(run)] = run.starts()
             place = slot[1] - offsets[first]
             run.places[first : first + count] = [place + at for at in offsets[first : first + count]]
 
@@ -540,14 +528,11 @@ class _Run:
     places: list[int] = field(default_factory=list)
     """When the build records its units: each node's offset from its graph's first, once laid out."""
 
-    def starts(self) -> list[int]:
-        """Each node's offset from the run's first."""
-        return list(accumulate(self.lengths[:-1], _after, initial=0))
 
-
-_Piece = tuple[_Run, int, int, list[int]]
+_Piece = tuple[_Run, int, int, list[int], list[int]]
 """A piece of a run laid out, as a build that records its units follows it: the run, the index of
-the piece's first node, how many nodes it holds, and the entry the layout notes its place in."""
+the piece's first node, how many nodes it holds, the run's nodes' offsets in the file of nodes,
+and the entry the layout notes the piece's place in."""
 
 
 def _layout(graph: str, runs: list[_Run], pieces: list[_Piece] | None = None) -> list[Layout]:
@@ -576,7 +561,7 @@ def _layout(graph: str, runs: list[_Run], pieces: list[_Piece] | None = None) ->
         if pieces is not None:
             slot = [0, -1, -1]
             place = (slot, 0)
-            pieces.append((run, first, end - first, slot))
+            pieces.append((run, first, end - first, starts[at], slot))
         laid.append(
             (
                 subject,

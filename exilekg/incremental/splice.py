@@ -37,6 +37,7 @@ from exilekg.writers.oxigraph import Conversion
 __all__ = [
     "OneDocument",
     "Spliced",
+    "UnitMapping",
     "count_subjects",
     "finding_of",
     "mapped_state",
@@ -68,6 +69,33 @@ class OneDocument(Mapping[str, MentionList]):
 
     def __len__(self) -> int:
         return 1 if self.id is not None and self.mentions is not None else 0
+
+
+class UnitMapping:
+    """Units mapped one at a time into their N-Triples and N-Quads text, each checked by ``checker``
+    as it streams past, the mentions of a unit's document set in ``current`` (the mapper's)."""
+
+    def __init__(self, current: OneDocument, checker: Checker) -> None:
+        self.current, self.checker = current, checker
+        self._nt, self._nq = Parts(), Parts()
+        self._lines = LineWriter([self._nt], [self._nq])
+        self.last: object = None
+        """The subject of the last quad mapped; None once a unit is known to end its subjects' runs."""
+
+    def map(self, unit: Unit, mentions: MentionList | None) -> tuple[list[Quad], str, str, int]:
+        """``unit``'s quads, their N-Triples and N-Quads text, and how many of them repeat a triple
+        of their run (N-Triples gives it once). :class:`Unspliceable` when a subject's run goes on
+        from the unit before: neither unit's text would hold it whole."""
+        self.current.id, self.current.mentions = unit.id, mentions
+        quads = list(self.checker.watch(unit.quads()))
+        self.current.id = self.current.mentions = None
+        if quads:
+            if quads[0][0] == self.last:
+                raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
+            self.last = quads[-1][0]
+        repeats = TripleRuns().repeats(quads)
+        self._lines.write_many(quads, repeats)
+        return quads, self._nt.take(), self._nq.take(), len(repeats)
 
 
 @dataclass
@@ -191,12 +219,11 @@ class _UnitWriter:
         self.turtle = conversions.get(RdfFormat.TURTLE)
         self.trig = conversions.get(RdfFormat.TRIG)
         self.with_jsonld = RdfFormat.JSONLD in streams
-        self.nt_parts, self.nq_parts = Parts(), Parts()
-        self.lines = LineWriter([self.nt_parts], [self.nq_parts])
         self.found = find_mentions(corpus)
         self.current = OneDocument()
         self.mapper = Mapper(corpus, report.anchors, self.current)
         self.checker = Checker()
+        self.mapping = UnitMapping(self.current, self.checker)
         self.output_check = _OutputCheck()
         self.base = str(corpus.meta["base"])
         self.units: dict[str, UnitState] = {}
@@ -208,7 +235,6 @@ class _UnitWriter:
         self.copied: dict[str, UnitState] = {}
         self.numbers = previous.numbers if previous is not None else Numbers()
         self.totals = _Totals()
-        self.last_subject: object = None
         self.mapped = 0
         self.entity_names: list[Entry] = list(entity_names(corpus))
         self.names = names_digest(self.entity_names)
@@ -289,28 +315,19 @@ class _UnitWriter:
         state.nodes = known.nodes
         state.encoded = known.encoded  # its counts as the state holds them, written back as read
         self.copied[unit.key] = state
-        self.last_subject = None  # a copied unit is known to end its subjects' runs
+        self.mapping.last = None  # a copied unit is known to end its subjects' runs
         return state
 
     def _map(self, unit: Unit, digest: str, mentions: MentionList | None) -> UnitState:
         """A changed unit: mapped, checked as it streams past, and written to every output."""
         self.mapped += 1
-        self.current.id, self.current.mentions = unit.id, mentions
-        quads = list(self.checker.watch(unit.quads()))
-        self.current.id = self.current.mentions = None
-        if quads:
-            if quads[0][0] == self.last_subject:
-                raise Unspliceable(f"the run of <{quads[0][0]}> spans two units")
-            self.last_subject = quads[-1][0]
-        repeats = TripleRuns().repeats(quads)
-        self.lines.write_many(quads, repeats)
-        new_nt, new_nq = self.nt_parts.take(), self.nq_parts.take()
+        quads, new_nt, new_nq, repeats = self.mapping.map(unit, mentions)
         state = mapped_state(
             digest,
             self.nt_out.write(new_nt.encode("utf-8")),
             self.nq_out.write(new_nq.encode("utf-8")),
             quads,
-            len(repeats),
+            repeats,
             self.base,
         )
         if not quads:
