@@ -33,7 +33,9 @@ each, side by side, and the copies removed. ``--repeat N`` makes that N rounds (
 rebuild, the full build, the floor) and keeps the median of each, which a machine whose speed
 varies needs. ``--incremental-index`` does the same with ``--index``, and ``--incremental-entity``
 after one added person that no text names instead of a changed fact: the table of names changes,
-so every document's mentions are found again (and found the same).
+so every document's mentions are found again (and found the same); ``--incremental-text`` after
+a paragraph added to one article's text (its record's ``sha256`` and ``wordCount`` updated): the
+document's graph and the facts whose evidence lies after the paragraph are mapped again.
 
 For each size in ``--recording``: the first ``--incremental`` build (a full build that records its
 state) in one process and with ``--workers 0`` (one mapping process per core), and a full build
@@ -629,6 +631,13 @@ def main(argv: list[str] | None = None) -> None:
         "again (default none)",
     )
     parser.add_argument(
+        "--incremental-text",
+        default="",
+        help="sizes for the rebuild after a paragraph added to one article's text (its record's "
+        "sha256 brought up to date): the document and the facts whose evidence follows it are "
+        "mapped again (default none)",
+    )
+    parser.add_argument(
         "--recording",
         default="",
         help="sizes for the first --incremental build (which records its state) in one process and "
@@ -735,6 +744,11 @@ def main(argv: list[str] | None = None) -> None:
         report["incremental"].append(
             incremental_row(work, corpus, target, repeat=args.repeat, change=add_one_entity)
         )
+    for target in sizes(args.incremental_text):
+        corpus = corpus_for(work, target, args.seed)
+        report["incremental"].append(
+            incremental_row(work, corpus, target, repeat=args.repeat, change=change_one_text)
+        )
     for target in sizes(args.recording):
         report["recording"].append(
             recording_row(work, corpus_for(work, target, args.seed), target, repeat=args.repeat)
@@ -798,7 +812,27 @@ def add_one_entity(corpus: Path) -> str:
     return entity["id"]
 
 
-CHANGES = {change_one_record: "record", add_one_entity: "entity"}
+def change_one_text(corpus: Path) -> str:
+    """Add a paragraph to one article's text (the middle document's), after the paragraph that
+    holds the text's middle, with its record's ``sha256`` and ``wordCount`` brought up to date: the
+    document's mentions after it move, and so does the evidence that the text's later paragraphs
+    hold."""
+    documents = sorted((corpus / "documents").glob("*.json"))
+    path = documents[len(documents) // 2]
+    record = json.loads(path.read_text(encoding="utf-8"))
+    text_path = corpus / "texts" / record["text"]
+    text = text_path.read_bytes().decode("utf-8")
+    at = text.find("\n\n", len(text) // 2)
+    changed = f"{text[:at]}\n\nA paragraph added in revision.{text[at:]}" if at >= 0 else f"{text}\n\nAdded."
+    raw = changed.encode("utf-8")
+    text_path.write_bytes(raw)
+    record["sha256"] = hashlib.sha256(raw).hexdigest()
+    record["wordCount"] = len(changed.split())
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    return str(record["id"])
+
+
+CHANGES = {change_one_record: "record", add_one_entity: "entity", change_one_text: "text"}
 """What each change makes of a corpus, by the name its rows carry."""
 
 
@@ -810,10 +844,10 @@ def incremental_row(
     repeat: int = 1,
     change: Callable[[Path], str] = change_one_record,
 ) -> dict[str, Any]:
-    """A full build against a rebuild after ``change`` (one changed record, or one added entity),
-    measured in the same run; both with the build flags ``options`` (``index``: the query index
-    too). With ``repeat``, that many rounds (a change, the rebuild, then a full build of the changed
-    corpus), and the medians of each."""
+    """A full build against a rebuild after ``change`` (one changed record, one added entity, or
+    one changed text), measured in the same run; both with the build flags ``options`` (``index``:
+    the query index too). With ``repeat``, that many rounds (a change, the rebuild, then a full
+    build of the changed corpus), and the medians of each."""
     copy = work / f"incremental-corpus-{target}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(corpus, copy)

@@ -67,6 +67,8 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
             "2k",
             "--incremental-entity",
             "2k",
+            "--incremental-text",
+            "2k",
             "--recording",
             "2k",
             "--repeat",
@@ -96,9 +98,12 @@ def test_runner_measures_every_side_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert row["parsed_back"]["exilekg.jsonld"] == row["parsed_back"]["exilekg.nq"] == row["triples"]
     assert row["rdflib_pyld"]["triples"] == row["triples"]
     assert [r["target"] for r in report["stream"]] == [1_000, 2_000]
-    plain, indexed, entity = report["incremental"]
+    plain, indexed, entity, text = report["incremental"]
     assert plain["options"] == [] and indexed["options"] == ["index"] and entity["options"] == []
-    assert [row["change"] for row in report["incremental"]] == ["record", "record", "entity"]
+    assert [row["change"] for row in report["incremental"]] == ["record", "record", "entity", "text"]
+    # A paragraph added to one text: its document is mapped again, with the facts whose evidence
+    # lies after the paragraph in it (their positions moved), and nothing else.
+    assert text["identical"] and 1 <= text["units_mapped"] < text["units"] == plain["units"]
     assert plain["identical"] and indexed["identical"] and indexed["units_mapped"] == 1
     # The person added is the one unit mapped: every document's mentions are found again, the same.
     # A person is added each round, and the units counted are those of the median round's rebuild.
