@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 from contextlib import ExitStack
 from pathlib import Path
+from unittest.mock import patch
 
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exilekg.incremental import jsonld
 from exilekg.incremental.files import OldDumps, Unspliceable
 from exilekg.incremental.jsonld import LaidOut, Layout, Place, subject_at, write_jsonld
 from exilekg.incremental.state import Numbering
@@ -72,10 +74,17 @@ def _placed(data: bytes, spans: dict[str, tuple[int, int]], place: Place) -> byt
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(before=DOCUMENTS, data=st.data())
+@given(before=DOCUMENTS, data=st.data(), piece=st.sampled_from([1, 200, 1 << 20]))
 def test_a_layout_from_kept_graphs_and_copies_is_a_fresh_layout(
-    tmp_path: Path, before: Document, data: st.DataObject
+    tmp_path: Path, before: Document, data: st.DataObject, piece: int
 ) -> None:
+    # Fresh nodes are gathered into pieces of at most about `piece` bytes: one node each, a few,
+    # or whole graphs.
+    with patch.object(jsonld, "_PIECE", piece):
+        _check_layout_again(tmp_path, before, data)
+
+
+def _check_layout_again(tmp_path: Path, before: Document, data: st.DataObject) -> None:
     old_dir, new_dir, fresh_dir = (tmp_path / name for name in ("old", "new", "fresh"))
     for folder in (old_dir, new_dir, fresh_dir):
         folder.mkdir(exist_ok=True)

@@ -185,14 +185,25 @@ def _lay_out(
     target: BinaryOut, entries: list[Layout], fresh: bytearray | bytes | mmap.mmap, previous: OldFile
 ) -> Span:
     """One graph's nodes sorted by subject and written; where they now lie."""
+    # Fresh nodes that follow each other go to the target as one piece (up to _PIECE): a write
+    # each cost more than the rest of the layout (229,042 of them in a first build at 1M).
+    piece: list[bytes | bytearray] = []
+    size = 0
     joint = b""
     first = end = -1
     for _, is_fresh, start, length, place in _in_order(entries, previous):
         if is_fresh:
-            if joint:
-                target.write(joint)
-            at, _ = target.write(bytes(fresh[start : start + length]))
+            piece.append(joint)
+            at = target.offset + size + len(joint)
+            piece.append(fresh[start : start + length])
+            size += len(joint) + length
+            if size >= _PIECE:
+                target.write(b"".join(piece))
+                piece, size = [], 0
         else:
+            if piece:
+                target.write(b"".join(piece))
+                piece, size = [], 0
             at, _ = target.copy_joined(joint, previous, start, length)
         if first < 0:
             first = at
@@ -201,7 +212,13 @@ def _lay_out(
             flat[i + 1], flat[i + 2] = at - first, length
         end = at + length
         joint = NODE_SEPARATOR
+    if piece:
+        target.write(b"".join(piece))
     return first, end - first
+
+
+_PIECE = 1 << 20
+"""The most fresh text :func:`_lay_out` gathers before writing it."""
 
 
 def _in_order(entries: list[Layout], previous: OldFile) -> list[Layout]:
