@@ -475,7 +475,6 @@ def mapped_state(
     subjects = list(map(_SUBJECT, quads))
     graphs = list(map(_GRAPH, quads))
     new_subject = list(map(ne, subjects[1:], subjects[:-1]))
-    firsts = [subjects[0], *compress(subjects[1:], new_subject)]
     return UnitState(
         digest,
         nt,
@@ -483,10 +482,10 @@ def mapped_state(
         [],
         {str(g): n for g, n in Counter(graphs).items()},
         {str(c): n for c, n in Counter([q[2] for q in quads if q[1] == rdf_type]).items()},
-        sum(1 for s in firsts if s.startswith(base)),  # each subject's quads are one run
+        count_subjects(quads, base),
         len(quads),
         len(quads) - repeats,
-        len(firsts),
+        1 + sum(new_subject),
         1 + sum(map(or_, new_subject, map(ne, graphs[1:], graphs[:-1]))),  # TriG's runs
     )
 
@@ -541,12 +540,8 @@ class _Totals:
 
 def count_subjects(quads: Sequence[Quad], base: str) -> int:
     """Runs of subjects under ``base``: each subject's quads are one run, so these are distinct subjects."""
-    count = 0
-    last: object = None
-    for q in quads:
-        s = q[0]
-        if s != last:
-            last = s
-            if s.startswith(base):
-                count += 1
-    return count
+    if not quads:
+        return 0
+    subjects = list(map(_SUBJECT, quads))
+    firsts = compress(subjects[1:], map(ne, subjects[1:], subjects[:-1]))
+    return sum(1 for s in (subjects[0], *firsts) if s.startswith(base))
